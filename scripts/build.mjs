@@ -1,0 +1,40 @@
+// Builds the CLI bundle (dist/cli/portico.mjs + lazily loaded chunks) and the library (dist/index.js).
+// ESM with code splitting keeps the AWS SDK, prompts and the emulator out of the start-up path:
+// each lands in its own chunk, read only when a command imports it. The banner gives bundled CJS
+// dependencies a working `require` (environment.md: "Dynamic require of node:https").
+import { build } from "esbuild";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+rmSync("dist", { recursive: true, force: true });
+const banner = "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
+await build({
+  entryPoints: { portico: "src/cli/bin.ts" },
+  outdir: "dist/cli",
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  sourcemap: false,
+  legalComments: "none",
+  banner: { js: `#!/usr/bin/env node\n${banner}` },
+  define: { PORTICO_VERSION: JSON.stringify(pkg.version) },
+  logLevel: "warning",
+});
+// Chunks must not carry the shebang; only the entry is executed directly.
+chmodSync("dist/cli/portico.mjs", 0o755);
+await build({
+  entryPoints: ["src/index.ts"],
+  outfile: "dist/index.js",
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  define: { PORTICO_VERSION: JSON.stringify(pkg.version) },
+  logLevel: "warning",
+});
+writeFileSync("dist/package.json", JSON.stringify({ type: "module" }));

@@ -1,0 +1,14 @@
+// The `portico` executable. Silence the AWS SDK's Node-version warning before any SDK module loads:
+// it would corrupt credential_process and --json output.
+process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
+import { run } from "./main";
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`portico: fatal: ${String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
