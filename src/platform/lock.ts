@@ -42,7 +42,11 @@ async function isStale(lockFile: string, staleMs: number): Promise<boolean> {
 }
 
 /** Run `fn` while holding the lock for `target` (the lock file is `${target}.lock`). */
-export async function withFileLock<T>(target: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  target: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   const lockFile = `${target}.lock`;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const staleMs = options.staleMs ?? 60_000;
