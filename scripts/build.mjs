@@ -2,8 +2,9 @@
 // ESM with code splitting keeps the AWS SDK, prompts and the emulator out of the start-up path:
 // each lands in its own chunk, read only when a command imports it. The banner gives bundled CJS
 // dependencies a working `require` (environment.md: "Dynamic require of node:https").
-import { build } from "esbuild";
+
 import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 rmSync("dist", { recursive: true, force: true });

@@ -1,4 +1,4 @@
 /** The portico library: its public surface (re-exports only). */
-export { ExitCode, PorticoError, isPorticoError } from "./errors";
+export { ExitCode, isPorticoError, PorticoError } from "./errors";
 export { writeFileAtomic } from "./platform/files";
 export { withFileLock } from "./platform/lock";

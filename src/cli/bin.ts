@@ -1,6 +1,7 @@
 // The `portico` executable. Silence the AWS SDK's Node-version warning before any SDK module loads:
 // it would corrupt credential_process and --json output.
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
+
 import { run } from "./main";
 
 run(process.argv.slice(2)).then(
