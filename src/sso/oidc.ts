@@ -1,0 +1,251 @@
+/**
+ * SSO OIDC calls (aws-reference.md §3) through @aws-sdk/client-sso-oidc, loaded lazily, and the one
+ * place OIDC errors become PorticoErrors. RegisterClient, StartDeviceAuthorization and CreateToken are
+ * unsigned. The endpoint honours AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL from the *given* env
+ * (not only process.env), so in-process callers with their own env are redirected too.
+ * Throttling (429) is retried by the SDK's standard strategy (exponential backoff, full jitter).
+ */
+import { ExitCode, PorticoError } from "../errors";
+
+export interface OidcOptions {
+  env: NodeJS.ProcessEnv;
+  region: string;
+  /** Per-request time-out in ms (connect + response); default 15 s. */
+  requestTimeoutMs?: number;
+  /** SDK attempts including the first (throttling / 5xx / network retries); default 4. */
+  maxAttempts?: number;
+}
+
+export interface RegisterResult {
+  clientId: string;
+  clientSecret: string;
+  clientSecretExpiresAt: number;
+}
+export interface DeviceAuthorization {
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete: string;
+  expiresIn: number;
+  interval?: number;
+}
+export interface TokenResult {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken?: string;
+}
+
+export interface OidcApi {
+  /** Base URL of the OIDC endpoint in use (the authorize URL is built from it, §3.4). */
+  endpoint: string;
+  registerClient(input: {
+    clientName: string;
+    clientType: "public";
+    scopes?: string[];
+    grantTypes?: string[];
+    redirectUris?: string[];
+    issuerUrl?: string;
+  }): Promise<RegisterResult>;
+  startDeviceAuthorization(input: {
+    clientId: string;
+    clientSecret: string;
+    startUrl: string;
+  }): Promise<DeviceAuthorization>;
+  createToken(input: {
+    clientId: string;
+    clientSecret: string;
+    grantType: string;
+    deviceCode?: string;
+    code?: string;
+    redirectUri?: string;
+    codeVerifier?: string;
+    refreshToken?: string;
+  }): Promise<TokenResult>;
+}
+
+/** The configured endpoint override for a service, as the SDKs read it (§8.1). */
+export function endpointOverride(env: NodeJS.ProcessEnv, serviceEnvSuffix: string): string | undefined {
+  if ((env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? "").toLowerCase() === "true") return undefined;
+  const v = env[`AWS_ENDPOINT_URL_${serviceEnvSuffix}`] || env["AWS_ENDPOINT_URL"];
+  return v ? v : undefined;
+}
+
+/** Narrow an SDK response member. */
+function need<T>(value: T | undefined | null, name: string, op: string): T {
+  if (value === undefined || value === null || (typeof value === "string" && value.length === 0)) {
+    throw new PorticoError("oidc_bad_response", `${op} returned no ${name}`, {
+      exitCode: ExitCode.service,
+      hint: "The SSO OIDC endpoint answered something unexpected; check AWS_ENDPOINT_URL and try again.",
+    });
+  }
+  return value;
+}
+
+export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
+  const mod = await import("@aws-sdk/client-sso-oidc");
+  const override = endpointOverride(opts.env, "SSO_OIDC");
+  const timeout = opts.requestTimeoutMs ?? 15_000;
+  const client = new mod.SSOOIDCClient({
+    region: opts.region,
+    ...(override ? { endpoint: override } : {}),
+    maxAttempts: opts.maxAttempts ?? 4,
+    requestHandler: { connectionTimeout: timeout, requestTimeout: timeout, throwOnRequestTimeout: true },
+  });
+  let endpoint: string;
+  if (override) endpoint = override.replace(/\/+$/, "");
+  else {
+    const ep = client.config.endpointProvider({ Region: opts.region, UseFIPS: false, UseDualStack: false });
+    endpoint = ep.url.toString().replace(/\/+$/, "");
+  }
+  const send = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw oidcError(op, e, endpoint, opts.region);
+    }
+  };
+  return {
+    endpoint,
+    registerClient: (input) =>
+      send("RegisterClient", async () => {
+        const r = await client.send(new mod.RegisterClientCommand(input));
+        return {
+          clientId: need(r.clientId, "clientId", "RegisterClient"),
+          clientSecret: need(r.clientSecret, "clientSecret", "RegisterClient"),
+          clientSecretExpiresAt: need(r.clientSecretExpiresAt, "clientSecretExpiresAt", "RegisterClient"),
+        };
+      }),
+    startDeviceAuthorization: (input) =>
+      send("StartDeviceAuthorization", async () => {
+        const r = await client.send(new mod.StartDeviceAuthorizationCommand(input));
+        const op = "StartDeviceAuthorization";
+        return {
+          deviceCode: need(r.deviceCode, "deviceCode", op),
+          userCode: need(r.userCode, "userCode", op),
+          verificationUri: need(r.verificationUri, "verificationUri", op),
+          verificationUriComplete: need(r.verificationUriComplete, "verificationUriComplete", op),
+          expiresIn: need(r.expiresIn, "expiresIn", op),
+          ...(typeof r.interval === "number" && r.interval > 0 ? { interval: r.interval } : {}),
+        };
+      }),
+    createToken: (input) =>
+      send("CreateToken", async () => {
+        const r = await client.send(new mod.CreateTokenCommand(input));
+        return {
+          accessToken: need(r.accessToken, "accessToken", "CreateToken"),
+          expiresIn: need(r.expiresIn, "expiresIn", "CreateToken"),
+          ...(typeof r.refreshToken === "string" && r.refreshToken ? { refreshToken: r.refreshToken } : {}),
+        };
+      }),
+  };
+}
+
+/** The OAuth-style `error` of an SSO OIDC failure (§3.2), from the SDK exception name or body. */
+export function oidcErrorKind(e: unknown): string | undefined {
+  const err = e as { name?: string; error?: string };
+  if (typeof err?.error === "string" && err.error) return err.error;
+  const map: Record<string, string> = {
+    AuthorizationPendingException: "authorization_pending",
+    SlowDownException: "slow_down",
+    ExpiredTokenException: "expired_token",
+    AccessDeniedException: "access_denied",
+    InvalidGrantException: "invalid_grant",
+    InvalidClientException: "invalid_client",
+    InvalidRequestException: "invalid_request",
+    UnauthorizedClientException: "unauthorized_client",
+    UnsupportedGrantTypeException: "unsupported_grant_type",
+    InvalidScopeException: "invalid_scope",
+    InvalidClientMetadataException: "invalid_client_metadata",
+    InvalidRedirectUriException: "invalid_redirect_uri",
+  };
+  return err?.name ? map[err.name] : undefined;
+}
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+]);
+
+function networkCode(e: unknown, depth = 0): string | undefined {
+  const err = e as { code?: string; name?: string; cause?: unknown };
+  if (!err || depth > 5) return undefined;
+  if (err.name === "TimeoutError" || err.code === "ETIMEDOUT" || err.code === "ECONNABORTED")
+    return "timeout";
+  if (err.code && NETWORK_CODES.has(err.code)) return err.code;
+  if (Array.isArray((err as { errors?: unknown[] }).errors)) {
+    for (const x of (err as { errors: unknown[] }).errors) {
+      const c = networkCode(x, depth + 1);
+      if (c) return c;
+    }
+  }
+  return err.cause ? networkCode(err.cause, depth + 1) : undefined;
+}
+
+/**
+ * Map an SDK failure to a PorticoError. Protocol errors that callers act on (pending, slow_down)
+ * keep their kind in `details.oidcError` so polling loops can classify them.
+ */
+export function oidcError(op: string, e: unknown, endpoint: string, region: string): PorticoError {
+  if (e instanceof PorticoError) return e;
+  const net = networkCode(e);
+  if (net === "timeout") {
+    return new PorticoError("oidc_timeout", `Timed out calling ${op} at ${endpoint}`, {
+      exitCode: ExitCode.timeout,
+      cause: e,
+      hint: "Check your network connection (and AWS_ENDPOINT_URL, if set), then try again.",
+      details: { operation: op, endpoint },
+    });
+  }
+  if (net) {
+    return new PorticoError(
+      "oidc_unreachable",
+      `Could not reach the SSO OIDC endpoint ${endpoint} (${net})`,
+      {
+        exitCode: ExitCode.service,
+        cause: e,
+        hint: `Check your network connection, sso_region (${region}) and AWS_ENDPOINT_URL, if set.`,
+        details: { operation: op, endpoint, network: net },
+      },
+    );
+  }
+  const kind = oidcErrorKind(e);
+  const err = e as {
+    name?: string;
+    message?: string;
+    error_description?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const desc = err.error_description || (err.message && err.message !== "UnknownError" ? err.message : "");
+  const status = err.$metadata?.httpStatusCode;
+  const name = err.name && err.name !== "Error" ? err.name : "error";
+  const message = `An error occurred (${name}) when calling the ${op} operation${desc ? `: ${desc}` : ""}`;
+  const details = { operation: op, oidcError: kind ?? null, httpStatus: status ?? null };
+  if (kind === "access_denied") {
+    return new PorticoError("access_denied", "The authorization request was denied.", {
+      exitCode: ExitCode.accessDenied,
+      cause: e,
+      hint: "Approve the request in the browser, or ask your administrator for access; then run the login again.",
+      details,
+    });
+  }
+  if (kind === "expired_token") {
+    return new PorticoError(
+      "authorization_expired",
+      "The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.",
+      { exitCode: ExitCode.timeout, cause: e, hint: "Run the login again and approve it in time.", details },
+    );
+  }
+  const throttled = status === 429 || name === "ThrottlingException" || name === "TooManyRequestsException";
+  const exitCode = throttled || (status !== undefined && status >= 500) ? ExitCode.service : ExitCode.service;
+  return new PorticoError(kind ? `oidc_${kind}` : "oidc_error", message, {
+    exitCode,
+    cause: e,
+    hint: throttled ? "The service is throttling requests; wait a moment and try again." : undefined,
+    details,
+  });
+}

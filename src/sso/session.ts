@@ -1,0 +1,218 @@
+/**
+ * Which SSO session a profile uses, with botocore's validation and messages
+ * (aws-reference.md §1.5; botocore `credentials.py` SSOProvider._load_sso_config and
+ * `awscli/customizations/sso/utils.py` for `aws sso login`). Pure: takes the loaded config view.
+ */
+import type { AwsConfig, SectionView } from "../config/load";
+import { configError } from "../errors";
+
+export interface SsoSession {
+  kind: "sso-session" | "legacy";
+  /** sso-session name (kind "sso-session"). */
+  sessionName?: string;
+  startUrl: string;
+  region: string;
+  /** Parsed `sso_registration_scopes` (split on ",", trimmed, empties dropped); [] for legacy. */
+  scopes: string[];
+  /**
+   * The scopes as the AWS CLI passes them to its registration cache key: null when the key is
+   * absent (and always for legacy), else the parsed list (possibly empty). §2.2
+   */
+  registrationScopes: string[] | null;
+  /** sso-session name, or the start URL exactly as written (legacy) — sha1 of it names the token file. */
+  cacheKey: string;
+}
+
+export interface SsoProfile {
+  profileName: string;
+  session: SsoSession;
+  accountId: string;
+  roleName: string;
+  region?: string;
+}
+
+/** The CLI's parse_sso_registration_scopes: split on ",", strip, drop empties. */
+export function parseScopes(raw: string): string[] {
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function str(section: SectionView | undefined, key: string): string | undefined {
+  const v = section?.values[key];
+  return typeof v === "string" ? v : undefined;
+}
+
+function profileNotFound(name: string) {
+  return configError("profile_not_found", `The config profile (${name}) could not be found`, {
+    hint: `Create it with: portico configure sso --profile ${name}`,
+    details: { profile: name },
+  });
+}
+
+/** An `[sso-session NAME]` section resolved into a session (as `aws sso login --sso-session NAME`). */
+export function ssoSessionByName(config: AwsConfig, name: string): SsoSession {
+  const section = config.ssoSessions.get(name);
+  if (!section) {
+    throw configError("sso_session_not_found", `The specified sso-session does not exist: "${name}"`, {
+      hint: `Create it with: portico configure sso-session ${name}`,
+      details: { ssoSession: name },
+    });
+  }
+  const startUrl = str(section, "sso_start_url");
+  const region = str(section, "sso_region");
+  const missing = [
+    startUrl === undefined ? "sso_start_url" : "",
+    region === undefined ? "sso_region" : "",
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    throw configError(
+      "sso_config_missing",
+      `The sso-session "${name}" is missing required configuration: ${missing.join(", ")}`,
+      {
+        hint: `Complete it with: portico configure sso-session ${name}`,
+        details: { ssoSession: name, missing, file: section.file, line: section.line },
+      },
+    );
+  }
+  const rawScopes = str(section, "sso_registration_scopes");
+  const registrationScopes = rawScopes === undefined ? null : parseScopes(rawScopes);
+  return {
+    kind: "sso-session",
+    sessionName: name,
+    startUrl: startUrl!,
+    region: region!,
+    scopes: registrationScopes ?? [],
+    registrationScopes,
+    cacheKey: name,
+  };
+}
+
+function legacySession(startUrl: string, region: string): SsoSession {
+  return { kind: "legacy", startUrl, region, scopes: [], registrationScopes: null, cacheKey: startUrl };
+}
+
+/**
+ * The session a profile signs in with, without requiring an account and role (what `aws sso login
+ * --profile P` needs). Messages as the CLI's `_get_sso_config`.
+ */
+export function ssoSessionForProfile(config: AwsConfig, profileName: string): SsoSession {
+  const profile = config.profiles.get(profileName);
+  if (!profile) throw profileNotFound(profileName);
+  const sessionName = str(profile, "sso_session");
+  if (sessionName !== undefined) {
+    const session = ssoSessionByName(config, sessionName);
+    checkConsistent(profile, config.ssoSessions.get(sessionName)!);
+    return session;
+  }
+  const startUrl = str(profile, "sso_start_url");
+  const region = str(profile, "sso_region");
+  const missing = [
+    startUrl === undefined ? "sso_start_url" : "",
+    region === undefined ? "sso_region" : "",
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    throw configError(
+      "sso_config_missing",
+      `Missing the following required SSO configuration values: ${missing.join(", ")}. To make sure this profile is properly configured to use SSO, please run: portico configure sso --profile ${profileName}`,
+      {
+        hint: `portico configure sso --profile ${profileName}`,
+        details: { profile: profileName, missing },
+      },
+    );
+  }
+  return legacySession(startUrl!, region!);
+}
+
+/** botocore: any key present in both the profile and the sso-session must have the same value. */
+function checkConsistent(profile: SectionView, session: SectionView): void {
+  for (const [key, val] of Object.entries(session.values)) {
+    const mine = profile.values[key];
+    if (mine !== undefined && typeof mine === "string" && typeof val === "string" && mine !== val) {
+      throw configError(
+        "sso_config_inconsistent",
+        `The value for ${key} is inconsistent between profile (${mine}) and sso-session (${val}).`,
+        {
+          hint: `Remove ${key} from [profile ${profile.name}] (${profile.file}:${profile.keyLines[key] ?? profile.line}) or make it match the sso-session.`,
+          details: { profile: profile.name, key },
+        },
+      );
+    }
+  }
+}
+
+/**
+ * A profile that gets role credentials through SSO (botocore SSOProvider): it is SSO when it has
+ * `sso_role_name` or `sso_account_id`; then all of sso_role_name, sso_account_id, sso_start_url,
+ * sso_region (+ sso_session when referenced) must resolve.
+ */
+export function ssoProfile(config: AwsConfig, profileName: string): SsoProfile {
+  const profile = config.profiles.get(profileName);
+  if (!profile) throw profileNotFound(profileName);
+  const hint = `portico configure sso --profile ${profileName}`;
+  if (str(profile, "sso_role_name") === undefined && str(profile, "sso_account_id") === undefined) {
+    throw configError("not_sso_profile", `The profile "${profileName}" is not configured to use SSO`, {
+      hint: `Add sso_account_id and sso_role_name with: ${hint}`,
+      details: { profile: profileName },
+    });
+  }
+  const sessionName = str(profile, "sso_session");
+  const resolved: Record<string, string> = {};
+  for (const [k, v] of Object.entries(profile.values)) if (typeof v === "string") resolved[k] = v;
+  if (sessionName !== undefined) {
+    const section = config.ssoSessions.get(sessionName);
+    if (!section) {
+      throw configError(
+        "sso_session_not_found",
+        `The specified sso-session does not exist: "${sessionName}"`,
+        {
+          hint: `Create it with: portico configure sso-session ${sessionName}`,
+          details: { profile: profileName, ssoSession: sessionName },
+        },
+      );
+    }
+    checkConsistent(profile, section);
+    for (const [k, v] of Object.entries(section.values)) if (typeof v === "string") resolved[k] = v;
+  }
+  const required = ["sso_role_name", "sso_account_id", "sso_start_url", "sso_region"];
+  if (sessionName !== undefined) required.push("sso_session");
+  const missing = required.filter((k) => resolved[k] === undefined);
+  if (missing.length > 0) {
+    throw configError(
+      "sso_config_missing",
+      `The profile "${profileName}" is configured to use SSO but is missing required configuration: ${missing.join(", ")}`,
+      {
+        hint:
+          sessionName !== undefined && missing.some((k) => k.startsWith("sso_s") || k === "sso_region")
+            ? `portico configure sso-session ${sessionName}`
+            : hint,
+        details: { profile: profileName, missing },
+      },
+    );
+  }
+  const session =
+    sessionName !== undefined
+      ? ssoSessionByName(config, sessionName)
+      : legacySession(resolved["sso_start_url"]!, resolved["sso_region"]!);
+  const region = str(profile, "region");
+  return {
+    profileName,
+    session,
+    accountId: resolved["sso_account_id"]!,
+    roleName: resolved["sso_role_name"]!,
+    ...(region !== undefined ? { region } : {}),
+  };
+}
+
+/** The flags that select this session on the command line, for hints: `--profile X` or `--sso-session S`. */
+export function loginArgs(session: SsoSession, profileName?: string): string {
+  if (profileName !== undefined) return `--profile ${shellWord(profileName)}`;
+  if (session.kind === "sso-session") return `--sso-session ${shellWord(session.sessionName!)}`;
+  return "";
+}
+
+/** Quote a word for a POSIX shell only when needed. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
