@@ -1,0 +1,28 @@
+/**
+ * `portico credential-process --profile P`: the credential_process JSON (aws-reference.md §1.7) and
+ * nothing else on stdout, ever. Errors go to stderr with a non-zero exit. This is the hot path:
+ * with valid cached credentials only fs, crypto and the config parser load (bench/credential-process.bench.mjs).
+ */
+import type { Command } from "commander";
+import type { CliContext } from "../context";
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command("credential-process")
+    .description("print role credentials as credential_process JSON (for a profile's credential_process key)")
+    .option("--profile <name>", "the SSO profile to get credentials for (default: AWS_PROFILE or default)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  # ~/.aws/config\n  [profile dev-process]\n  credential_process = portico credential-process --profile dev\n",
+    )
+    .action(async (opts: { profile?: string }) => {
+      const { resolveCredentials } = await import("../../credentials/resolve");
+      const { formatCredentialProcess } = await import("../../credentials/format");
+      // A profile is always used here (never env keys): the point is to turn a profile into credentials.
+      const resolved = await resolveCredentials(
+        { env: ctx.env, now: ctx.now },
+        { ...(opts.profile !== undefined ? { profile: opts.profile } : {}), ignoreEnv: true },
+      );
+      ctx.stdout.write(formatCredentialProcess(resolved.credentials));
+    });
+}

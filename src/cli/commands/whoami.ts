@@ -1,0 +1,89 @@
+/**
+ * `portico whoami [--profile P] [--json]`: STS GetCallerIdentity with the profile's role credentials —
+ * account, ARN, user, permission set — and the time left on the SSO session and on the credentials.
+ */
+import type { Command } from "commander";
+import type { CliContext } from "../context";
+import { printJson, printLine, table } from "../output";
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command("whoami")
+    .description("show who a profile's credentials belong to, and how long the session and credentials last")
+    .option("--profile <name>", "the profile (default: AWS_PROFILE or default)")
+    .option("--region <region>", "the region for the STS call (default: the profile's region)")
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExample:\n  portico whoami --profile dev\n")
+    .action(async (opts: { profile?: string; region?: string; json?: boolean }) => {
+      const { resolveCredentials, loadProfileContext } = await import("../../credentials/resolve");
+      const { getCallerIdentity, parseAssumedRoleArn, formatDuration } = await import(
+        "../../credentials/identity"
+      );
+      const deps = { env: ctx.env, now: ctx.now };
+      const resolved = await resolveCredentials(deps, {
+        ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+        ...(opts.region !== undefined ? { region: opts.region } : {}),
+      });
+      let ssoSessionExpiresAt: Date | undefined;
+      let ssoRefreshable: boolean | undefined;
+      let ssoRegion: string | undefined;
+      if (resolved.source.kind === "sso") {
+        const { config } = await loadProfileContext(deps, resolved.source.profileName);
+        const { ssoProfile } = await import("../../sso/session");
+        const sp = ssoProfile(config, resolved.source.profileName);
+        ssoRegion = sp.session.region;
+        const { readCachedToken } = await import("../../sso/token-provider");
+        const tok = await readCachedToken({ env: ctx.env, now: ctx.now, paths: config.paths }, sp.session);
+        ssoSessionExpiresAt = tok?.expiresAt;
+        ssoRefreshable = tok?.refreshable;
+      }
+      const region = resolved.region ?? ssoRegion ?? "us-east-1";
+      const id = await getCallerIdentity(ctx.env, resolved.credentials, region);
+      const parsed = parseAssumedRoleArn(id.arn);
+      const now = ctx.now().getTime();
+      const exp = resolved.credentials.expiration;
+      const result = {
+        profile: resolved.source.kind === "env" ? null : resolved.source.profileName,
+        source: resolved.source.kind,
+        account: id.account,
+        arn: id.arn,
+        userId: id.userId,
+        user: parsed?.user ?? null,
+        role: parsed?.roleName ?? null,
+        permissionSet: parsed?.permissionSet ?? null,
+        credentialsExpireAt: exp ? exp.toISOString() : null,
+        credentialsSecondsLeft: exp ? Math.max(0, Math.floor((exp.getTime() - now) / 1000)) : null,
+        ssoSessionExpiresAt: ssoSessionExpiresAt ? ssoSessionExpiresAt.toISOString() : null,
+        ssoSessionSecondsLeft: ssoSessionExpiresAt
+          ? Math.max(0, Math.floor((ssoSessionExpiresAt.getTime() - now) / 1000))
+          : null,
+        ssoSessionRefreshable: ssoRefreshable ?? null,
+      };
+      if (opts.json) {
+        printJson(ctx, result);
+        return;
+      }
+      const rows: string[][] = [
+        ["Account", id.account],
+        ["ARN", id.arn],
+      ];
+      if (parsed) rows.push(["User", parsed.user]);
+      if (parsed?.permissionSet) rows.push(["Permission set", parsed.permissionSet]);
+      if (result.profile) rows.push(["Profile", result.profile]);
+      rows.push([
+        "Credentials",
+        exp
+          ? `expire in ${formatDuration(exp.getTime() - now)} (${exp.toISOString()})`
+          : "long-term (no expiry)",
+      ]);
+      if (resolved.source.kind === "sso") {
+        rows.push([
+          "SSO session",
+          ssoSessionExpiresAt
+            ? `expires in ${formatDuration(ssoSessionExpiresAt.getTime() - now)} (${ssoSessionExpiresAt.toISOString()})${ssoRefreshable ? ", refreshable" : ""}`
+            : "no cached token",
+        ]);
+      }
+      printLine(ctx, table(rows.map(([k, v]) => [`${k}:`, v ?? ""])));
+    });
+}

@@ -1,0 +1,187 @@
+/**
+ * The SSO portal calls portico's credential commands make (aws-reference.md §4): GetRoleCredentials,
+ * ListAccounts, ListAccountRoles — through @aws-sdk/client-sso, imported lazily so the SDK never
+ * loads on the cached-credentials path. Service errors become PorticoErrors with the next command.
+ */
+import { ExitCode, PorticoError } from "../errors";
+import type { AwsCredentials } from "./types";
+
+export interface PortalTarget {
+  /** sso_region of the session. */
+  region: string;
+  env: NodeJS.ProcessEnv;
+  /** The `portico login …` arguments to name in a sign-in hint, e.g. `--profile dev`. */
+  loginArgs: string;
+}
+
+/**
+ * Endpoint override from the given environment (AWS_ENDPOINT_URL_SSO, then AWS_ENDPOINT_URL), unless
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set. The SDK reads these from process.env by itself; passing them
+ * explicitly makes an injected env (tests, library callers) authoritative.
+ */
+export function endpointFromEnv(env: NodeJS.ProcessEnv, serviceEnvId: string): string | undefined {
+  if ((env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? "").toLowerCase() === "true") return undefined;
+  return env[`AWS_ENDPOINT_URL_${serviceEnvId}`] || env["AWS_ENDPOINT_URL"] || undefined;
+}
+
+type SsoModule = typeof import("@aws-sdk/client-sso");
+
+async function ssoClient(
+  target: PortalTarget,
+): Promise<{ sdk: SsoModule; client: InstanceType<SsoModule["SSOClient"]> }> {
+  const sdk = await import("@aws-sdk/client-sso");
+  const endpoint = endpointFromEnv(target.env, "SSO");
+  const client = new sdk.SSOClient({
+    region: target.region,
+    ...(endpoint ? { endpoint } : {}),
+    maxAttempts: 5,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+  });
+  return { sdk, client };
+}
+
+/** Map a portal failure to the error model (exit 4 / 5 / 6). */
+export function portalError(e: unknown, target: PortalTarget, what: string): PorticoError {
+  const err = e as {
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+  };
+  const status = err?.$metadata?.httpStatusCode;
+  const name = err?.name ?? "Error";
+  if (name === "UnauthorizedException" || status === 401) {
+    return new PorticoError(
+      "sign_in_required",
+      `The SSO session is expired or invalid (${name}: ${err.message ?? "Session token not found or invalid"}) — or sso_region ${target.region} is not the region of your IAM Identity Center instance.`,
+      { exitCode: ExitCode.signInRequired, hint: `portico login ${target.loginArgs}`, cause: e },
+    );
+  }
+  if (name === "ForbiddenException" || status === 403) {
+    return new PorticoError(
+      "access_denied",
+      `${what}: access denied (${name}: ${err.message ?? "No access"})`,
+      {
+        exitCode: ExitCode.accessDenied,
+        hint: `List the accounts and roles you can use with: portico accounts ${target.loginArgs}`,
+        cause: e,
+      },
+    );
+  }
+  const network =
+    status === undefined &&
+    /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|TimeoutError|socket hang up/i.test(
+      `${name} ${err?.code ?? ""} ${err?.message ?? ""}`,
+    );
+  return new PorticoError(
+    network ? "service_unreachable" : "service_error",
+    network
+      ? `${what}: cannot reach the SSO portal for ${target.region} (${err?.message ?? name})`
+      : `${what}: ${name}${status ? ` (HTTP ${status})` : ""}: ${err?.message ?? ""}`.trimEnd(),
+    {
+      exitCode: name === "TimeoutError" ? ExitCode.timeout : ExitCode.service,
+      hint: network
+        ? "Check your network, a proxy, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SSO if you set one."
+        : "Try again in a moment; run with --debug for details.",
+      cause: e,
+    },
+  );
+}
+
+/** GetRoleCredentials (§4): epoch-ms expiration; all four fields required, as both SDKs require. */
+export async function getRoleCredentials(
+  target: PortalTarget,
+  accessToken: string,
+  accountId: string,
+  roleName: string,
+): Promise<AwsCredentials> {
+  const { sdk, client } = await ssoClient(target);
+  const what = `Getting credentials for role ${roleName} in account ${accountId}`;
+  try {
+    const out = await client.send(new sdk.GetRoleCredentialsCommand({ accessToken, accountId, roleName }));
+    const rc = out.roleCredentials;
+    if (!rc?.accessKeyId || !rc.secretAccessKey || !rc.sessionToken || typeof rc.expiration !== "number") {
+      throw new PorticoError("service_error", `${what}: the portal returned incomplete credentials`, {
+        exitCode: ExitCode.service,
+      });
+    }
+    return {
+      accessKeyId: rc.accessKeyId,
+      secretAccessKey: rc.secretAccessKey,
+      sessionToken: rc.sessionToken,
+      // botocore truncates to whole seconds when it writes the cache; do the same so every reader agrees.
+      expiration: new Date(Math.floor(rc.expiration / 1000) * 1000),
+      accountId,
+    };
+  } catch (e) {
+    if (e instanceof PorticoError) throw e;
+    throw portalError(e, target, what);
+  } finally {
+    client.destroy();
+  }
+}
+
+export interface PortalAccount {
+  accountId: string;
+  accountName: string;
+  emailAddress: string;
+  roles: string[];
+}
+
+/** Run `fn` over `items` with at most `limit` in flight, keeping order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** ListAccounts (paginated), then ListAccountRoles for each with bounded concurrency. */
+export async function listAccountsAndRoles(
+  target: PortalTarget,
+  accessToken: string,
+  options: { concurrency?: number; withRoles?: boolean } = {},
+): Promise<PortalAccount[]> {
+  const { sdk, client } = await ssoClient(target);
+  try {
+    const accounts: PortalAccount[] = [];
+    try {
+      for await (const page of sdk.paginateListAccounts({ client, pageSize: 100 }, { accessToken })) {
+        for (const a of page.accountList ?? []) {
+          if (!a.accountId) continue;
+          accounts.push({
+            accountId: a.accountId,
+            accountName: a.accountName ?? "",
+            emailAddress: a.emailAddress ?? "",
+            roles: [],
+          });
+        }
+      }
+    } catch (e) {
+      throw portalError(e, target, "Listing accounts");
+    }
+    if (options.withRoles === false) return accounts;
+    await mapLimit(accounts, options.concurrency ?? 8, async (acct) => {
+      try {
+        for await (const page of sdk.paginateListAccountRoles(
+          { client, pageSize: 100 },
+          { accessToken, accountId: acct.accountId },
+        )) {
+          for (const r of page.roleList ?? []) if (r.roleName) acct.roles.push(r.roleName);
+        }
+      } catch (e) {
+        throw portalError(e, target, `Listing roles in account ${acct.accountId}`);
+      }
+      acct.roles.sort();
+    });
+    return accounts;
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Credentials for a profile, resolved the way botocore / the AWS CLI v2 resolve them
+ * (aws-reference.md §1.4): environment keys (unless a profile was named explicitly), then the
+ * profile — SSO (role credentials from the CLI's shared cache, else GetRoleCredentials), or static keys.
+ * Other sources (assume-role, web identity, credential_process) are refused with a clear error.
+ *
+ * HOT PATH: with valid cached credentials this touches only fs, crypto and the config parser; the
+ * token provider and the AWS SDK are imported only on a cache miss.
+ */
+import type { AwsConfig, SectionView } from "../config/load";
+import { loadAwsConfig } from "../config/load";
+import { awsPaths, resolveProfileName, resolveRegion } from "../config/paths";
+import { configError, ExitCode, PorticoError } from "../errors";
+import { withFileLock } from "../platform/lock";
+import { ssoProfile } from "../sso/session";
+import {
+  isFresh,
+  readCachedRoleCredentials,
+  roleCacheFile,
+  roleCacheKey,
+  writeCachedRoleCredentials,
+} from "./cache";
+import type { AwsCredentials, ResolvedCredentials } from "./types";
+
+export interface CredentialDeps {
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+}
+
+export interface ResolveOptions {
+  /** --profile as given on the command line (explicit: environment keys are then skipped, as botocore). */
+  profile?: string;
+  /** --region as given on the command line. */
+  region?: string;
+  /** Refuse environment-variable credentials (e.g. `accounts`, which needs an SSO profile). */
+  ignoreEnv?: boolean;
+  /** Skip the cache and fetch fresh role credentials (still written back). */
+  forceRefresh?: boolean;
+}
+
+const str = (section: SectionView | undefined, key: string): string | undefined => {
+  const v = section?.values[key];
+  return typeof v === "string" && v !== "" ? v : undefined;
+};
+
+/** botocore's EnvProvider: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, token from AWS_SESSION_TOKEN / AWS_SECURITY_TOKEN. */
+export function credentialsFromEnv(env: NodeJS.ProcessEnv): AwsCredentials | undefined {
+  const accessKeyId = env["AWS_ACCESS_KEY_ID"];
+  const secretAccessKey = env["AWS_SECRET_ACCESS_KEY"];
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = env["AWS_SESSION_TOKEN"] || env["AWS_SECURITY_TOKEN"] || undefined;
+  const exp = env["AWS_CREDENTIAL_EXPIRATION"];
+  const expiration = exp ? new Date(exp) : undefined;
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken ? { sessionToken } : {}),
+    ...(expiration && !Number.isNaN(expiration.getTime()) ? { expiration } : {}),
+  };
+}
+
+/** What kind of credential source a profile is, in botocore's order (§1.4). */
+export type ProfileKind = "assume-role" | "web-identity" | "sso" | "static" | "credential-process" | "none";
+
+export function profileKind(section: SectionView): ProfileKind {
+  if (str(section, "role_arn")) return "assume-role";
+  if (str(section, "web_identity_token_file")) return "web-identity";
+  if (str(section, "sso_account_id") || str(section, "sso_role_name")) return "sso";
+  if (str(section, "aws_access_key_id") && str(section, "aws_secret_access_key")) return "static";
+  if (str(section, "credential_process")) return "credential-process";
+  return "none";
+}
+
+/** The loaded config and the profile a command works on (shared by the credential commands). */
+export async function loadProfileContext(
+  deps: CredentialDeps,
+  flag?: string,
+): Promise<{ config: AwsConfig; profileName: string; explicit: boolean; section: SectionView | undefined }> {
+  const config = await loadAwsConfig(deps.env);
+  const { name, source } = resolveProfileName(deps.env, flag);
+  return { config, profileName: name, explicit: source !== "default", section: config.profiles.get(name) };
+}
+
+export function loginArgsFor(profileName: string): string {
+  return `--profile ${profileName}`;
+}
+
+/** Resolve credentials for the selected profile (or the environment). */
+export async function resolveCredentials(
+  deps: CredentialDeps,
+  options: ResolveOptions = {},
+): Promise<ResolvedCredentials> {
+  const flagGiven = options.profile !== undefined;
+  // botocore: env keys win unless a profile was passed explicitly (AWS_PROFILE does not count).
+  if (!flagGiven && !options.ignoreEnv) {
+    const fromEnv = credentialsFromEnv(deps.env);
+    if (fromEnv) {
+      const region = resolveRegion(deps.env, undefined, options.region)?.region;
+      return { credentials: fromEnv, source: { kind: "env" }, ...(region ? { region } : {}) };
+    }
+  }
+  const { config, profileName, explicit, section } = await loadProfileContext(deps, options.profile);
+  if (!section) {
+    if (!explicit) {
+      throw new PorticoError(
+        "no_credentials",
+        "Unable to locate credentials: no profile selected and no default profile",
+        {
+          exitCode: ExitCode.config,
+          hint: "Pass --profile NAME (see `portico configure sso`), or set AWS_PROFILE.",
+        },
+      );
+    }
+    // Let ssoProfile produce the standard "could not be found" error.
+    ssoProfile(config, profileName);
+  }
+  const kind = profileKind(section!);
+  const region = resolveRegion(deps.env, str(section, "region"), options.region)?.region;
+  const withRegion = <T extends object>(r: T) => ({ ...r, ...(region ? { region } : {}) });
+  switch (kind) {
+    case "sso":
+      return withRegion(
+        await resolveSsoCredentials(deps, config, profileName, options.forceRefresh ?? false),
+      );
+    case "static": {
+      const sessionToken = str(section, "aws_session_token") ?? str(section, "aws_security_token");
+      return withRegion({
+        credentials: {
+          accessKeyId: str(section, "aws_access_key_id")!,
+          secretAccessKey: str(section, "aws_secret_access_key")!,
+          ...(sessionToken ? { sessionToken } : {}),
+        },
+        source: { kind: "static" as const, profileName },
+      });
+    }
+    case "none":
+      throw configError("no_credentials", `The profile "${profileName}" has no credentials configured`, {
+        hint: `Make it an SSO profile with: portico configure sso --profile ${profileName}`,
+        details: { profile: profileName },
+      });
+    default:
+      throw configError(
+        "credential_source_unsupported",
+        `The profile "${profileName}" gets credentials through ${kind} (${kind === "assume-role" ? "role_arn" : kind === "web-identity" ? "web_identity_token_file" : "credential_process"}), which portico does not support yet`,
+        {
+          hint: `Use the AWS CLI for this profile (aws configure export-credentials --profile ${profileName}), or point portico at an SSO profile.`,
+          details: { profile: profileName, kind },
+        },
+      );
+  }
+}
+
+/**
+ * SSO role credentials: the CLI's cache if > 15 min remain; else, single-flight across processes
+ * under a lock keyed by the cache entry, re-read the cache, then token → GetRoleCredentials → cache.
+ */
+export async function resolveSsoCredentials(
+  deps: CredentialDeps,
+  config: AwsConfig,
+  profileName: string,
+  forceRefresh = false,
+): Promise<ResolvedCredentials> {
+  const sp = ssoProfile(config, profileName);
+  const key = roleCacheKey(
+    sp.session.kind === "sso-session" && sp.session.sessionName !== undefined
+      ? { accountId: sp.accountId, roleName: sp.roleName, sessionName: sp.session.sessionName }
+      : { accountId: sp.accountId, roleName: sp.roleName, startUrl: sp.session.startUrl },
+  );
+  const file = roleCacheFile(config.paths.cliCacheDir, key);
+  const source = (cached: boolean) => ({
+    kind: "sso" as const,
+    profileName,
+    accountId: sp.accountId,
+    roleName: sp.roleName,
+    cached,
+    cacheKey: key,
+  });
+  if (!forceRefresh) {
+    const hit = await readCachedRoleCredentials(file);
+    if (hit && isFresh(hit, deps.now()))
+      return { credentials: { accountId: sp.accountId, ...hit }, source: source(true) };
+  }
+  return withFileLock(file, async () => {
+    if (!forceRefresh) {
+      const again = await readCachedRoleCredentials(file);
+      if (again && isFresh(again, deps.now()))
+        return { credentials: { accountId: sp.accountId, ...again }, source: source(true) };
+    }
+    const loginArgs = loginArgsFor(profileName);
+    const { getSsoToken } = await import("../sso/token-provider");
+    const token = await getSsoToken(
+      { env: deps.env, now: deps.now, paths: config.paths },
+      sp.session,
+      loginArgs,
+    );
+    const { getRoleCredentials } = await import("./portal");
+    const creds = await getRoleCredentials(
+      { region: sp.session.region, env: deps.env, loginArgs },
+      token.accessToken,
+      sp.accountId,
+      sp.roleName,
+    );
+    await writeCachedRoleCredentials(file, creds);
+    return { credentials: creds, source: source(false) };
+  });
+}
+
+/** The paths for the current environment (re-exported for commands that only need them). */
+export { awsPaths };
