@@ -1,0 +1,147 @@
+/**
+ * `portico login [--profile P | --sso-session S] [--device-code] [--no-browser] [--callback-port N] [--timeout S]`
+ *
+ * Flow choice: device code for legacy profiles, on request (--device-code), when no browser can be
+ * opened (no BROWSER and no display, or an SSH session), or with --no-browser and no --callback-port;
+ * otherwise authorization code + PKCE. Non-interactive runs (stdin not a TTY, --non-interactive)
+ * never open a browser: they fail with exit 4 and the exact command, unless --device-code or
+ * --no-browser was given, in which case the URL (and code) are printed to stderr and portico polls.
+ */
+import type { Command } from "commander";
+import { ExitCode, PorticoError, usageError } from "../../errors";
+import type { CliContext } from "../context";
+import { info, printJson } from "../output";
+
+interface LoginFlags {
+  profile?: string;
+  ssoSession?: string;
+  deviceCode?: boolean;
+  browser?: boolean;
+  callbackPort?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+function parsePort(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw usageError(`--callback-port must be 1-65535, got "${s}"`);
+  return n;
+}
+
+function parseTimeout(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0)
+    throw usageError(`--timeout must be a positive number of seconds, got "${s}"`);
+  return Math.round(n * 1000);
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command("login")
+    .description(
+      "sign in to IAM Identity Center (browser + PKCE, or device code) and cache the token like the AWS CLI",
+    )
+    .option("--profile <name>", "sign in for this profile's SSO session (default: AWS_PROFILE or default)")
+    .option("--sso-session <name>", "sign in to this [sso-session]")
+    .option("--device-code", "use the device-code flow (a code you confirm on any device)")
+    .option("--no-browser", "do not open a browser; print the URL instead")
+    .option("--callback-port <port>", "PKCE loopback port on 127.0.0.1 (e.g. to forward it over SSH)")
+    .option("--timeout <seconds>", "give up waiting for the authorization after this long (default 600)")
+    .option("--json", "print the result as JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nExample:\n  portico login --profile dev\n  portico login --sso-session my-sso --device-code --no-browser   # over SSH\n",
+    )
+    .action(async (flags: LoginFlags) => {
+      if (flags.profile !== undefined && flags.ssoSession !== undefined)
+        throw usageError("Use either --profile or --sso-session, not both");
+      const callbackPort = parsePort(flags.callbackPort);
+      const timeoutMs = parseTimeout(flags.timeout);
+      const { loadAwsConfig } = await import("../../config/load");
+      const { resolveProfileName } = await import("../../config/paths");
+      const { ssoSessionByName, ssoSessionForProfile, shellWord } = await import("../../sso/session");
+      const config = await loadAwsConfig(ctx.env);
+      let session: import("../../sso/session").SsoSession;
+      let selectArgs: string;
+      if (flags.ssoSession !== undefined) {
+        session = ssoSessionByName(config, flags.ssoSession);
+        selectArgs = `--sso-session ${shellWord(flags.ssoSession)}`;
+      } else {
+        const profile = resolveProfileName(ctx.env, flags.profile);
+        session = ssoSessionForProfile(config, profile.name);
+        selectArgs = profile.source === "default" ? "" : `--profile ${shellWord(profile.name)}`;
+      }
+      if (!/^https:\/\//i.test(session.startUrl)) {
+        throw new PorticoError("start_url_not_https", "The sso_start_url must use the https scheme.", {
+          exitCode: ExitCode.config,
+          hint: `Fix sso_start_url in ${config.paths.configFileDisplay} (e.g. https://d-1234567890.awsapps.com/start)`,
+        });
+      }
+      const { canOpenBrowser, openBrowser } = await import("../../platform/browser");
+      const explicitNoBrowser = flags.browser === false;
+      if (!ctx.interactive && !flags.deviceCode && !explicitNoBrowser) {
+        const cmd = ["portico login", selectArgs].filter(Boolean).join(" ");
+        throw new PorticoError(
+          "sign_in_required",
+          "Signing in needs a browser or a terminal, and this run is non-interactive",
+          {
+            exitCode: ExitCode.signInRequired,
+            hint: `${cmd}   (in a terminal; or, to print a URL and code here: ${cmd} --device-code --no-browser)`,
+          },
+        );
+      }
+      const browserAllowed = ctx.interactive && !explicitNoBrowser && canOpenBrowser(ctx.env);
+      let flow: "pkce" | "device";
+      if (flags.deviceCode || session.kind === "legacy") flow = "device";
+      else if (explicitNoBrowser) flow = callbackPort !== undefined ? "pkce" : "device";
+      else flow = browserAllowed ? "pkce" : "device";
+
+      const { startSpinner } = await import("../../platform/tty");
+      const { login } = await import("../../sso/login");
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once("SIGINT", onSigint);
+      let spinner: ReturnType<typeof startSpinner> | undefined;
+      try {
+        const result = await login(
+          {
+            env: ctx.env,
+            now: ctx.now,
+            paths: config.paths,
+            print: (t) => info(ctx, t),
+            ...(browserAllowed ? { openBrowser: (url: string) => openBrowser(url, ctx.env) } : {}),
+            waiting: (on) => {
+              if (on) spinner = startSpinner(ctx.stderr, ctx.color, "Waiting for authorization…");
+              else spinner?.stop();
+            },
+            signal: abort.signal,
+          },
+          session,
+          {
+            flow,
+            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+            ...(callbackPort !== undefined ? { callbackPort } : {}),
+          },
+          selectArgs,
+        );
+        if (flags.json) {
+          printJson(ctx, {
+            startUrl: session.startUrl,
+            ssoRegion: session.region,
+            ssoSession: session.sessionName ?? null,
+            flow: result.flow,
+            expiresAt: result.token.expiresAt.toISOString(),
+            refreshable: result.token.refreshToken !== undefined,
+            registrationReused: result.registrationReused,
+          });
+        }
+        info(ctx, `Successfully logged into Start URL: ${session.startUrl}`);
+      } finally {
+        spinner?.stop();
+        process.removeListener("SIGINT", onSigint);
+      }
+    });
+}

@@ -1,0 +1,158 @@
+/**
+ * Opening URLs for people, safely. A server-supplied URL is opened or printed only when it is https
+ * on an AWS-owned host (aws-reference.md §3.5 suffixes) or lies under the configured endpoint
+ * override (AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL). The opener honours BROWSER like git and
+ * Python's webbrowser (the AWS CLI): a command line, `%s` replaced by the URL if present, else the
+ * URL appended as one argument; never through a shell.
+ */
+import { spawn } from "node:child_process";
+import { ExitCode, PorticoError } from "../errors";
+
+/** Host suffixes of AWS-owned sign-in and OIDC hosts (aws, aws-cn, aws-eusc partitions). */
+const AWS_SUFFIXES = [
+  "amazonaws.com",
+  "amazonaws.com.cn",
+  "amazonaws.eu",
+  "awsapps.com",
+  "awsapps.cn",
+  "app.aws",
+  "api.aws",
+  "amazonwebservices.com.cn",
+  "amazonwebservices.eu",
+];
+
+export function isAwsHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  return AWS_SUFFIXES.some((s) => h.endsWith(`.${s}`));
+}
+
+function underOverride(u: URL, override: string): boolean {
+  let base: URL;
+  try {
+    base = new URL(override);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== base.protocol || u.host.toLowerCase() !== base.host.toLowerCase()) return false;
+  const basePath = base.pathname.endsWith("/") ? base.pathname : `${base.pathname}/`;
+  return u.pathname === base.pathname || u.pathname.startsWith(basePath) || basePath === "/";
+}
+
+/** The endpoint overrides a verification/authorize URL may live under. */
+export function endpointOverrides(env: NodeJS.ProcessEnv): string[] {
+  if ((env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? "").toLowerCase() === "true") return [];
+  return [env["AWS_ENDPOINT_URL_SSO_OIDC"], env["AWS_ENDPOINT_URL"]].filter((v): v is string => Boolean(v));
+}
+
+/** Throws unless `url` may be shown to the user or opened (see module comment). */
+export function checkServerUrl(url: string, env: NodeJS.ProcessEnv, what = "verification URL"): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw untrusted(url, what, "it is not a URL");
+  }
+  if (u.username || u.password) throw untrusted(url, what, "it carries credentials");
+  if (endpointOverrides(env).some((o) => underOverride(u, o))) return u;
+  if (u.protocol !== "https:") throw untrusted(url, what, "it is not https");
+  if (!isAwsHost(u.hostname)) throw untrusted(url, what, `${u.hostname} is not an AWS host`);
+  return u;
+}
+
+function untrusted(url: string, what: string, why: string): PorticoError {
+  // Show only the origin: the rest of a hostile URL is not worth echoing.
+  let shown = url;
+  try {
+    shown = new URL(url).origin;
+  } catch {
+    shown = "(unparseable)";
+  }
+  return new PorticoError("untrusted_url", `Refusing the ${what} the server sent (${shown}): ${why}`, {
+    exitCode: ExitCode.service,
+    hint: "Check sso_region and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SSO_OIDC; only AWS sign-in hosts are trusted.",
+  });
+}
+
+/** Split a command line into words (POSIX-ish: quotes and backslashes), no expansion. */
+export function shellSplit(line: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let inWord = false;
+  let q: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (q === "'") {
+      if (c === "'") q = undefined;
+      else cur += c;
+    } else if (q === '"') {
+      if (c === '"') q = undefined;
+      else if (c === "\\" && i + 1 < line.length && '"\\$`'.includes(line[i + 1]!)) cur += line[++i];
+      else cur += c;
+    } else if (c === "'" || c === '"') {
+      q = c;
+      inWord = true;
+    } else if (c === "\\" && i + 1 < line.length) {
+      cur += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) out.push(cur);
+      cur = "";
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) out.push(cur);
+  return out;
+}
+
+/** argv to open `url`: BROWSER (first non-empty entry of the path-separated list) or the platform opener. */
+export function browserCommand(
+  url: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+): string[] | undefined {
+  const browser = (env["BROWSER"] ?? "").split(platform === "win32" ? ";" : ":").find((s) => s.trim() !== "");
+  if (browser) {
+    const words = shellSplit(browser);
+    if (words.length === 0) return undefined;
+    return words.some((w) => w.includes("%s")) ? words.map((w) => w.replaceAll("%s", url)) : [...words, url];
+  }
+  if (platform === "darwin") return ["open", url];
+  if (platform === "win32") return ["rundll32", "url.dll,FileProtocolHandler", url];
+  return ["xdg-open", url];
+}
+
+/** Whether a browser can plausibly be opened here (else fall back to printing / device code). */
+export function canOpenBrowser(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
+  if ((env["BROWSER"] ?? "").trim() !== "") return true;
+  const ssh = Boolean(env["SSH_CONNECTION"] || env["SSH_CLIENT"] || env["SSH_TTY"]);
+  if (platform === "darwin" || platform === "win32") return !ssh;
+  return Boolean(env["DISPLAY"] || env["WAYLAND_DISPLAY"]);
+}
+
+/** Launch the browser detached; resolves false if the opener could not be started. */
+export function openBrowser(
+  url: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): Promise<boolean> {
+  const argv = browserCommand(url, env, platform);
+  if (!argv) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(argv[0]!, argv.slice(1), { env, stdio: "ignore", detached: true, shell: false });
+      child.once("error", () => resolve(false));
+      child.once("spawn", () => {
+        child.unref();
+        resolve(true);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
+}

@@ -1,0 +1,449 @@
+/**
+ * Interactive sign-in (aws-reference.md §3.3 device code, §3.4 authorization code + PKCE, §9.4
+ * messages): registration reuse, the flows, and the token written to the CLI's cache. Everything the
+ * flows touch comes in through LoginIo; nothing is written until the token is in hand, and the write
+ * is atomic under the token file's lock, so a cancelled login leaves the cache as it was.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AwsPaths } from "../config/paths";
+import { ExitCode, PorticoError } from "../errors";
+import { checkServerUrl } from "../platform/browser";
+import { withFileLock } from "../platform/lock";
+import {
+  type CachedToken,
+  type ClientRegistration,
+  PKCE_GRANT_TYPES,
+  readRegistration,
+  registrationFilePath,
+  registrationKeyArgs,
+  registrationUsable,
+  tokenFilePath,
+  writeRegistration,
+  writeToken,
+} from "./cache";
+import { createOidcApi, type OidcApi } from "./oidc";
+import {
+  authorizeUrl,
+  codeChallenge,
+  codeVerifier,
+  constantTimeEqual,
+  REGISTERED_REDIRECT_URI,
+  redirectUriFor,
+} from "./pkce";
+import type { SsoSession } from "./session";
+
+export interface LoginIo {
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  paths: AwsPaths;
+  /** Messages for people (stderr). */
+  print: (text: string) => void;
+  /** Open a URL in a browser; undefined = do not open one (print only). Resolves false if it failed. */
+  openBrowser?: (url: string) => Promise<boolean>;
+  /** Called while waiting for the user (spinner start/stop). */
+  waiting?: (on: boolean) => void;
+  /** Aborts the login (Ctrl-C). */
+  signal?: AbortSignal;
+  oidc?: (region: string) => Promise<OidcApi>;
+  random?: (n: number) => Uint8Array;
+}
+
+export interface LoginOptions {
+  flow: "pkce" | "device";
+  /** Overall time-out for the user's part, ms (default 10 min; device flow also ends at the code's expiry). */
+  timeoutMs?: number;
+  /** PKCE loopback port (0 / undefined = random free port). */
+  callbackPort?: number;
+}
+
+export interface LoginResult {
+  token: CachedToken;
+  flow: "pkce" | "device";
+  registrationReused: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+function cancelled(): PorticoError {
+  return new PorticoError("cancelled", "Login cancelled; nothing was written.", {
+    exitCode: ExitCode.cancelled,
+  });
+}
+
+function loginTimeout(): PorticoError {
+  return new PorticoError(
+    "login_timeout",
+    "The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.",
+    {
+      exitCode: ExitCode.timeout,
+      hint: "Run the login again and approve the request in time (or raise --timeout).",
+    },
+  );
+}
+
+/** Sleep that ends early on abort. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelled());
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(cancelled());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * A wrong sso_region or start URL shows up as invalid_grant / invalid_client / invalid_request from
+ * the instance (the guides' classic trouble): name it as the likely cause with the fix.
+ */
+function explainLoginError(e: unknown, session: SsoSession, profileArgs: string): unknown {
+  if (!(e instanceof PorticoError)) return e;
+  const kind = e.details?.["oidcError"];
+  if (kind === "invalid_grant" || kind === "invalid_client" || kind === "invalid_request") {
+    const where = session.kind === "sso-session" ? `[sso-session ${session.sessionName}]` : "the profile";
+    return new PorticoError(
+      "sso_region_or_url_wrong",
+      `Sign-in was refused (${kind}). The likely cause is a wrong sso_region (${session.region}) or sso_start_url (${session.startUrl}) in ${where}.`,
+      {
+        exitCode: ExitCode.config,
+        cause: e,
+        hint: `Check both against the AWS access portal URL your administrator gave you (the region is shown in the IAM Identity Center console), fix them with: portico configure ${session.kind === "sso-session" ? `sso-session ${session.sessionName}` : `sso ${profileArgs}`.trim()}`,
+        details: { ...e.details, ssoRegion: session.region, startUrl: session.startUrl },
+      },
+    );
+  }
+  return e;
+}
+
+async function registration(
+  io: LoginIo,
+  api: OidcApi,
+  session: SsoSession,
+  flow: "pkce" | "device",
+): Promise<{ reg: ClientRegistration; reused: boolean }> {
+  const file = registrationFilePath(io.paths.ssoCacheDir, registrationKeyArgs(session));
+  const cached = await readRegistration(file);
+  if (cached && registrationUsable(cached, flow, io.now())) return { reg: cached, reused: true };
+  const name =
+    session.kind === "sso-session"
+      ? `botocore-client-${session.sessionName}`
+      : `botocore-client-${Math.floor(io.now().getTime() / 1000)}`;
+  let reg: ClientRegistration;
+  if (flow === "pkce") {
+    const scopes = session.scopes.length > 0 ? session.scopes : ["sso:account:access"];
+    const r = await api.registerClient({
+      clientName: name,
+      clientType: "public",
+      grantTypes: PKCE_GRANT_TYPES,
+      redirectUris: [REGISTERED_REDIRECT_URI],
+      issuerUrl: session.startUrl,
+      scopes,
+    });
+    reg = {
+      clientId: r.clientId,
+      clientSecret: r.clientSecret,
+      expiresAt: new Date(r.clientSecretExpiresAt * 1000),
+      scopes,
+      grantTypes: PKCE_GRANT_TYPES,
+    };
+  } else {
+    const scopes = session.scopes;
+    const r = await api.registerClient({
+      clientName: name,
+      clientType: "public",
+      ...(scopes.length > 0 ? { scopes } : {}),
+    });
+    reg = {
+      clientId: r.clientId,
+      clientSecret: r.clientSecret,
+      expiresAt: new Date(r.clientSecretExpiresAt * 1000),
+    };
+    if (scopes.length > 0) reg.scopes = scopes;
+  }
+  await writeRegistration(file, reg);
+  return { reg, reused: false };
+}
+
+function tokenRecord(
+  io: LoginIo,
+  session: SsoSession,
+  reg: ClientRegistration,
+  r: { accessToken: string; expiresIn: number; refreshToken?: string },
+): CachedToken {
+  const t: CachedToken = {
+    startUrl: session.startUrl,
+    region: session.region,
+    accessToken: r.accessToken,
+    expiresAt: new Date(io.now().getTime() + r.expiresIn * 1000),
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    registrationExpiresAt: reg.expiresAt,
+  };
+  if (r.refreshToken) t.refreshToken = r.refreshToken;
+  return t;
+}
+
+/** Sign in to `session` and store the token where the AWS CLI keeps it. */
+export async function login(
+  io: LoginIo,
+  session: SsoSession,
+  opts: LoginOptions,
+  profileArgs = "",
+): Promise<LoginResult> {
+  const api = await (io.oidc
+    ? io.oidc(session.region)
+    : createOidcApi({ env: io.env, region: session.region }));
+  try {
+    const run = opts.flow === "pkce" ? pkceFlow : deviceFlow;
+    const { token, reused } = await run(io, api, session, opts);
+    if (io.signal?.aborted) throw cancelled();
+    await withFileLock(tokenFilePath(io.paths.ssoCacheDir, session), () =>
+      writeToken(io.paths.ssoCacheDir, session, token),
+    );
+    return { token, flow: opts.flow, registrationReused: reused };
+  } catch (e) {
+    throw explainLoginError(e, session, profileArgs);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Device code (§3.3)
+
+type Poll =
+  | { kind: "token"; token: { accessToken: string; expiresIn: number; refreshToken?: string } }
+  | { kind: "pending" }
+  | { kind: "slow_down" };
+
+async function pollOnce(api: OidcApi, reg: ClientRegistration, deviceCode: string): Promise<Poll> {
+  try {
+    const token = await api.createToken({
+      grantType: "urn:ietf:params:oauth:grant-type:device_code",
+      clientId: reg.clientId,
+      clientSecret: reg.clientSecret,
+      deviceCode,
+    });
+    return { kind: "token", token };
+  } catch (e) {
+    const kind = e instanceof PorticoError ? e.details?.["oidcError"] : undefined;
+    if (kind === "authorization_pending") return { kind: "pending" };
+    if (kind === "slow_down") return { kind: "slow_down" };
+    throw e;
+  }
+}
+
+async function deviceFlow(
+  io: LoginIo,
+  api: OidcApi,
+  session: SsoSession,
+  opts: LoginOptions,
+): Promise<{ token: CachedToken; reused: boolean }> {
+  const { reg, reused } = await registration(io, api, session, "device");
+  const auth = await api.startDeviceAuthorization({
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    startUrl: session.startUrl,
+  });
+  checkServerUrl(auth.verificationUri, io.env);
+  checkServerUrl(auth.verificationUriComplete, io.env);
+  const started = Date.now();
+  const deadline = started + Math.min(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, auth.expiresIn * 1000);
+  let interval = (auth.interval ?? 5) * 1000;
+
+  // One immediate attempt: a pre-authorized client needs no prompt (as the CLI).
+  let p = await pollOnce(api, reg, auth.deviceCode);
+  if (p.kind === "token") return { token: tokenRecord(io, session, reg, p.token), reused };
+  if (p.kind === "slow_down") interval += 5000;
+
+  if (io.openBrowser) {
+    io.print(
+      `Attempting to open your default browser.\nIf the browser does not open or you wish to use a different device to authorize this request, open the following URL:\n\n${auth.verificationUri}\n\nThen enter the code:\n\n${auth.userCode}\n`,
+    );
+    const opened = await io.openBrowser(auth.verificationUriComplete);
+    if (!opened) io.print("(Could not start a browser; open the URL above yourself.)\n");
+  } else {
+    io.print(
+      `Browser will not be automatically opened.\nPlease visit the following URL:\n\n${auth.verificationUri}\n\nThen enter the code:\n\n${auth.userCode}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n${auth.verificationUriComplete}\n`,
+    );
+  }
+  io.waiting?.(true);
+  try {
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw loginTimeout();
+      await sleep(Math.min(interval, left), io.signal);
+      p = await pollOnce(api, reg, auth.deviceCode);
+      if (p.kind === "token") return { token: tokenRecord(io, session, reg, p.token), reused };
+      if (p.kind === "slow_down") interval += 5000;
+    }
+  } finally {
+    io.waiting?.(false);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authorization code + PKCE (§3.4)
+
+const CALLBACK_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>portico</title></head><body style="font-family:sans-serif;margin:3em"><h1>%TITLE%</h1><p>%TEXT%</p></body></html>`;
+
+type Callback = { code: string; state: string } | { error: string; description?: string };
+
+interface Loopback {
+  port: number;
+  result: Promise<Callback>;
+  close(): Promise<void>;
+}
+
+/** Bind the loopback callback server on 127.0.0.1 (before any browser opens). */
+export async function startLoopback(port: number | undefined): Promise<Loopback> {
+  let settle!: (c: Callback) => void;
+  const result = new Promise<Callback>((r) => {
+    settle = r;
+  });
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const q = url.searchParams;
+    const page = (title: string, text: string) => {
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+      res.end(CALLBACK_PAGE.replace("%TITLE%", title).replace("%TEXT%", text));
+    };
+    if (req.method !== "GET" || url.pathname !== "/oauth/callback") {
+      res.writeHead(404).end();
+      return;
+    }
+    const error = q.get("error");
+    if (error) {
+      page("Sign-in was not completed", "You can close this window and return to the terminal.");
+      settle({ error, ...(q.get("error_description") ? { description: q.get("error_description")! } : {}) });
+      return;
+    }
+    const code = q.get("code");
+    const state = q.get("state");
+    if (code && state) {
+      page("Signed in to AWS", "portico has your authorization. You can close this window.");
+      settle({ code, state });
+      return;
+    }
+    res.writeHead(400).end();
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EADDRINUSE" || e.code === "EACCES") {
+        reject(
+          new PorticoError(
+            "callback_port_in_use",
+            `Cannot listen on 127.0.0.1:${port} for the sign-in callback (${e.code})`,
+            {
+              exitCode: ExitCode.usage,
+              cause: e,
+              hint: "Pick a free port with --callback-port N (forward that port if you are on SSH), or leave it out for a random one; or use --device-code.",
+            },
+          ),
+        );
+      } else reject(e);
+    });
+    server.listen({ host: "127.0.0.1", port: port ?? 0, exclusive: true }, () => resolve());
+  });
+  const addr = server.address();
+  const bound = typeof addr === "object" && addr ? addr.port : 0;
+  return {
+    port: bound,
+    result,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+async function pkceFlow(
+  io: LoginIo,
+  api: OidcApi,
+  session: SsoSession,
+  opts: LoginOptions,
+): Promise<{ token: CachedToken; reused: boolean }> {
+  const random = io.random ?? ((n: number) => randomBytes(n));
+  const loop = await startLoopback(opts.callbackPort);
+  try {
+    const { reg, reused } = await registration(io, api, session, "pkce");
+    const verifier = codeVerifier(random(32));
+    const state = Buffer.from(random(32)).toString("base64url");
+    const redirectUri = redirectUriFor(loop.port);
+    const url = authorizeUrl(api.endpoint, {
+      clientId: reg.clientId,
+      redirectUri,
+      state,
+      challenge: codeChallenge(verifier),
+      scopes: reg.scopes ?? (session.scopes.length > 0 ? session.scopes : ["sso:account:access"]),
+    });
+    checkServerUrl(url, io.env, "authorization URL");
+    if (io.openBrowser) {
+      io.print(
+        `Attempting to open your default browser. If the browser does not open, open the following URL.\nIf you are unable to open the URL on this device, run this command again with the '--device-code' option.\n\n${url}\n`,
+      );
+      const opened = await io.openBrowser(url);
+      if (!opened) io.print("(Could not start a browser; open the URL above yourself.)\n");
+    } else {
+      io.print(`Browser will not be automatically opened.\nPlease visit the following URL:\n\n${url}\n`);
+    }
+    io.waiting?.(true);
+    let cb: Callback;
+    try {
+      const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(loginTimeout()), timeoutMs);
+      });
+      const abort = new Promise<never>((_, reject) => {
+        if (io.signal?.aborted) reject(cancelled());
+        io.signal?.addEventListener("abort", () => reject(cancelled()), { once: true });
+      });
+      try {
+        cb = await Promise.race([loop.result, timeout, abort]);
+      } finally {
+        clearTimeout(timer);
+      }
+    } finally {
+      io.waiting?.(false);
+    }
+    if ("error" in cb) {
+      throw new PorticoError(
+        "access_denied",
+        `Error loading authorization code: Failed to retrieve an authorization code (${cb.error}).`,
+        {
+          exitCode: ExitCode.accessDenied,
+          hint: "Approve the request in the browser, or ask your administrator for access; then run the login again.",
+          details: { oauthError: cb.error },
+        },
+      );
+    }
+    if (!constantTimeEqual(cb.state, state)) {
+      throw new PorticoError(
+        "state_mismatch",
+        "Error loading authorization code: State parameter does not match expected value.",
+        {
+          exitCode: ExitCode.accessDenied,
+          hint: "Run the login again; if it repeats, something else answered on the callback port.",
+        },
+      );
+    }
+    const r = await api.createToken({
+      grantType: "authorization_code",
+      clientId: reg.clientId,
+      clientSecret: reg.clientSecret,
+      redirectUri,
+      codeVerifier: verifier,
+      code: cb.code,
+    });
+    return { token: tokenRecord(io, session, reg, r), reused };
+  } finally {
+    await loop.close();
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Sign out (aws-reference.md §2.4): call the portal's Logout with each token (errors ignored, short
+ * time-out), delete the token files and the role credentials the AWS CLI cached from them; keep
+ * client registrations. `--all` works like `aws sso logout`: every cache file with an accessToken,
+ * every CLI-cache file with "ProviderType": "sso".
+ */
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import type { AwsConfig } from "../config/load";
+import type { AwsPaths } from "../config/paths";
+import { withFileLock } from "../platform/lock";
+import { parseToken, tokenFilePath } from "./cache";
+import { endpointOverride } from "./oidc";
+import type { SsoSession } from "./session";
+
+export interface LogoutDeps {
+  env: NodeJS.ProcessEnv;
+  paths: AwsPaths;
+  /** Portal Logout call (default: @aws-sdk/client-sso, lazily loaded); errors are ignored. */
+  portalLogout?: (region: string, accessToken: string) => Promise<void>;
+}
+
+export interface LogoutResult {
+  tokensRemoved: string[];
+  credentialsRemoved: string[];
+  logoutCalls: number;
+}
+
+async function sdkLogout(env: NodeJS.ProcessEnv, region: string, accessToken: string): Promise<void> {
+  const sdk = await import("@aws-sdk/client-sso");
+  const endpoint = endpointOverride(env, "SSO");
+  const client = new sdk.SSOClient({
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
+  });
+  try {
+    await client.send(new sdk.LogoutCommand({ accessToken }));
+  } finally {
+    client.destroy();
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await fs.readFile(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+async function logoutTokenFile(deps: LogoutDeps, file: string, res: LogoutResult): Promise<void> {
+  await withFileLock(file, async () => {
+    let text: string;
+    try {
+      text = await fs.readFile(file, "utf8");
+    } catch {
+      return;
+    }
+    const r = parseToken(text);
+    // Only files that are tokens (have an accessToken) are removed: registrations stay.
+    const raw = (() => {
+      try {
+        return JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+    })();
+    if (!raw || typeof raw !== "object" || typeof raw["accessToken"] !== "string") return;
+    const region = typeof raw["region"] === "string" ? raw["region"] : undefined;
+    if (r.status === "ok" && region) {
+      const call = deps.portalLogout ?? ((rg, t) => sdkLogout(deps.env, rg, t));
+      res.logoutCalls++;
+      await call(region, r.token.accessToken).catch(() => {});
+    }
+    await fs.rm(file, { force: true });
+    res.tokensRemoved.push(file);
+  });
+}
+
+/** sha1-named role-credential cache files that belong to the profiles of `session` (§2.3 keys). */
+export async function roleCacheFilesFor(
+  config: AwsConfig,
+  session: SsoSession,
+  cliCacheDir: string,
+): Promise<string[]> {
+  const { roleCacheKey, roleCacheFile } = await import("../credentials/cache");
+  const out: string[] = [];
+  for (const p of config.profiles.values()) {
+    const v = p.values;
+    const acct = typeof v["sso_account_id"] === "string" ? v["sso_account_id"] : undefined;
+    const role = typeof v["sso_role_name"] === "string" ? v["sso_role_name"] : undefined;
+    if (!acct || !role) continue;
+    if (session.kind === "sso-session" && v["sso_session"] === session.sessionName)
+      out.push(
+        roleCacheFile(
+          cliCacheDir,
+          roleCacheKey({ accountId: acct, roleName: role, sessionName: session.sessionName! }),
+        ),
+      );
+    else if (
+      session.kind === "legacy" &&
+      v["sso_session"] === undefined &&
+      v["sso_start_url"] === session.startUrl
+    )
+      out.push(
+        roleCacheFile(
+          cliCacheDir,
+          roleCacheKey({ accountId: acct, roleName: role, startUrl: session.startUrl }),
+        ),
+      );
+  }
+  return out;
+}
+
+async function removeSsoCredFile(file: string, res: LogoutResult): Promise<void> {
+  const j = (await readJson(file)) as Record<string, unknown> | undefined;
+  if (j && typeof j === "object" && j["ProviderType"] === "sso") {
+    await fs.rm(file, { force: true });
+    res.credentialsRemoved.push(file);
+  }
+}
+
+/** Sign out of one session. */
+export async function logoutSession(
+  deps: LogoutDeps,
+  config: AwsConfig,
+  session: SsoSession,
+): Promise<LogoutResult> {
+  const res: LogoutResult = { tokensRemoved: [], credentialsRemoved: [], logoutCalls: 0 };
+  await logoutTokenFile(deps, tokenFilePath(deps.paths.ssoCacheDir, session), res);
+  for (const f of await roleCacheFilesFor(config, session, deps.paths.cliCacheDir))
+    await removeSsoCredFile(f, res);
+  return res;
+}
+
+async function listJson(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).filter((n) => n.endsWith(".json")).map((n) => path.join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+/** Sign out of everything, like `aws sso logout`. */
+export async function logoutAll(deps: LogoutDeps): Promise<LogoutResult> {
+  const res: LogoutResult = { tokensRemoved: [], credentialsRemoved: [], logoutCalls: 0 };
+  for (const f of await listJson(deps.paths.ssoCacheDir)) await logoutTokenFile(deps, f, res);
+  for (const f of await listJson(deps.paths.cliCacheDir)) await removeSsoCredFile(f, res);
+  return res;
+}
