@@ -107,7 +107,9 @@ function passwordFromExtensions(body: Body): string | undefined {
   for (const [name, value] of Object.entries(extensions)) {
     if (name === ENTERPRISE_EXTENSION) continue;
     if (name !== PASSWORD_EXTENSION) {
-      throw validation(`Unsupported extension ${name}; supported: ${ENTERPRISE_EXTENSION}, ${PASSWORD_EXTENSION}.`);
+      throw validation(
+        `Unsupported extension ${name}; supported: ${ENTERPRISE_EXTENSION}, ${PASSWORD_EXTENSION}.`,
+      );
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       throw validation(`Extensions["${PASSWORD_EXTENSION}"] must be an object like {"Password": "…"}.`);
@@ -209,7 +211,7 @@ export function createGroupMembership(ctx: AdminContext, body: Body): unknown {
   const storeId = checkStore(ctx, body);
   const groupId = reqString(body, "GroupId", { pattern: RESOURCE_ID, max: 47 });
   const member = optObject(body, "MemberId");
-  if (!member) throw validation("MemberId is required, e.g. {\"UserId\": \"…\"}.", "MISSING_PARAMETER");
+  if (!member) throw validation('MemberId is required, e.g. {"UserId": "…"}.', "MISSING_PARAMETER");
   const userId = reqString(member, "UserId", { pattern: RESOURCE_ID, max: 47 });
   findGroup(ctx, groupId);
   findUser(ctx, userId);

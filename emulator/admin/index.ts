@@ -63,12 +63,20 @@ export interface AdminOptions {
 }
 
 /** Runs one admin operation; every failure is an awsJson1_1 error body, never a thrown exception. */
-export function runAdmin(store: AdminStore, target: string, body: unknown, options: AdminOptions = {}): AdminResponse {
+export function runAdmin(
+  store: AdminStore,
+  target: string,
+  body: unknown,
+  options: AdminOptions = {},
+): AdminResponse {
   const operation = operations[target];
   if (!operation) {
     return {
       status: 400,
-      body: { __type: "UnknownOperationException", Message: `Unknown operation ${target || "(no X-Amz-Target)"}.` },
+      body: {
+        __type: "UnknownOperationException",
+        Message: `Unknown operation ${target || "(no X-Amz-Target)"}.`,
+      },
     };
   }
   const ctx: AdminContext = {

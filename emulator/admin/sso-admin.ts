@@ -34,7 +34,8 @@ const MAX_MANAGED_POLICIES = 20;
 
 function checkInstance(ctx: AdminContext, body: Body): string {
   const arn = reqString(body, "InstanceArn", { pattern: INSTANCE_ARN, min: 10, max: 1224 });
-  if (arn !== ctx.org.instance.instanceArn) throw notFound("INSTANCE", arn, `Instance ${arn} does not exist.`);
+  if (arn !== ctx.org.instance.instanceArn)
+    throw notFound("INSTANCE", arn, `Instance ${arn} does not exist.`);
   return arn;
 }
 
@@ -199,7 +200,11 @@ const sameAssignment = (a: AccountAssignment, b: AccountAssignment): boolean =>
   a.principalType === b.principalType &&
   a.principalId === b.principalId;
 
-function assignmentStatus(ctx: AdminContext, input: AssignmentInput, requestId: string): Record<string, unknown> {
+function assignmentStatus(
+  ctx: AdminContext,
+  input: AssignmentInput,
+  requestId: string,
+): Record<string, unknown> {
   return {
     Status: "IN_PROGRESS",
     RequestId: requestId,
@@ -236,7 +241,11 @@ export function deleteAccountAssignment(ctx: AdminContext, body: Body): unknown 
   const input = assignmentInput(ctx, body);
   const { targetType: _t, ...assignment } = input;
   if (!ctx.org.assignments.some((a) => sameAssignment(a, assignment))) {
-    throw notFound("ACCOUNT_ASSIGNMENT", `${input.accountId}/${input.principalId}`, "The assignment does not exist.");
+    throw notFound(
+      "ACCOUNT_ASSIGNMENT",
+      `${input.accountId}/${input.principalId}`,
+      "The assignment does not exist.",
+    );
   }
   ctx.org.assignments = ctx.org.assignments.filter((a) => !sameAssignment(a, assignment));
   const requestId = ctx.ids.uuid();
@@ -249,19 +258,30 @@ function describeStatus(ctx: AdminContext, body: Body, member: string, kind: Sta
   checkInstance(ctx, body);
   const requestId = reqString(body, member, { pattern: REQUEST_ID, min: 36, max: 36 });
   const record = ctx.runtime.statuses.get(requestId);
-  if (!record || record.kind !== kind) throw notFound("REQUEST", requestId, `Request ${requestId} does not exist.`);
+  if (!record || record.kind !== kind)
+    throw notFound("REQUEST", requestId, `Request ${requestId} does not exist.`);
   return finished(record);
 }
 
 export function describeAccountAssignmentCreationStatus(ctx: AdminContext, body: Body): unknown {
   return {
-    AccountAssignmentCreationStatus: describeStatus(ctx, body, "AccountAssignmentCreationRequestId", "creation"),
+    AccountAssignmentCreationStatus: describeStatus(
+      ctx,
+      body,
+      "AccountAssignmentCreationRequestId",
+      "creation",
+    ),
   };
 }
 
 export function describeAccountAssignmentDeletionStatus(ctx: AdminContext, body: Body): unknown {
   return {
-    AccountAssignmentDeletionStatus: describeStatus(ctx, body, "AccountAssignmentDeletionRequestId", "deletion"),
+    AccountAssignmentDeletionStatus: describeStatus(
+      ctx,
+      body,
+      "AccountAssignmentDeletionRequestId",
+      "deletion",
+    ),
   };
 }
 
@@ -273,7 +293,11 @@ export function listAccountAssignments(ctx: AdminContext, body: Body): unknown {
   const matching = ctx.org.assignments.filter(
     (a) => a.accountId === accountId && a.permissionSetArn === ps.permissionSetArn,
   );
-  const { items, nextToken } = page(matching, body, `ListAccountAssignments:${accountId}:${ps.permissionSetArn}`);
+  const { items, nextToken } = page(
+    matching,
+    body,
+    `ListAccountAssignments:${accountId}:${ps.permissionSetArn}`,
+  );
   return {
     AccountAssignments: items.map((a) => ({
       AccountId: a.accountId,
@@ -311,6 +335,11 @@ export function provisionPermissionSet(ctx: AdminContext, body: Body): unknown {
 
 export function describePermissionSetProvisioningStatus(ctx: AdminContext, body: Body): unknown {
   return {
-    PermissionSetProvisioningStatus: describeStatus(ctx, body, "ProvisionPermissionSetRequestId", "provisioning"),
+    PermissionSetProvisioningStatus: describeStatus(
+      ctx,
+      body,
+      "ProvisionPermissionSetRequestId",
+      "provisioning",
+    ),
   };
 }
