@@ -1,0 +1,412 @@
+/**
+ * The one HTTP listener (aws-reference.md §10.1): every service told apart by method, path and headers,
+ * so a single AWS_ENDPOINT_URL reaches them all.
+ *
+ *   POST /client/register | /device_authorization | /token, GET /authorize   → SSO OIDC (oidc.ts)
+ *   GET /assignment/accounts | /assignment/roles | /federation/credentials,
+ *   POST /logout                                                               → portal (portal.ts)
+ *   POST / with X-Amz-Target AWSIdentityStore.* | SWBExternalService.*         → admin (admin/index.ts)
+ *   POST / (form, Action=…) or GET /?Action=…                                  → STS (sts.ts)
+ *   /_emulator/*  (only with --control)                                        → control API
+ *   anything else (pages, /federation?Action=…)                                → web (web/index.ts)
+ *
+ * Regions: a path prefix `/region/<r>` or a Host `oidc.<r>.amazonaws.com` / `portal.sso.<r>.amazonaws.com`
+ * names the region a client addressed; without either it is the instance's region (docs/emulator.md).
+ *
+ * Around the AWS APIs: per-operation token-bucket throttling (429), injected latency and faults
+ * (500s and connection resets). Every failure is an AWS-shaped error; no stack trace reaches the wire.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { handleAdmin } from "./admin/index";
+import { type ApiRequest, type ApiResponse, header, jsonResponse, type ServiceContext } from "./http";
+import { handleOidc, oidcError, oidcOperation } from "./oidc";
+import { handlePortal, portalError, portalOperation } from "./portal";
+import type { EmulatorStore } from "./store";
+import { StoreError } from "./store";
+import { handleSts, stsError, stsParams } from "./sts";
+import { handleWeb } from "./web/index";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface RequestRecord {
+  time: string;
+  service: string;
+  operation: string;
+  status: number;
+}
+
+export interface FaultSettings {
+  /** Probability (0–1) that an AWS API request fails: half answer 500, half have the connection reset. */
+  faultRate: number;
+  /** Delay added before every AWS API response, in ms. */
+  latencyMs: number;
+}
+
+export interface ServerRuntime {
+  store: () => EmulatorStore;
+  baseUrl: () => string;
+  autoApprove: string | undefined;
+  control: boolean;
+  portalTps: number | undefined;
+  oidcTps: number | undefined;
+  faults: FaultSettings;
+  log: ((line: string) => void) | undefined;
+  /** Reset org and state to how they were at start (control API). */
+  reset: () => void;
+  random: () => number;
+}
+
+const MAX_RECORDS = 10_000;
+
+/** A token bucket per key: `rate` tokens per second, burst `rate`. */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(
+    private readonly rate: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  take(key: string): boolean {
+    const t = this.now();
+    const b = this.buckets.get(key) ?? { tokens: this.rate, at: t };
+    b.tokens = Math.min(this.rate, b.tokens + ((t - b.at) / 1000) * this.rate);
+    b.at = t;
+    this.buckets.set(key, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.pause();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const REGION_PREFIX = /^\/region\/([a-z]{2}(?:-[a-z]+)+-\d)(\/.*)?$/;
+const REGION_HOST =
+  /^(?:oidc|portal\.sso|sts|identitystore|sso)\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?::\d+)?$/i;
+
+/** Which region the client addressed, and the path without the region prefix. */
+export function resolveRegion(
+  path: string,
+  host: string | undefined,
+  instanceRegion: string,
+): { region: string; path: string } {
+  const m = REGION_PREFIX.exec(path);
+  if (m) return { region: m[1]!, path: m[2] ?? "/" };
+  const h = host ? REGION_HOST.exec(host) : null;
+  if (h) return { region: h[1]!.toLowerCase(), path };
+  return { region: instanceRegion, path };
+}
+
+type Route =
+  | { kind: "oidc"; operation: string }
+  | { kind: "portal"; operation: string }
+  | { kind: "admin"; target: string }
+  | { kind: "sts" }
+  | { kind: "control" }
+  | { kind: "web" };
+
+function route(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  headers: IncomingMessage["headers"],
+): Route {
+  if (path === "/_emulator" || path.startsWith("/_emulator/")) return { kind: "control" };
+  const probe = { method, path, query } as ApiRequest;
+  const oidc = oidcOperation(probe);
+  if (oidc) return { kind: "oidc", operation: oidc };
+  const portal = portalOperation(probe);
+  if (portal) return { kind: "portal", operation: portal };
+  if (path === "/") {
+    const target = header(headers, "x-amz-target");
+    if (method === "POST" && target) return { kind: "admin", target };
+    if (method === "POST") return { kind: "sts" };
+    if (method === "GET" && query.has("Action")) return { kind: "sts" };
+  }
+  return { kind: "web" };
+}
+
+function adminResponse(target: string, status: number, body: unknown): ApiResponse {
+  const [prefix, op] = target.split(".", 2);
+  return {
+    status,
+    headers: { "content-type": "application/x-amz-json-1.1" },
+    body: JSON.stringify(body),
+    service: prefix === "SWBExternalService" ? "sso-admin" : "identitystore",
+    operation: op ?? target,
+  };
+}
+
+function throttled(r: Route & { kind: "oidc" | "portal" }): ApiResponse {
+  return r.kind === "oidc"
+    ? oidcError(r.operation, "TooManyRequestsException", "Rate exceeded")
+    : portalError(r.operation, "TooManyRequestsException", 429, "Too many requests");
+}
+
+function internalError(r: Route, operation: string): ApiResponse {
+  switch (r.kind) {
+    case "oidc":
+      return oidcError(operation, "InternalServerException", "An internal error occurred");
+    case "portal":
+      return portalError(operation, "InternalServerException", 500, "An internal error occurred");
+    case "sts":
+      return stsError(
+        operation,
+        500,
+        "InternalFailure",
+        "The request processing has failed because of an unknown error.",
+        "Receiver",
+      );
+    default:
+      return jsonResponse("emulator", operation, 500, {
+        __type: "InternalServerException",
+        Message: "Internal error.",
+      });
+  }
+}
+
+/** Build the request listener. `records` collects the request log the control API serves. */
+export function createRequestHandler(rt: ServerRuntime, records: RequestRecord[]) {
+  const oidcBuckets = rt.oidcTps ? new TokenBuckets(rt.oidcTps) : undefined;
+  const portalBuckets = rt.portalTps ? new TokenBuckets(rt.portalTps) : undefined;
+
+  const record = (service: string, operation: string, status: number, started: number): void => {
+    const time = new Date().toISOString();
+    records.push({ time, service, operation, status });
+    if (records.length > MAX_RECORDS) records.splice(0, records.length - MAX_RECORDS);
+    rt.log?.(`${time} ${service} ${operation} ${status} ${Date.now() - started}ms`);
+  };
+
+  const send = (res: ServerResponse, r: ApiResponse, started: number): void => {
+    const body = Buffer.from(r.body, "utf8");
+    res.writeHead(r.status, {
+      ...r.headers,
+      "content-length": String(body.length),
+      "x-amzn-RequestId": crypto.randomUUID(),
+    });
+    res.end(body);
+    record(r.service, r.operation, r.status, started);
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = Date.now();
+    let r: Route = { kind: "web" };
+    let operation = "Unknown";
+    try {
+      const method = req.method ?? "GET";
+      let url: URL;
+      try {
+        url = new URL(req.url ?? "/", "http://emulator.invalid");
+      } catch {
+        send(res, jsonResponse("emulator", "BadRequest", 400, { message: "Malformed request URL" }), started);
+        return;
+      }
+      const store = rt.store();
+      const { region, path } = resolveRegion(url.pathname, req.headers.host, store.org.instance.region);
+      r = route(method, path, url.searchParams, req.headers);
+
+      if (r.kind === "web") {
+        const handled = await handleWeb(
+          { store, baseUrl: rt.baseUrl(), now: () => new Date(store.now()) },
+          req,
+          res,
+        );
+        if (!handled && !res.headersSent) {
+          const body = "<!doctype html><title>Not found</title><h1>Not found</h1>";
+          res.writeHead(404, {
+            "content-type": "text/html; charset=utf-8",
+            "content-length": String(body.length),
+          });
+          res.end(body);
+        }
+        record("web", `${method} ${url.pathname}`, res.statusCode, started);
+        return;
+      }
+      if (r.kind === "control") {
+        if (!rt.control) {
+          send(res, jsonResponse("control", "NotFound", 404, { message: "Not found" }), started);
+          return;
+        }
+        const body = method === "POST" ? await readBody(req) : Buffer.alloc(0);
+        send(res, control(rt, records, method, path, header(req.headers, "content-type"), body), started);
+        return;
+      }
+
+      operation =
+        r.kind === "oidc" || r.kind === "portal" ? r.operation : r.kind === "admin" ? r.target : "STS";
+      const body = await readBody(req);
+      if (rt.faults.latencyMs > 0) await sleep(rt.faults.latencyMs);
+      const buckets = r.kind === "oidc" ? oidcBuckets : r.kind === "portal" ? portalBuckets : undefined;
+      if (buckets && (r.kind === "oidc" || r.kind === "portal") && !buckets.take(r.operation)) {
+        send(res, throttled(r), started);
+        return;
+      }
+      if (rt.faults.faultRate > 0 && rt.random() < rt.faults.faultRate) {
+        if (rt.random() < 0.5) {
+          record(r.kind, `${operation} (reset)`, 0, started);
+          req.socket.destroy();
+          return;
+        }
+        send(res, internalError(r, operation), started);
+        return;
+      }
+      const ctx: ServiceContext = { store, baseUrl: rt.baseUrl(), autoApprove: rt.autoApprove };
+      const apiReq: ApiRequest = {
+        method,
+        path,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        region,
+      };
+      switch (r.kind) {
+        case "oidc":
+          send(res, handleOidc(ctx, apiReq, r.operation), started);
+          return;
+        case "portal":
+          send(res, handlePortal(ctx, apiReq, r.operation), started);
+          return;
+        case "sts": {
+          const params = stsParams(apiReq);
+          operation = params.get("Action") ?? "Unknown";
+          send(res, handleSts(ctx, apiReq, params), started);
+          return;
+        }
+        case "admin": {
+          let parsed: unknown;
+          try {
+            parsed = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
+          } catch {
+            send(
+              res,
+              adminResponse(r.target, 400, {
+                __type: "SerializationException",
+                Message: "The request body is not valid JSON.",
+              }),
+              started,
+            );
+            return;
+          }
+          const out = handleAdmin(store, r.target, parsed);
+          send(res, adminResponse(r.target, out.status, out.body), started);
+          return;
+        }
+      }
+    } catch (e) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (e instanceof BodyTooLarge) {
+        res.setHeader("connection", "close");
+        send(
+          res,
+          jsonResponse(r.kind, operation, 413, {
+            message: `Request body larger than ${MAX_BODY_BYTES} bytes`,
+          }),
+          started,
+        );
+        return;
+      }
+      rt.log?.(`internal error in ${r.kind} ${operation}: ${(e as Error)?.message ?? String(e)}`);
+      send(res, internalError(r, operation), started);
+    }
+  };
+}
+
+// ------------------------------------------------------------------------------------------ control API
+
+function control(
+  rt: ServerRuntime,
+  records: RequestRecord[],
+  method: string,
+  path: string,
+  contentType: string | undefined,
+  body: Buffer,
+): ApiResponse {
+  const ok = (op: string, value: unknown): ApiResponse => jsonResponse("control", op, 200, value);
+  const bad = (op: string, status: number, message: string): ApiResponse =>
+    jsonResponse("control", op, status, { message });
+  const op = path.replace(/^\/_emulator\/?/, "") || "index";
+  if (method === "GET" && op === "requests") return ok(op, records);
+  if (method === "GET" && op === "faults") return ok(op, rt.faults);
+  if (method !== "POST" || !["approve", "faults", "reset"].includes(op))
+    return bad(
+      op,
+      404,
+      "Not found: the control API has GET /_emulator/requests, GET|POST /_emulator/faults, POST /_emulator/approve, POST /_emulator/reset",
+    );
+  // JSON only: a cross-site HTML form cannot send application/json, so no browser page can drive this.
+  if (!contentType?.toLowerCase().startsWith("application/json"))
+    return bad(op, 415, "Content-Type must be application/json");
+  let input: unknown;
+  try {
+    input = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
+  } catch {
+    return bad(op, 400, "The body is not valid JSON");
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    return bad(op, 400, "The body must be a JSON object");
+  const b = input as Record<string, unknown>;
+  const store = rt.store();
+  if (op === "approve") {
+    if (typeof b["userCode"] !== "string" || typeof b["user"] !== "string")
+      return bad(op, 400, 'Expected {"userCode": "XXXX-XXXX", "user": "<user name>"}');
+    const user = store.findUserByName(b["user"]);
+    if (!user) return bad(op, 404, `No user named ${JSON.stringify(b["user"].slice(0, 128))}`);
+    try {
+      store.approveDevice(b["userCode"], user.userId);
+    } catch (e) {
+      if (e instanceof StoreError)
+        return bad(op, e.code === "not_found" ? 404 : e.code === "already_decided" ? 409 : 400, e.message);
+      throw e;
+    }
+    return ok(op, { approved: true, userCode: b["userCode"], user: user.userName });
+  }
+  if (op === "faults") {
+    const next = { ...rt.faults };
+    if (b["faultRate"] !== undefined) {
+      const v = b["faultRate"];
+      if (typeof v !== "number" || !(v >= 0 && v <= 1))
+        return bad(op, 400, "faultRate must be a number from 0 to 1");
+      next.faultRate = v;
+    }
+    if (b["latencyMs"] !== undefined) {
+      const v = b["latencyMs"];
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 60_000)
+        return bad(op, 400, "latencyMs must be an integer from 0 to 60000");
+      next.latencyMs = v;
+    }
+    rt.faults.faultRate = next.faultRate;
+    rt.faults.latencyMs = next.latencyMs;
+    return ok(op, rt.faults);
+  }
+  rt.reset();
+  records.length = 0;
+  return ok(op, { reset: true });
+}

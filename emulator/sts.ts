@@ -1,0 +1,203 @@
+/**
+ * STS GetCallerIdentity and AssumeRole (awsQuery, XML; aws-reference.md §5). The caller is the
+ * temporary credential named by the SigV4 `Credential=` access key (signatures are not verified; the
+ * session token must match the one issued with the key). Identity Center sessions look like
+ * arn:aws:sts::<acct>:assumed-role/AWSReservedSSO_<PS>_<16 hex>/<user>.
+ */
+import { randomUUID } from "node:crypto";
+import { type ApiRequest, type ApiResponse, header, type ServiceContext, xmlEscape } from "./http";
+import { roleId } from "./ids";
+import type { IssuedCredentials } from "./store";
+
+const SERVICE = "sts";
+const NS = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+export interface SigV4Scope {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+}
+
+/** The `Credential=<AKID>/<date>/<region>/<service>/aws4_request` scope of a SigV4 Authorization header. */
+export function parseSigV4(authorization: string | undefined): SigV4Scope | undefined {
+  if (!authorization?.startsWith("AWS4-HMAC-SHA256 ")) return undefined;
+  const m = /Credential=([^/,\s]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/.exec(authorization);
+  if (!m) return undefined;
+  return { accessKeyId: m[1]!, date: m[2]!, region: m[3]!, service: m[4]! };
+}
+
+function xml(op: string, status: number, body: string): ApiResponse {
+  return { status, headers: { "content-type": "text/xml" }, body, service: SERVICE, operation: op };
+}
+
+export function stsError(
+  op: string,
+  status: number,
+  code: string,
+  message: string,
+  type = "Sender",
+): ApiResponse {
+  return xml(
+    op,
+    status,
+    `<ErrorResponse xmlns="${NS}"><Error><Type>${type}</Type><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  );
+}
+
+/** The form parameters of an awsQuery request (body, plus the query string for GET-style callers). */
+export function stsParams(req: ApiRequest): URLSearchParams {
+  const params = new URLSearchParams(req.query);
+  for (const [k, v] of new URLSearchParams(req.body.toString("utf8"))) params.set(k, v);
+  return params;
+}
+
+function arnOf(c: IssuedCredentials): { arn: string; userId: string } {
+  return {
+    arn: `arn:aws:sts::${c.accountId}:assumed-role/${c.iamRoleName}/${c.sessionName}`,
+    userId: `${roleId(c.accountId, c.iamRoleName)}:${c.sessionName}`,
+  };
+}
+
+export function handleSts(ctx: ServiceContext, req: ApiRequest, params: URLSearchParams): ApiResponse {
+  const op = params.get("Action") ?? "";
+  const store = ctx.store;
+  if (op !== "GetCallerIdentity" && op !== "AssumeRole")
+    return stsError(
+      op || "Unknown",
+      400,
+      "InvalidAction",
+      `Could not find operation ${op.slice(0, 64)} for version 2011-06-15`,
+    );
+  const version = params.get("Version");
+  if (version !== null && version !== "2011-06-15")
+    return stsError(
+      op,
+      400,
+      "InvalidAction",
+      `Could not find operation ${op} for version ${version.slice(0, 32)}`,
+    );
+  const scope = parseSigV4(header(req.headers, "authorization"));
+  if (!scope)
+    return stsError(op, 403, "MissingAuthenticationToken", "Request is missing Authentication Token");
+  const cred = store.credentialRecord(scope.accessKeyId);
+  const token = header(req.headers, "x-amz-security-token");
+  if (!cred || token === undefined || !store.verifySessionToken(cred, token))
+    return stsError(
+      op,
+      403,
+      "InvalidClientTokenId",
+      "The security token included in the request is invalid.",
+    );
+  if (cred.expiration <= store.now())
+    return stsError(op, 400, "ExpiredToken", "The security token included in the request is expired");
+  const caller = arnOf(cred);
+  const requestId = randomUUID();
+
+  if (op === "GetCallerIdentity") {
+    return xml(
+      op,
+      200,
+      `<GetCallerIdentityResponse xmlns="${NS}">
+  <GetCallerIdentityResult>
+    <Arn>${xmlEscape(caller.arn)}</Arn>
+    <UserId>${xmlEscape(caller.userId)}</UserId>
+    <Account>${cred.accountId}</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata>
+    <RequestId>${requestId}</RequestId>
+  </ResponseMetadata>
+</GetCallerIdentityResponse>
+`,
+    );
+  }
+
+  // AssumeRole: role chaining into an Identity Center role the same user holds (docs/emulator.md).
+  const roleArn = params.get("RoleArn");
+  const sessionName = params.get("RoleSessionName");
+  if (!roleArn)
+    return stsError(
+      op,
+      400,
+      "ValidationError",
+      "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
+    );
+  if (!sessionName)
+    return stsError(
+      op,
+      400,
+      "ValidationError",
+      "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
+    );
+  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName))
+    return stsError(
+      op,
+      400,
+      "ValidationError",
+      "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+    );
+  const durationRaw = params.get("DurationSeconds");
+  let duration = 3600;
+  if (durationRaw !== null) {
+    if (!/^\d{1,6}$/.test(durationRaw) || Number(durationRaw) < 900 || Number(durationRaw) > 43200)
+      return stsError(op, 400, "ValidationError", "DurationSeconds must be an integer from 900 to 43200");
+    duration = Number(durationRaw);
+  }
+  // Role chaining (credentials from a role assuming another role) is limited to one hour.
+  if (duration > 3600)
+    return stsError(
+      op,
+      400,
+      "ValidationError",
+      "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+    );
+  const m =
+    /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?(AWSReservedSSO_([\w+=,.@-]+)_([0-9a-f]{16}))$/.exec(
+      roleArn,
+    );
+  const ps = m ? store.permissionSetByName(m[3]!) : undefined;
+  const allowed =
+    m !== null &&
+    ps !== undefined &&
+    store.iamRoleName(ps) === m[2] &&
+    store.rolesForUser(cred.userId, m[1]!).includes(ps.name);
+  if (!m || !ps || !allowed)
+    return stsError(
+      op,
+      403,
+      "AccessDenied",
+      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn.slice(0, 2048)}`,
+    );
+  const issued = store.mintCredentials({
+    userId: cred.userId,
+    accountId: m[1]!,
+    roleName: ps.name,
+    iamRoleName: m[2]!,
+    sessionName,
+    kind: "assume-role",
+    ttlSeconds: duration,
+  });
+  const assumed = arnOf(store.credentialRecord(issued.accessKeyId)!);
+  return xml(
+    op,
+    200,
+    `<AssumeRoleResponse xmlns="${NS}">
+  <AssumeRoleResult>
+    <AssumedRoleUser>
+      <Arn>${xmlEscape(assumed.arn)}</Arn>
+      <AssumedRoleId>${xmlEscape(assumed.userId)}</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
+      <SecretAccessKey>${xmlEscape(issued.secretAccessKey)}</SecretAccessKey>
+      <SessionToken>${xmlEscape(issued.sessionToken)}</SessionToken>
+      <Expiration>${new Date(issued.expiration).toISOString().replace(/\.\d{3}Z$/, "Z")}</Expiration>
+    </Credentials>
+  </AssumeRoleResult>
+  <ResponseMetadata>
+    <RequestId>${requestId}</RequestId>
+  </ResponseMetadata>
+</AssumeRoleResponse>
+`,
+  );
+}
