@@ -1,0 +1,117 @@
+/**
+ * Test support for the credentials area: write a config by hand, and sign in through the real device
+ * flow (SDK OIDC client → emulator with auto-approval), caching the token as the AWS CLI does.
+ * Independent of the `portico login` command so these tests exercise only the credentials code.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { awsPaths } from "../../src/config/paths";
+import { writeToken } from "../../src/sso/cache";
+import { createOidcApi } from "../../src/sso/oidc";
+
+export const START_URL = "https://d-0000000000.awsapps.com/start";
+export const SSO_REGION = "eu-north-1";
+
+/** A config with sso-session "acme" and a few profiles on the demo org (alice's assignments). */
+export function demoConfig(extra = ""): string {
+  return `[sso-session acme]
+sso_start_url = ${START_URL}
+sso_region = ${SSO_REGION}
+sso_registration_scopes = sso:account:access
+
+[profile dev]
+sso_session = acme
+sso_account_id = 333333333333
+sso_role_name = PowerUserAccess
+region = eu-north-1
+
+[profile admin]
+sso_session = acme
+sso_account_id = 111111111111
+sso_role_name = AdministratorAccess
+region = us-east-1
+
+[profile forbidden]
+sso_session = acme
+sso_account_id = 111111111111
+sso_role_name = ViewOnlyAccess
+region = eu-north-1
+
+[profile legacy]
+sso_start_url = ${START_URL}
+sso_region = ${SSO_REGION}
+sso_account_id = 222222222222
+sso_role_name = AdministratorAccess
+region = eu-north-1
+${extra}`;
+}
+
+export async function writeConfig(home: string, text: string): Promise<void> {
+  await mkdir(path.join(home, ".aws"), { recursive: true, mode: 0o700 });
+  await writeFile(path.join(home, ".aws", "config"), text, { mode: 0o600 });
+}
+
+export function testEnv(home: string, url: string): NodeJS.ProcessEnv {
+  return {
+    HOME: home,
+    PATH: process.env["PATH"],
+    AWS_ENDPOINT_URL: url,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    NO_COLOR: "1",
+  };
+}
+
+/**
+ * Device-code sign-in with the real SDK client against the emulator (auto-approve on), token cached
+ * under `cacheKey` (the sso-session name, or the start URL for legacy profiles).
+ */
+export async function deviceSignIn(
+  env: NodeJS.ProcessEnv,
+  cacheKey: string,
+  options: { scopes?: string[]; expiresAt?: Date } = {},
+): Promise<{ accessToken: string; refreshToken?: string }> {
+  const oidc = await createOidcApi({ env, region: SSO_REGION });
+  const scopes = options.scopes ?? (cacheKey === START_URL ? undefined : ["sso:account:access"]);
+  const reg = await oidc.registerClient({
+    clientName: "portico-test",
+    clientType: "public",
+    ...(scopes ? { scopes } : {}),
+  });
+  const dev = await oidc.startDeviceAuthorization({
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    startUrl: START_URL,
+  });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const tok = await oidc.createToken({
+        clientId: reg.clientId,
+        clientSecret: reg.clientSecret,
+        grantType: "urn:ietf:params:oauth:grant-type:device_code",
+        deviceCode: dev.deviceCode,
+      });
+      await writeToken(
+        awsPaths(env).ssoCacheDir,
+        { cacheKey },
+        {
+          startUrl: START_URL,
+          region: SSO_REGION,
+          accessToken: tok.accessToken,
+          expiresAt: options.expiresAt ?? new Date(Date.now() + tok.expiresIn * 1000),
+          clientId: reg.clientId,
+          clientSecret: reg.clientSecret,
+          registrationExpiresAt: new Date(reg.clientSecretExpiresAt * 1000),
+          ...(tok.refreshToken ? { refreshToken: tok.refreshToken } : {}),
+        },
+      );
+      return {
+        accessToken: tok.accessToken,
+        ...(tok.refreshToken ? { refreshToken: tok.refreshToken } : {}),
+      };
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
