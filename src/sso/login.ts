@@ -71,13 +71,17 @@ function cancelled(): PorticoError {
   });
 }
 
-function loginTimeout(): PorticoError {
+function loginTimeout(session?: SsoSession): PorticoError {
   return new PorticoError(
     "login_timeout",
     "The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.",
     {
       exitCode: ExitCode.timeout,
-      hint: "Run the login again and approve the request in time (or raise --timeout).",
+      hint:
+        "Run the login again and approve the request in time (or raise --timeout)." +
+        (session
+          ? ` If the browser page said "invalid_grant", sso_region (${session.region}) or sso_start_url (${session.startUrl}) is wrong.`
+          : ""),
     },
   );
 }
@@ -275,7 +279,7 @@ async function deviceFlow(
   try {
     for (;;) {
       const left = deadline - Date.now();
-      if (left <= 0) throw loginTimeout();
+      if (left <= 0) throw loginTimeout(session);
       await sleep(Math.min(interval, left), io.signal);
       p = await pollOnce(api, reg, auth.deviceCode);
       if (p.kind === "token") return { token: tokenRecord(io, session, reg, p.token), reused };
@@ -414,14 +418,22 @@ async function pkceFlow(
       io.waiting?.(false);
     }
     if ("error" in cb) {
+      if (cb.error === "access_denied") {
+        throw new PorticoError(
+          "access_denied",
+          "Error loading authorization code: Failed to retrieve an authorization code (access_denied).",
+          {
+            exitCode: ExitCode.accessDenied,
+            hint: "Approve the request in the browser, or ask your administrator for access; then run the login again.",
+            details: { oidcError: "access_denied" },
+          },
+        );
+      }
+      // invalid_grant etc. are mapped by explainLoginError (wrong sso_region / start URL).
       throw new PorticoError(
-        "access_denied",
-        `Error loading authorization code: Failed to retrieve an authorization code (${cb.error}).`,
-        {
-          exitCode: ExitCode.accessDenied,
-          hint: "Approve the request in the browser, or ask your administrator for access; then run the login again.",
-          details: { oauthError: cb.error },
-        },
+        `oidc_${cb.error.replace(/[^a-z_]/g, "")}`,
+        `Error loading authorization code: Failed to retrieve an authorization code (${cb.error}${cb.description ? `: ${cb.description}` : ""}).`,
+        { exitCode: ExitCode.service, details: { oidcError: cb.error } },
       );
     }
     if (!constantTimeEqual(cb.state, state)) {
