@@ -4,7 +4,12 @@
  */
 import type { Command } from "commander";
 import type { CliContext } from "../context";
+import { register as accounts } from "./accounts";
+import { register as credentialProcess } from "./credential-process";
+import { register as credentials } from "./credentials";
+import { register as exec } from "./exec";
+import { register as whoami } from "./whoami";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [];
+export const commandModules: RegisterCommand[] = [accounts, whoami, credentials, credentialProcess, exec];
