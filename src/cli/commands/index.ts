@@ -7,9 +7,10 @@ import type { CliContext } from "../context";
 import { register as accounts } from "./accounts";
 import { register as credentialProcess } from "./credential-process";
 import { register as credentials } from "./credentials";
+import { register as emulator } from "./emulator";
 import { register as exec } from "./exec";
 import { register as whoami } from "./whoami";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [accounts, whoami, credentials, credentialProcess, exec];
+export const commandModules: RegisterCommand[] = [accounts, whoami, credentials, credentialProcess, exec, emulator];
