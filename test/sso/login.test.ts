@@ -101,11 +101,15 @@ describe("device-code login", () => {
   it("times out with a clear error (exit 7) and can be cancelled (exit 130)", async () => {
     await withEmulator({ seed: "demo" }, async (emu) => {
       const deps = depsFor(home, emu);
-      const e = await login(io(deps, []), sessionFor(emu), { flow: "device", timeoutMs: 1500 }).catch((x) => x);
+      const e = await login(io(deps, []), sessionFor(emu), { flow: "device", timeoutMs: 1500 }).catch(
+        (x) => x,
+      );
       expect(e.code).toBe("login_timeout");
       expect(e.exitCode).toBe(7);
       const ac = new AbortController();
-      const p = login({ ...io(deps, []), signal: ac.signal }, sessionFor(emu), { flow: "device" }).catch((x) => x);
+      const p = login({ ...io(deps, []), signal: ac.signal }, sessionFor(emu), { flow: "device" }).catch(
+        (x) => x,
+      );
       setTimeout(() => ac.abort(), 300);
       const c = await p;
       expect(c.exitCode).toBe(130);
@@ -116,7 +120,10 @@ describe("device-code login", () => {
   it("refuses a verification URL off the AWS/endpoint hosts", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       // The endpoint override names a different path, so the emulator's /device URL is not under it.
-      const deps = depsFor(home, emu, { AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_SSO_OIDC: `${emu.url}/region/${emu.region}` });
+      const deps = depsFor(home, emu, {
+        AWS_ENDPOINT_URL: undefined,
+        AWS_ENDPOINT_URL_SSO_OIDC: `${emu.url}/region/${emu.region}`,
+      });
       const e = await login(io(deps, []), sessionFor(emu), { flow: "device" }).catch((x) => x);
       expect(e.code).toBe("untrusted_url");
     });
@@ -150,7 +157,9 @@ describe("PKCE login", () => {
         await fs.readFile(registrationFilePath(deps.paths.ssoCacheDir, registrationKeyArgs(session)), "utf8"),
       );
       expect(reg?.grantTypes).toEqual(["authorization_code", "refresh_token"]);
-      expect(parseToken(await fs.readFile(tokenFilePath(deps.paths.ssoCacheDir, session), "utf8")).status).toBe("ok");
+      expect(
+        parseToken(await fs.readFile(tokenFilePath(deps.paths.ssoCacheDir, session), "utf8")).status,
+      ).toBe("ok");
     });
   });
 
@@ -158,7 +167,9 @@ describe("PKCE login", () => {
     await withEmulator({ seed: "demo" }, async (emu) => {
       const urlFile = path.join(home, "url.txt");
       const deps = depsFor(home, emu, { BROWSER: recordingBrowser(urlFile) });
-      const p = login(io(deps, [], true), sessionFor(emu), { flow: "pkce", timeoutMs: 20_000 }).catch((x) => x);
+      const p = login(io(deps, [], true), sessionFor(emu), { flow: "pkce", timeoutMs: 20_000 }).catch(
+        (x) => x,
+      );
       let url = "";
       for (let i = 0; i < 200 && !url; i++) {
         await new Promise((r) => setTimeout(r, 50));

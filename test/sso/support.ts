@@ -11,7 +11,11 @@ export function depsFor(home: string, emu: RunningEmulator, extraEnv: NodeJS.Pro
   return { env, now: () => new Date(), paths: awsPaths(env) };
 }
 
-export function sessionFor(emu: RunningEmulator, name = "my-sso", over: Partial<SsoSession> = {}): SsoSession {
+export function sessionFor(
+  emu: RunningEmulator,
+  name = "my-sso",
+  over: Partial<SsoSession> = {},
+): SsoSession {
   return {
     kind: "sso-session",
     sessionName: name,
@@ -36,7 +40,8 @@ export function legacyFor(emu: RunningEmulator): SsoSession {
 }
 
 export const count = (emu: RunningEmulator, operation: string, status?: number) =>
-  emu.requests().filter((r) => r.operation === operation && (status === undefined || r.status === status)).length;
+  emu.requests().filter((r) => r.operation === operation && (status === undefined || r.status === status))
+    .length;
 
 /** A BROWSER command that GETs the URL and follows redirects (the emulator's auto-approve 302 → our callback). */
 export const FETCHING_BROWSER = `${process.execPath} -e 'fetch(process.argv[1]).then(r=>r.text()).catch(()=>process.exit(1))'`;
