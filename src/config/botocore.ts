@@ -1,0 +1,301 @@
+/**
+ * The read view with botocore's exact semantics (aws-reference.md §1.2): what
+ * `botocore.configloader.raw_config_parse` returns for a file, and how `build_profile_map` turns its
+ * section names into profiles, sso-sessions and services. Pure: text in, values out.
+ *
+ * Ordered maps are used throughout because botocore's dicts keep insertion order (and plain JS objects
+ * would move integer-like keys to the front).
+ */
+import { configError, type PorticoError } from "../errors";
+import { joinValue, PY_WS, type Scan, type ScanError, type ScanSection, scan } from "./scan";
+
+export type RawValue = string | Map<string, string>;
+export type RawSection = Map<string, RawValue>;
+/** `raw_config_parse` output: section name as written → key → value or sub-section. */
+export type RawConfig = Map<string, RawSection>;
+
+/** Where each value came from (1-based lines), parallel to RawConfig. */
+export interface RawLocations {
+  /** section name → header line (the first header for that name). */
+  sections: Map<string, number>;
+  /** section name → key → line of the key (own key, or the [DEFAULT] key it inherits). */
+  keys: Map<string, Map<string, number>>;
+}
+
+export interface ParsedConfig {
+  scan: Scan;
+  raw: RawConfig;
+  locations: RawLocations;
+  /** Every refusal botocore would raise (scan errors + sub-section errors), in line order. */
+  errors: ScanError[];
+  /** The one botocore raises first, if any. */
+  refusal: ScanError | undefined;
+}
+
+// Python str.splitlines() boundaries.
+const PY_SPLITLINES = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+const PY_STRIP = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, "g");
+const strip = (s: string): string => s.replace(PY_STRIP, "");
+
+/** botocore `_parse_nested`: one level of `k = v` lines; a line without "=" is an error (returns its index). */
+function parseNested(value: string): Map<string, string> | { badLine: number } {
+  const out = new Map<string, string>();
+  const lines = value.split(PY_SPLITLINES);
+  for (let i = 0; i < lines.length; i++) {
+    const line = strip(lines[i]!);
+    if (!line) continue;
+    const eq = line.indexOf("=");
+    if (eq === -1) return { badLine: i };
+    out.set(strip(line.slice(0, eq)), strip(line.slice(eq + 1)));
+  }
+  return out;
+}
+
+/**
+ * Parse like `raw_config_parse(path)`. Never throws: refusals are in `errors`/`refusal`.
+ * Use `assertParsed` to turn a refusal into the PorticoError "config_parse".
+ */
+export function parseConfigText(text: string): ParsedConfig {
+  const s = scan(text);
+  const raw: RawConfig = new Map();
+  const locations: RawLocations = { sections: new Map(), keys: new Map() };
+  const errors = [...s.errors];
+  // configparser merges repeated headers (only possible for [DEFAULT] without an error).
+  const defaults = new Map<string, { parts: string[]; partLines: number[]; line: number }>();
+  const ordered = new Map<string, Map<string, { parts: string[]; partLines: number[]; line: number }>>();
+  const headerLine = new Map<string, number>();
+  for (const sec of s.sections) {
+    const target = sec.isDefault ? defaults : (ordered.get(sec.name) ?? new Map());
+    if (!sec.isDefault && !ordered.has(sec.name)) {
+      ordered.set(sec.name, target);
+      headerLine.set(sec.name, sec.line + 1);
+    }
+    for (const e of sec.entries) {
+      target.set(e.key, { parts: e.parts, partLines: e.partLines, line: e.line + 1 });
+    }
+  }
+  const nestedErrors: ScanError[] = [];
+  for (const [name, own] of ordered) {
+    const section: RawSection = new Map();
+    const keyLines = new Map<string, number>();
+    const opts = new Map(own);
+    for (const [k, v] of defaults) if (!opts.has(k)) opts.set(k, v);
+    for (const [k, v] of opts) {
+      const value = joinValue(v.parts);
+      keyLines.set(k, v.line);
+      if (value.startsWith("\n")) {
+        const nested = parseNested(value);
+        if (nested instanceof Map) section.set(k, nested);
+        else {
+          // Map the failing line of the joined value back to a file line: parts[j] holds line j of the value.
+          const line = lineOfNested(value, nested.badLine, v.parts, v.partLines) + 1;
+          if (!nestedErrors.some((e) => e.line === line)) {
+            nestedErrors.push({
+              line,
+              code: "nested_no_equals",
+              message: `the sub-section line under "${k}" has no "=" (sub-section keys take "=" only)`,
+              immediate: true,
+            });
+          }
+          section.set(k, value);
+        }
+      } else section.set(k, value);
+    }
+    raw.set(name, section);
+    locations.sections.set(name, headerLine.get(name)!);
+    locations.keys.set(name, keyLines);
+  }
+  errors.push(...nestedErrors);
+  errors.sort((a, b) => a.line - b.line);
+  // Scan refusals come first (configparser raises while reading); sub-section errors only after.
+  const refusal = s.refusal ?? nestedErrors[0];
+  return { scan: s, raw, locations, errors, refusal };
+}
+
+function lineOfNested(value: string, badLine: number, parts: string[], partLines: number[]): number {
+  // Count value lines (split as Python does) until the failing one; parts map 1:1 to file lines unless a
+  // part itself contains one of splitlines' extra separators (\v, \f, ...), handled by counting them.
+  let acc = 0;
+  for (let j = 0; j < parts.length; j++) {
+    const n = parts[j]!.split(PY_SPLITLINES).length;
+    if (badLine < acc + n) return partLines[j] ?? partLines[0]!;
+    acc += n;
+  }
+  void value;
+  return partLines[partLines.length - 1]!;
+}
+
+/** Python `shlex.split(s)` (POSIX mode, no comments). Throws on an unclosed quote or trailing escape. */
+export function shlexSplit(s: string): string[] {
+  const WS = " \t\r\n";
+  const out: string[] = [];
+  let i = 0;
+  const n = s.length;
+  for (;;) {
+    // read_token
+    let token = "";
+    let quoted = false;
+    let state: string = " ";
+    let escapedState = " ";
+    let done = false;
+    while (!done) {
+      const c = i < n ? s[i++]! : "";
+      if (state === " ") {
+        if (c === "") {
+          done = true;
+          state = "eof";
+        } else if (WS.includes(c)) {
+          if (token || quoted) done = true;
+        } else if (c === "\\") {
+          escapedState = "a";
+          state = c;
+        } else if (c === "'" || c === '"') {
+          state = c;
+        } else {
+          token = c;
+          state = "a";
+        }
+      } else if (state === "'" || state === '"') {
+        quoted = true;
+        if (c === "") throw new Error("No closing quotation");
+        if (c === state) state = "a";
+        else if (c === "\\" && state === '"') {
+          escapedState = state;
+          state = c;
+        } else token += c;
+      } else if (state === "\\") {
+        if (c === "") throw new Error("No escaped character");
+        if ((escapedState === "'" || escapedState === '"') && c !== state && c !== escapedState)
+          token += state;
+        token += c;
+        state = escapedState;
+      } else if (state === "a") {
+        if (c === "") {
+          done = true;
+          state = "eof";
+        } else if (WS.includes(c)) {
+          state = " ";
+          if (token || quoted) done = true;
+        } else if (c === "'" || c === '"') {
+          state = c;
+        } else if (c === "\\") {
+          escapedState = "a";
+          state = c;
+        } else token += c;
+      }
+    }
+    if (!quoted && token === "") {
+      if (state === "eof") return out;
+      continue;
+    }
+    out.push(token);
+    if (state === "eof") {
+      // The next read_token call would return None.
+      return out;
+    }
+  }
+}
+
+export interface ProfileMap {
+  /** Profile name → section name it was read from (the later one for default). */
+  profiles: Map<string, string>;
+  ssoSessions: Map<string, string>;
+  services: Map<string, string>;
+  /** Sections that are none of these (e.g. [preview], [Default], [ default ]). */
+  other: string[];
+}
+
+function nameFromHeader(header: string): string | undefined {
+  let parts: string[];
+  try {
+    parts = shlexSplit(header);
+  } catch {
+    return undefined;
+  }
+  return parts.length === 2 ? parts[1] : undefined;
+}
+
+/** botocore `build_profile_map` over section names (in file order). */
+export function buildProfileMap(sectionNames: Iterable<string>): ProfileMap {
+  const map: ProfileMap = { profiles: new Map(), ssoSessions: new Map(), services: new Map(), other: [] };
+  for (const key of sectionNames) {
+    if (key.startsWith("profile")) {
+      const n = nameFromHeader(key);
+      if (n !== undefined) map.profiles.set(n, key);
+    } else if (key.startsWith("sso-session")) {
+      const n = nameFromHeader(key);
+      if (n !== undefined) map.ssoSessions.set(n, key);
+    } else if (key.startsWith("services")) {
+      const n = nameFromHeader(key);
+      if (n !== undefined) map.services.set(n, key);
+    } else if (key === "default") {
+      map.profiles.set("default", key);
+    } else map.other.push(key);
+  }
+  return map;
+}
+
+/** The `config_parse` PorticoError for a refused file (exit 3), naming file:line and the problem. */
+export function parseError(file: string, err: ScanError, displayFile = file): PorticoError {
+  return configError(
+    "config_parse",
+    `${displayFile}:${err.line}: ${err.message} (botocore and the AWS CLI refuse this file)`,
+    {
+      hint: `fix that line (see every problem with: portico config lint ${displayFile})`,
+      details: { file, line: err.line, problem: err.code },
+    },
+  );
+}
+
+/** Parse and throw the "config_parse" error on a file botocore refuses. */
+export function parseOrThrow(text: string, file: string, displayFile = file): ParsedConfig {
+  const parsed = parseConfigText(text);
+  if (parsed.refusal) throw parseError(file, parsed.refusal, displayFile);
+  return parsed;
+}
+
+/** Plain-object form of a raw parse (null prototype), e.g. for SectionView.values. */
+export function sectionToObject(section: RawSection): Record<string, string | Record<string, string>> {
+  const out: Record<string, string | Record<string, string>> = Object.create(null);
+  for (const [k, v] of section) out[k] = typeof v === "string" ? v : Object.fromEntries(v);
+  return out;
+}
+
+/** JSON of a raw parse in botocore's key order (integer-like keys stay where they are). */
+export function rawConfigToJson(raw: RawConfig, indent = 2): string {
+  const pad = (d: number) => " ".repeat(indent * d);
+  const nl = indent > 0 ? "\n" : "";
+  const sep = indent > 0 ? ": " : ":";
+  const obj = (entries: [string, string][], d: number): string =>
+    entries.length === 0
+      ? "{}"
+      : `{${nl}${entries.map(([k, v]) => `${pad(d + 1)}${JSON.stringify(k)}${sep}${v}`).join(`,${nl}`)}${nl}${pad(d)}}`;
+  return obj(
+    [...raw].map(([name, sec]) => [
+      name,
+      obj(
+        [...sec].map(([k, v]) => [
+          k,
+          typeof v === "string"
+            ? JSON.stringify(v)
+            : obj(
+                [...v].map(([a, b]) => [a, JSON.stringify(b)]),
+                3,
+              ),
+        ]),
+        1,
+      ),
+    ]),
+    0,
+  );
+}
+
+/** Ordered pairs form (what the differential tests compare). */
+export function rawConfigToPairs(raw: RawConfig): [string, [string, string | [string, string][]][]][] {
+  return [...raw].map(([name, sec]) => [
+    name,
+    [...sec].map(([k, v]) => [k, typeof v === "string" ? v : [...v]]),
+  ]);
+}
+
+export type { ScanSection };

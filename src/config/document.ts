@@ -1,0 +1,290 @@
+/**
+ * The lossless document model of an AWS config/credentials file. Pure: no I/O.
+ *
+ * The text is kept as physical lines (text + the exact line break); the structure (sections, entries
+ * with their continuation lines, comments, blanks) comes from `scan`, the line-exact port of the parser
+ * botocore uses. Serializing an unedited document returns the input byte for byte. Each edit touches
+ * only its own lines, keeps the file's line-ending style, and preserves a missing final newline, so a
+ * set followed by an unset of a new key returns the original bytes.
+ */
+import {
+  joinValue,
+  type Line,
+  PY_WS,
+  type Scan,
+  type ScanEntry,
+  type ScanSection,
+  scan,
+  splitLines,
+} from "./scan";
+
+const LEADING_WS = new RegExp(`^[${PY_WS}]*`);
+const leadingWs = (s: string): string => LEADING_WS.exec(s)![0];
+
+export class ConfigDocument {
+  private lines: Line[];
+  private cached: Scan | undefined;
+
+  private constructor(lines: Line[]) {
+    this.lines = lines;
+  }
+
+  static parse(text: string): ConfigDocument {
+    return new ConfigDocument(splitLines(text));
+  }
+
+  /** The structure of the current text (recomputed lazily after edits). */
+  get scan(): Scan {
+    this.cached ??= scan(this.lines);
+    return this.cached;
+  }
+
+  get lineCount(): number {
+    return this.lines.length;
+  }
+
+  toString(): string {
+    let out = "";
+    for (const l of this.lines) out += l.text + l.eol;
+    return out;
+  }
+
+  /** The file's line-ending style: the first line break in it, "\n" for a file without one. */
+  get eol(): "\n" | "\r\n" | "\r" {
+    for (const l of this.lines) if (l.eol !== "") return l.eol;
+    return "\n";
+  }
+
+  /** The section with this exact header name (the last one if repeated), [DEFAULT] excluded. */
+  section(header: string): ScanSection | undefined {
+    const secs = this.scan.sections;
+    for (let i = secs.length - 1; i >= 0; i--) {
+      const s = secs[i]!;
+      if (!s.isDefault && s.name === header) return s;
+    }
+    return undefined;
+  }
+
+  entry(header: string, key: string): ScanEntry | undefined {
+    const k = key.toLowerCase();
+    return this.section(header)?.entries.find((e) => e.key === k);
+  }
+
+  /** The section's own value for `key` as botocore joins it (no [DEFAULT] inheritance). */
+  get(header: string, key: string): string | undefined {
+    const e = this.entry(header, key);
+    return e ? joinValue(e.parts) : undefined;
+  }
+
+  private splice(start: number, deleteCount: number, insert: Line[]): void {
+    this.lines.splice(start, deleteCount, ...insert);
+    this.cached = undefined;
+  }
+
+  /**
+   * Set `key = value` in section `header` (created at the end if missing). An existing key is rewritten
+   * on its own line (continuation lines dropped, comments among them kept); a new key goes after the
+   * section's last key. Returns false when the value was already that (the bytes stay identical).
+   */
+  set(header: string, key: string, value: string): boolean {
+    if (/[\r\n]/.test(value)) throw new Error("a value cannot contain a line break");
+    const sec = this.section(header);
+    if (!sec) {
+      this.appendSection(header, [[key, value]]);
+      return true;
+    }
+    const k = key.toLowerCase();
+    const existing = sec.entries.find((e) => e.key === k);
+    if (existing) {
+      if (joinValue(existing.parts) === value) return false;
+      const first = this.lines[existing.line]!;
+      const text = rewriteEntryLine(first.text, existing, key, value);
+      const kept = this.keptComments(existing);
+      const last = this.lines[existing.end]!;
+      this.splice(existing.line, existing.end - existing.line + 1, [{ text, eol: last.eol }, ...kept]);
+      this.fixEols();
+      return true;
+    }
+    const lastEntry = sec.entries[sec.entries.length - 1];
+    const after = lastEntry ? lastEntry.end : sec.line;
+    const indent = lastEntry
+      ? leadingWs(this.lines[lastEntry.line]!.text)
+      : this.nextSignificantIndent(sec.line);
+    this.insertAfter(after, [`${indent}${key} = ${value}`]);
+    return true;
+  }
+
+  /** Remove `key` (and its continuation lines; comments among them are kept). Returns false if absent. */
+  unset(header: string, key: string): boolean {
+    const e = this.entry(header, key);
+    if (!e) return false;
+    const kept = this.keptComments(e);
+    this.removeLines(e.line, e.end, kept);
+    return true;
+  }
+
+  /** Add an empty section `[header]` at the end (no-op if it exists). */
+  addSection(header: string): boolean {
+    if (this.section(header)) return false;
+    this.appendSection(header, []);
+    return true;
+  }
+
+  /**
+   * Remove the section (header, keys, comments between them) and the blank lines that separated it,
+   * leaving comments before the header in place. Returns false if absent.
+   */
+  removeSection(header: string): boolean {
+    const sec = this.section(header);
+    if (!sec) return false;
+    const lastEntry = sec.entries[sec.entries.length - 1];
+    let start = sec.line;
+    let end = lastEntry ? lastEntry.end : sec.line;
+    const kinds = this.scan.kinds;
+    let j = end + 1;
+    while (j < this.lines.length && kinds[j] === "blank") j++;
+    if (j >= this.lines.length) {
+      // Last section: also drop the blank lines that separated it from the one before.
+      end = this.lines.length - 1;
+      while (start > 0 && kinds[start - 1] === "blank") start--;
+    } else end = j - 1;
+    this.removeLines(start, end, []);
+    return true;
+  }
+
+  /** Rename `[old]` to `[new]` on its own line. Returns false if absent. */
+  renameSection(oldHeader: string, newHeader: string): boolean {
+    const sec = this.section(oldHeader);
+    if (!sec) return false;
+    const line = this.lines[sec.line]!;
+    const text = `${leadingWs(line.text)}[${newHeader}]`;
+    if (text === line.text) return false;
+    this.splice(sec.line, 1, [{ text, eol: line.eol }]);
+    return true;
+  }
+
+  /**
+   * Replace the lines between `# >>> portico managed: ID` and `# <<< portico managed: ID` with `body`
+   * (appended as a new block at the end if the markers are missing). Returns false if unchanged.
+   */
+  replaceManagedBlock(id: string, body: string): boolean {
+    const begin = `# >>> portico managed: ${id}`;
+    const end = `# <<< portico managed: ${id}`;
+    const bodyLines = body === "" ? [] : body.replace(/\r?\n$/, "").split(/\r\n|\r|\n/);
+    const b = this.lines.findIndex((l) => l.text.trim() === begin);
+    const e = b === -1 ? -1 : this.lines.findIndex((l, i) => i > b && l.text.trim() === end);
+    const eol = this.eol;
+    if (b !== -1 && e !== -1) {
+      const current = this.lines.slice(b + 1, e).map((l) => l.text);
+      if (current.length === bodyLines.length && current.every((t, i) => t === bodyLines[i])) return false;
+      this.splice(
+        b + 1,
+        e - b - 1,
+        bodyLines.map((text) => ({ text, eol })),
+      );
+      return true;
+    }
+    this.appendBlock([begin, ...bodyLines, end]);
+    return true;
+  }
+
+  // --- helpers -------------------------------------------------------------------------------------
+
+  /** Comment lines inside an entry's line range (kept when the entry is rewritten or removed). */
+  private keptComments(e: ScanEntry): Line[] {
+    const kinds = this.scan.kinds;
+    const out: Line[] = [];
+    for (let i = e.line + 1; i <= e.end; i++) if (kinds[i] === "comment") out.push({ ...this.lines[i]! });
+    return out;
+  }
+
+  /** Leading whitespace of the first header/key line after `index` ("" if none). */
+  private nextSignificantIndent(index: number): string {
+    const kinds = this.scan.kinds;
+    for (let i = index + 1; i < this.lines.length; i++) {
+      if (kinds[i] === "blank" || kinds[i] === "comment") continue;
+      return leadingWs(this.lines[i]!.text);
+    }
+    return "";
+  }
+
+  private insertAfter(index: number, texts: string[]): void {
+    const eol = this.eol;
+    const prev = this.lines[index]!;
+    const newLines: Line[] = texts.map((text) => ({ text, eol }));
+    if (prev.eol === "") {
+      // Keep the missing final newline at the end of the file.
+      prev.eol = eol;
+      newLines[newLines.length - 1]!.eol = "";
+    }
+    this.splice(index + 1, 0, newLines);
+  }
+
+  /** Delete lines start..end, putting `keep` in their place; a missing final newline stays missing. */
+  private removeLines(start: number, end: number, keep: Line[]): void {
+    const lastRemovedEol = this.lines[end]!.eol;
+    const atEof = end === this.lines.length - 1;
+    this.splice(start, end - start + 1, keep);
+    if (atEof && lastRemovedEol === "" && this.lines.length > 0) {
+      this.lines[this.lines.length - 1]!.eol = "";
+    }
+  }
+
+  /** After a rewrite, a line in the middle of the file must still end with a line break. */
+  private fixEols(): void {
+    const eol = this.eol;
+    for (let i = 0; i < this.lines.length - 1; i++) if (this.lines[i]!.eol === "") this.lines[i]!.eol = eol;
+  }
+
+  /** Blank lines between sections, as the file already does it (the last gap), else 1 (0 for an empty file). */
+  private sectionGap(): number {
+    const kinds = this.scan.kinds;
+    const secs = this.scan.sections;
+    if (this.lines.length === 0) return 0;
+    if (secs.length < 2) return 1;
+    const sec = secs[secs.length - 1]!;
+    let i = sec.line - 1;
+    while (i >= 0 && kinds[i] === "comment") i--;
+    let n = 0;
+    while (i >= 0 && kinds[i] === "blank") {
+      n++;
+      i--;
+    }
+    return n;
+  }
+
+  private appendSection(header: string, entries: [string, string][]): void {
+    this.appendBlock([`[${header}]`, ...entries.map(([k, v]) => `${k} = ${v}`)]);
+  }
+
+  private appendBlock(texts: string[]): void {
+    const eol = this.eol;
+    const gap = this.sectionGap();
+    let trailingBlank = 0;
+    const kinds = this.scan.kinds;
+    for (let i = this.lines.length - 1; i >= 0 && kinds[i] === "blank"; i--) trailingBlank++;
+    const last = this.lines[this.lines.length - 1];
+    const keepNoFinalEol = last !== undefined && last.eol === "";
+    if (last && last.eol === "") last.eol = eol;
+    const add: Line[] = [];
+    for (let i = trailingBlank; i < gap; i++) add.push({ text: "", eol });
+    for (const text of texts) add.push({ text, eol });
+    if (keepNoFinalEol) add[add.length - 1]!.eol = "";
+    this.splice(this.lines.length, 0, add);
+  }
+}
+
+/**
+ * The new text of an entry's key line. The user's own spacing is kept when the key is already written
+ * the interoperable way (lower-case, "="); otherwise the line becomes `key = value` at its indentation.
+ */
+function rewriteEntryLine(text: string, e: ScanEntry, key: string, value: string): string {
+  const indent = leadingWs(text);
+  if (e.rawKey === key && e.delimiter === "=" && e.parts[0] !== "") {
+    const eq = text.indexOf("=", indent.length);
+    const afterEq = text.slice(eq + 1);
+    const gap = leadingWs(afterEq);
+    return `${text.slice(0, eq + 1)}${gap === "" ? "" : gap}${value}`;
+  }
+  return `${indent}${key} = ${value}`;
+}

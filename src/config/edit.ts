@@ -1,0 +1,224 @@
+/**
+ * Editing ~/.aws/config (or any file of that format) in place: lock, read, parse (refusing what
+ * botocore refuses), apply the edit on the lossless document, check the result reads as intended,
+ * back up the previous content the first time portico changes the file, then write atomically
+ * (existing mode kept; new file 0600; new folders 0700). An edit that changes nothing leaves the
+ * file untouched.
+ *
+ * What portico writes is the subset botocore and the AWS SDK for JavaScript read identically
+ * (aws-reference.md §1.3 "Interop rule"): names validated by `checkName`, keys by `checkKey`,
+ * values by `checkValue`; anything else is refused before the file is touched.
+ */
+import { promises as fs } from "node:fs";
+import { ExitCode, PorticoError } from "../errors";
+import { writeFileAtomic } from "../platform/files";
+import { withFileLock } from "../platform/lock";
+import { buildProfileMap, parseConfigText, parseError } from "./botocore";
+import { ConfigDocument } from "./document";
+import { readConfigText } from "./load";
+import type { Scan } from "./scan";
+
+export type SectionRef = { kind: "profile" | "sso-session" | "services"; name: string };
+
+export interface ConfigEditor {
+  hasSection(ref: SectionRef): boolean;
+  /** The section's own value (botocore's reading; no [DEFAULT] inheritance), undefined if unset. */
+  get(ref: SectionRef, key: string): string | undefined;
+  /** Creates the section at the end if missing; a new key goes after the section's last key; an existing key is rewritten on its own line. */
+  set(ref: SectionRef, key: string, value: string): void;
+  unset(ref: SectionRef, key: string): void;
+  removeSection(ref: SectionRef): void;
+  /** Rename a section (the new name is written as `[profile NEW]` etc.). */
+  renameSection(ref: SectionRef, newName: string): void;
+  /** The text as it would be written now. */
+  text(): string;
+}
+
+const NAME_RE = /^[A-Za-z0-9_\-@+.%:/]+$/;
+const KEY_RE = /^[a-z0-9][a-z0-9_]*$/;
+// Characters either parser treats as whitespace or line structure, and other controls.
+const BAD_CHARS = /[\x00-\x1f\x7f\x85\u2028\u2029]/;
+const EDGE_WS = /^[\s\x1c-\x1f\x85]|[\s\x1c-\x1f\x85]$/;
+
+const rejected = (code: string, message: string, hint: string): PorticoError =>
+  new PorticoError(code, message, { exitCode: ExitCode.usage, hint });
+
+/** Section names both parsers read the same: letters, digits and _-@+.%:/ (no spaces, no quotes). */
+export function checkName(kind: SectionRef["kind"], name: string): void {
+  if (!NAME_RE.test(name) || name === "__proto__") {
+    throw rejected(
+      "config_name_rejected",
+      `${kind} name "${name}" cannot be written: use only letters, digits and _-@+.%:/ (no spaces or quotes)`,
+      "choose a name such as dev-admin; other tools (the AWS SDK for JavaScript) cannot read other names",
+    );
+  }
+}
+
+export function checkKey(key: string): void {
+  if (!KEY_RE.test(key)) {
+    throw rejected(
+      "config_key_rejected",
+      `key "${key}" cannot be written: use lower-case letters, digits and _ (e.g. sso_start_url)`,
+      "AWS config keys are lower-case; botocore lower-cases keys, the AWS SDK for JavaScript does not",
+    );
+  }
+}
+
+export function checkValue(key: string, value: string): void {
+  let why: string | undefined;
+  if (value === "") why = 'it is empty (botocore reads "", the AWS SDK for JavaScript leaves the key unset)';
+  else if (BAD_CHARS.test(value)) why = "it contains a line break or control character";
+  else if (EDGE_WS.test(value)) why = "it starts or ends with whitespace (stripped on reading)";
+  else if (/(^|\s)[;#]/.test(value))
+    why = '"#" or ";" at its start or after a space starts a comment for the AWS SDK for JavaScript';
+  if (why) {
+    throw rejected(
+      "config_value_rejected",
+      `the value for "${key}" cannot be written: ${why}`,
+      "use a plain single-line value",
+    );
+  }
+}
+
+/** The header portico writes for a section: `[default]`, `[profile NAME]`, `[sso-session NAME]`, `[services NAME]`. */
+export function headerFor(ref: SectionRef): string {
+  if (ref.kind === "profile") return ref.name === "default" ? "default" : `profile ${ref.name}`;
+  return `${ref.kind} ${ref.name}`;
+}
+
+/** The section botocore reads for `ref` in this scan (e.g. `[profile "dev"]` for dev; the later of `[default]`/`[profile default]`). */
+export function sectionFor(s: Scan, ref: SectionRef): string | undefined {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const sec of s.sections) {
+    if (sec.isDefault || seen.has(sec.name)) continue;
+    seen.add(sec.name);
+    names.push(sec.name);
+  }
+  const pm = buildProfileMap(names);
+  const map =
+    ref.kind === "profile" ? pm.profiles : ref.kind === "sso-session" ? pm.ssoSessions : pm.services;
+  return map.get(ref.name);
+}
+
+type Expectation =
+  | { ref: SectionRef; key: string; value: string | undefined }
+  | { ref: SectionRef; gone: true };
+
+/** A ConfigEditor over a document (pure; `editConfigFile` adds the file handling). */
+export function createEditor(doc: ConfigDocument, expectations: Expectation[] = []): ConfigEditor {
+  const find = (ref: SectionRef) => sectionFor(doc.scan, ref);
+  return {
+    hasSection: (ref) => find(ref) !== undefined,
+    get(ref, key) {
+      const h = find(ref);
+      return h === undefined ? undefined : doc.get(h, key.toLowerCase());
+    },
+    set(ref, key, value) {
+      checkName(ref.kind, ref.name);
+      checkKey(key);
+      checkValue(key, value);
+      const h = find(ref) ?? headerFor(ref);
+      doc.set(h, key, value);
+      expectations.push({ ref, key, value });
+    },
+    unset(ref, key) {
+      const h = find(ref);
+      if (h === undefined) return;
+      doc.unset(h, key.toLowerCase());
+      expectations.push({ ref, key: key.toLowerCase(), value: undefined });
+    },
+    removeSection(ref) {
+      // Remove every section botocore would map to this name (e.g. both [default] and [profile default]).
+      for (let h = find(ref); h !== undefined; h = find(ref)) {
+        if (!doc.removeSection(h)) break;
+      }
+      expectations.push({ ref, gone: true });
+    },
+    renameSection(ref, newName) {
+      checkName(ref.kind, newName);
+      const h = find(ref);
+      if (h === undefined) {
+        throw new PorticoError("config_section_missing", `there is no ${ref.kind} "${ref.name}" to rename`, {
+          exitCode: ExitCode.config,
+          hint: "list them with: portico profiles",
+        });
+      }
+      const to: SectionRef = { kind: ref.kind, name: newName };
+      if (find(to) !== undefined) {
+        throw new PorticoError("config_section_exists", `${ref.kind} "${newName}" already exists`, {
+          exitCode: ExitCode.config,
+          hint: "remove it first or choose another name",
+        });
+      }
+      doc.renameSection(h, headerFor(to));
+      expectations.push({ ref, gone: true });
+    },
+    text: () => doc.toString(),
+  };
+}
+
+/** Check that botocore reads the edited text as the edits intended (a safety net before any write). */
+function verify(text: string, expectations: Expectation[], file: string): void {
+  const parsed = parseConfigText(text);
+  const fail = (what: string) =>
+    new PorticoError("config_edit_unsafe", `refusing to write ${file}: ${what}`, {
+      exitCode: ExitCode.internal,
+      hint: "the file was left unchanged; please report this with the file's structure (not its secrets)",
+    });
+  if (parsed.refusal)
+    throw fail(`the edited file would not parse (line ${parsed.refusal.line}: ${parsed.refusal.message})`);
+  // Only the last expectation per (section, key) counts.
+  const final = new Map<string, Expectation>();
+  for (const e of expectations)
+    final.set(`${e.ref.kind}\u0000${e.ref.name}\u0000${"gone" in e ? "" : e.key}`, e);
+  for (const e of final.values()) {
+    const h = sectionFor(parsed.scan, e.ref);
+    if ("gone" in e) {
+      if (h !== undefined) throw fail(`${e.ref.kind} "${e.ref.name}" is still there`);
+      continue;
+    }
+    const own = h === undefined ? undefined : parsed.raw.get(h);
+    const defaults = parsed.scan.sections.some((s) => s.isDefault);
+    const v = own?.get(e.key);
+    if (e.value === undefined) {
+      if (v !== undefined && !defaults)
+        throw fail(`"${e.key}" is still set in ${e.ref.kind} "${e.ref.name}"`);
+    } else if (v !== e.value) throw fail(`"${e.key}" would not read back as written`);
+  }
+}
+
+export const backupPath = (file: string): string => `${file}.portico-backup`;
+
+/** Lock, read, parse (refusing what botocore refuses), apply `edit`, write atomically (backup on first change). Unchanged → file untouched. */
+export async function editConfigFile(
+  file: string,
+  edit: (doc: ConfigEditor) => void | Promise<void>,
+): Promise<{ changed: boolean }> {
+  return withFileLock(file, async () => {
+    const before = await readConfigText(file);
+    const parsed = parseConfigText(before ?? "");
+    if (parsed.refusal) throw parseError(file, parsed.refusal);
+    const doc = ConfigDocument.parse(before ?? "");
+    const expectations: Expectation[] = [];
+    await edit(createEditor(doc, expectations));
+    const after = doc.toString();
+    if (after === (before ?? "")) return { changed: false };
+    verify(after, expectations, file);
+    if (before !== undefined) await backupOnce(file, before);
+    await writeFileAtomic(file, after, { mode: 0o600, dirMode: 0o700 });
+    return { changed: true };
+  });
+}
+
+/** Keep the content portico first changed beside the file (0600); an existing backup is never overwritten. */
+async function backupOnce(file: string, content: string): Promise<void> {
+  const backup = backupPath(file);
+  try {
+    await fs.access(backup);
+    return;
+  } catch {
+    // no backup yet
+  }
+  await writeFileAtomic(backup, content, { mode: 0o600 });
+}

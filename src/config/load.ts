@@ -1,0 +1,155 @@
+/**
+ * Reads the shared config and credentials files the way botocore's `Session.full_config` does
+ * (aws-reference.md §1.2): config-file sections mapped by `build_profile_map`, credentials-file sections
+ * used verbatim and merged key by key over the config profile of the same name; profiles in the order
+ * `aws configure list-profiles` prints them. A missing file is empty; a file botocore refuses is a
+ * PorticoError "config_parse" (exit 3) naming file:line.
+ */
+import { promises as fs } from "node:fs";
+import { configError } from "../errors";
+import { buildProfileMap, type ParsedConfig, parseConfigText, parseError, type RawSection } from "./botocore";
+import { type AwsPaths, awsPaths } from "./paths";
+import { type ConfigWarning, sdkJsWarnings } from "./sdkjs";
+
+export type { ConfigWarning } from "./sdkjs";
+
+export interface SectionView {
+  /** Profile / sso-session / services name. */
+  name: string;
+  /** botocore semantics: keys lower-cased, sub-sections as objects, [DEFAULT] keys inherited. */
+  values: Record<string, string | Record<string, string>>;
+  /** Where the section header is (1-based line); for a merged profile, the config file's header. */
+  file: string;
+  line: number;
+  /** key → 1-based line (in the file named by `keyFiles[key]`, or `file`). */
+  keyLines: Record<string, number>;
+  /** key → file it came from (differs from `file` for credentials-file keys of a merged profile). */
+  keyFiles: Record<string, string>;
+  /** The section name as written, e.g. `profile dev`. */
+  section: string;
+}
+
+export interface AwsConfig {
+  paths: AwsPaths;
+  /** Config profiles (file order) merged with credentials-file ones (credentials win), then credentials-only profiles. */
+  profiles: Map<string, SectionView>;
+  ssoSessions: Map<string, SectionView>;
+  services: Map<string, SectionView>;
+  /** SDK-JS divergences, in file then line order. */
+  warnings: ConfigWarning[];
+}
+
+/** A file's text, or undefined if it does not exist. Not UTF-8 → "config_parse" (Python cannot decode it either). */
+export async function readConfigText(file: string, displayFile = file): Promise<string | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    if (code === "EISDIR") return undefined; // botocore: os.path.isfile() is false → treated as missing
+    throw configError("config_unreadable", `cannot read ${displayFile}: ${(e as Error).message}`, {
+      cause: e,
+      hint: `check the permissions of ${displayFile}`,
+    });
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch (e) {
+    throw configError(
+      "config_parse",
+      `${displayFile}: the file is not valid UTF-8 (botocore and the AWS CLI refuse it)`,
+      {
+        cause: e,
+        hint: `re-save ${displayFile} as UTF-8 (see every problem with: portico config lint ${displayFile})`,
+        details: { file, problem: "invalid_utf8" },
+      },
+    );
+  }
+}
+
+/** Read and parse one file (missing = empty), refusing what botocore refuses. */
+export async function loadConfigFile(
+  file: string,
+  displayFile = file,
+): Promise<{ text: string; parsed: ParsedConfig; exists: boolean }> {
+  const text = await readConfigText(file, displayFile);
+  const parsed = parseConfigText(text ?? "");
+  if (parsed.refusal) throw parseError(file, parsed.refusal, displayFile);
+  return { text: text ?? "", parsed, exists: text !== undefined };
+}
+
+function view(
+  name: string,
+  section: string,
+  raw: RawSection,
+  parsed: ParsedConfig,
+  file: string,
+): SectionView {
+  const values: SectionView["values"] = Object.create(null);
+  for (const [k, v] of raw) values[k] = typeof v === "string" ? v : Object.fromEntries(v);
+  const keyLines: Record<string, number> = Object.create(null);
+  const keyFiles: Record<string, string> = Object.create(null);
+  for (const [k, line] of parsed.locations.keys.get(section) ?? []) {
+    keyLines[k] = line;
+    keyFiles[k] = file;
+  }
+  return {
+    name,
+    values,
+    file,
+    line: parsed.locations.sections.get(section) ?? 0,
+    keyLines,
+    keyFiles,
+    section,
+  };
+}
+
+/** Build the AwsConfig from already-read texts (pure apart from nothing: used by loadAwsConfig and tests). */
+export function buildAwsConfig(
+  paths: AwsPaths,
+  config: { text: string; parsed: ParsedConfig },
+  credentials: { text: string; parsed: ParsedConfig },
+): AwsConfig {
+  const out: AwsConfig = {
+    paths,
+    profiles: new Map(),
+    ssoSessions: new Map(),
+    services: new Map(),
+    warnings: [],
+  };
+  const cfg = config.parsed;
+  const pm = buildProfileMap(cfg.raw.keys());
+  for (const [n, s] of pm.profiles) out.profiles.set(n, view(n, s, cfg.raw.get(s)!, cfg, paths.configFile));
+  for (const [n, s] of pm.ssoSessions)
+    out.ssoSessions.set(n, view(n, s, cfg.raw.get(s)!, cfg, paths.configFile));
+  for (const [n, s] of pm.services) out.services.set(n, view(n, s, cfg.raw.get(s)!, cfg, paths.configFile));
+  const cred = credentials.parsed;
+  for (const [s, raw] of cred.raw) {
+    const cv = view(s, s, raw, cred, paths.credentialsFile);
+    const existing = out.profiles.get(s);
+    if (!existing) {
+      out.profiles.set(s, cv);
+      continue;
+    }
+    // botocore: config['profiles'][profile].update(cred_vars)
+    Object.assign(existing.values, cv.values);
+    Object.assign(existing.keyLines, cv.keyLines);
+    Object.assign(existing.keyFiles, cv.keyFiles);
+  }
+  out.warnings.push(
+    ...sdkJsWarnings(config.text, cfg, paths.configFile, "config"),
+    ...sdkJsWarnings(credentials.text, cred, paths.credentialsFile, "credentials"),
+  );
+  return out;
+}
+
+/** Reads both files (missing = empty). A file botocore refuses → PorticoError "config_parse", exit 3. */
+export async function loadAwsConfig(env: NodeJS.ProcessEnv): Promise<AwsConfig> {
+  const paths = awsPaths(env);
+  const [config, credentials] = await Promise.all([
+    loadConfigFile(paths.configFile, paths.configFileDisplay),
+    loadConfigFile(paths.credentialsFile, paths.credentialsFileDisplay),
+  ]);
+  return buildAwsConfig(paths, config, credentials);
+}

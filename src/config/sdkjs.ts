@@ -1,0 +1,292 @@
+/**
+ * Where the AWS SDK for JavaScript v3 reads a file differently from botocore (aws-reference.md §1.3).
+ * Pure: a port of the SDK's ini reader (`@smithy/core` config `parseIni` + `getConfigData`) is run
+ * beside the botocore view, and every profile, sso-session, services section or key the two read
+ * differently becomes a ConfigWarning naming the line and the construct that causes it.
+ * Warnings never quote values (the credentials file holds secrets).
+ */
+import { buildProfileMap, type ParsedConfig, type RawValue } from "./botocore";
+import type { ScanEntry } from "./scan";
+
+export interface ConfigWarning {
+  file: string;
+  /** 1-based line. */
+  line: number;
+  code: string;
+  message: string;
+}
+
+interface JsSection {
+  line: number;
+  values: Map<string, string>;
+  keyLines: Map<string, number>;
+}
+
+const SECTION_TYPES = ["profile", "sso-session", "services"];
+const PREFIX_KEY_RE = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/;
+export const JS_SECTION_NAME_RE = /^[A-Za-z0-9_\-@+.%:/]+$/;
+
+/** Port of the SDK's `parseIni` (lines split on \r?\n; `line` is the 0-based JS line index). */
+function jsParseIni(text: string): { map: Map<string, JsSection>; error?: number } {
+  const map = new Map<string, JsSection>();
+  let current: string | undefined;
+  let currentLine = 0;
+  let sub: string | undefined;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const iniLine = lines[i]!;
+    const trimmed = iniLine.split(/(^|\s)[;#]/)[0]!.trim();
+    if (trimmed[0] === "[" && trimmed[trimmed.length - 1] === "]") {
+      current = undefined;
+      sub = undefined;
+      const name = trimmed.substring(1, trimmed.length - 1);
+      const m = PREFIX_KEY_RE.exec(name);
+      if (m) {
+        if (SECTION_TYPES.includes(m[1]!)) current = `${m[1]}.${m[3]}`;
+      } else current = name;
+      currentLine = i;
+      if (name === "__proto__" || name === "profile __proto__") return { map: new Map(), error: i };
+    } else if (current !== undefined && current !== "") {
+      const eq = trimmed.indexOf("=");
+      if (eq > 0) {
+        const name = trimmed.substring(0, eq).trim();
+        const value = trimmed.substring(eq + 1).trim();
+        if (value === "") sub = name;
+        else {
+          if (sub && iniLine.trimStart() === iniLine) sub = undefined;
+          let sec = map.get(current);
+          if (!sec) {
+            sec = { line: currentLine, values: new Map(), keyLines: new Map() };
+            map.set(current, sec);
+          }
+          const key = sub ? `${sub}.${name}` : name;
+          if (key !== "__proto__") {
+            sec.values.set(key, value);
+            sec.keyLines.set(key, i);
+          }
+        }
+      }
+    }
+  }
+  return { map };
+}
+
+/** Port of `getConfigData`: keep `default` and `<type>.<name>` sections; `profile.x` → `x`. */
+function jsConfigData(map: Map<string, JsSection>): Map<string, JsSection> {
+  const out = new Map<string, JsSection>();
+  const def = map.get("default");
+  if (def) out.set("default", def);
+  for (const [key, value] of map) {
+    const dot = key.indexOf(".");
+    if (dot === -1) continue;
+    const prefix = key.substring(0, dot);
+    if (!SECTION_TYPES.includes(prefix)) continue;
+    out.set(prefix === "profile" ? key.substring(dot + 1) : key, value);
+  }
+  return out;
+}
+
+/** Flatten botocore sub-sections the way JS names them (`s3.addressing_style`). */
+function flatten(values: Map<string, RawValue>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of values) {
+    if (typeof v === "string") out.set(k, v);
+    else for (const [sk, sv] of v) out.set(`${k}.${sk}`, sv);
+  }
+  return out;
+}
+
+function lineStarts(text: string, re: RegExp): number[] {
+  const starts = [0];
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) starts.push(m.index + m[0].length);
+  return starts;
+}
+
+const INLINE_COMMENT = /(^|\s)[;#]/;
+
+/** Why JS reads this key line differently (the first construct that explains it). */
+function entryCause(e: ScanEntry): { code: string; message: string } {
+  if (e.delimiter === ":")
+    return {
+      code: "js_colon_delimiter",
+      message: `"${e.rawKey}:" uses ":"; the AWS SDK for JavaScript reads only "="`,
+    };
+  if (e.rawKey !== e.key)
+    return {
+      code: "js_key_case",
+      message: `key "${e.rawKey}" is not lower-case; botocore reads "${e.key}", the AWS SDK for JavaScript reads "${e.rawKey}"`,
+    };
+  if (e.parts.length > 1 && e.parts[0] !== "")
+    return {
+      code: "js_continuation",
+      message: `"${e.key}" continues on indented lines; the AWS SDK for JavaScript ignores them`,
+    };
+  if (INLINE_COMMENT.test(e.parts[0] ?? ""))
+    return {
+      code: "js_inline_comment",
+      message: `"${e.key}" has "#" or ";" after a space; botocore keeps it in the value, the AWS SDK for JavaScript cuts it off as a comment`,
+    };
+  if (e.parts.length === 1 && e.parts[0] === "")
+    return {
+      code: "js_empty_value",
+      message: `"${e.key}" is empty; botocore reads "", the AWS SDK for JavaScript leaves it unset`,
+    };
+  return {
+    code: "js_value_differs",
+    message: `"${e.key}" is read differently by the AWS SDK for JavaScript`,
+  };
+}
+
+function headerCause(name: string): { code: string; message: string } {
+  if (name === "DEFAULT")
+    return {
+      code: "js_default_section",
+      message: "[DEFAULT] is inherited by every section in botocore; the AWS SDK for JavaScript ignores it",
+    };
+  const m = /^(\S+)[ \t]+(.*)$/.exec(name);
+  if (
+    m &&
+    !SECTION_TYPES.includes(m[1]!) &&
+    ["profile", "sso-session", "services"].some((t) => m[1]!.startsWith(t))
+  )
+    return {
+      code: "js_section_prefix",
+      message: `[${name}]: botocore accepts the "${m[1]}" prefix, the AWS SDK for JavaScript ignores the section`,
+    };
+  return {
+    code: "js_section_name",
+    message: `[${name}] is not read by the AWS SDK for JavaScript (names there take one space after the prefix, optional matching quotes, and only letters, digits and _-@+.%:/)`,
+  };
+}
+
+/**
+ * Warnings for a config file (`kind: "config"`) or a credentials file (`"credentials"`), given the
+ * botocore parse of the same text. Refused files get no warnings (the refusal is the finding).
+ */
+export function sdkJsWarnings(
+  text: string,
+  parsed: ParsedConfig,
+  file: string,
+  kind: "config" | "credentials",
+): ConfigWarning[] {
+  if (parsed.refusal) return [];
+  const warnings: ConfigWarning[] = [];
+  const pyStarts = lineStarts(text, /\r\n|\r|\n/g);
+  const jsStarts = lineStarts(text, /\r?\n/g);
+  const jsToPyLine = (jsLine: number): number => {
+    const off = jsStarts[jsLine] ?? 0;
+    let lo = 0;
+    let hi = pyStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pyStarts[mid]! <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+  const js = jsParseIni(text);
+  if (js.error !== undefined) {
+    warnings.push({
+      file,
+      line: jsToPyLine(js.error),
+      code: "js_parse_error",
+      message: "the AWS SDK for JavaScript refuses a section named __proto__ and then ignores the whole file",
+    });
+    return warnings;
+  }
+  const jsView = kind === "config" ? jsConfigData(js.map) : js.map;
+
+  // botocore's view, named the way JS names sections.
+  const boto = new Map<string, { section: string }>();
+  if (kind === "config") {
+    const pm = buildProfileMap(parsed.raw.keys());
+    for (const [n, s] of pm.profiles) boto.set(n, { section: s });
+    for (const [n, s] of pm.ssoSessions) boto.set(`sso-session.${n}`, { section: s });
+    for (const [n, s] of pm.services) boto.set(`services.${n}`, { section: s });
+  } else for (const s of parsed.raw.keys()) boto.set(s, { section: s });
+
+  // Entries by section name and key, for line numbers and causes.
+  const entries = new Map<string, Map<string, ScanEntry>>();
+  const defaults = new Map<string, ScanEntry>();
+  for (const sec of parsed.scan.sections) {
+    const m = sec.isDefault ? defaults : (entries.get(sec.name) ?? new Map<string, ScanEntry>());
+    if (!sec.isDefault) entries.set(sec.name, m);
+    for (const e of sec.entries) m.set(e.key, e);
+  }
+  const defaultHeader = parsed.scan.sections.find((s) => s.isDefault);
+  if (defaultHeader && parsed.raw.size > 0) {
+    const c = headerCause("DEFAULT");
+    warnings.push({ file, line: defaultHeader.line + 1, ...c });
+  }
+
+  for (const [name, { section }] of boto) {
+    const header = parsed.locations.sections.get(section)!;
+    const jsSec = jsView.get(name);
+    const values = flatten(parsed.raw.get(section)!);
+    if (!jsSec) {
+      if (values.size === 0) continue; // an empty section reads the same: nothing
+      warnings.push({ file, line: header, ...headerCause(section) });
+      continue;
+    }
+    if (jsToPyLine(jsSec.line) !== header) {
+      warnings.push({
+        file,
+        line: header,
+        code: "js_other_section",
+        message: `botocore reads ${kind === "config" ? `profile "${name}"` : `[${name}]`} from this section, the AWS SDK for JavaScript from the one at line ${jsToPyLine(jsSec.line)}`,
+      });
+      continue;
+    }
+    const own = entries.get(section) ?? new Map<string, ScanEntry>();
+    const reported = new Set<number>();
+    for (const [k, v] of values) {
+      if (jsSec.values.get(k) === v) continue;
+      const baseKey = k.includes(".") && !own.has(k) ? k.slice(0, k.indexOf(".")) : k;
+      const e = own.get(baseKey);
+      if (!e) {
+        const d = defaults.get(baseKey);
+        if (d && !reported.has(d.line)) {
+          reported.add(d.line);
+          warnings.push({
+            file,
+            line: header,
+            code: "js_default_inherited",
+            message: `[${section}] inherits "${baseKey}" from [DEFAULT] (line ${d.line + 1}) in botocore; the AWS SDK for JavaScript does not`,
+          });
+        }
+        continue;
+      }
+      if (reported.has(e.line)) continue;
+      reported.add(e.line);
+      warnings.push({ file, line: e.line + 1, ...entryCause(e) });
+    }
+    for (const [k, jsLine] of jsSec.keyLines) {
+      if (values.has(k)) continue;
+      const line = jsToPyLine(jsLine);
+      const e = [...own.values()].find((x) => x.line + 1 === line);
+      if (e && reported.has(e.line)) continue;
+      if (e) reported.add(e.line);
+      warnings.push({
+        file,
+        line,
+        ...(e
+          ? entryCause(e)
+          : {
+              code: "js_extra_key",
+              message: `the AWS SDK for JavaScript reads a key "${k}" here that botocore does not`,
+            }),
+      });
+    }
+  }
+  for (const [name, jsSec] of jsView) {
+    if (boto.has(name)) continue;
+    warnings.push({
+      file,
+      line: jsToPyLine(jsSec.line),
+      code: "js_only_section",
+      message: `the AWS SDK for JavaScript reads this section as ${kind === "config" ? `"${name}"` : `[${name}]`}; botocore does not`,
+    });
+  }
+  warnings.sort((a, b) => a.line - b.line);
+  return warnings;
+}

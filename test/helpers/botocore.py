@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Differential-test oracle: what botocore really reads from a config file.
+
+Usage:
+  botocore.py FILE...        print one JSON result per file (one per line)
+  botocore.py --serve        read one file path per line on stdin, answer one JSON line each (long-lived)
+
+Each result is {"ok": true, "pairs": [[section, [[key, value | [[subkey, subvalue], ...]], ...]], ...],
+"profiles": [[name, section], ...], "sso_sessions": [...], "services": [...]} in botocore's order, or
+{"ok": false, "error": "<exception class>", "message": "..."} when botocore refuses the file.
+"""
+import json
+import os
+import sys
+
+# This file is named botocore.py: keep its own folder off the import path so the real botocore loads.
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+
+from botocore import configloader  # noqa: E402
+
+
+def pairs(raw):
+    out = []
+    for section, values in raw.items():
+        items = []
+        for key, value in values.items():
+            if isinstance(value, dict):
+                items.append([key, [[k, v] for k, v in value.items()]])
+            else:
+                items.append([key, value])
+        out.append([section, items])
+    return out
+
+
+def parse(path):
+    try:
+        raw = configloader.raw_config_parse(path)
+    except Exception as e:  # noqa: BLE001 - ConfigParseError and anything else botocore raises is a refusal
+        return {"ok": False, "error": type(e).__name__, "message": str(e)}
+    # build_profile_map only looks at section names; pass each section's own name as its value so the
+    # result says which section every profile / sso-session / services name was taken from.
+    built = configloader.build_profile_map({section: section for section in raw})
+    return {
+        "ok": True,
+        "pairs": pairs(raw),
+        "profiles": [[k, v] for k, v in built["profiles"].items()],
+        "sso_sessions": [[k, v] for k, v in built["sso_sessions"].items()],
+        "services": [[k, v] for k, v in built["services"].items()],
+    }
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        for line in sys.stdin:
+            path = json.loads(line)
+            sys.stdout.write(json.dumps(parse(path), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        return
+    for path in sys.argv[1:]:
+        print(json.dumps(parse(path), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

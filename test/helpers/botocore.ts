@@ -1,0 +1,61 @@
+/**
+ * The differential-test oracle: a long-lived python3 process running test/helpers/botocore.py --serve,
+ * answering what the real botocore reads from each file (one JSON line per path).
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import * as path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+export type BotocorePairs = [string, [string, string | [string, string][]][]][];
+export type BotocoreResult =
+  | {
+      ok: true;
+      pairs: BotocorePairs;
+      profiles: [string, string][];
+      sso_sessions: [string, string][];
+      services: [string, string][];
+    }
+  | { ok: false; error: string; message: string };
+
+const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "botocore.py");
+
+export interface BotocoreOracle {
+  parse(file: string): Promise<BotocoreResult>;
+  close(): Promise<void>;
+}
+
+export function startBotocore(): BotocoreOracle {
+  const child: ChildProcessWithoutNullStreams = spawn("python3", [script, "--serve"], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, PYTHONIOENCODING: "utf-8", PYTHONUTF8: "1" },
+  });
+  const waiting: { resolve: (r: BotocoreResult) => void; reject: (e: Error) => void }[] = [];
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr += String(d);
+  });
+  const rl = createInterface({ input: child.stdout });
+  rl.on("line", (line) => {
+    const w = waiting.shift();
+    if (w) w.resolve(JSON.parse(line) as BotocoreResult);
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.on("exit", () => {
+      for (const w of waiting.splice(0)) w.reject(new Error(`botocore helper exited: ${stderr}`));
+      resolve();
+    });
+  });
+  return {
+    parse(file) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        child.stdin.write(`${JSON.stringify(file)}\n`);
+      });
+    },
+    async close() {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
