@@ -6,7 +6,9 @@ import { awsPaths } from "../../src/config/paths";
 export function section(name: string, values: Record<string, string>, line = 1): SectionView {
   const keyLines: Record<string, number> = {};
   for (const [i, k] of Object.keys(values).entries()) keyLines[k] = line + i + 1;
-  return { name, values, file: "/home/u/.aws/config", line, keyLines };
+  const file = "/home/u/.aws/config";
+  const keyFiles = Object.fromEntries(Object.keys(values).map((k) => [k, file]));
+  return { name, values, file, line, keyLines, keyFiles, section: `profile ${name}` };
 }
 
 export function configOf(

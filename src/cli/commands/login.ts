@@ -8,9 +8,106 @@
  * --no-browser was given, in which case the URL (and code) are printed to stderr and portico polls.
  */
 import type { Command } from "commander";
+import type { AwsPaths } from "../../config/paths";
 import { ExitCode, PorticoError, usageError } from "../../errors";
+import type { LoginResult } from "../../sso/login";
+import type { SsoSession } from "../../sso/session";
 import type { CliContext } from "../context";
 import { info, printJson } from "../output";
+
+export interface SignInFlags {
+  deviceCode?: boolean;
+  /** false when --no-browser was given. */
+  browser?: boolean;
+  callbackPort?: number;
+  timeoutMs?: number;
+}
+
+export function parsePort(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw usageError(`--callback-port must be 1-65535, got "${s}"`);
+  return n;
+}
+
+export function parseTimeout(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0)
+    throw usageError(`--timeout must be a positive number of seconds, got "${s}"`);
+  return Math.round(n * 1000);
+}
+
+/** The exit-4 error for a sign-in a non-interactive run cannot do, naming the exact command. */
+export function nonInteractiveSignIn(selectArgs: string): PorticoError {
+  const cmd = ["portico login", selectArgs].filter(Boolean).join(" ");
+  return new PorticoError(
+    "sign_in_required",
+    "Signing in needs a browser or a terminal, and this run is non-interactive",
+    {
+      exitCode: ExitCode.signInRequired,
+      hint: `${cmd}   (in a terminal; or, to print a URL and code here: ${cmd} --device-code --no-browser)`,
+    },
+  );
+}
+
+/** Run a sign-in for `session` with the CLI's flow rules, spinner, Ctrl-C handling and messages. */
+export async function signIn(
+  ctx: CliContext,
+  paths: AwsPaths,
+  session: SsoSession,
+  selectArgs: string,
+  flags: SignInFlags,
+): Promise<LoginResult> {
+  if (!/^https:\/\//i.test(session.startUrl)) {
+    throw new PorticoError("start_url_not_https", "The sso_start_url must use the https scheme.", {
+      exitCode: ExitCode.config,
+      hint: `Fix sso_start_url in ${paths.configFileDisplay} (e.g. https://d-1234567890.awsapps.com/start)`,
+    });
+  }
+  const { canOpenBrowser, openBrowser } = await import("../../platform/browser");
+  const explicitNoBrowser = flags.browser === false;
+  if (!ctx.interactive && !flags.deviceCode && !explicitNoBrowser) throw nonInteractiveSignIn(selectArgs);
+  const browserAllowed = ctx.interactive && !explicitNoBrowser && canOpenBrowser(ctx.env);
+  let flow: "pkce" | "device";
+  if (flags.deviceCode || session.kind === "legacy") flow = "device";
+  else if (explicitNoBrowser) flow = flags.callbackPort !== undefined ? "pkce" : "device";
+  else flow = browserAllowed ? "pkce" : "device";
+
+  const { startSpinner } = await import("../../platform/tty");
+  const { login } = await import("../../sso/login");
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once("SIGINT", onSigint);
+  let spinner: ReturnType<typeof startSpinner> | undefined;
+  try {
+    return await login(
+      {
+        env: ctx.env,
+        now: ctx.now,
+        paths,
+        print: (t) => info(ctx, t),
+        ...(browserAllowed ? { openBrowser: (url: string) => openBrowser(url, ctx.env) } : {}),
+        waiting: (on) => {
+          if (on) spinner = startSpinner(ctx.stderr, ctx.color, "Waiting for authorization…");
+          else spinner?.stop();
+        },
+        signal: abort.signal,
+      },
+      session,
+      {
+        flow,
+        ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
+        ...(flags.callbackPort !== undefined ? { callbackPort: flags.callbackPort } : {}),
+      },
+      selectArgs,
+    );
+  } finally {
+    spinner?.stop();
+    process.removeListener("SIGINT", onSigint);
+  }
+}
 
 interface LoginFlags {
   profile?: string;
@@ -20,22 +117,6 @@ interface LoginFlags {
   callbackPort?: string;
   timeout?: string;
   json?: boolean;
-}
-
-function parsePort(s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw usageError(`--callback-port must be 1-65535, got "${s}"`);
-  return n;
-}
-
-function parseTimeout(s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (!Number.isFinite(n) || n <= 0)
-    throw usageError(`--timeout must be a positive number of seconds, got "${s}"`);
-  return Math.round(n * 1000);
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -64,7 +145,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { resolveProfileName } = await import("../../config/paths");
       const { ssoSessionByName, ssoSessionForProfile, shellWord } = await import("../../sso/session");
       const config = await loadAwsConfig(ctx.env);
-      let session: import("../../sso/session").SsoSession;
+      let session: SsoSession;
       let selectArgs: string;
       if (flags.ssoSession !== undefined) {
         session = ssoSessionByName(config, flags.ssoSession);
@@ -74,74 +155,23 @@ export function register(program: Command, ctx: CliContext): void {
         session = ssoSessionForProfile(config, profile.name);
         selectArgs = profile.source === "default" ? "" : `--profile ${shellWord(profile.name)}`;
       }
-      if (!/^https:\/\//i.test(session.startUrl)) {
-        throw new PorticoError("start_url_not_https", "The sso_start_url must use the https scheme.", {
-          exitCode: ExitCode.config,
-          hint: `Fix sso_start_url in ${config.paths.configFileDisplay} (e.g. https://d-1234567890.awsapps.com/start)`,
+      const result = await signIn(ctx, config.paths, session, selectArgs, {
+        ...(flags.deviceCode ? { deviceCode: true } : {}),
+        ...(flags.browser === false ? { browser: false } : {}),
+        ...(callbackPort !== undefined ? { callbackPort } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      });
+      if (flags.json) {
+        printJson(ctx, {
+          startUrl: session.startUrl,
+          ssoRegion: session.region,
+          ssoSession: session.sessionName ?? null,
+          flow: result.flow,
+          expiresAt: result.token.expiresAt.toISOString(),
+          refreshable: result.token.refreshToken !== undefined,
+          registrationReused: result.registrationReused,
         });
       }
-      const { canOpenBrowser, openBrowser } = await import("../../platform/browser");
-      const explicitNoBrowser = flags.browser === false;
-      if (!ctx.interactive && !flags.deviceCode && !explicitNoBrowser) {
-        const cmd = ["portico login", selectArgs].filter(Boolean).join(" ");
-        throw new PorticoError(
-          "sign_in_required",
-          "Signing in needs a browser or a terminal, and this run is non-interactive",
-          {
-            exitCode: ExitCode.signInRequired,
-            hint: `${cmd}   (in a terminal; or, to print a URL and code here: ${cmd} --device-code --no-browser)`,
-          },
-        );
-      }
-      const browserAllowed = ctx.interactive && !explicitNoBrowser && canOpenBrowser(ctx.env);
-      let flow: "pkce" | "device";
-      if (flags.deviceCode || session.kind === "legacy") flow = "device";
-      else if (explicitNoBrowser) flow = callbackPort !== undefined ? "pkce" : "device";
-      else flow = browserAllowed ? "pkce" : "device";
-
-      const { startSpinner } = await import("../../platform/tty");
-      const { login } = await import("../../sso/login");
-      const abort = new AbortController();
-      const onSigint = () => abort.abort();
-      process.once("SIGINT", onSigint);
-      let spinner: ReturnType<typeof startSpinner> | undefined;
-      try {
-        const result = await login(
-          {
-            env: ctx.env,
-            now: ctx.now,
-            paths: config.paths,
-            print: (t) => info(ctx, t),
-            ...(browserAllowed ? { openBrowser: (url: string) => openBrowser(url, ctx.env) } : {}),
-            waiting: (on) => {
-              if (on) spinner = startSpinner(ctx.stderr, ctx.color, "Waiting for authorization…");
-              else spinner?.stop();
-            },
-            signal: abort.signal,
-          },
-          session,
-          {
-            flow,
-            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-            ...(callbackPort !== undefined ? { callbackPort } : {}),
-          },
-          selectArgs,
-        );
-        if (flags.json) {
-          printJson(ctx, {
-            startUrl: session.startUrl,
-            ssoRegion: session.region,
-            ssoSession: session.sessionName ?? null,
-            flow: result.flow,
-            expiresAt: result.token.expiresAt.toISOString(),
-            refreshable: result.token.refreshToken !== undefined,
-            registrationReused: result.registrationReused,
-          });
-        }
-        info(ctx, `Successfully logged into Start URL: ${session.startUrl}`);
-      } finally {
-        spinner?.stop();
-        process.removeListener("SIGINT", onSigint);
-      }
+      info(ctx, `Successfully logged into Start URL: ${session.startUrl}`);
     });
 }
