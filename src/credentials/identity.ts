@@ -3,7 +3,7 @@
  * @aws-sdk/client-sts (imported lazily), and the Identity Center parts of the ARN.
  */
 import { ExitCode, PorticoError } from "../errors";
-import { endpointFromEnv } from "./portal";
+import { cjsInterop, endpointFromEnv } from "./portal";
 import type { AwsCredentials } from "./types";
 
 export interface CallerIdentity {
@@ -42,7 +42,7 @@ export async function getCallerIdentity(
   creds: AwsCredentials,
   region: string,
 ): Promise<CallerIdentity> {
-  const sts = await import("@aws-sdk/client-sts");
+  const sts = cjsInterop(await import("@aws-sdk/client-sts"), "STSClient");
   const endpoint = endpointFromEnv(env, "STS");
   const client = new sts.STSClient({
     region,

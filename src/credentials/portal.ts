@@ -26,10 +26,21 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv, serviceEnvId: string): s
 
 type SsoModule = typeof import("@aws-sdk/client-sso");
 
+/**
+ * The SDK ships CommonJS; in the esbuild ESM bundle a dynamic `import()` of it yields only `default`
+ * (Node's ESM/CJS interop), under tsx/vitest the named exports. Accept both.
+ */
+export function cjsInterop<T extends object>(mod: T, probe: string): T {
+  if (probe in mod) return mod;
+  const d = (mod as { default?: unknown }).default;
+  if (d && typeof d === "object" && probe in d) return d as T;
+  return mod;
+}
+
 async function ssoClient(
   target: PortalTarget,
 ): Promise<{ sdk: SsoModule; client: InstanceType<SsoModule["SSOClient"]> }> {
-  const sdk = await import("@aws-sdk/client-sso");
+  const sdk = cjsInterop(await import("@aws-sdk/client-sso"), "SSOClient");
   const endpoint = endpointFromEnv(target.env, "SSO");
   const client = new sdk.SSOClient({
     region: target.region,

@@ -14,7 +14,6 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--profile <name>", "the profile (default: AWS_PROFILE or default)")
     .option("--region <region>", "AWS_REGION for the command (default: the profile's region)")
     .argument("<command...>", "the command and its arguments (after --)")
-    .passThroughOptions()
     .addHelpText("after", "\nExample:\n  portico exec --profile dev -- aws sts get-caller-identity\n")
     .action(async (command: string[], opts: { profile?: string; region?: string }) => {
       const { resolveCredentials } = await import("../../credentials/resolve");

@@ -1,0 +1,299 @@
+/**
+ * The credential commands as a user runs them: the built `dist/cli/portico.mjs` as a child process,
+ * against the emulator over real HTTP, from a fresh HOME (signed in with the real device flow).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningEmulator } from "../../emulator/index";
+import { startEmulator } from "../../emulator/index";
+import { tempHome } from "../helpers/emulator";
+import { demoConfig, deviceSignIn, testEnv, writeConfig } from "./support";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const PORTICO = path.join(ROOT, "dist", "cli", "portico.mjs");
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function portico(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, PORTICO, ...args], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+let emu: RunningEmulator;
+let home: { home: string; cleanup(): Promise<void> };
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  if (!existsSync(PORTICO)) throw new Error("run `npm run build` first");
+  emu = await startEmulator({ seed: "demo", autoApprove: "alice" });
+  home = await tempHome();
+  env = testEnv(home.home, emu.url);
+  await writeConfig(home.home, demoConfig());
+  await deviceSignIn(env, "acme");
+});
+
+afterAll(async () => {
+  await emu?.stop();
+  await home?.cleanup();
+});
+
+describe("credential-process", () => {
+  it("stdout is exactly one credential_process JSON document", async () => {
+    const r = await portico(["credential-process", "--profile", "dev"], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.split("\n")).toHaveLength(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ Version: 1, AccountId: "333333333333" });
+    expect(doc.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it("ignores environment keys: the profile is the point", async () => {
+    const r = await portico(["credential-process", "--profile", "dev"], {
+      ...env,
+      AWS_ACCESS_KEY_ID: "AKIAENV",
+      AWS_SECRET_ACCESS_KEY: "x",
+    });
+    expect(JSON.parse(r.stdout).AccessKeyId).toMatch(/^ASIA/);
+  });
+
+  it.each([
+    ["not signed in", "legacy", 4, "portico login --profile legacy"],
+    ["forbidden role", "forbidden", 5, "portico accounts --profile forbidden"],
+    ["unknown profile", "nope", 3, "portico configure sso --profile nope"],
+  ])("%s (profile %s): empty stdout, message and hint on stderr, exit %i", async (_n, profile, code, hint) => {
+    const r = await portico(["credential-process", "--profile", profile], env);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(hint);
+  });
+
+  it("the cached path loads no AWS SDK code (module-load hook over the bundle)", async () => {
+    await portico(["credential-process", "--profile", "dev"], env); // make sure the cache is warm
+    const trace = path.join(home.home, "modules.txt");
+    const hook = `data:text/javascript,${encodeURIComponent(
+      `import{appendFileSync}from"node:fs";export async function load(u,c,n){appendFileSync(${JSON.stringify(trace)},u+"\\n");return n(u,c);}`,
+    )}`;
+    const reg = `data:text/javascript,${encodeURIComponent(`import{register}from"node:module";register(${JSON.stringify(hook)});`)}`;
+    const loaded = async (args: string[]) => {
+      await writeFile(trace, "");
+      const r = await portico(args, env, ["--import", reg]);
+      expect(r.code, r.stderr).toBe(0);
+      const files = (await readFile(trace, "utf8"))
+        .split("\n")
+        .filter((u) => u.startsWith("file:") && u.includes("/dist/cli/"))
+        .map((u) => fileURLToPath(u));
+      return files.filter((f) => /x-amz-user-agent|awsssoportal/.test(readFileSync(f, "utf8")));
+    };
+    expect(await loaded(["credential-process", "--profile", "dev"])).toEqual([]);
+    // The same probe does see the SDK when the cache misses (so the check above can fail).
+    expect((await loaded(["credentials", "--profile", "admin"])).length).toBeGreaterThan(0);
+  });
+});
+
+describe("credentials", () => {
+  it("formats share one cached set of credentials", async () => {
+    const env1 = await portico(["credentials", "--profile", "dev", "--format", "env"], env);
+    const ps = await portico(["credentials", "--profile", "dev", "--format", "powershell"], env);
+    expect(env1.code).toBe(0);
+    const key = /AWS_ACCESS_KEY_ID=(\S+)/.exec(env1.stdout)![1];
+    expect(ps.stdout).toContain(`$Env:AWS_ACCESS_KEY_ID="${key}"`);
+    expect(env1.stdout).toMatch(/^export AWS_CREDENTIAL_EXPIRATION=.*\+00:00$/m);
+  });
+
+  it("rejects an unknown format (usage, exit 2)", async () => {
+    const r = await portico(["credentials", "--profile", "dev", "--format", "yaml"], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+  });
+
+  it("--write-credentials-file writes a managed [NAME] section, keeps other sections, and is re-runnable", async () => {
+    const file = path.join(home.home, ".aws", "credentials");
+    await writeFile(
+      file,
+      "# my keys\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = keep\n",
+      {
+        mode: 0o600,
+      },
+    );
+    const r1 = await portico(
+      ["credentials", "--profile", "dev", "--write-credentials-file", "dev-static"],
+      env,
+    );
+    expect(r1.code, r1.stderr).toBe(0);
+    expect(r1.stdout).toBe("");
+    const text = await readFile(file, "utf8");
+    expect(
+      text.startsWith("# my keys\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = keep\n"),
+    ).toBe(true);
+    expect(text).toMatch(/\[dev-static\]\n# expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    // Running again replaces the block instead of adding a second one.
+    const r2 = await portico(
+      ["credentials", "--profile", "dev", "--write-credentials-file", "dev-static"],
+      env,
+    );
+    expect(r2.code).toBe(0);
+    expect((await readFile(file, "utf8")).match(/\[dev-static\]/g)).toHaveLength(1);
+    // A [NAME] section portico did not write is never overwritten.
+    const r3 = await portico(["credentials", "--profile", "dev", "--write-credentials-file", "other"], env);
+    expect(r3.code).toBe(3);
+    expect(r3.stderr).toContain("did not write");
+    expect(await readFile(file, "utf8")).toContain("aws_secret_access_key = keep");
+    // And the written section works as a static-key profile.
+    const who = await portico(["whoami", "--profile", "dev-static", "--json"], env);
+    expect(who.code, who.stderr).toBe(0);
+    expect(JSON.parse(who.stdout).account).toBe("333333333333");
+  });
+
+  it("--write-credentials-file defaults to the profile name, honours AWS_SHARED_CREDENTIALS_FILE", async () => {
+    const file = path.join(home.home, "elsewhere", "creds");
+    const r = await portico(["credentials", "--profile", "admin", "--write-credentials-file"], {
+      ...env,
+      AWS_SHARED_CREDENTIALS_FILE: file,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(file, "utf8")).toContain("[admin]\n# expires");
+  });
+});
+
+describe("whoami and accounts", () => {
+  it("whoami --json: account, ARN, user, permission set, time left", async () => {
+    const r = await portico(["whoami", "--profile", "dev", "--json"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const w = JSON.parse(r.stdout);
+    expect(w).toMatchObject({
+      profile: "dev",
+      account: "333333333333",
+      user: "alice",
+      permissionSet: "PowerUserAccess",
+      ssoSessionRefreshable: true,
+    });
+    expect(w.credentialsSecondsLeft).toBeGreaterThan(15 * 60);
+    expect(w.ssoSessionSecondsLeft).toBeGreaterThan(0);
+  });
+
+  it("whoami in text names the permission set", async () => {
+    const r = await portico(["whoami", "--profile", "dev"], env);
+    expect(r.stdout).toMatch(/Permission set:\s+PowerUserAccess/);
+    expect(r.stdout).toMatch(/SSO session:\s+expires in/);
+  });
+
+  it("accounts --json lists alice's accounts and roles", async () => {
+    const r = await portico(["accounts", "--sso-session", "acme", "--json"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const byId = Object.fromEntries(out.accounts.map((a: { accountId: string }) => [a.accountId, a]));
+    expect(Object.keys(byId).sort()).toEqual([
+      "111111111111",
+      "222222222222",
+      "333333333333",
+      "444444444444",
+    ]);
+    expect(byId["333333333333"]).toMatchObject({
+      accountName: "acme-staging",
+      roles: ["AdministratorAccess", "PowerUserAccess"],
+    });
+  });
+
+  it("accounts without a sign-in: exit 4 and the exact login command", async () => {
+    const r = await portico(["accounts", "--profile", "legacy"], env);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("portico login --profile legacy");
+  });
+});
+
+describe("exec", () => {
+  it("sets the credential variables and the region, removes AWS_PROFILE", async () => {
+    const script =
+      "const e=process.env;console.log(JSON.stringify({k:e.AWS_ACCESS_KEY_ID,s:!!e.AWS_SECRET_ACCESS_KEY,t:!!e.AWS_SESSION_TOKEN,x:e.AWS_CREDENTIAL_EXPIRATION,r:e.AWS_REGION,p:e.AWS_PROFILE??null}))";
+    const r = await portico(["exec", "--profile", "admin", "--", process.execPath, "-e", script], {
+      ...env,
+      AWS_PROFILE: "dev",
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const seen = JSON.parse(r.stdout);
+    expect(seen).toMatchObject({ s: true, t: true, r: "us-east-1", p: null });
+    expect(seen.k).toMatch(/^ASIA/);
+    expect(seen.x).toMatch(/\+00:00$/);
+  });
+
+  it("passes the exit code through, and options after -- belong to the command", async () => {
+    const r = await portico(
+      ["exec", "--profile", "dev", "--", "/bin/sh", "-c", 'echo "$1"; exit 42', "sh", "--profile"],
+      env,
+    );
+    expect(r.code).toBe(42);
+    expect(r.stdout).toBe("--profile\n");
+  });
+
+  it("forwards SIGTERM and reports 128+15 when the child dies of it", async () => {
+    const marker = path.join(home.home, "ready");
+    const child = spawn(
+      process.execPath,
+      [
+        PORTICO,
+        "exec",
+        "--profile",
+        "dev",
+        "--",
+        process.execPath,
+        "-e",
+        `require("fs").writeFileSync(${JSON.stringify(marker)},"");setInterval(()=>{},1000)`,
+      ],
+      { env, stdio: "ignore" },
+    );
+    for (let i = 0; i < 200 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(marker)).toBe(true);
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+    expect(code).toBe(143);
+  });
+
+  it("a child that handles SIGINT and exits cleanly gives its own exit code", async () => {
+    const marker = path.join(home.home, "ready-int");
+    const child = spawn(
+      process.execPath,
+      [
+        PORTICO,
+        "exec",
+        "--profile",
+        "dev",
+        "--",
+        process.execPath,
+        "-e",
+        `process.on("SIGINT",()=>process.exit(7));require("fs").writeFileSync(${JSON.stringify(marker)},"");setInterval(()=>{},1000)`,
+      ],
+      { env, stdio: "ignore" },
+    );
+    for (let i = 0; i < 200 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+    expect(code).toBe(7);
+  });
+
+  it("a missing command is a clear error", async () => {
+    const r = await portico(["exec", "--profile", "dev", "--", "no-such-command-xyz"], env);
+    expect(r.code).toBe(127);
+    expect(r.stderr).toContain("Command not found: no-such-command-xyz");
+  });
+});
