@@ -72,10 +72,21 @@ export async function writeEndpointRuleSets(dir: string, emulatorUrl: string): P
   }
 }
 
-/** The environment for the real clients: isolated HOME, endpoints pointed at the emulator, no leakage. */
-export async function awsClientEnv(home: string, emulatorUrl: string): Promise<NodeJS.ProcessEnv> {
+/**
+ * The environment for the real clients: isolated HOME, endpoints pointed at the emulator, no leakage.
+ * `regionInPath`: the AWS CLI's rule sets send each call to `<url>/region/{Region}` (the emulator's
+ * region convention, docs/emulator.md), so a wrong sso_region reaches the emulator as one.
+ */
+export async function awsClientEnv(
+  home: string,
+  emulatorUrl: string,
+  options: { regionInPath?: boolean } = {},
+): Promise<NodeJS.ProcessEnv> {
   const dataPath = path.join(home, ".portico-test-aws-data");
-  await writeEndpointRuleSets(dataPath, emulatorUrl);
+  await writeEndpointRuleSets(
+    dataPath,
+    options.regionInPath ? `${emulatorUrl}/region/{Region}` : emulatorUrl,
+  );
   const env: NodeJS.ProcessEnv = {};
   for (const k of [
     "PATH",

@@ -1,0 +1,136 @@
+/**
+ * The unmodified real clients against the emulator: AWS CLI v2.9.19 (`aws sso login --no-browser`,
+ * device flow, auto-approve; then STS and export-credentials), and boto3's SSO credential provider
+ * reading the token cache the CLI wrote. Each prints the expected assumed-role ARN.
+ */
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { awsClientEnv, runAwsCli, runPython } from "../helpers/aws-clients";
+import { type RunningEmulator, tempHome, withEmulator } from "../helpers/emulator";
+
+let home: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ home, cleanup } = await tempHome());
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+async function writeConfig(emu: RunningEmulator, ssoRegion = emu.region): Promise<void> {
+  await mkdir(path.join(home, ".aws"), { recursive: true, mode: 0o700 });
+  await writeFile(
+    path.join(home, ".aws", "config"),
+    `[sso-session my-sso]
+sso_start_url = ${emu.startUrl}
+sso_region = ${ssoRegion}
+sso_registration_scopes = sso:account:access
+
+[profile dev]
+sso_session = my-sso
+sso_account_id = 222222222222
+sso_role_name = ViewOnlyAccess
+region = us-west-2
+output = json
+`,
+  );
+}
+
+const expectedArn = (emu: RunningEmulator, user: string): string => {
+  const ps = emu.store.permissionSetByName("ViewOnlyAccess")!;
+  return `arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_ViewOnlyAccess_${ps.roleSuffix}/${user}`;
+};
+
+describe("AWS CLI v2 and boto3 against the emulator", () => {
+  it("aws sso login (device code, auto-approve) → sts get-caller-identity → export-credentials → boto3", async () => {
+    await withEmulator({ seed: "demo", autoApprove: "bob" }, async (emu) => {
+      await writeConfig(emu);
+      const env = await awsClientEnv(home, emu.url);
+      const login = await runAwsCli(["sso", "login", "--no-browser", "--sso-session", "my-sso"], env);
+      expect(login.stderr).toBe("");
+      expect(login.code).toBe(0);
+      expect(login.stdout).toContain(`Successfully logged into Start URL: ${emu.startUrl}`);
+      expect(
+        emu
+          .requests()
+          .map((r) => r.operation)
+          .slice(0, 3),
+      ).toEqual(["RegisterClient", "StartDeviceAuthorization", "CreateToken"]);
+
+      const token = JSON.parse(
+        await readFile(
+          path.join(home, ".aws/sso/cache/0ad374308c5a4e22f723adf10145eafad7c4031c.json"),
+          "utf8",
+        ),
+      );
+      expect(token).toMatchObject({ startUrl: emu.startUrl, region: emu.region });
+      expect(token.refreshToken).toMatch(/^aor/);
+
+      const who = await runAwsCli(["sts", "get-caller-identity", "--profile", "dev"], env);
+      expect(who.code).toBe(0);
+      expect(JSON.parse(who.stdout).Arn).toBe(expectedArn(emu, "bob"));
+
+      const exported = await runAwsCli(["configure", "export-credentials", "--profile", "dev"], env);
+      expect(exported.code).toBe(0);
+      const creds = JSON.parse(exported.stdout);
+      expect(creds.AccessKeyId).toMatch(/^ASIA/);
+      expect(emu.store.lookupCredentials(creds.AccessKeyId)).toMatchObject({
+        accountId: "222222222222",
+        roleName: "ViewOnlyAccess",
+      });
+
+      const py = await runPython(
+        'import boto3; s = boto3.Session(profile_name="dev"); print(s.client("sts").get_caller_identity()["Arn"])',
+        env,
+      );
+      expect(py.stderr).toBe("");
+      expect(py.stdout.trim()).toBe(expectedArn(emu, "bob"));
+
+      // `aws sso logout` calls Logout on the portal: the token stops working server-side too.
+      const logout = await runAwsCli(["sso", "logout"], env);
+      expect(logout.code).toBe(0);
+      expect(
+        emu.requests().some((r) => r.service === "sso" && r.operation === "Logout" && r.status === 200),
+      ).toBe(true);
+      expect(emu.store.sessionForAccessToken(token.accessToken)).toBeUndefined();
+    });
+  });
+
+  it("boto3 refreshes an expiring token with the refresh token the CLI cached (rotation written back)", async () => {
+    await withEmulator({ seed: "demo", autoApprove: "bob", lifetimes: { accessToken: 600 } }, async (emu) => {
+      await writeConfig(emu);
+      const env = await awsClientEnv(home, emu.url);
+      expect((await runAwsCli(["sso", "login", "--no-browser", "--sso-session", "my-sso"], env)).code).toBe(
+        0,
+      );
+      const file = path.join(home, ".aws/sso/cache/0ad374308c5a4e22f723adf10145eafad7c4031c.json");
+      const before = JSON.parse(await readFile(file, "utf8"));
+      // 600 s left is inside botocore's 15-minute refresh window.
+      const py = await runPython(
+        'import boto3; s = boto3.Session(profile_name="dev"); print(s.client("sts").get_caller_identity()["Arn"])',
+        env,
+      );
+      expect(py.stdout.trim()).toBe(expectedArn(emu, "bob"));
+      const after = JSON.parse(await readFile(file, "utf8"));
+      expect(after.accessToken).not.toBe(before.accessToken);
+      expect(after.refreshToken).not.toBe(before.refreshToken);
+      expect(emu.requests().filter((r) => r.operation === "CreateToken" && r.status === 200)).toHaveLength(2);
+    });
+  });
+
+  it("a wrong sso_region fails the CLI login with InvalidGrantException and writes no token", async () => {
+    await withEmulator({ seed: "demo", autoApprove: "bob" }, async (emu) => {
+      await writeConfig(emu, "us-east-1");
+      const env = await awsClientEnv(home, emu.url, { regionInPath: true });
+      const login = await runAwsCli(["sso", "login", "--no-browser", "--sso-session", "my-sso"], env);
+      expect(login.code).not.toBe(0);
+      expect(login.stderr).toContain("InvalidGrantException");
+      const cache = await readdir(path.join(home, ".aws/sso/cache")).catch(() => [] as string[]);
+      for (const f of cache)
+        expect(
+          JSON.parse(await readFile(path.join(home, ".aws/sso/cache", f), "utf8")).accessToken,
+        ).toBeUndefined();
+    });
+  });
+});
