@@ -86,6 +86,22 @@ function jsConfigData(map: Map<string, JsSection>): Map<string, JsSection> {
   return out;
 }
 
+/** The name the SDK gives a section header (after getConfigData for config files), or undefined if dropped. */
+function jsKeyFor(section: string, kind: "config" | "credentials"): string | undefined {
+  if (section === "__proto__" || section === "profile __proto__") return undefined;
+  const m = PREFIX_KEY_RE.exec(section);
+  let key: string | undefined;
+  if (m) key = SECTION_TYPES.includes(m[1]!) ? `${m[1]}.${m[3]}` : undefined;
+  else key = section === "" ? undefined : section;
+  if (key === undefined || kind === "credentials") return key;
+  if (key === "default") return key;
+  const dot = key.indexOf(".");
+  if (dot === -1) return undefined;
+  const prefix = key.substring(0, dot);
+  if (!SECTION_TYPES.includes(prefix)) return undefined;
+  return prefix === "profile" ? key.substring(dot + 1) : key;
+}
+
 /** Flatten botocore sub-sections the way JS names them (`s3.addressing_style`). */
 function flatten(values: Map<string, RawValue>): Map<string, string> {
   const out = new Map<string, string>();
@@ -185,16 +201,6 @@ export function sdkJsWarnings(
     return lo + 1;
   };
   const js = jsParseIni(text);
-  if (js.error !== undefined) {
-    warnings.push({
-      file,
-      line: jsToPyLine(js.error),
-      code: "js_parse_error",
-      message: "the AWS SDK for JavaScript refuses a section named __proto__ and then ignores the whole file",
-    });
-    return warnings;
-  }
-  const jsView = kind === "config" ? jsConfigData(js.map) : js.map;
 
   // botocore's view, named the way JS names sections.
   const boto = new Map<string, { section: string }>();
@@ -205,6 +211,17 @@ export function sdkJsWarnings(
     for (const [n, s] of pm.services) boto.set(`services.${n}`, { section: s });
   } else for (const s of parsed.raw.keys()) boto.set(s, { section: s });
 
+  if (js.error !== undefined && [...boto.values()].some((b) => parsed.raw.get(b.section)!.size > 0)) {
+    warnings.push({
+      file,
+      line: jsToPyLine(js.error),
+      code: "js_parse_error",
+      message: "the AWS SDK for JavaScript refuses a section named __proto__ and then ignores the whole file",
+    });
+    return warnings;
+  }
+  if (js.error !== undefined) return warnings;
+  const jsView = kind === "config" ? jsConfigData(js.map) : js.map;
   // Entries by section name and key, for line numbers and causes.
   const entries = new Map<string, Map<string, ScanEntry>>();
   const defaults = new Map<string, ScanEntry>();
@@ -213,22 +230,25 @@ export function sdkJsWarnings(
     if (!sec.isDefault) entries.set(sec.name, m);
     for (const e of sec.entries) m.set(e.key, e);
   }
-  const defaultHeader = parsed.scan.sections.find((s) => s.isDefault);
-  if (defaultHeader && parsed.raw.size > 0) {
-    const c = headerCause("DEFAULT");
-    warnings.push({ file, line: defaultHeader.line + 1, ...c });
-  }
 
+  const reportedDefaults = new Set<number>();
   for (const [name, { section }] of boto) {
     const header = parsed.locations.sections.get(section)!;
     const jsSec = jsView.get(name);
     const values = flatten(parsed.raw.get(section)!);
     if (!jsSec) {
       if (values.size === 0) continue; // an empty section reads the same: nothing
-      warnings.push({ file, line: header, ...headerCause(section) });
-      continue;
+      if (jsKeyFor(section, kind) !== name) {
+        warnings.push({ file, line: header, ...headerCause(section) });
+        continue;
+      }
     }
-    if (jsToPyLine(jsSec.line) !== header) {
+    const jsS = jsSec ?? {
+      line: header - 1,
+      values: new Map<string, string>(),
+      keyLines: new Map<string, number>(),
+    };
+    if (jsSec && jsToPyLine(jsSec.line) !== header) {
       warnings.push({
         file,
         line: header,
@@ -240,18 +260,18 @@ export function sdkJsWarnings(
     const own = entries.get(section) ?? new Map<string, ScanEntry>();
     const reported = new Set<number>();
     for (const [k, v] of values) {
-      if (jsSec.values.get(k) === v) continue;
+      if (jsS.values.get(k) === v) continue;
       const baseKey = k.includes(".") && !own.has(k) ? k.slice(0, k.indexOf(".")) : k;
       const e = own.get(baseKey);
       if (!e) {
         const d = defaults.get(baseKey);
-        if (d && !reported.has(d.line)) {
-          reported.add(d.line);
+        if (d && !reportedDefaults.has(d.line)) {
+          reportedDefaults.add(d.line);
           warnings.push({
             file,
-            line: header,
-            code: "js_default_inherited",
-            message: `[${section}] inherits "${baseKey}" from [DEFAULT] (line ${d.line + 1}) in botocore; the AWS SDK for JavaScript does not`,
+            line: d.line + 1,
+            code: "js_default_section",
+            message: `"${baseKey}" in [DEFAULT] is inherited by every section in botocore (here by [${section}]); the AWS SDK for JavaScript ignores [DEFAULT]`,
           });
         }
         continue;
@@ -260,7 +280,7 @@ export function sdkJsWarnings(
       reported.add(e.line);
       warnings.push({ file, line: e.line + 1, ...entryCause(e) });
     }
-    for (const [k, jsLine] of jsSec.keyLines) {
+    for (const [k, jsLine] of jsS.keyLines) {
       if (values.has(k)) continue;
       const line = jsToPyLine(jsLine);
       const e = [...own.values()].find((x) => x.line + 1 === line);

@@ -1,0 +1,241 @@
+/**
+ * editConfigFile and the document edits: byte-exact edits, modes, backup, lock, refusals — and the
+ * real AWS CLI v2 and the real SDK for JavaScript reading what portico wrote.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { loadSharedConfigFiles } from "@smithy/core/config";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseConfigText } from "../../src/config/botocore";
+import { ConfigDocument } from "../../src/config/document";
+import { backupPath, editConfigFile } from "../../src/config/edit";
+import { isPorticoError } from "../../src/errors";
+
+let home: string;
+let cfg: string;
+beforeEach(async () => {
+  home = await mkdtemp(path.join(tmpdir(), "portico-edit-"));
+  cfg = path.join(home, ".aws", "config");
+});
+afterEach(() => rm(home, { recursive: true, force: true }));
+
+const dev = { kind: "profile", name: "dev" } as const;
+
+describe("document edits", () => {
+  const edit = (text: string, f: (d: ConfigDocument) => void) => {
+    const d = ConfigDocument.parse(text);
+    f(d);
+    return d.toString();
+  };
+  it("a new key goes after the section's last key, in the file's line-ending style", () => {
+    const text = "[profile dev]\r\nregion = a\r\n\r\n# about prod\r\n[profile prod]\r\nx = 1\r\n";
+    expect(edit(text, (d) => d.set("profile dev", "output", "json"))).toBe(
+      "[profile dev]\r\nregion = a\r\noutput = json\r\n\r\n# about prod\r\n[profile prod]\r\nx = 1\r\n",
+    );
+  });
+  it("an existing key is rewritten on its own line, keeping its spacing; other bytes untouched", () => {
+    const text = "[default]\n  region=us-east-1   \noutput = json # c\n";
+    expect(edit(text, (d) => d.set("default", "region", "eu-west-1"))).toBe(
+      "[default]\n  region=eu-west-1\noutput = json # c\n",
+    );
+  });
+  it("a non-interoperable key line is rewritten in interop form", () => {
+    expect(edit("[default]\nRegion: a\n", (d) => d.set("default", "region", "b"))).toBe(
+      "[default]\nregion = b\n",
+    );
+  });
+  it("setting the value it already has changes nothing", () => {
+    const text = "[default]\nregion =   a  \n";
+    const d = ConfigDocument.parse(text);
+    expect(d.set("default", "region", "a")).toBe(false);
+    expect(d.toString()).toBe(text);
+  });
+  it("a multi-line value becomes one line; comments among its lines are kept", () => {
+    expect(edit("[a]\nk = x\n  y\n# note\n  z\nj = 1\n", (d) => d.set("a", "k", "v"))).toBe(
+      "[a]\nk = v\n# note\nj = 1\n",
+    );
+  });
+  it("a new key after indented keys takes their indentation (so it cannot swallow the next line)", () => {
+    expect(edit("[a]\n  x = 1\n  [b]\n", (d) => d.set("a", "y", "2"))).toBe("[a]\n  x = 1\n  y = 2\n  [b]\n");
+  });
+  it("a new section goes at the end, separated as the file separates sections", () => {
+    expect(edit("[a]\nx = 1\n\n\n[b]\ny = 2\n", (d) => d.set("c", "k", "v"))).toBe(
+      "[a]\nx = 1\n\n\n[b]\ny = 2\n\n\n[c]\nk = v\n",
+    );
+    expect(edit("[a]\nx = 1\n[b]\ny = 2\n", (d) => d.set("c", "k", "v"))).toBe(
+      "[a]\nx = 1\n[b]\ny = 2\n[c]\nk = v\n",
+    );
+    expect(edit("[a]\nx = 1", (d) => d.set("c", "k", "v"))).toBe("[a]\nx = 1\n\n[c]\nk = v");
+    expect(edit("", (d) => d.set("c", "k", "v"))).toBe("[c]\nk = v\n");
+  });
+  it("set then unset of a new key returns the original bytes (also without a final newline)", () => {
+    for (const text of ["[a]\nx = 1", "[a]\r\nx = 1\r\n[b]\r\n", "[a]", "[a]\n\n\n"]) {
+      expect(
+        edit(text, (d) => {
+          d.set("a", "new_key", "v");
+          d.unset("a", "new_key");
+        }),
+      ).toBe(text);
+    }
+  });
+  it("removing a section keeps the comments before it and the others' separation", () => {
+    const text = "[a]\nx = 1\n\n# about b\n[b]\ny = 2\n# in b\nz = 3\n\n[c]\nk = v\n";
+    expect(edit(text, (d) => d.removeSection("b"))).toBe("[a]\nx = 1\n\n# about b\n[c]\nk = v\n");
+    expect(edit("[a]\nx = 1\n\n[b]\ny = 2", (d) => d.removeSection("b"))).toBe("[a]\nx = 1");
+  });
+  it("rename a section on its own line; managed blocks are replaced in place", () => {
+    expect(edit("[profile a]\nx = 1\n", (d) => d.renameSection("profile a", "profile b"))).toBe(
+      "[profile b]\nx = 1\n",
+    );
+    const once = edit("[a]\nx = 1\n", (d) => d.replaceManagedBlock("sso", "[profile m]\nk = 1"));
+    expect(once).toBe(
+      "[a]\nx = 1\n\n# >>> portico managed: sso\n[profile m]\nk = 1\n# <<< portico managed: sso\n",
+    );
+    expect(edit(once, (d) => d.replaceManagedBlock("sso", "[profile m]\nk = 2"))).toBe(
+      "[a]\nx = 1\n\n# >>> portico managed: sso\n[profile m]\nk = 2\n# <<< portico managed: sso\n",
+    );
+  });
+});
+
+describe("editConfigFile", () => {
+  it("creates ~/.aws (0700) and the file (0600); no backup for a new file", async () => {
+    const r = await editConfigFile(cfg, (d) => {
+      d.set(dev, "sso_session", "corp");
+      d.set(dev, "region", "eu-north-1");
+      d.set({ kind: "sso-session", name: "corp" }, "sso_region", "eu-north-1");
+    });
+    expect(r.changed).toBe(true);
+    expect(await readFile(cfg, "utf8")).toBe(
+      "[profile dev]\nsso_session = corp\nregion = eu-north-1\n\n[sso-session corp]\nsso_region = eu-north-1\n",
+    );
+    expect((await stat(cfg)).mode & 0o777).toBe(0o600);
+    expect((await stat(path.dirname(cfg))).mode & 0o777).toBe(0o700);
+    await expect(stat(backupPath(cfg))).rejects.toThrow();
+  });
+
+  it("keeps an existing file's mode, backs up the original once (0600), never overwrites the backup", async () => {
+    await mkdir(path.dirname(cfg), { recursive: true });
+    const original = "# mine\n[default]\nregion = us-east-1 # keep me\n";
+    await writeFile(cfg, original);
+    await chmod(cfg, 0o644);
+    await editConfigFile(cfg, (d) => d.set(dev, "region", "a"));
+    await editConfigFile(cfg, (d) => d.set(dev, "region", "b"));
+    expect((await stat(cfg)).mode & 0o777).toBe(0o644);
+    expect(await readFile(backupPath(cfg), "utf8")).toBe(original);
+    expect((await stat(backupPath(cfg))).mode & 0o777).toBe(0o600);
+    expect(await readFile(cfg, "utf8")).toBe(`${original}\n[profile dev]\nregion = b\n`);
+  });
+
+  it("an edit that changes nothing leaves the file untouched", async () => {
+    await mkdir(path.dirname(cfg), { recursive: true });
+    await writeFile(cfg, "[profile dev]\nregion = a\n");
+    const before = await stat(cfg);
+    await new Promise((r) => setTimeout(r, 20));
+    const r = await editConfigFile(cfg, (d) => d.set(dev, "region", "a"));
+    expect(r.changed).toBe(false);
+    const after = await stat(cfg);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it("refuses a file botocore refuses, naming file:line, and writes nothing", async () => {
+    await mkdir(path.dirname(cfg), { recursive: true });
+    const bad = "[default]\nregion = a\nregion = b\n";
+    await writeFile(cfg, bad);
+    const err = await editConfigFile(cfg, (d) => d.set(dev, "region", "x")).catch((e) => e);
+    expect(isPorticoError(err) && err.code).toBe("config_parse");
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toContain(`${cfg}:3`);
+    expect(err.hint).toContain("portico config lint");
+    expect(await readFile(cfg, "utf8")).toBe(bad);
+    await expect(stat(backupPath(cfg))).rejects.toThrow();
+  });
+
+  it("refuses names, keys and values outside the interop subset before touching the file", async () => {
+    const cases: [() => Promise<unknown>, string][] = [
+      [
+        () => editConfigFile(cfg, (d) => d.set({ kind: "profile", name: "my prof" }, "region", "a")),
+        "config_name_rejected",
+      ],
+      [() => editConfigFile(cfg, (d) => d.set(dev, "Region", "a")), "config_key_rejected"],
+      [() => editConfigFile(cfg, (d) => d.set(dev, "region", "a # b")), "config_value_rejected"],
+      [() => editConfigFile(cfg, (d) => d.set(dev, "region", "")), "config_value_rejected"],
+      [() => editConfigFile(cfg, (d) => d.set(dev, "region", "a\nb")), "config_value_rejected"],
+      [() => editConfigFile(cfg, (d) => d.set(dev, "region", " a")), "config_value_rejected"],
+    ];
+    for (const [f, code] of cases) {
+      const e = (await f().catch((x) => x)) as { code: string; exitCode: number };
+      expect(e.code).toBe(code);
+      expect(e.exitCode).toBe(2);
+    }
+    await expect(stat(cfg)).rejects.toThrow();
+  });
+
+  it('edits the section botocore reads for the profile (e.g. [profile "dev"])', async () => {
+    await mkdir(path.dirname(cfg), { recursive: true });
+    await writeFile(cfg, '[profile "dev"]\nregion = a\n');
+    await editConfigFile(cfg, (d) => d.set(dev, "region", "b"));
+    expect(await readFile(cfg, "utf8")).toBe('[profile "dev"]\nregion = b\n');
+  });
+
+  it("two processes editing at once never lose an edit (cross-process lock)", async () => {
+    const script = path.join(home, "editor.mts");
+    const editUrl = new URL("../../src/config/edit.ts", import.meta.url).pathname;
+    await writeFile(
+      script,
+      `import { editConfigFile } from ${JSON.stringify(editUrl)};
+const [file, who] = process.argv.slice(2);
+for (let i = 0; i < 8; i++) await editConfigFile(file, (d) => d.set({ kind: "profile", name: "p" + who }, "k" + i, "v" + i));
+`,
+    );
+    const tsx = new URL("../../node_modules/.bin/tsx", import.meta.url).pathname;
+    const run = (who: string) =>
+      new Promise<number>((resolve) => {
+        const c = spawn(tsx, [script, cfg, who], { stdio: ["ignore", "ignore", "inherit"] });
+        c.on("exit", (code) => resolve(code ?? 1));
+      });
+    expect(await Promise.all([run("a"), run("b"), run("c")])).toEqual([0, 0, 0]);
+    const text = await readFile(cfg, "utf8");
+    const parsed = parseConfigText(text);
+    expect(parsed.refusal).toBeUndefined();
+    for (const who of ["a", "b", "c"]) {
+      const sec = parsed.raw.get(`profile p${who}`)!;
+      expect([...sec.keys()].sort()).toEqual(["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"]);
+    }
+  });
+});
+
+describe("the real clients read what portico writes", () => {
+  it("AWS CLI v2 (configure get) and the SDK for JavaScript see the same values", async () => {
+    await mkdir(path.dirname(cfg), { recursive: true });
+    await writeFile(cfg, "# keep\n[default]\nregion = us-east-1\n\n[profile other]\nregion: x\n");
+    await editConfigFile(cfg, (d) => {
+      d.set(dev, "sso_session", "corp");
+      d.set(dev, "sso_account_id", "111111111111");
+      d.set(dev, "region", "eu-north-1");
+      d.set({ kind: "sso-session", name: "corp" }, "sso_start_url", "https://d-0000000000.awsapps.com/start");
+      d.set({ kind: "profile", name: "default" }, "output", "json");
+    });
+    const env = { PATH: "/usr/bin:/bin", HOME: home };
+    const get = (args: string[]) =>
+      spawnSync("/usr/bin/aws", ["configure", "get", ...args], { env, encoding: "utf8" }).stdout.trim();
+    expect(get(["region", "--profile", "dev"])).toBe("eu-north-1");
+    expect(get(["sso_account_id", "--profile", "dev"])).toBe("111111111111");
+    expect(get(["output"])).toBe("json");
+    const js = await loadSharedConfigFiles({
+      configFilepath: cfg,
+      filepath: path.join(home, "none"),
+      ignoreCache: true,
+    });
+    expect(js.configFile["dev"]).toEqual({
+      sso_session: "corp",
+      sso_account_id: "111111111111",
+      region: "eu-north-1",
+    });
+    expect(js.configFile["sso-session.corp"]).toEqual({
+      sso_start_url: "https://d-0000000000.awsapps.com/start",
+    });
+    expect(js.configFile["default"]).toEqual({ region: "us-east-1", output: "json" });
+  });
+});
