@@ -5,12 +5,25 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context";
 import { register as accounts } from "./accounts";
+import { register as configure } from "./configure";
 import { register as credentialProcess } from "./credential-process";
 import { register as credentials } from "./credentials";
 import { register as emulator } from "./emulator";
 import { register as exec } from "./exec";
+import { register as login } from "./login";
+import { register as logout } from "./logout";
 import { register as whoami } from "./whoami";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [accounts, whoami, credentials, credentialProcess, exec, emulator];
+export const commandModules: RegisterCommand[] = [
+  configure,
+  login,
+  logout,
+  accounts,
+  whoami,
+  credentials,
+  credentialProcess,
+  exec,
+  emulator,
+];
