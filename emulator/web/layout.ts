@@ -65,7 +65,7 @@ ul.scopes{padding-left:20px}
 details.account{border:1px solid var(--line);border-radius:10px;margin:10px 0;background:#fff}
 details.account>summary{list-style:none;cursor:pointer;padding:14px 18px;display:flex;align-items:center;gap:14px}
 details.account>summary::-webkit-details-marker{display:none}
-details.account>summary::before{content:"\\25B8";color:var(--muted);transition:transform .15s}
+details.account>summary::before{content:"\\25B8";color:var(--muted);display:inline-block;width:10px}
 details.account[open]>summary::before{transform:rotate(90deg)}
 .acct-icon{width:34px;height:34px;border-radius:8px;background:#f29100;color:#fff;display:flex;align-items:center;justify-content:center;font-weight:700}
 .acct-name{font-weight:700}
@@ -76,7 +76,7 @@ details.account[open]>summary::before{transform:rotate(90deg)}
 .role-name{flex:1;font-weight:600}
 .role a{font-size:14px}
 .sep{color:var(--line)}
-pre{background:#232f3e;color:#e9eef3;border-radius:8px;padding:14px 16px;overflow-x:auto;font-size:13px;line-height:1.6;margin:8px 0 16px}
+pre{background:#232f3e;color:#e9eef3;border-radius:8px;padding:14px 16px;white-space:pre-wrap;word-break:break-all;font-size:13px;line-height:1.6;margin:8px 0 16px}
 .opt{border:1px solid var(--line);border-radius:10px;padding:6px 20px 8px;margin:16px 0}
 .opt h2{margin-top:14px}
 .field{display:flex;flex-direction:column;margin:10px 0}
@@ -87,6 +87,8 @@ pre{background:#232f3e;color:#e9eef3;border-radius:8px;padding:14px 16px;overflo
 .console-hero h1{color:#fff}
 .console-hero .muted{color:#b7c8da}
 footer{max-width:1040px;margin:0 auto 32px;padding:0 24px;color:var(--muted);font-size:12px}
+main.narrow+footer{text-align:center}
+dl.kv code{font-size:13px}
 `);
 
 const LOGO = raw(

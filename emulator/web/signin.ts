@@ -32,7 +32,7 @@ function signInPage(r: WebRequest, status: number, next: string, error?: string,
       <input type="password" id="password" name="password" autocomplete="current-password" required>
       <button class="btn block" type="submit">Sign in</button>
     </form>
-    <p class="small muted" style="margin-top:18px">Start URL <code>${r.ctx.store.org.instance.startUrl}</code></p>
+    <p class="small muted" style="margin-top:18px">Start URL<br><code>${r.ctx.store.org.instance.startUrl}</code></p>
   </div>`;
   reply(r, { status, body: frame(r, "Sign in", body, true) });
 }
