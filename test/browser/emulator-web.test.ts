@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)("emulator web pages in Chromium", () => {
   const visible = (l: Locator) => l.first().waitFor({ state: "visible", timeout: 10_000 });
   const text = async (l: Locator) => {
     await visible(l);
-    return (await l.first().innerText()).trim();
+    return ((await l.first().textContent()) ?? "").trim();
   };
   const shot = (p: Page, name: string) =>
     p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -222,15 +222,19 @@ describe.skipIf(!hasChromium)("emulator web pages in Chromium", () => {
       .getByRole("link", { name: "Command line or programmatic access" })
       .click();
     await visible(page.getByRole("heading", { name: "Get credentials for ViewOnlyAccess" }));
-    const bash = await page.locator("#env-bash").innerText();
+    const bash = (await page.locator("#env-bash").textContent()) ?? "";
     const key = /AWS_ACCESS_KEY_ID="(ASIA[A-Z0-9]{16})"/.exec(bash)?.[1];
     const secret = /AWS_SECRET_ACCESS_KEY="([^"]+)"/.exec(bash)?.[1];
     const sessionToken = /AWS_SESSION_TOKEN="([^"]+)"/.exec(bash)?.[1];
     expect(key && secret && sessionToken).toBeTruthy();
     expect(emu.store.verifyCredentials(key!, secret!, sessionToken!)).toBe(true);
-    expect(await page.locator("#env-powershell").innerText()).toContain(`$Env:AWS_ACCESS_KEY_ID="${key}"`);
-    expect(await page.locator("#env-cmd").innerText()).toContain(`set AWS_ACCESS_KEY_ID=${key}`);
-    expect(await page.locator("#credentials-file").innerText()).toContain("[222222222222_ViewOnlyAccess]");
+    expect((await page.locator("#env-powershell").textContent()) ?? "").toContain(
+      `$Env:AWS_ACCESS_KEY_ID="${key}"`,
+    );
+    expect((await page.locator("#env-cmd").textContent()) ?? "").toContain(`set AWS_ACCESS_KEY_ID=${key}`);
+    expect((await page.locator("#credentials-file").textContent()) ?? "").toContain(
+      "[222222222222_ViewOnlyAccess]",
+    );
     expect(await text(page.locator("#values"))).toContain(secret!);
     await shot(page, "07-credentials");
   });
