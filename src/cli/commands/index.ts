@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context";
 import { register as accounts } from "./accounts";
+import { register as config } from "./config";
 import { register as configure } from "./configure";
 import { register as credentialProcess } from "./credential-process";
 import { register as credentials } from "./credentials";
@@ -12,6 +13,7 @@ import { register as emulator } from "./emulator";
 import { register as exec } from "./exec";
 import { register as login } from "./login";
 import { register as logout } from "./logout";
+import { register as profiles } from "./profiles";
 import { register as whoami } from "./whoami";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -25,5 +27,7 @@ export const commandModules: RegisterCommand[] = [
   credentials,
   credentialProcess,
   exec,
+  profiles,
+  config,
   emulator,
 ];

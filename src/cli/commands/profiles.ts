@@ -1,0 +1,32 @@
+/**
+ * `portico profiles [--json]`: like `aws configure list-profiles` (aws-reference.md §9.2) — config-file
+ * profiles in file order, then credentials-file-only ones. `--json` adds what each profile is (kind in
+ * botocore's provider order), its sso-session, account, role, region and where it is defined.
+ */
+import type { Command } from "commander";
+import type { CliContext } from "../context";
+import { printJson, printLine, warn } from "../output";
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command("profiles")
+    .description(
+      "list the profiles in the AWS config and credentials files (like aws configure list-profiles)",
+    )
+    .option("--json", "print JSON: kind, sso_session, account, role, region and file:line of each profile")
+    .addHelpText("after", "\nExample:\n  portico profiles --json\n")
+    .action(async (opts: { json?: boolean }) => {
+      const { loadAwsConfig } = await import("../../config/load");
+      const { summarizeProfile } = await import("../../config/describe");
+      const config = await loadAwsConfig(ctx.env);
+      const profiles = [...config.profiles.values()].map(summarizeProfile);
+      if (opts.json) printJson(ctx, profiles);
+      else for (const p of profiles) printLine(ctx, p.name);
+      if (config.warnings.length > 0) {
+        warn(
+          ctx,
+          `${config.warnings.length} line(s) are read differently by the AWS SDK for JavaScript; see: portico config lint`,
+        );
+      }
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * What a profile is, in botocore's credential-provider order (aws-reference.md §1.4): assume-role →
+ * web identity → SSO (sso_account_id or sso_role_name) → static keys → credential_process. Pure.
+ */
+import type { SectionView } from "./load";
+
+export type ProfileKind =
+  | "assume-role"
+  | "web-identity"
+  | "sso"
+  | "sso-legacy"
+  | "static"
+  | "process"
+  | "unknown";
+
+export interface ProfileSummary {
+  name: string;
+  kind: ProfileKind;
+  sso_session?: string;
+  account?: string;
+  role?: string;
+  region?: string;
+  file: string;
+  line: number;
+}
+
+const str = (v: SectionView["values"][string] | undefined): string | undefined =>
+  typeof v === "string" ? v : undefined;
+
+export function profileKind(values: SectionView["values"]): ProfileKind {
+  if (str(values["role_arn"]) !== undefined) return "assume-role";
+  if (str(values["web_identity_token_file"]) !== undefined) return "web-identity";
+  if (str(values["sso_account_id"]) !== undefined || str(values["sso_role_name"]) !== undefined)
+    return str(values["sso_session"]) !== undefined ? "sso" : "sso-legacy";
+  if (str(values["aws_access_key_id"]) !== undefined) return "static";
+  if (str(values["credential_process"]) !== undefined) return "process";
+  return "unknown";
+}
+
+/** `arn:aws:iam::123456789012:role/path/Name` → account and role name. */
+export function parseRoleArn(arn: string): { account: string; role: string } | undefined {
+  const m = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return m ? { account: m[1]!, role: m[2]! } : undefined;
+}
+
+export function summarizeProfile(p: SectionView): ProfileSummary {
+  const kind = profileKind(p.values);
+  const out: ProfileSummary = { name: p.name, kind, file: p.file, line: p.line };
+  const v = p.values;
+  if (kind === "sso" || kind === "sso-legacy") {
+    const s = str(v["sso_session"]);
+    if (s !== undefined) out.sso_session = s;
+    const a = str(v["sso_account_id"]);
+    if (a !== undefined) out.account = a;
+    const r = str(v["sso_role_name"]);
+    if (r !== undefined) out.role = r;
+  } else if (kind === "assume-role") {
+    const parsed = parseRoleArn(str(v["role_arn"])!);
+    if (parsed) {
+      out.account = parsed.account;
+      out.role = parsed.role;
+    }
+  } else if (str(v["sso_session"]) !== undefined) out.sso_session = str(v["sso_session"]);
+  const region = str(v["region"]);
+  if (region !== undefined) out.region = region;
+  return out;
+}

@@ -1,0 +1,192 @@
+/**
+ * `portico config lint`: every problem in the config/credentials files at once. Pure over the texts.
+ * - refusals: everything botocore refuses (all of them, not just the first), invalid UTF-8;
+ * - SDK-JS divergences (sdkjs.ts);
+ * - SSO profiles botocore would reject (aws-reference.md §1.5: missing keys, missing or inconsistent
+ *   sso-session), sso-sessions without start URL/region, profiles the SDK for JavaScript treats
+ *   differently (any sso_* key makes it SSO there; static keys win over SSO there);
+ * - names other tools cannot read (outside [A-Za-z0-9_-@+.%:/]).
+ */
+import { buildProfileMap, type ParsedConfig, parseConfigText } from "./botocore";
+import { JS_SECTION_NAME_RE, sdkJsWarnings } from "./sdkjs";
+
+export interface LintFinding {
+  file: string;
+  /** 1-based; 0 when the finding is about the whole file. */
+  line: number;
+  severity: "error" | "warning";
+  code: string;
+  message: string;
+}
+
+export interface LintInput {
+  file: string;
+  kind: "config" | "credentials";
+  /** undefined: the file does not exist (nothing to lint). */
+  text: string | undefined;
+  /** true when the bytes are not valid UTF-8. */
+  invalidUtf8?: boolean;
+}
+
+const SSO_TRIGGER = ["sso_account_id", "sso_role_name"];
+const SSO_ANY = ["sso_start_url", "sso_account_id", "sso_session", "sso_region", "sso_role_name"];
+
+export function lintFiles(inputs: LintInput[]): LintFinding[] {
+  const findings: LintFinding[] = [];
+  for (const input of inputs) {
+    if (input.invalidUtf8) {
+      findings.push({
+        file: input.file,
+        line: 0,
+        severity: "error",
+        code: "invalid_utf8",
+        message: "the file is not valid UTF-8; botocore and the AWS CLI refuse it",
+      });
+      continue;
+    }
+    if (input.text === undefined) continue;
+    const parsed = parseConfigText(input.text);
+    for (const e of parsed.errors) {
+      findings.push({
+        file: input.file,
+        line: e.line,
+        severity: "error",
+        code: e.code,
+        message: `${e.message} (botocore and the AWS CLI refuse the whole file)`,
+      });
+    }
+    if (parsed.refusal) continue;
+    for (const w of sdkJsWarnings(input.text, parsed, input.file, input.kind))
+      findings.push({ ...w, severity: "warning" });
+    if (input.kind === "config") findings.push(...configChecks(parsed, input.file, findings));
+    else findings.push(...credentialsChecks(parsed, input.file));
+  }
+  findings.sort((a, b) => (a.file === b.file ? a.line - b.line : 0));
+  return findings;
+}
+
+function configChecks(parsed: ParsedConfig, file: string, already: LintFinding[]): LintFinding[] {
+  const out: LintFinding[] = [];
+  const pm = buildProfileMap(parsed.raw.keys());
+  const headerLine = (section: string) => parsed.locations.sections.get(section) ?? 0;
+  const keyLine = (section: string, key: string) =>
+    parsed.locations.keys.get(section)?.get(key) ?? headerLine(section);
+  const str = (section: string, key: string): string | undefined => {
+    const v = parsed.raw.get(section)?.get(key);
+    return typeof v === "string" ? v : undefined;
+  };
+  const add = (line: number, severity: LintFinding["severity"], code: string, message: string) =>
+    out.push({ file, line, severity, code, message });
+
+  for (const [name, section] of pm.profiles) {
+    const has = (k: string) => str(section, k) !== undefined;
+    const sessionName = str(section, "sso_session");
+    const sessionSection = sessionName === undefined ? undefined : pm.ssoSessions.get(sessionName);
+    if (sessionName !== undefined && sessionSection === undefined) {
+      add(
+        keyLine(section, "sso_session"),
+        "error",
+        "sso_session_missing",
+        `profile "${name}" names sso-session "${sessionName}", which does not exist (botocore: The specified sso-session does not exist)`,
+      );
+    }
+    if (SSO_TRIGGER.some(has)) {
+      const missing: string[] = [];
+      const required =
+        sessionName !== undefined
+          ? ["sso_account_id", "sso_role_name"]
+          : ["sso_start_url", "sso_region", "sso_account_id", "sso_role_name"];
+      for (const k of required) if (!has(k)) missing.push(k);
+      if (sessionSection !== undefined) {
+        for (const k of ["sso_start_url", "sso_region"]) {
+          const sv = str(sessionSection, k);
+          const pv = str(section, k);
+          if (sv === undefined && pv === undefined) missing.push(k);
+          if (sv !== undefined && pv !== undefined && sv !== pv) {
+            add(
+              keyLine(section, k),
+              "error",
+              "sso_inconsistent",
+              `the value for ${k} is inconsistent between profile "${name}" and sso-session "${sessionName}"`,
+            );
+          }
+        }
+      }
+      if (missing.length > 0) {
+        add(
+          headerLine(section),
+          "error",
+          "sso_incomplete",
+          `profile "${name}" is configured to use SSO but is missing required configuration: ${missing.join(", ")}`,
+        );
+      }
+      if (has("aws_access_key_id")) {
+        add(
+          headerLine(section),
+          "warning",
+          "sso_and_static",
+          `profile "${name}" has both SSO settings and static keys: botocore uses SSO, the AWS SDK for JavaScript the static keys`,
+        );
+      }
+    } else if (
+      SSO_ANY.some(has) &&
+      !has("role_arn") &&
+      !has("aws_access_key_id") &&
+      !has("credential_process")
+    ) {
+      add(
+        headerLine(section),
+        "warning",
+        "sso_incomplete_js",
+        `profile "${name}" has sso_* settings but no sso_account_id/sso_role_name: fine for signing in, but the AWS SDK for JavaScript treats it as an SSO profile and fails to get credentials`,
+      );
+    }
+  }
+  for (const [name, section] of pm.ssoSessions) {
+    const missing = ["sso_start_url", "sso_region"].filter((k) => str(section, k) === undefined);
+    if (missing.length > 0) {
+      add(
+        headerLine(section),
+        "error",
+        "sso_session_incomplete",
+        `sso-session "${name}" is missing ${missing.join(" and ")}`,
+      );
+    }
+  }
+  const taken = new Set(already.filter((f) => f.file === file).map((f) => f.line));
+  const names: [string, string, string][] = [
+    ...[...pm.profiles].map(([n, s]) => ["profile", n, s] as [string, string, string]),
+    ...[...pm.ssoSessions].map(([n, s]) => ["sso-session", n, s] as [string, string, string]),
+    ...[...pm.services].map(([n, s]) => ["services", n, s] as [string, string, string]),
+  ];
+  for (const [kind, name, section] of names) {
+    const line = headerLine(section);
+    if (taken.has(line)) continue;
+    const canonical = kind === "profile" && name === "default" ? "default" : `${kind} ${name}`;
+    if (!JS_SECTION_NAME_RE.test(name) || section !== canonical) {
+      add(
+        line,
+        "warning",
+        "name_not_portable",
+        `[${section}] is read by botocore as ${kind} "${name}", but other tools may not read it: write it as [${canonical}] with a name of letters, digits and _-@+.%:/`,
+      );
+    }
+  }
+  return out;
+}
+
+function credentialsChecks(parsed: ParsedConfig, file: string): LintFinding[] {
+  const out: LintFinding[] = [];
+  for (const [section, line] of parsed.locations.sections) {
+    if (/^profile\s/.test(section)) {
+      out.push({
+        file,
+        line,
+        severity: "warning",
+        code: "credentials_profile_prefix",
+        message: `[${section}] in the credentials file is a profile literally named "${section}"; the credentials file uses bare names ([${section.replace(/^profile\s+/, "")}])`,
+      });
+    }
+  }
+  return out;
+}
