@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+// `npm run bench:credential-process` (builds first). Two measurements, one run, one temporary HOME:
+//  (a) hot path: median wall time of `portico credential-process --profile dev` with valid cached role
+//      credentials vs `node -e 0` (target ≤ 1.3×) and vs `/usr/bin/aws configure export-credentials
+//      --format process` (same profile, same shared cache), with hyperfine; plus which files the hot path
+//      loads (a module-load hook) and whether any of them is AWS SDK code.
+//  (b) thundering herd: 50 concurrent `portico credential-process` with an expired access token and no
+//      cached credentials → exactly one CreateToken and one GetRoleCredentials reach the emulator.
+// The emulator runs in this process (loaded from TypeScript with tsx) so its request log can be read.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { tsImport } from "tsx/esm/api";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const portico = path.join(root, "dist", "cli", "portico.mjs");
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const HERD = Number(process.env.BENCH_HERD ?? 50);
+const START_URL = "https://d-0000000000.awsapps.com/start";
+const REGION = "eu-north-1";
+
+const { startEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
+const emu = await startEmulator({ seed: "demo", autoApprove: "alice" });
+const home = mkdtempSync(path.join(tmpdir(), "portico-bench-"));
+const env = {
+  PATH: process.env.PATH,
+  HOME: home,
+  AWS_ENDPOINT_URL: emu.url,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+};
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env: opts.env ?? env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function signIn() {
+  // Device flow with the real SDK client, token cached exactly as the AWS CLI caches it (§2.1).
+  const oidc = await import("@aws-sdk/client-sso-oidc");
+  const c = new oidc.SSOOIDCClient({ region: REGION, endpoint: emu.url });
+  const reg = await c.send(
+    new oidc.RegisterClientCommand({
+      clientName: "bench",
+      clientType: "public",
+      scopes: ["sso:account:access"],
+    }),
+  );
+  const dev = await c.send(
+    new oidc.StartDeviceAuthorizationCommand({
+      clientId: reg.clientId,
+      clientSecret: reg.clientSecret,
+      startUrl: START_URL,
+    }),
+  );
+  for (let i = 0; ; i++) {
+    try {
+      const t = await c.send(
+        new oidc.CreateTokenCommand({
+          clientId: reg.clientId,
+          clientSecret: reg.clientSecret,
+          grantType: "urn:ietf:params:oauth:grant-type:device_code",
+          deviceCode: dev.deviceCode,
+        }),
+      );
+      c.destroy();
+      return { reg, t };
+    } catch (e) {
+      if (i > 50) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+const z = (d) => `${d.toISOString().slice(0, 19)}Z`;
+function writeToken({ reg, t }, expiresAt) {
+  const dir = path.join(home, ".aws", "sso", "cache");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, `${createHash("sha1").update("acme").digest("hex")}.json`);
+  const doc = {
+    startUrl: START_URL,
+    region: REGION,
+    accessToken: t.accessToken,
+    expiresAt: z(expiresAt),
+    clientId: reg.clientId,
+    clientSecret: reg.clientSecret,
+    registrationExpiresAt: z(new Date(reg.clientSecretExpiresAt * 1000)),
+    refreshToken: t.refreshToken,
+  };
+  writeFileSync(file, JSON.stringify(doc).replaceAll('","', '", "').replaceAll('":"', '": "'), {
+    mode: 0o600,
+  });
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const results = {};
+try {
+  mkdirSync(path.join(home, ".aws"), { recursive: true, mode: 0o700 });
+  writeFileSync(
+    path.join(home, ".aws", "config"),
+    `[sso-session acme]\nsso_start_url = ${START_URL}\nsso_region = ${REGION}\nsso_registration_scopes = sso:account:access\n\n[profile dev]\nsso_session = acme\nsso_account_id = 333333333333\nsso_role_name = PowerUserAccess\nregion = ${REGION}\n`,
+  );
+  const session = await signIn();
+  writeToken(session, new Date(Date.now() + session.t.expiresIn * 1000));
+  const warm = await run(process.execPath, [portico, "credential-process", "--profile", "dev"]);
+  if (warm.code !== 0) throw new Error(`credential-process failed: ${warm.stderr}`);
+
+  // (a) hot path
+  const jsonFile = path.join(home, "hyperfine.json");
+  const cmds = [
+    `${process.execPath} -e 0`,
+    `${process.execPath} ${portico} credential-process --profile dev`,
+    "/usr/bin/aws configure export-credentials --profile dev --format process",
+  ];
+  const hf = await run("hyperfine", [
+    "-N",
+    "--warmup",
+    "5",
+    "--runs",
+    String(RUNS),
+    "--export-json",
+    jsonFile,
+    ...cmds,
+  ]);
+  if (hf.code !== 0) throw new Error(`hyperfine failed: ${hf.stderr}`);
+  const hfj = JSON.parse(readFileSync(jsonFile, "utf8"));
+  const med = hfj.results.map((r) => median(r.times) * 1000);
+  results.nodeMs = med[0];
+  results.porticoMs = med[1];
+  results.awsMs = med[2];
+  results.ratioNode = med[1] / med[0];
+  results.ratioAws = med[2] / med[1];
+
+  // Which files does the hot path load? A module-load hook records every URL Node loads.
+  const trace = path.join(home, "modules.txt");
+  const hook = `data:text/javascript,${encodeURIComponent(`import{appendFileSync}from"node:fs";export async function load(u,c,n){appendFileSync(${JSON.stringify(trace)},u+"\\n");return n(u,c);}`)}`;
+  const reg = `data:text/javascript,${encodeURIComponent(`import{register}from"node:module";register(${JSON.stringify(hook)});`)}`;
+  const traced = await run(process.execPath, [
+    "--import",
+    reg,
+    portico,
+    "credential-process",
+    "--profile",
+    "dev",
+  ]);
+  if (traced.code !== 0) throw new Error(`traced run failed: ${traced.stderr}`);
+  const files = readFileSync(trace, "utf8")
+    .split("\n")
+    .filter((u) => u.startsWith("file:") && u.includes("/dist/"));
+  results.loadedFiles = files.map((u) => path.relative(root, fileURLToPath(u)));
+  results.sdkLoaded = files.some((u) =>
+    /x-amz-user-agent|awsssoportal/.test(readFileSync(fileURLToPath(u), "utf8")),
+  );
+
+  // (b) 50 concurrent, expired access token (refreshable), no cached role credentials
+  rmSync(path.join(home, ".aws", "cli"), { recursive: true, force: true });
+  writeToken(session, new Date(Date.now() - 60_000));
+  const before = emu.requests().length;
+  const t0 = Date.now();
+  const herd = await Promise.all(
+    Array.from({ length: HERD }, () =>
+      run(process.execPath, [portico, "credential-process", "--profile", "dev"]),
+    ),
+  );
+  results.herdMs = Date.now() - t0;
+  const keys = new Set(herd.filter((r) => r.code === 0).map((r) => JSON.parse(r.stdout).AccessKeyId));
+  const reqs = emu.requests().slice(before);
+  results.herdOk = herd.filter((r) => r.code === 0).length;
+  results.herdDistinctKeys = keys.size;
+  results.createToken = reqs.filter((r) => r.operation === "CreateToken").length;
+  results.getRoleCredentials = reqs.filter((r) => r.operation === "GetRoleCredentials").length;
+  const failures = herd.filter((r) => r.code !== 0).map((r) => r.stderr.trim());
+  if (failures.length) results.herdFailures = failures.slice(0, 3);
+} finally {
+  await emu.stop();
+  rmSync(home, { recursive: true, force: true });
+}
+
+const f = (x) => x.toFixed(1);
+console.log(`Credentials — command: npm run bench:credential-process (hyperfine -N, ${RUNS} runs, 5 warm-up)
+
+| what | median ms | ratio |
+|---|---|---|
+| node -e 0 | ${f(results.nodeMs)} | 1.00× |
+| portico credential-process (cached) | ${f(results.porticoMs)} | ${results.ratioNode.toFixed(2)}× node -e 0 |
+| /usr/bin/aws configure export-credentials --format process (same cache) | ${f(results.awsMs)} | ${results.ratioAws.toFixed(1)}× portico |
+
+Hot path loads ${results.loadedFiles.length} bundle file(s): ${results.loadedFiles.join(", ")}; AWS SDK code loaded: ${results.sdkLoaded ? "YES" : "no"}.
+
+${HERD} concurrent credential-process, expired access token, no cached credentials: ${results.herdOk}/${HERD} succeeded with ${results.herdDistinctKeys} distinct access key(s); emulator saw CreateToken × ${results.createToken}, GetRoleCredentials × ${results.getRoleCredentials}; wall ${results.herdMs} ms.`);
+if (results.herdFailures) console.log(`failures: ${results.herdFailures.join(" | ")}`);
+const ok =
+  !results.sdkLoaded &&
+  results.herdOk === HERD &&
+  results.createToken === 1 &&
+  results.getRoleCredentials === 1 &&
+  results.herdDistinctKeys === 1;
+process.exitCode = ok ? 0 : 1;
