@@ -3,11 +3,28 @@
  * device flow, auto-approve; then STS and export-credentials), and boto3's SSO credential provider
  * reading the token cache the CLI wrote. Each prints the expected assumed-role ARN.
  */
+import { spawn } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { awsClientEnv, runAwsCli, runPython } from "../helpers/aws-clients";
 import { type RunningEmulator, tempHome, withEmulator } from "../helpers/emulator";
+
+/** Run a CommonJS snippet with node from the repo root (so the installed SDK resolves). */
+function runNode(
+  code: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-e", code], { env, cwd: path.resolve(__dirname, "../..") });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (c) => resolve({ code: c ?? 1, stdout, stderr }));
+  });
+}
 
 let home: string;
 let cleanup: () => Promise<void>;
@@ -86,6 +103,17 @@ describe("AWS CLI v2 and boto3 against the emulator", () => {
       );
       expect(py.stderr).toBe("");
       expect(py.stdout.trim()).toBe(expectedArn(emu, "bob"));
+
+      // The SDK JS v3 credential chain (fromSSO) reads the same cache, in its own process.
+      const js = await runNode(
+        `const { fromSSO } = require("@aws-sdk/credential-providers");
+         const { STSClient, GetCallerIdentityCommand } = require("@aws-sdk/client-sts");
+         new STSClient({ region: "us-west-2", credentials: fromSSO({ profile: "dev" }) })
+           .send(new GetCallerIdentityCommand({})).then((r) => console.log(r.Arn), (e) => { console.error(e); process.exit(1); });`,
+        env,
+      );
+      expect(js.stderr).toBe("");
+      expect(js.stdout.trim()).toBe(expectedArn(emu, "bob"));
 
       // `aws sso logout` calls Logout on the portal: the token stops working server-side too.
       const logout = await runAwsCli(["sso", "logout"], env);
