@@ -78,7 +78,9 @@ export function signInRequired(
 }
 
 const defaultOidc = (deps: SsoDeps) => (region: string) =>
-  deps.oidc ? deps.oidc(region) : createOidcApi({ env: deps.env, region });
+  deps.oidc
+    ? deps.oidc(region)
+    : createOidcApi({ env: deps.env, region, requestTimeoutMs: 10_000, maxAttempts: 3 });
 
 /** CreateToken(refresh_token) and the record botocore writes back (§2.1). */
 export async function refreshToken(
@@ -126,37 +128,42 @@ export async function getSsoToken(
   if (decision.action === "login") throw signInRequired(session, decision.reason, hintArgs);
 
   const seen = decision.token;
-  const token = await withFileLock(tokenFilePath(dir, session), async () => {
-    // Re-read under the lock: another process may have refreshed while we waited.
-    const again = await readToken(dir, session);
-    const now = deps.now();
-    if (again.status === "ok") {
-      const t = again.token;
-      const fresh = t.accessToken !== seen.accessToken && t.expiresAt.getTime() > now.getTime();
-      if (fresh || t.expiresAt.getTime() - now.getTime() > REFRESH_WINDOW_MS) return t;
-    }
-    const base = again.status === "ok" ? again.token : seen;
-    if (!canRefresh(session, base, now)) {
-      if (base.expiresAt.getTime() > now.getTime()) return base;
-      throw signInRequired(session, "expired", hintArgs);
-    }
-    try {
-      const next = await refreshToken(deps, session, base);
-      await writeToken(dir, session, next);
-      return next;
-    } catch (e) {
-      // Never destroy a still-valid token: the file was not touched; hand out the old one.
-      if (base.expiresAt.getTime() > deps.now().getTime()) return base;
-      const pe = e instanceof PorticoError ? e : undefined;
-      if (
-        pe &&
-        (pe.exitCode === ExitCode.service || pe.exitCode === ExitCode.timeout) &&
-        !pe.code.startsWith("oidc_invalid")
-      )
-        throw pe;
-      throw signInRequired(session, "refresh_failed", hintArgs, e);
-    }
-  });
+  const token = await withFileLock(
+    tokenFilePath(dir, session),
+    async () => {
+      // Re-read under the lock: another process may have refreshed while we waited.
+      const again = await readToken(dir, session);
+      const now = deps.now();
+      if (again.status === "ok") {
+        const t = again.token;
+        const fresh = t.accessToken !== seen.accessToken && t.expiresAt.getTime() > now.getTime();
+        if (fresh || t.expiresAt.getTime() - now.getTime() > REFRESH_WINDOW_MS) return t;
+      }
+      const base = again.status === "ok" ? again.token : seen;
+      if (!canRefresh(session, base, now)) {
+        if (base.expiresAt.getTime() > now.getTime()) return base;
+        throw signInRequired(session, "expired", hintArgs);
+      }
+      try {
+        const next = await refreshToken(deps, session, base);
+        await writeToken(dir, session, next);
+        return next;
+      } catch (e) {
+        // Never destroy a still-valid token: the file was not touched; hand out the old one.
+        if (base.expiresAt.getTime() > deps.now().getTime()) return base;
+        const pe = e instanceof PorticoError ? e : undefined;
+        if (
+          pe &&
+          (pe.exitCode === ExitCode.service || pe.exitCode === ExitCode.timeout) &&
+          !pe.code.startsWith("oidc_invalid")
+        )
+          throw pe;
+        throw signInRequired(session, "refresh_failed", hintArgs, e);
+      }
+    },
+    // Waiters outlast one refresh (SDK time-outs × attempts) before giving up on the lock.
+    { timeoutMs: 75_000 },
+  );
   return { accessToken: token.accessToken, expiresAt: token.expiresAt };
 }
 
