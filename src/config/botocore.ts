@@ -280,7 +280,7 @@ export function rawConfigToJson(raw: RawConfig, indent = 2): string {
             ? JSON.stringify(v)
             : obj(
                 [...v].map(([a, b]) => [a, JSON.stringify(b)]),
-                3,
+                2,
               ),
         ]),
         1,

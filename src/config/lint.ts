@@ -56,10 +56,12 @@ export function lintFiles(inputs: LintInput[]): LintFinding[] {
       });
     }
     if (parsed.refusal) continue;
+    const own = input.kind === "credentials" ? credentialsChecks(parsed, input.file) : [];
+    const explained = new Set(own.map((f) => f.line));
     for (const w of sdkJsWarnings(input.text, parsed, input.file, input.kind))
-      findings.push({ ...w, severity: "warning" });
+      if (!explained.has(w.line)) findings.push({ ...w, severity: "warning" });
     if (input.kind === "config") findings.push(...configChecks(parsed, input.file, findings));
-    else findings.push(...credentialsChecks(parsed, input.file));
+    findings.push(...own);
   }
   findings.sort((a, b) => (a.file === b.file ? a.line - b.line : 0));
   return findings;

@@ -300,6 +300,7 @@ export function sdkJsWarnings(
   }
   for (const [name, jsSec] of jsView) {
     if (boto.has(name)) continue;
+    if (warnings.some((w) => w.line === jsToPyLine(jsSec.line))) continue; // already explained on that header
     warnings.push({
       file,
       line: jsToPyLine(jsSec.line),
