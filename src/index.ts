@@ -1,4 +1,19 @@
 /** The portico library: its public surface (re-exports only). */
+
+export type { ParsedConfig, RawConfig } from "./config/botocore";
+export { buildProfileMap, parseConfigText, rawConfigToJson, shlexSplit } from "./config/botocore";
+export type { ProfileKind, ProfileSummary } from "./config/describe";
+export { profileKind, summarizeProfile } from "./config/describe";
+export { ConfigDocument } from "./config/document";
+export type { ConfigEditor, SectionRef } from "./config/edit";
+export { createEditor, editConfigFile } from "./config/edit";
+export type { LintFinding } from "./config/lint";
+export { lintFiles } from "./config/lint";
+export type { AwsConfig, ConfigWarning, SectionView } from "./config/load";
+export { loadAwsConfig } from "./config/load";
+export type { AwsPaths } from "./config/paths";
+export { awsPaths, resolveProfileName, resolveRegion } from "./config/paths";
+export { sdkJsWarnings } from "./config/sdkjs";
 export { ExitCode, isPorticoError, PorticoError } from "./errors";
 export { writeFileAtomic } from "./platform/files";
 export { withFileLock } from "./platform/lock";
