@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { awsClientEnv, runAwsCli, runPython } from "../helpers/aws-clients";
 import { type RunningEmulator, tempHome, withEmulator } from "../helpers/emulator";
 
@@ -144,6 +144,69 @@ describe("AWS CLI v2 and boto3 against the emulator", () => {
       expect(after.accessToken).not.toBe(before.accessToken);
       expect(after.refreshToken).not.toBe(before.refreshToken);
       expect(emu.requests().filter((r) => r.operation === "CreateToken" && r.status === 200)).toHaveLength(2);
+    });
+  });
+
+  it("the CLI polls a pending device code until it is approved through the control API", async () => {
+    await withEmulator({ seed: "demo", control: true }, async (emu) => {
+      await writeConfig(emu);
+      const env = await awsClientEnv(home, emu.url);
+      const child = spawn("/usr/bin/aws", ["sso", "login", "--no-browser", "--sso-session", "my-sso"], {
+        env,
+      });
+      let out = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+      const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+      onTestFinished(() => {
+        if (child.exitCode === null) child.kill("SIGKILL");
+      });
+      const deadline = Date.now() + 30_000;
+      let userCode: string | undefined;
+      while (!userCode && Date.now() < deadline) {
+        userCode = /^([A-Z]{4}-[A-Z]{4})$/m.exec(out)?.[1];
+        if (!userCode) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(userCode).toBeDefined();
+      expect(out).toContain(`${emu.url}/device?user_code=${userCode}`);
+      await new Promise((r) => setTimeout(r, 1500)); // let it poll while pending
+      const approve = await fetch(`${emu.url}/_emulator/approve`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ userCode, user: "alice" }),
+      });
+      expect(approve.status).toBe(200);
+      expect(await closed).toBe(0);
+      expect(out).toContain("Successfully logged into Start URL");
+      const polls = emu.requests().filter((r) => r.operation === "CreateToken");
+      expect(polls.filter((r) => r.status === 400).length).toBeGreaterThanOrEqual(1);
+      expect(polls.at(-1)!.status).toBe(200);
+      const who = await runAwsCli(["sts", "get-caller-identity", "--profile", "dev"], env);
+      expect(JSON.parse(who.stdout).Arn).toBe(expectedArn(emu, "alice"));
+    });
+  });
+
+  it("SDK JS v3 refreshes a token with < 5 min left and writes the rotated refresh token back", async () => {
+    await withEmulator({ seed: "demo", autoApprove: "bob", lifetimes: { accessToken: 240 } }, async (emu) => {
+      await writeConfig(emu);
+      const env = await awsClientEnv(home, emu.url);
+      expect((await runAwsCli(["sso", "login", "--no-browser", "--sso-session", "my-sso"], env)).code).toBe(
+        0,
+      );
+      const file = path.join(home, ".aws/sso/cache/0ad374308c5a4e22f723adf10145eafad7c4031c.json");
+      const before = JSON.parse(await readFile(file, "utf8"));
+      const js = await runNode(
+        `const { fromSSO } = require("@aws-sdk/credential-providers");
+         const { STSClient, GetCallerIdentityCommand } = require("@aws-sdk/client-sts");
+         new STSClient({ region: "us-west-2", credentials: fromSSO({ profile: "dev" }) })
+           .send(new GetCallerIdentityCommand({})).then((r) => console.log(r.Arn), (e) => { console.error(e); process.exit(1); });`,
+        env,
+      );
+      expect(js.stdout.trim()).toBe(expectedArn(emu, "bob"));
+      const after = JSON.parse(await readFile(file, "utf8"));
+      expect(after.accessToken).not.toBe(before.accessToken);
+      expect(typeof after.refreshToken).toBe("string");
+      expect(after.refreshToken).not.toBe(before.refreshToken);
     });
   });
 
