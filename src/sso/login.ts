@@ -313,7 +313,13 @@ export async function startLoopback(port: number | undefined): Promise<Loopback>
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const q = url.searchParams;
     const page = (title: string, text: string) => {
-      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+      res.writeHead(200, {
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+      });
       res.end(CALLBACK_PAGE.replace("%TITLE%", title).replace("%TEXT%", text));
     };
     if (req.method !== "GET" || url.pathname !== "/oauth/callback") {
