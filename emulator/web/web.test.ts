@@ -214,9 +214,11 @@ describe("device verification", () => {
     });
     expect(approved.status).toBe(200);
     expect(approved.text).toContain("Request approved");
-    expect((await token()).accessToken).toBeTruthy();
     const again = await b.get(`/device?user_code=${userCode}`);
-    expect([404, 409]).toContain(again.status);
+    expect(again.status).toBe(409); // decided, not yet collected by the app
+    expect(again.text).toContain("already been used");
+    expect((await token()).accessToken).toBeTruthy();
+    expect((await b.get(`/device?user_code=${userCode}`)).status).toBe(404); // collected: gone
   });
 
   it("denies: CreateToken answers AccessDeniedException", async () => {

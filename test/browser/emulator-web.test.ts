@@ -137,11 +137,14 @@ describe.skipIf(!hasChromium)("emulator web pages in Chromium", () => {
     await visible(page.getByRole("heading", { name: "Allow suspicious-tool to access your data?" }));
     await page.getByRole("button", { name: "Deny" }).click();
     await visible(page.getByRole("heading", { name: "Request denied" }));
-    await expect(token()).rejects.toMatchObject({ name: "AccessDeniedException" });
+    // Re-opening the link before the app polls: the decision stands.
     await page.goto(dev.verificationUriComplete!);
-    await visible(
-      page.getByRole("heading", { name: /already been used|not recognised|Authorization requested/ }),
-    );
+    await visible(page.getByRole("heading", { name: "This code has already been used" }));
+    await shot(page, "04b-device-used");
+    await expect(token()).rejects.toMatchObject({ name: "AccessDeniedException" });
+    // After the app has polled, the code is gone.
+    await page.goto(dev.verificationUriComplete!);
+    expect(await text(page.getByRole("alert"))).toContain("not recognised");
   });
 
   it("PKCE consent: Allow sends the code to a real loopback server; CreateToken with the verifier succeeds", async () => {
