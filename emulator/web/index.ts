@@ -40,7 +40,9 @@ export async function handleWeb(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<boolean> {
-  const path = new URL(req.url ?? "/", "http://emulator.invalid").pathname;
+  // `/start/` (how the real portal URL is often written) is `/start`.
+  const raw = new URL(req.url ?? "/", "http://emulator.invalid").pathname;
+  const path = raw.length > 1 ? raw.replace(/\/+$/, "") || "/" : raw;
   const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
   if (!route) return false;
   const r = webRequest(ctx, req, res, webState(ctx.store));

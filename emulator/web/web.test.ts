@@ -475,5 +475,6 @@ describe("routing", () => {
     expect((await b.get("/no-such-page")).status).toBe(404);
     expect((await b.request("/start", { method: "PUT" })).status).toBe(405);
     expect((await b.get("/")).location).toBe("/start");
+    expect((await b.get("/start/")).location).toBe("/signin?next=%2Fstart%2F");
   });
 });
