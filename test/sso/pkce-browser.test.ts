@@ -103,3 +103,15 @@ describe("browser opener", () => {
     expect(canOpenBrowser({}, "darwin")).toBe(true);
   });
 });
+
+describe("login flow choice", async () => {
+  const { chooseFlow } = await import("../../src/cli/commands/login");
+  it("follows the documented table", () => {
+    expect(chooseFlow("sso-session", {}, true)).toBe("pkce");
+    expect(chooseFlow("sso-session", {}, false)).toBe("device");
+    expect(chooseFlow("legacy", {}, true)).toBe("device");
+    expect(chooseFlow("sso-session", { deviceCode: true }, true)).toBe("device");
+    expect(chooseFlow("sso-session", { browser: false }, true)).toBe("device");
+    expect(chooseFlow("sso-session", { browser: false, callbackPort: 8400 }, false)).toBe("pkce");
+  });
+});

@@ -52,6 +52,20 @@ export function nonInteractiveSignIn(selectArgs: string): PorticoError {
   );
 }
 
+/**
+ * Device code for legacy sessions, on request, with --no-browser (unless a --callback-port is
+ * given for SSH forwarding), or when no browser can be opened; PKCE otherwise.
+ */
+export function chooseFlow(
+  kind: SsoSession["kind"],
+  flags: SignInFlags,
+  browserAllowed: boolean,
+): "pkce" | "device" {
+  if (flags.deviceCode || kind === "legacy") return "device";
+  if (flags.browser === false) return flags.callbackPort !== undefined ? "pkce" : "device";
+  return browserAllowed ? "pkce" : "device";
+}
+
 /** Run a sign-in for `session` with the CLI's flow rules, spinner, Ctrl-C handling and messages. */
 export async function signIn(
   ctx: CliContext,
@@ -70,10 +84,7 @@ export async function signIn(
   const explicitNoBrowser = flags.browser === false;
   if (!ctx.interactive && !flags.deviceCode && !explicitNoBrowser) throw nonInteractiveSignIn(selectArgs);
   const browserAllowed = ctx.interactive && !explicitNoBrowser && canOpenBrowser(ctx.env);
-  let flow: "pkce" | "device";
-  if (flags.deviceCode || session.kind === "legacy") flow = "device";
-  else if (explicitNoBrowser) flow = flags.callbackPort !== undefined ? "pkce" : "device";
-  else flow = browserAllowed ? "pkce" : "device";
+  const flow = chooseFlow(session.kind, flags, browserAllowed);
 
   const { startSpinner } = await import("../../platform/tty");
   const { login } = await import("../../sso/login");
