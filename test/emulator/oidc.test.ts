@@ -371,7 +371,7 @@ describe("refresh_token", () => {
 });
 
 describe("authorization code + PKCE", () => {
-  async function pkceClient(emu: { url: string }, oidc: ReturnType<typeof oidcClient>, startUrl: string) {
+  async function pkceClient(oidc: ReturnType<typeof oidcClient>, startUrl: string) {
     return oidc.send(
       new RegisterClientCommand({
         clientName: "botocore-client-my-sso",
@@ -406,7 +406,7 @@ describe("authorization code + PKCE", () => {
   it("auto-approved: 302 to the redirect URI with code and state; the code redeems once with the right verifier", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       const oidc = oidcClient(emu);
-      const reg = await pkceClient(emu, oidc, emu.startUrl);
+      const reg = await pkceClient(oidc, emu.startUrl);
       expect(reg.authorizationEndpoint).toBe(`${emu.url}/authorize`);
       const { verifier, challenge } = verifierPair();
       const redirectUri = "http://127.0.0.1:53111/oauth/callback";
@@ -454,7 +454,7 @@ describe("authorization code + PKCE", () => {
   it("without auto-approve: 302 to the consent page; approveAuthorize/denyAuthorize give the redirect", async () => {
     await withEmulator({ seed: "demo" }, async (emu) => {
       const oidc = oidcClient(emu);
-      const reg = await pkceClient(emu, oidc, emu.startUrl);
+      const reg = await pkceClient(oidc, emu.startUrl);
       const { challenge } = verifierPair();
       const redirectUri = "http://127.0.0.1:53112/oauth/callback";
       const res = await fetch(authorizeUrl(emu.url, reg.clientId!, redirectUri, challenge), {
@@ -481,7 +481,7 @@ describe("authorization code + PKCE", () => {
   it("shows (never redirects) a bad client or redirect URI; redirects other errors", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       const oidc = oidcClient(emu);
-      const reg = await pkceClient(emu, oidc, emu.startUrl);
+      const reg = await pkceClient(oidc, emu.startUrl);
       const { challenge } = verifierPair();
       const bad1 = await fetch(
         authorizeUrl(emu.url, "nope", "http://127.0.0.1:1/oauth/callback", challenge),
@@ -513,7 +513,7 @@ describe("authorization code + PKCE", () => {
   it("an issuerUrl of another instance ends in error=invalid_grant on the redirect", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       const oidc = oidcClient(emu);
-      const reg = await pkceClient(emu, oidc, "https://d-1111111111.awsapps.com/start");
+      const reg = await pkceClient(oidc, "https://d-1111111111.awsapps.com/start");
       const { challenge } = verifierPair();
       const r = await fetch(
         authorizeUrl(emu.url, reg.clientId!, "http://127.0.0.1:3/oauth/callback", challenge),
