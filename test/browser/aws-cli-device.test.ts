@@ -81,12 +81,11 @@ describe.skipIf(!ready)("AWS CLI device login approved by a person in Chromium",
 
     // The CLI prints the verification URL and the code, then polls.
     const deadline = Date.now() + 30_000;
-    let match: RegExpExecArray | null = null;
-    while (
-      !(match = /(http:\/\/\S+\/device)\s[\s\S]*?\b([B-Z]{4}-[B-Z]{4})\b/.exec(output)) &&
-      Date.now() < deadline
-    ) {
+    const pattern = /(http:\/\/\S+\/device)\s[\s\S]*?\b([B-Z]{4}-[B-Z]{4})\b/;
+    let match = pattern.exec(output);
+    while (!match && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
+      match = pattern.exec(output);
     }
     expect(match, `CLI output so far:\n${output}`).not.toBeNull();
     const [, verificationUri, userCode] = match!;
