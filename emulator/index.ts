@@ -46,6 +46,8 @@ export interface RunningEmulator {
   startUrl: string;
   region: string;
   store: EmulatorStore;
+  /** True when the state came from an existing --data file (the seed options were not used). */
+  dataLoaded: boolean;
   requests(): RequestRecord[];
   stop(): Promise<void>;
 }
@@ -197,6 +199,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     startUrl: store.org.instance.startUrl,
     region: store.org.instance.region,
     store,
+    dataLoaded: loaded !== undefined,
     requests: () => records.map((r) => ({ ...r })),
     stop: () => {
       stopped ??= (async () => {

@@ -7,7 +7,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { configError, ExitCode, PorticoError, usageError } from "../../errors";
 import type { CliContext } from "../context";
-import { info, printLine } from "../output";
+import { info, printLine, warn } from "../output";
 
 interface StartFlags {
   host: string;
@@ -155,6 +155,12 @@ async function startAction(c: CliContext, f: StartFlags): Promise<void> {
     printLine(c, `SSO_REGION=${running.region}`);
     for (const u of demoUsers) printLine(c, `USER=${u.user} PASSWORD=${u.password}`);
   }
+  if (running.dataLoaded) info(c, `portico emulator: state loaded from ${f.data} (seed options not used)`);
+  if (!["127.0.0.1", "localhost", "::1"].includes(f.host))
+    warn(
+      c,
+      `listening on ${f.host}: anyone who can reach it can sign in as the demo users. Prefer --host 127.0.0.1.`,
+    );
   info(
     c,
     `portico emulator: listening on ${running.url} (Identity Center ${running.startUrl}, ${running.region})`,
