@@ -300,7 +300,11 @@ export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<Con
       ui.say(`The only AWS account available to you is: ${accountId}\n`);
     } else {
       ui.say(`There are ${accounts.length} AWS accounts available to you.\n`);
-      if (!ui.pickAccount) throw needAnswer("--account ID", "The account");
+      if (!ui.pickAccount)
+        throw needAnswer(
+          `--account ID (one of: ${accounts.slice(0, 10).map(displayAccount).join("; ")}${accounts.length > 10 ? "; …" : ""})`,
+          "The account",
+        );
       accountId = await ui.pickAccount(accounts);
     }
     ui.say(`Using the account ID ${accountId}\n`);
@@ -326,7 +330,7 @@ export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<Con
       ui.say(`The only role available to you is: ${roleName}\n`);
     } else {
       ui.say(`There are ${roles.length} roles available to you.\n`);
-      if (!ui.pickRole) throw needAnswer("--role NAME", "The role");
+      if (!ui.pickRole) throw needAnswer(`--role NAME (one of: ${roles.join(", ")})`, "The role");
       roleName = await ui.pickRole(roles);
     }
     ui.say(`Using the role name "${roleName}"\n`);

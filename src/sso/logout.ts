@@ -10,7 +10,7 @@ import type { AwsConfig } from "../config/load";
 import type { AwsPaths } from "../config/paths";
 import { withFileLock } from "../platform/lock";
 import { parseToken, tokenFilePath } from "./cache";
-import { endpointOverride } from "./oidc";
+import { cjsInterop, endpointOverride } from "./oidc";
 import type { SsoSession } from "./session";
 
 export interface LogoutDeps {
@@ -27,7 +27,7 @@ export interface LogoutResult {
 }
 
 async function sdkLogout(env: NodeJS.ProcessEnv, region: string, accessToken: string): Promise<void> {
-  const sdk = await import("@aws-sdk/client-sso");
+  const sdk = cjsInterop(await import("@aws-sdk/client-sso"), "SSOClient");
   const endpoint = endpointOverride(env, "SSO");
   const client = new sdk.SSOClient({
     region,

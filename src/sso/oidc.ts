@@ -81,8 +81,18 @@ function need<T>(value: T | undefined | null, name: string, op: string): T {
   return value;
 }
 
+/**
+ * A lazily imported SDK module, whichever way the bundler shaped it: esbuild's node build resolves the
+ * SDK's CommonJS entry, whose dynamic import yields `{ default: exports }`.
+ */
+export function cjsInterop<T extends object>(mod: T, probe: keyof T): T {
+  if (mod[probe] !== undefined) return mod;
+  const d = (mod as { default?: unknown }).default;
+  return (d !== null && typeof d === "object" ? d : mod) as T;
+}
+
 export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
-  const mod = await import("@aws-sdk/client-sso-oidc");
+  const mod = cjsInterop(await import("@aws-sdk/client-sso-oidc"), "SSOOIDCClient");
   const override = endpointOverride(opts.env, "SSO_OIDC");
   const timeout = opts.requestTimeoutMs ?? 15_000;
   const client = new mod.SSOOIDCClient({

@@ -3,7 +3,7 @@
  * for one account, paginated, through @aws-sdk/client-sso (lazy). Errors are mapped by the
  * credentials area's portalError (one mapping for every portal call).
  */
-import { endpointOverride } from "./oidc";
+import { cjsInterop, endpointOverride } from "./oidc";
 
 export interface PortalAccountInfo {
   accountId: string;
@@ -22,7 +22,7 @@ export async function createPortal(
   region: string,
   loginArgs: string,
 ): Promise<Portal> {
-  const sdk = await import("@aws-sdk/client-sso");
+  const sdk = cjsInterop(await import("@aws-sdk/client-sso"), "SSOClient");
   const { portalError } = await import("../credentials/portal");
   const endpoint = endpointOverride(env, "SSO");
   const client = new sdk.SSOClient({

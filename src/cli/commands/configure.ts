@@ -172,7 +172,16 @@ export function register(program: Command, ctx: CliContext): void {
             ui,
             edit: (fn) => editConfigFile(config.paths.configFile, fn),
             token: async (session, isNew) => {
-              if (!isNew) {
+              // Reuse a cached token with ≥ 15 min left (refreshing it if needed) — for a session new to
+              // the config file only if the cached token was issued for the same start URL and region.
+              const { readToken } = await import("../../sso/cache");
+              const cached = isNew ? await readToken(config.paths.ssoCacheDir, session) : undefined;
+              const sameInstance =
+                !isNew ||
+                (cached?.status === "ok" &&
+                  cached.token.startUrl === session.startUrl &&
+                  cached.token.region === session.region);
+              if (sameInstance) {
                 try {
                   return (await getSsoToken(deps, session)).accessToken;
                 } catch (e) {
