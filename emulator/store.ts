@@ -183,6 +183,8 @@ export class EmulatorStore {
   onChange: (() => void) | undefined;
   private readonly codeLifetimeMs: number;
   private index: OrgIndex | undefined;
+  /** user code (no dash) → device code hash; rebuilt lazily, stale entries are checked on use. */
+  private userCodes: Map<string, string> | undefined;
 
   constructor(org: Org, state: LiveState = emptyState(), options: StoreOptions = {}) {
     this.org = org;
@@ -368,17 +370,25 @@ export class EmulatorStore {
       ...(foreign ? { error: "invalid_grant" as const } : {}),
     };
     this.state.devices[rec.deviceCodeHash] = rec;
+    this.userCodes?.set(userCode.replace("-", ""), rec.deviceCodeHash);
     this.changed();
     return { deviceCode, userCode, expiresIn: this.lifetimes.deviceCode };
   }
 
+  /** By user code, typed loosely (case, spaces and dashes ignored); O(1) through a derived index. */
   private findDevice(userCode: string): DeviceAuthorization | undefined {
     const want = userCode
       .trim()
       .toUpperCase()
       .replace(/[^A-Z0-9]/g, "");
-    for (const d of Object.values(this.state.devices)) if (d.userCode.replace("-", "") === want) return d;
-    return undefined;
+    if (!this.userCodes) {
+      this.userCodes = new Map();
+      for (const d of Object.values(this.state.devices))
+        this.userCodes.set(d.userCode.replace("-", ""), d.deviceCodeHash);
+    }
+    const hash = this.userCodes.get(want);
+    const d = hash === undefined ? undefined : this.state.devices[hash];
+    return d && d.userCode.replace("-", "") === want ? d : undefined;
   }
 
   deviceByUserCode(userCode: string):
@@ -435,6 +445,7 @@ export class EmulatorStore {
 
   consumeDevice(d: DeviceAuthorization): void {
     delete this.state.devices[d.deviceCodeHash];
+    this.userCodes?.delete(d.userCode.replace("-", ""));
     this.changed();
   }
 
@@ -623,7 +634,11 @@ export class EmulatorStore {
       delete rec[key];
       removed++;
     };
-    for (const [k, v] of Object.entries(s.devices)) if (v.expiresAt + 3600_000 < now) drop(s.devices, k);
+    for (const [k, v] of Object.entries(s.devices))
+      if (v.expiresAt + 3600_000 < now) {
+        drop(s.devices, k);
+        this.userCodes?.delete(v.userCode.replace("-", ""));
+      }
     for (const [k, v] of Object.entries(s.authorizeRequests))
       if (v.expiresAt + 3600_000 < now) drop(s.authorizeRequests, k);
     for (const [k, v] of Object.entries(s.codes)) if (v.expiresAt + 3600_000 < now) drop(s.codes, k);
