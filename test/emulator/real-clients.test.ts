@@ -4,6 +4,7 @@
  * reading the token cache the CLI wrote. Each prints the expected assumed-role ARN.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
@@ -207,6 +208,29 @@ describe("AWS CLI v2 and boto3 against the emulator", () => {
       expect(after.accessToken).not.toBe(before.accessToken);
       expect(typeof after.refreshToken).toBe("string");
       expect(after.refreshToken).not.toBe(before.refreshToken);
+    });
+  });
+
+  it("legacy profile (sso_start_url in the profile): login, no refresh token, boto3 gets the identity", async () => {
+    await withEmulator({ seed: "demo", autoApprove: "bob" }, async (emu) => {
+      await mkdir(path.join(home, ".aws"), { recursive: true, mode: 0o700 });
+      await writeFile(
+        path.join(home, ".aws", "config"),
+        `[profile legacy]\nsso_start_url = ${emu.startUrl}\nsso_region = ${emu.region}\nsso_account_id = 222222222222\nsso_role_name = ViewOnlyAccess\nregion = us-west-2\n`,
+      );
+      const env = await awsClientEnv(home, emu.url);
+      const login = await runAwsCli(["sso", "login", "--no-browser", "--profile", "legacy"], env);
+      expect(login.code).toBe(0);
+      // Legacy cache file: sha1 of the start URL as written (aws-reference.md §2.1).
+      const name = createHash("sha1").update(emu.startUrl).digest("hex");
+      const token = JSON.parse(await readFile(path.join(home, ".aws/sso/cache", `${name}.json`), "utf8"));
+      expect(token.accessToken).toMatch(/^aoa/);
+      expect(token.refreshToken).toBeUndefined();
+      const py = await runPython(
+        'import boto3; s = boto3.Session(profile_name="legacy"); print(s.client("sts").get_caller_identity()["Arn"])',
+        env,
+      );
+      expect(py.stdout.trim()).toBe(expectedArn(emu, "bob"));
     });
   });
 
