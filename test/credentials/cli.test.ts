@@ -80,12 +80,15 @@ describe("credential-process", () => {
     ["not signed in", "legacy", 4, "portico login --profile legacy"],
     ["forbidden role", "forbidden", 5, "portico accounts --profile forbidden"],
     ["unknown profile", "nope", 3, "portico configure sso --profile nope"],
-  ])("%s (profile %s): empty stdout, message and hint on stderr, exit %i", async (_n, profile, code, hint) => {
-    const r = await portico(["credential-process", "--profile", profile], env);
-    expect(r.code).toBe(code);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toContain(hint);
-  });
+  ])(
+    "%s (profile %s): empty stdout, message and hint on stderr, exit %i",
+    async (_n, profile, code, hint) => {
+      const r = await portico(["credential-process", "--profile", profile], env);
+      expect(r.code).toBe(code);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain(hint);
+    },
+  );
 
   it("the cached path loads no AWS SDK code (module-load hook over the bundle)", async () => {
     await portico(["credential-process", "--profile", "dev"], env); // make sure the cache is warm

@@ -16,6 +16,14 @@ export function register(program: Command, ctx: CliContext): void {
       "\nExample:\n  # ~/.aws/config\n  [profile dev-process]\n  credential_process = portico credential-process --profile dev\n",
     )
     .action(async (opts: { profile?: string }) => {
+      // Cache hit: answered by the lean fast path (no config loader, fs/promises or lock chunks).
+      const { credentialProcessFromCache } = await import("../../credentials/fast-path");
+      const argv = ["credential-process", ...(opts.profile !== undefined ? ["--profile", opts.profile] : [])];
+      const hit = credentialProcessFromCache(argv, ctx.env, ctx.now());
+      if (hit !== undefined) {
+        ctx.stdout.write(hit);
+        return;
+      }
       const { resolveCredentials } = await import("../../credentials/resolve");
       const { formatCredentialProcess } = await import("../../credentials/format");
       // A profile is always used here (never env keys): the point is to turn a profile into credentials.

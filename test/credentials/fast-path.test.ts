@@ -1,0 +1,119 @@
+/**
+ * The credential_process fast path answers only cache hits, byte-identical to the full resolver, and
+ * steps aside (undefined) for everything else. No network needed: cache entries are written directly.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { roleCacheFile, roleCacheKey, writeCachedRoleCredentials } from "../../src/credentials/cache";
+import { credentialProcessFromCache, fastPathProfileFlag } from "../../src/credentials/fast-path";
+import { formatCredentialProcess } from "../../src/credentials/format";
+import { resolveCredentials } from "../../src/credentials/resolve";
+import { tempHome } from "../helpers/emulator";
+import { demoConfig, START_URL, writeConfig } from "./support";
+
+let home: { home: string; cleanup(): Promise<void> };
+let env: NodeJS.ProcessEnv;
+const now = new Date("2030-01-01T00:00:00Z");
+const later = new Date("2030-01-01T01:00:00Z");
+
+async function seed(args: Parameters<typeof roleCacheKey>[0], expiration = later) {
+  const file = roleCacheFile(path.join(home.home, ".aws", "cli", "cache"), roleCacheKey(args));
+  await writeCachedRoleCredentials(file, {
+    accessKeyId: `ASIA${args.roleName.toUpperCase().slice(0, 8)}`,
+    secretAccessKey: "secret",
+    sessionToken: "token",
+    expiration,
+  });
+  return file;
+}
+
+beforeEach(async () => {
+  home = await tempHome();
+  env = { HOME: home.home };
+  await writeConfig(
+    home.home,
+    demoConfig(
+      "\n[profile chained]\nrole_arn = arn:aws:iam::1:role/x\nsso_account_id = 333333333333\nsso_role_name = PowerUserAccess\nsso_session = acme\n\n[profile clash]\nsso_session = acme\nsso_region = us-east-1\nsso_account_id = 333333333333\nsso_role_name = PowerUserAccess\n",
+    ),
+  );
+  await seed({ accountId: "333333333333", roleName: "PowerUserAccess", sessionName: "acme" });
+  await seed({ accountId: "222222222222", roleName: "AdministratorAccess", startUrl: START_URL });
+});
+
+afterEach(async () => {
+  await home.cleanup();
+});
+
+describe("argv", () => {
+  it.each([
+    [["credential-process"], {}],
+    [["credential-process", "--profile", "dev"], { profile: "dev" }],
+    [["credential-process", "--profile=dev"], { profile: "dev" }],
+    [["credential-process", "--help"], undefined],
+    [["credential-process", "--profile"], undefined],
+    [["credential-process", "--profile", "dev", "--debug"], undefined],
+    [["credentials", "--profile", "dev"], undefined],
+    [["credential-process", "--profile", "--help"], undefined],
+  ])("%j → %j", (argv, expected) => {
+    expect(fastPathProfileFlag(argv)).toEqual(expected);
+  });
+});
+
+describe("cache hits equal the full resolver's output", () => {
+  it.each(["dev", "legacy"])("profile %s", async (profile) => {
+    const fast = credentialProcessFromCache(["credential-process", "--profile", profile], env, now);
+    const full = await resolveCredentials({ env, now: () => now }, { profile, ignoreEnv: true });
+    expect(full.source).toMatchObject({ cached: true });
+    expect(fast).toBe(formatCredentialProcess(full.credentials));
+  });
+
+  it("AWS_PROFILE selects the profile when no flag is given", () => {
+    const out = credentialProcessFromCache(["credential-process"], { ...env, AWS_PROFILE: "dev" }, now);
+    expect(JSON.parse(out!).AccountId).toBe("333333333333");
+  });
+});
+
+describe("everything else steps aside", () => {
+  it("no entry / entry inside the 15-minute window / torn entry", async () => {
+    expect(
+      credentialProcessFromCache(["credential-process", "--profile", "admin"], env, now),
+    ).toBeUndefined();
+    expect(
+      credentialProcessFromCache(
+        ["credential-process", "--profile", "dev"],
+        env,
+        new Date(later.getTime() - 15 * 60_000),
+      ),
+    ).toBeUndefined();
+    const file = await seed({ accountId: "333333333333", roleName: "PowerUserAccess", sessionName: "acme" });
+    await writeFile(file, '{"ProviderType": "sso", "Credentials": {"AccessKeyId": "AS');
+    expect(credentialProcessFromCache(["credential-process", "--profile", "dev"], env, now)).toBeUndefined();
+  });
+
+  it("profiles the full resolver treats differently (role_arn first, inconsistent sso-session, unknown)", () => {
+    for (const p of ["chained", "clash", "nope", "forbidden"])
+      expect(credentialProcessFromCache(["credential-process", "--profile", p], env, now)).toBeUndefined();
+  });
+
+  it("a credentials-file section for the profile, or a config file botocore refuses", async () => {
+    await writeFile(path.join(home.home, ".aws", "credentials"), "[dev]\naws_access_key_id = AKIA\n");
+    expect(credentialProcessFromCache(["credential-process", "--profile", "dev"], env, now)).toBeUndefined();
+    await writeFile(path.join(home.home, ".aws", "credentials"), "");
+    expect(credentialProcessFromCache(["credential-process", "--profile", "dev"], env, now)).toBeDefined();
+    await writeFile(path.join(home.home, ".aws", "config"), "[profile dev\nsso_session = acme\n");
+    expect(credentialProcessFromCache(["credential-process", "--profile", "dev"], env, now)).toBeUndefined();
+  });
+
+  it("AWS_CONFIG_FILE elsewhere is honoured", async () => {
+    await mkdir(path.join(home.home, "alt"), { recursive: true });
+    await writeFile(path.join(home.home, "alt", "cfg"), "[profile other]\nregion = x\n");
+    expect(
+      credentialProcessFromCache(
+        ["credential-process", "--profile", "dev"],
+        { ...env, AWS_CONFIG_FILE: path.join(home.home, "alt", "cfg") },
+        now,
+      ),
+    ).toBeUndefined();
+  });
+});
