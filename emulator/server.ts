@@ -375,18 +375,27 @@ function control(
   const b = input as Record<string, unknown>;
   const store = rt.store();
   if (op === "approve") {
-    if (typeof b["userCode"] !== "string" || typeof b["user"] !== "string")
-      return bad(op, 400, 'Expected {"userCode": "XXXX-XXXX", "user": "<user name>"}');
-    const user = store.findUserByName(b["user"]);
-    if (!user) return bad(op, 404, `No user named ${JSON.stringify(b["user"].slice(0, 128))}`);
+    const { userCode, requestId, user: userName } = b;
+    if (typeof userName !== "string" || (typeof userCode === "string") === (typeof requestId === "string"))
+      return bad(
+        op,
+        400,
+        'Expected {"userCode": "XXXX-XXXX", "user": "<user name>"} (device) or {"requestId": "<id>", "user": "<user name>"} (browser authorization)',
+      );
+    const user = store.findUserByName(userName);
+    if (!user) return bad(op, 404, `No user named ${JSON.stringify(userName.slice(0, 128))}`);
     try {
-      store.approveDevice(b["userCode"], user.userId);
+      if (typeof userCode === "string") {
+        store.approveDevice(userCode, user.userId);
+        return ok(op, { approved: true, userCode, user: user.userName });
+      }
+      const redirect = store.approveAuthorize(requestId as string, user.userId);
+      return ok(op, { approved: true, requestId, user: user.userName, redirect });
     } catch (e) {
       if (e instanceof StoreError)
         return bad(op, e.code === "not_found" ? 404 : e.code === "already_decided" ? 409 : 400, e.message);
       throw e;
     }
-    return ok(op, { approved: true, userCode: b["userCode"], user: user.userName });
   }
   if (op === "faults") {
     const next = { ...rt.faults };

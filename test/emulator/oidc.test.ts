@@ -478,6 +478,46 @@ describe("authorization code + PKCE", () => {
     });
   });
 
+  it("the control API approves a pending browser authorization and returns the redirect with the code", async () => {
+    await withEmulator({ seed: "demo", control: true }, async (emu) => {
+      const oidc = oidcClient(emu);
+      const reg = await pkceClient(oidc, emu.startUrl);
+      const { verifier, challenge } = verifierPair();
+      const redirectUri = "http://127.0.0.1:53113/oauth/callback";
+      const res = await fetch(authorizeUrl(emu.url, reg.clientId!, redirectUri, challenge), {
+        redirect: "manual",
+      });
+      const requestId = new URL(res.headers.get("location")!).searchParams.get("request");
+      const approve = await fetch(`${emu.url}/_emulator/approve`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ requestId, user: "carol" }),
+      });
+      expect(approve.status).toBe(200);
+      const { redirect } = (await approve.json()) as { redirect: string };
+      const code = new URL(redirect).searchParams.get("code")!;
+      const tok = await oidc.send(
+        new CreateTokenCommand({
+          clientId: reg.clientId!,
+          clientSecret: reg.clientSecret!,
+          grantType: "authorization_code",
+          code,
+          redirectUri,
+          codeVerifier: verifier,
+        }),
+      );
+      expect(emu.store.sessionForAccessToken(tok.accessToken!)?.userId).toBe(
+        emu.store.findUserByName("carol")!.userId,
+      );
+      const again = await fetch(`${emu.url}/_emulator/approve`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ requestId, user: "carol" }),
+      });
+      expect(again.status).toBe(409);
+    });
+  });
+
   it("shows (never redirects) a bad client or redirect URI; redirects other errors", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       const oidc = oidcClient(emu);
