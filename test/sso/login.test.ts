@@ -117,6 +117,36 @@ describe("device-code login", () => {
     });
   });
 
+  it("legacy: token under sha1(start URL), registration under the CLI's legacy key (null scopes / session)", async () => {
+    await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
+      const deps = depsFor(home, emu);
+      const session = legacyFor(emu);
+      await login(io(deps, []), session, { flow: "device" });
+      const files = (await fs.readdir(deps.paths.ssoCacheDir)).filter((f) => f.endsWith(".json")).sort();
+      const { sha1Hex, registrationCacheKey } = await import("../../src/sso/cache");
+      const expected = [
+        `${sha1Hex(emu.startUrl)}.json`,
+        `${registrationCacheKey({ startUrl: emu.startUrl, region: emu.region, scopes: null, sessionName: null })}.json`,
+      ].sort();
+      expect(files).toEqual(expected);
+    });
+  });
+
+  it("a start URL of another instance (invalid_grant) → named as the likely cause", async () => {
+    await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
+      const deps = depsFor(home, emu);
+      const session = {
+        ...legacyFor(emu),
+        startUrl: "https://d-9999999999.awsapps.com/start",
+        cacheKey: "x",
+      };
+      const e = await login(io(deps, []), session, { flow: "device", timeoutMs: 1500 }).catch((x) => x);
+      expect(e.code).toBe("sso_region_or_url_wrong");
+      expect(e.exitCode).toBe(3);
+      expect(e.message).toContain("sso_start_url (https://d-9999999999.awsapps.com/start)");
+    });
+  });
+
   it("refuses a verification URL off the AWS/endpoint hosts", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       // The endpoint override names a different path, so the emulator's /device URL is not under it.
