@@ -74,7 +74,7 @@ class Browser {
   }
 }
 
-async function deviceCode(clientName = "web-test-client") {
+async function deviceCode(clientName = "web-test-client", startUrl = emu.startUrl) {
   const reg = await oidc.send(
     new RegisterClientCommand({ clientName, clientType: "public", scopes: ["sso:account:access"] }),
   );
@@ -82,7 +82,7 @@ async function deviceCode(clientName = "web-test-client") {
     new StartDeviceAuthorizationCommand({
       clientId: reg.clientId,
       clientSecret: reg.clientSecret,
-      startUrl: emu.startUrl,
+      startUrl,
     }),
   );
   const token = () =>
@@ -242,6 +242,25 @@ describe("device verification", () => {
     const r = await b.post("/device", { csrf: "forged", user_code: userCode, decision: "allow" });
     expect(r.status).toBe(403);
     await expect(token()).rejects.toMatchObject({ name: "AuthorizationPendingException" });
+  });
+
+  it("shows invalid_grant for a code started with another instance's start URL, and will not approve it", async () => {
+    const { userCode, token } = await deviceCode("wrong-url", "https://d-9999999999.awsapps.com/start");
+    const b = new Browser();
+    await b.signIn();
+    const page = await b.get(`/device?user_code=${userCode}`);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain("invalid_grant");
+    expect(page.text).toContain("https://d-9999999999.awsapps.com/start");
+    const forced = await b.post("/device", {
+      csrf: b.csrf(page.text),
+      user_code: userCode,
+      decision: "allow",
+    });
+    expect(forced.status).toBe(400);
+    await expect(token()).rejects.toMatchObject({
+      name: expect.stringMatching(/AuthorizationPending|InvalidGrant/),
+    });
   });
 
   it("says clearly when a code has expired or is unknown", async () => {
