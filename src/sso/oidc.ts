@@ -251,9 +251,8 @@ export function oidcError(op: string, e: unknown, endpoint: string, region: stri
     );
   }
   const throttled = status === 429 || name === "ThrottlingException" || name === "TooManyRequestsException";
-  const exitCode = throttled || (status !== undefined && status >= 500) ? ExitCode.service : ExitCode.service;
   return new PorticoError(kind ? `oidc_${kind}` : "oidc_error", message, {
-    exitCode,
+    exitCode: ExitCode.service,
     cause: e,
     hint: throttled ? "The service is throttling requests; wait a moment and try again." : undefined,
     details,
