@@ -23,7 +23,7 @@ import { handleOidc, oidcError, oidcOperation } from "./oidc";
 import { handlePortal, portalError, portalOperation } from "./portal";
 import type { EmulatorStore } from "./store";
 import { StoreError } from "./store";
-import { handleSts, stsError, stsParams } from "./sts";
+import { handleSts, parseSigV4, stsError, stsParams } from "./sts";
 import { handleWeb } from "./web/index";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -58,7 +58,7 @@ export interface ServerRuntime {
 
 const MAX_RECORDS = 10_000;
 
-/** A token bucket per key: `rate` tokens per second, burst `rate`. */
+/** A token bucket per key: `rate` tokens per second, burst max(1, `rate`). */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   constructor(
@@ -68,8 +68,9 @@ export class TokenBuckets {
 
   take(key: string): boolean {
     const t = this.now();
-    const b = this.buckets.get(key) ?? { tokens: this.rate, at: t };
-    b.tokens = Math.min(this.rate, b.tokens + ((t - b.at) / 1000) * this.rate);
+    const burst = Math.max(1, this.rate); // a rate below 1/s still lets one request through at a time
+    const b = this.buckets.get(key) ?? { tokens: burst, at: t };
+    b.tokens = Math.min(burst, b.tokens + ((t - b.at) / 1000) * this.rate);
     b.at = t;
     this.buckets.set(key, b);
     if (b.tokens < 1) return false;
@@ -114,9 +115,13 @@ export function resolveRegion(
   path: string,
   host: string | undefined,
   instanceRegion: string,
+  authorization?: string,
 ): { region: string; path: string } {
   const m = REGION_PREFIX.exec(path);
   if (m) return { region: m[1]!, path: m[2] ?? "/" };
+  // Signed requests name their region in the SigV4 credential scope.
+  const scope = parseSigV4(authorization);
+  if (scope) return { region: scope.region, path };
   const h = host ? REGION_HOST.exec(host) : null;
   if (h) return { region: h[1]!.toLowerCase(), path };
   return { region: instanceRegion, path };
@@ -227,7 +232,12 @@ export function createRequestHandler(rt: ServerRuntime, records: RequestRecord[]
         return;
       }
       const store = rt.store();
-      const { region, path } = resolveRegion(url.pathname, req.headers.host, store.org.instance.region);
+      const { region, path } = resolveRegion(
+        url.pathname,
+        req.headers.host,
+        store.org.instance.region,
+        header(req.headers, "authorization"),
+      );
       r = route(method, path, url.searchParams, req.headers);
 
       if (r.kind === "web") {

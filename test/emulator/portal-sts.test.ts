@@ -134,7 +134,7 @@ describe("portal", () => {
   });
 
   it("throttles per operation with 429 TooManyRequestsException (--portal-tps)", async () => {
-    await withEmulator({ seed: "demo", autoApprove: "alice", portalTps: 2 }, async (emu) => {
+    await withEmulator({ seed: "demo", autoApprove: "alice", portalTps: 1 }, async (emu) => {
       const { accessToken } = await deviceSignIn(emu);
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -144,8 +144,8 @@ describe("portal", () => {
         statuses.push(r.status);
         if (r.status === 429) expect(r.headers.get("x-amzn-errortype")).toMatch(/^TooManyRequestsException/);
       }
-      expect(statuses.slice(0, 2)).toEqual([200, 200]);
-      expect(statuses).toContain(429);
+      expect(statuses[0]).toBe(200);
+      expect(statuses.slice(1)).toContain(429);
       const e = await sdkError(portalClient(emu).send(new ListAccountsCommand({ accessToken })));
       expect(e.name).toBe("TooManyRequestsException");
       // Another operation has its own bucket.

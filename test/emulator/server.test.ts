@@ -123,7 +123,8 @@ describe("faults and limits", () => {
   it("the SDK's standard retries get through a 30% fault rate (500s and resets)", async () => {
     await withEmulator({ seed: "demo", faultRate: 0.3 }, async (emu) => {
       const oidc = new SSOOIDCClient({ region: emu.region, endpoint: emu.url, maxAttempts: 12 });
-      for (let i = 0; i < 5; i++) {
+      // 40 calls: the chance that none meets a fault is 0.7^40 ≈ 1e-6.
+      for (let i = 0; i < 40; i++) {
         const reg = await oidc.send(new RegisterClientCommand({ clientName: `c${i}`, clientType: "public" }));
         expect(reg.clientId).toBeDefined();
       }
@@ -336,5 +337,9 @@ describe("pure pieces", () => {
     expect(b.take("b")).toBe(true);
     t += 500;
     expect([b.take("a"), b.take("a")]).toEqual([true, false]);
+    const slow = new TokenBuckets(0.5, () => t);
+    expect([slow.take("a"), slow.take("a")]).toEqual([true, false]);
+    t += 2000;
+    expect(slow.take("a")).toBe(true);
   });
 });
