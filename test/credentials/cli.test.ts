@@ -300,3 +300,30 @@ describe("exec", () => {
     expect(r.stderr).toContain("Command not found: no-such-command-xyz");
   });
 });
+
+describe("single flight across processes", () => {
+  it("12 concurrent credential-process runs, expired token, empty cache: one CreateToken, one GetRoleCredentials", async () => {
+    const emu2 = await startEmulator({ seed: "demo", autoApprove: "alice" });
+    const h = await tempHome();
+    try {
+      const e2 = testEnv(h.home, emu2.url);
+      await writeConfig(h.home, demoConfig());
+      await deviceSignIn(e2, "acme", { expiresAt: new Date(Date.now() - 60_000) });
+      const before = emu2.requests().length;
+      const runs = await Promise.all(
+        Array.from({ length: 12 }, () => portico(["credential-process", "--profile", "dev"], e2)),
+      );
+      expect(runs.map((r) => r.code)).toEqual(Array(12).fill(0));
+      expect(new Set(runs.map((r) => JSON.parse(r.stdout).AccessKeyId)).size).toBe(1);
+      const ops = emu2
+        .requests()
+        .slice(before)
+        .map((r) => r.operation);
+      expect(ops.filter((o) => o === "CreateToken")).toHaveLength(1);
+      expect(ops.filter((o) => o === "GetRoleCredentials")).toHaveLength(1);
+    } finally {
+      await emu2.stop();
+      await h.cleanup();
+    }
+  });
+});
