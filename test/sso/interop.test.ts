@@ -3,6 +3,8 @@
  * the device flow (auto-approved); portico uses its token and reuses its client registration; and
  * tokens portico refreshes keep working for the CLI and boto3 (and theirs for portico).
  */
+
+import { execFile } from "node:child_process";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -21,6 +23,20 @@ beforeEach(async () => {
 afterEach(async () => {
   await cleanup();
 });
+
+function runNode(
+  code: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(
+      process.execPath,
+      ["-e", code],
+      { env, cwd: process.cwd(), timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
+    ),
+  );
+}
 
 function aliceAccount(emu: import("../helpers/emulator").RunningEmulator) {
   const alice = emu.store.findUserByName("alice")!;
@@ -64,7 +80,7 @@ describe("AWS CLI v2 first, then portico", () => {
     });
   }, 120_000);
 
-  it("refresh alternates between portico and botocore, the CLI keeps working, no refresh token lost", async () => {
+  it("refresh alternates between portico, botocore and the SDK JS; the CLI keeps working; no refresh token lost", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       const { accountId, role } = aliceAccount(emu);
       await writeConfig(
@@ -102,6 +118,26 @@ describe("AWS CLI v2 first, then portico", () => {
           expect(afterBoto.token.accessToken).not.toBe(b0.accessToken);
           expect(afterBoto.token.refreshToken).toBeTruthy();
         }
+        // the SDK for JavaScript v3 (fromSSO) refreshes below its 5-minute mark and writes its own variant back
+        const parsedBefore = parseToken(await fs.readFile(file, "utf8"));
+        if (parsedBefore.status !== "ok") throw new Error("token unreadable");
+        await writeToken(deps.paths.ssoCacheDir, session, {
+          ...parsedBefore.token,
+          expiresAt: new Date(Date.now() + 4 * 60_000),
+        });
+        const sdk = await runNode(
+          `const { fromSSO } = require("@aws-sdk/credential-providers");
+           fromSSO({ profile: "dev" })().then((c) => console.log(c.accessKeyId ? "ok" : "no"), (e) => { console.error(e.message); process.exit(1); });`,
+          awsEnv,
+        );
+        expect(sdk.stderr).toBe("");
+        expect(sdk.stdout.trim()).toBe("ok");
+        const sdkBytes = await fs.readFile(file, "utf8");
+        expect(sdkBytes).toContain('\n  "accessToken"'); // pretty-printed by the SDK …
+        const afterSdk = parseToken(sdkBytes); // … and still read by portico
+        expect(
+          afterSdk.status === "ok" && afterSdk.token.accessToken !== parsedBefore.token.accessToken,
+        ).toBe(true);
         // the AWS CLI v2 keeps working with the shared file
         await age();
         const cli = await runAwsCli(
