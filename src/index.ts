@@ -14,6 +14,34 @@ export { loadAwsConfig } from "./config/load";
 export type { AwsPaths } from "./config/paths";
 export { awsPaths, resolveProfileName, resolveRegion } from "./config/paths";
 export { sdkJsWarnings } from "./config/sdkjs";
+export type { RoleCacheKeyArgs } from "./credentials/cache";
+export {
+  isFresh,
+  parseCacheEntry,
+  readCachedRoleCredentials,
+  roleCacheFile,
+  roleCacheKey,
+  serializeCacheEntry,
+  writeCachedRoleCredentials,
+} from "./credentials/cache";
+export { writeCredentialsSection } from "./credentials/credentials-file";
+export { childEnv, runWithCredentials } from "./credentials/exec";
+export { credentialProcessFromCache, tryCredentialProcessFastPath } from "./credentials/fast-path";
+export type { CredentialFormat } from "./credentials/format";
+export {
+  CREDENTIAL_FORMATS,
+  credentialEnv,
+  formatCredentialProcess,
+  formatCredentials,
+  pythonIsoformat,
+} from "./credentials/format";
+export type { CallerIdentity, ParsedSsoArn } from "./credentials/identity";
+export { getCallerIdentity, parseAssumedRoleArn } from "./credentials/identity";
+export type { PortalAccount, PortalTarget } from "./credentials/portal";
+export { getRoleCredentials, listAccountsAndRoles } from "./credentials/portal";
+export type { CredentialDeps, ResolveOptions } from "./credentials/resolve";
+export { credentialsFromEnv, resolveCredentials, resolveSsoCredentials } from "./credentials/resolve";
+export type { AwsCredentials, CredentialSource, ResolvedCredentials } from "./credentials/types";
 export { ExitCode, isPorticoError, PorticoError } from "./errors";
 export { writeFileAtomic } from "./platform/files";
 export { withFileLock } from "./platform/lock";
