@@ -124,8 +124,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   validate(options);
   const lifetimes: Lifetimes = { ...defaultLifetimes, ...options.lifetimes };
   const storeOptions = { lifetimes, ...(options.now ? { now: options.now } : {}) };
-  const initialOrg = await buildOrg(options);
   const loaded = options.dataFile ? await loadSnapshot(options.dataFile) : undefined;
+  // What POST /_emulator/reset goes back to: the org as it was at start (seeded, or loaded from --data).
+  const initialOrg = loaded ? structuredClone(loaded.org) : await buildOrg(options);
   let store = loaded
     ? new EmulatorStore(loaded.org, loaded.state, storeOptions)
     : new EmulatorStore(structuredClone(initialOrg), emptyState(), storeOptions);
