@@ -50,7 +50,17 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-async function logoutTokenFile(deps: LogoutDeps, file: string, res: LogoutResult): Promise<void> {
+/**
+ * `sessionFile`: the file is the named session's own token file (sha1 of its key), so an unreadable
+ * (torn) one is removed too — the user asked to sign out of exactly that session. With --all only
+ * files that parse as tokens are touched, like `aws sso logout`.
+ */
+async function logoutTokenFile(
+  deps: LogoutDeps,
+  file: string,
+  res: LogoutResult,
+  sessionFile = false,
+): Promise<void> {
   await withFileLock(file, async () => {
     let text: string;
     try {
@@ -67,8 +77,11 @@ async function logoutTokenFile(deps: LogoutDeps, file: string, res: LogoutResult
         return undefined;
       }
     })();
-    if (!raw || typeof raw !== "object" || typeof raw["accessToken"] !== "string") return;
-    const region = typeof raw["region"] === "string" ? raw["region"] : undefined;
+    const isToken = raw !== undefined && typeof raw === "object" && typeof raw?.["accessToken"] === "string";
+    const isRegistration =
+      raw !== undefined && typeof raw === "object" && typeof raw?.["clientId"] === "string" && !isToken;
+    if (!isToken && (!sessionFile || isRegistration)) return;
+    const region = typeof raw?.["region"] === "string" ? raw["region"] : undefined;
     if (r.status === "ok" && region) {
       const call = deps.portalLogout ?? ((rg, t) => sdkLogout(deps.env, rg, t));
       res.logoutCalls++;
@@ -129,7 +142,7 @@ export async function logoutSession(
   session: SsoSession,
 ): Promise<LogoutResult> {
   const res: LogoutResult = { tokensRemoved: [], credentialsRemoved: [], logoutCalls: 0 };
-  await logoutTokenFile(deps, tokenFilePath(deps.paths.ssoCacheDir, session), res);
+  await logoutTokenFile(deps, tokenFilePath(deps.paths.ssoCacheDir, session), res, true);
   for (const f of await roleCacheFilesFor(config, session, deps.paths.cliCacheDir))
     await removeSsoCredFile(f, res);
   return res;

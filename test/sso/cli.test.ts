@@ -354,6 +354,29 @@ describe("portico login / logout", () => {
     });
   });
 
+  it("a torn token file: logout of that session removes it; --all leaves unreadable files alone", async () => {
+    await withEmulator({ seed: "demo" }, async (emu) => {
+      await writeConfig(home, cfg(emu));
+      const env = { HOME: home, AWS_ENDPOINT_URL: emu.url };
+      const paths = awsPaths(env);
+      const file = tokenFilePath(paths.ssoCacheDir, { cacheKey: "my-sso" });
+      await fs.mkdir(paths.ssoCacheDir, { recursive: true });
+      const other = path.join(paths.ssoCacheDir, "ffffffffffffffffffffffffffffffffffffffff.json");
+      await fs.writeFile(file, '{"startUrl": "https://d-0000000000.awsapps.com/start", "accessTo');
+      await fs.writeFile(other, '{"accessTo');
+      // whoever reads it sees "signed out", not a crash
+      const who = await cli(["login", "--profile", "dev"], env);
+      expect(who.code).toBe(4);
+      const all = await cli(["logout", "--all", "--json"], env);
+      expect(JSON.parse(all.stdout).tokensRemoved).toBe(0);
+      await fs.access(file);
+      const one = await cli(["logout", "--sso-session", "my-sso", "--json"], env);
+      expect(JSON.parse(one.stdout).tokensRemoved).toBe(1);
+      await expect(fs.access(file)).rejects.toThrow();
+      await fs.access(other);
+    });
+  });
+
   it("unknown sso-session and profile without SSO → exit 3", async () => {
     await writeConfig(home, "[profile plain]\nregion = us-east-1\n");
     const a = await cli(["login", "--sso-session", "nope", "--device-code"], { HOME: home });
