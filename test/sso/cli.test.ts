@@ -364,7 +364,7 @@ describe("portico login / logout", () => {
       const other = path.join(paths.ssoCacheDir, "ffffffffffffffffffffffffffffffffffffffff.json");
       await fs.writeFile(file, '{"startUrl": "https://d-0000000000.awsapps.com/start", "accessTo');
       await fs.writeFile(other, '{"accessTo');
-      // whoever reads it sees "signed out", not a crash
+      // the CLI does not crash on it (login in a non-interactive run asks for the explicit command)
       const who = await cli(["login", "--profile", "dev"], env);
       expect(who.code).toBe(4);
       const all = await cli(["logout", "--all", "--json"], env);
