@@ -225,6 +225,33 @@ describe("portico configure sso (unattended, by flags)", () => {
     });
   }, 60_000);
 
+  it("the default profile is written as [default] with the CLI's closing message", async () => {
+    await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
+      const env = { HOME: home, AWS_ENDPOINT_URL: emu.url };
+      const { accountId, role } = aliceAccount(emu);
+      const r = await cli(
+        [
+          "configure",
+          "sso",
+          "--profile",
+          "default",
+          "--sso-session",
+          "s",
+          "--start-url",
+          emu.startUrl,
+        ].concat(["--sso-region", emu.region, "--account", accountId, "--role", role, "--device-code"]),
+        env,
+      );
+      expect(r.code).toBe(0);
+      expect(await fs.readFile(path.join(home, ".aws", "config"), "utf8")).toMatch(
+        /^\[default\]\nsso_session = s\n/,
+      );
+      expect(r.stderr).toContain(
+        "The AWS CLI is now configured to use the default profile.\nRun the following command to verify your configuration:\n\naws sts get-caller-identity",
+      );
+    });
+  });
+
   it("bad start URL / region are refused up front (exit 2), missing answers → exit 4 naming the flag", async () => {
     const env = { HOME: home };
     const bad = await cli(
