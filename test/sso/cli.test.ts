@@ -252,6 +252,34 @@ describe("portico configure sso (unattended, by flags)", () => {
     });
   });
 
+  it("a token the portal rejects: the CLI's 'Unable to list' message, profile written without account/role", async () => {
+    await withEmulator({ seed: "demo" }, async (emu) => {
+      const env = { HOME: home, AWS_ENDPOINT_URL: emu.url };
+      await writeConfig(
+        home,
+        `[sso-session s]\nsso_start_url = ${emu.startUrl}\nsso_region = ${emu.region}\nsso_registration_scopes = sso:account:access\n`,
+      );
+      const { writeToken } = await import("../../src/sso/cache");
+      await writeToken(
+        awsPaths(env).ssoCacheDir,
+        { cacheKey: "s" },
+        {
+          accessToken: "aoa-revoked",
+          expiresAt: new Date(Date.now() + 3600_000),
+        },
+      );
+      const r = await cli(["configure", "sso", "--profile", "p", "--sso-session", "s"], env);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        "Unable to list AWS accounts and/or roles. Skipping configuring AWS credential provider for profile.",
+      );
+      expect(r.stderr).toContain("Successfully configured SSO for profile: p");
+      expect(await fs.readFile(path.join(home, ".aws", "config"), "utf8")).toContain(
+        "[profile p]\nsso_session = s\n",
+      );
+    });
+  });
+
   it("bad start URL / region are refused up front (exit 2), missing answers → exit 4 naming the flag", async () => {
     const env = { HOME: home };
     const bad = await cli(
