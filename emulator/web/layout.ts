@@ -61,7 +61,7 @@ dl.kv dt{color:var(--muted)}dl.kv dd{margin:0;word-break:break-all}
 ul.scopes{padding-left:20px}
 .icon{width:44px;height:44px;border-radius:10px;display:flex;align-items:center;justify-content:center;font-size:22px;margin-bottom:12px}
 .icon.ok{background:#e9f7ea;color:var(--ok)}.icon.bad{background:#fdecec;color:var(--bad)}.icon.info{background:#e8f2fd;color:var(--accent)}
-.tabs{display:flex;gap:6px;border-bottom:1px solid var(--line);margin:18px 0 0}
+.search{display:flex;gap:10px;margin:12px 0 16px}.search input{flex:1}.search .btn{padding:6px 18px}
 details.account{border:1px solid var(--line);border-radius:10px;margin:10px 0;background:#fff}
 details.account>summary{list-style:none;cursor:pointer;padding:14px 18px;display:flex;align-items:center;gap:14px}
 details.account>summary::-webkit-details-marker{display:none}

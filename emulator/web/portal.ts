@@ -8,7 +8,7 @@
 import type { Account } from "../model";
 import { StoreError } from "../store";
 import { issueSigninToken } from "./federation";
-import { html, type SafeHtml } from "./html";
+import { type HtmlValue, html, type SafeHtml } from "./html";
 import { frame, redirect, reply, requireUser, showMessage, type WebRequest } from "./request";
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -43,15 +43,33 @@ function accountBlock(r: WebRequest, userId: string, account: Account, open: boo
 export function getPortal(r: WebRequest): void {
   const user = requireUser(r);
   if (!user) return;
-  const accounts = r.ctx.store.accountsForUser(user.userId);
-  const list =
-    accounts.length === 0
-      ? html`<div class="alert warn">You do not have access to any AWS accounts yet. Ask your administrator to assign you a permission set.</div>`
-      : accounts.map((a) => accountBlock(r, user.userId, a, accounts.length === 1));
+  const all = r.ctx.store.accountsForUser(user.userId);
+  // Server-side search (no JavaScript): name, id or e-mail containing the text.
+  const q = (r.url.searchParams.get("q") ?? "").trim().slice(0, 100);
+  const needle = q.toLowerCase();
+  const accounts = needle
+    ? all.filter((a) => `${a.accountName} ${a.accountId} ${a.emailAddress}`.toLowerCase().includes(needle))
+    : all;
+  let list: HtmlValue;
+  if (all.length === 0) {
+    list = html`<div class="alert warn">You do not have access to any AWS accounts yet. Ask your administrator to assign you a permission set.</div>`;
+  } else if (accounts.length === 0) {
+    list = html`<div class="alert warn">No account matches “${q}”. <a href="/start">Show all accounts</a></div>`;
+  } else {
+    list = accounts.map((a) => accountBlock(r, user.userId, a, accounts.length === 1));
+  }
+  const search =
+    all.length > 1
+      ? html`<form class="search" method="get" action="/start" role="search">
+          <input type="text" name="q" value="${q}" placeholder="Filter accounts by name, ID or email" aria-label="Filter accounts">
+          <button class="btn secondary" type="submit">Filter</button></form>`
+      : "";
+  const count = needle ? `${accounts.length} of ${all.length}` : String(all.length);
   const body = html`<div class="card">
       <h1>AWS access portal</h1>
       <p class="muted">Welcome, ${user.displayName || user.userName}. Choose an account and a role to open the console or get credentials.</p>
-      <h2>AWS accounts <span class="badge">${accounts.length}</span></h2>
+      <h2>AWS accounts <span class="badge">${count}</span></h2>
+      ${search}
       ${list}
     </div>`;
   reply(r, { status: 200, body: frame(r, "AWS access portal", body) });

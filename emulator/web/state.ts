@@ -49,14 +49,20 @@ export interface WebState {
   consoleSessions: Map<string, ConsoleSession>;
   /** scrypt hash of a random secret, verified against when a user is unknown (equal timing). */
   decoyHash?: string;
+  /** Failed sign-ins per (lower-cased) user name in the current window, known or not. */
+  failures: Map<string, { count: number; expiresAt: number }>;
 }
+
+/** At most this many failed sign-ins per user name per window; then the name is refused until the window ends. */
+export const MAX_FAILURES = 10;
+export const FAILURE_WINDOW_MS = 5 * 60_000;
 
 const states = new WeakMap<object, WebState>();
 
 export function webState(owner: object): WebState {
   let state = states.get(owner);
   if (!state) {
-    state = { sessions: new Map(), signinTokens: new Map(), consoleSessions: new Map() };
+    state = { sessions: new Map(), signinTokens: new Map(), consoleSessions: new Map(), failures: new Map() };
     states.set(owner, state);
   }
   return state;

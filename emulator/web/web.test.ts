@@ -136,6 +136,17 @@ describe("sign-in", () => {
     expect(wrong.text).not.toMatch(/no such user|unknown user|wrong password/i);
   });
 
+  it("throttles guessing: after 10 failures a user name is refused for 5 minutes, even with the right password", async () => {
+    const b = new Browser();
+    for (let i = 0; i < 10; i++) expect((await b.signIn("carol", `guess-${i}`)).status).toBe(401);
+    const locked = await b.signIn("carol");
+    expect(locked.status).toBe(429);
+    expect(locked.text).toContain("Too many failed sign-in attempts");
+    expect((await new Browser().signIn("alice")).status).toBe(302); // other names unaffected
+    clock += 5 * 60_000 + 1000;
+    expect((await b.signIn("carol")).status).toBe(302);
+  });
+
   it("rejects forms without the session's CSRF token (403)", async () => {
     const b = new Browser();
     await b.get("/signin");
@@ -369,6 +380,21 @@ describe("access portal and console federation", () => {
     expect((await b.get("/start/console?account_id=111111111111&role_name=AdministratorAccess")).status).toBe(
       403,
     );
+  });
+
+  it("filters accounts by name, id or e-mail without JavaScript (and escapes the query)", async () => {
+    const b = new Browser();
+    await b.signIn();
+    const byName = await b.get("/start?q=PROD");
+    expect(byName.text).toContain("222222222222");
+    expect(byName.text).not.toContain("333333333333");
+    expect(byName.text).toContain("1 of 4");
+    const byId = await b.get("/start?q=4444");
+    expect(byId.text).toContain("acme-sandbox");
+    expect(byId.text).not.toContain("acme-production");
+    const none = await b.get(`/start?q=${encodeURIComponent('<b>"x"</b>')}`);
+    expect(none.text).toContain("No account matches");
+    expect(none.text).not.toContain('<b>"x"</b>');
   });
 
   it("shows working credentials in every format", async () => {
