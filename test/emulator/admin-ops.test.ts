@@ -2,6 +2,7 @@
  * Admin operations on a bare organisation (no server): the decisions that are awkward to reach
  * through the SDK — cascades, idempotence, paging-token scoping, bounds — with injected ids and clock.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { IdSource } from "../../emulator/admin/context";
 import { runAdmin } from "../../emulator/admin/index";
@@ -180,6 +181,34 @@ describe("admin operations on the org", () => {
     ).toMatchObject({
       __type: "ValidationException",
     });
+  });
+
+  it("paging visits every item exactly once, whatever the page size (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 100 }), (users, size) => {
+        const { ok } = harness();
+        for (let i = 0; i < users; i++) ok("AWSIdentityStore.CreateUser", user(`u${i}`));
+        const seen: string[] = [];
+        let token: string | undefined;
+        let pages = 0;
+        do {
+          const out = ok("AWSIdentityStore.ListUsers", {
+            IdentityStoreId: "d-1234567890",
+            MaxResults: size,
+            ...(token ? { NextToken: token } : {}),
+          });
+          const got = (out["Users"] as { UserName: string }[]).map((u) => u.UserName);
+          expect(got.length).toBeLessThanOrEqual(size);
+          seen.push(...got);
+          token = out["NextToken"] as string | undefined;
+          expect(token).not.toBe("");
+          pages++;
+        } while (token);
+        expect(seen).toEqual(Array.from({ length: users }, (_, i) => `u${i}`));
+        expect(pages).toBe(Math.max(1, Math.ceil(users / size)));
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it("session durations must be 1–12 hours; default PT1H", () => {
