@@ -144,6 +144,38 @@ describe("refresh", () => {
     });
   });
 
+  it("an endpoint that accepts but never answers → time-out, exit 7, valid token untouched", async () => {
+    const net = await import("node:net");
+    const { createOidcApi } = await import("../../src/sso/oidc");
+    const sockets: import("node:net").Socket[] = [];
+    const hole = net.createServer((s) => sockets.push(s)).listen(0, "127.0.0.1");
+    await new Promise((r) => hole.once("listening", r));
+    const url = `http://127.0.0.1:${(hole.address() as import("node:net").AddressInfo).port}`;
+    try {
+      await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
+        const deps = depsFor(home, emu);
+        const session = sessionFor(emu);
+        await signIn(deps, session);
+        const aged = await ageToken(deps, session, -1);
+        const env = { ...deps.env, AWS_ENDPOINT_URL: url };
+        const slow: SsoDeps = {
+          ...deps,
+          env,
+          // the real SDK client, with a short time-out so the test does not wait 10 s × 3
+          oidc: (region) => createOidcApi({ env, region, requestTimeoutMs: 300, maxAttempts: 1 }),
+        };
+        const e = await getSsoToken(slow, session).catch((x) => x);
+        expect(e.code).toBe("oidc_timeout");
+        expect(e.exitCode).toBe(7);
+        expect(e.message).toContain(url);
+        expect((await readFileToken(deps, session)).accessToken).toBe(aged.accessToken);
+      });
+    } finally {
+      for (const s of sockets) s.destroy();
+      hole.close();
+    }
+  });
+
   it("throttling (429) is retried with backoff and the login still succeeds", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice", oidcTps: 1 }, async (emu) => {
       const deps = depsFor(home, emu);
