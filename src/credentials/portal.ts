@@ -109,7 +109,9 @@ export async function getRoleCredentials(
   const { sdk, client } = await ssoClient(target);
   const what = `Getting credentials for role ${roleName} in account ${accountId}`;
   try {
-    const out = await client.send(new sdk.GetRoleCredentialsCommand({ accessToken, accountId, roleName }));
+    const out = await withThrottleRetry(() =>
+      client.send(new sdk.GetRoleCredentialsCommand({ accessToken, accountId, roleName })),
+    );
     const rc = out.roleCredentials;
     if (!rc?.accessKeyId || !rc.secretAccessKey || !rc.sessionToken || typeof rc.expiration !== "number") {
       throw new PorticoError("service_error", `${what}: the portal returned incomplete credentials`, {
@@ -139,6 +141,34 @@ export interface PortalAccount {
   roles: string[];
 }
 
+const isThrottle = (e: unknown): boolean => {
+  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return err?.name === "TooManyRequestsException" || err?.$metadata?.httpStatusCode === 429;
+};
+
+/**
+ * Throttling beyond the SDK's own retries (whose shared retry quota a listing of thousands of accounts
+ * can exhaust): back off with full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter") and
+ * try again, up to `attempts` more times.
+ */
+export async function withThrottleRetry<T>(
+  fn: () => Promise<T>,
+  options: { attempts?: number; baseMs?: number; capMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 8;
+  const base = options.baseMs ?? 200;
+  const cap = options.capMs ?? 10_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isThrottle(e) || i >= attempts) throw e;
+      await sleep(Math.random() * Math.min(cap, base * 2 ** i));
+    }
+  }
+}
+
 /** Run `fn` over `items` with at most `limit` in flight, keeping order. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -163,7 +193,18 @@ export async function listAccountsAndRoles(
   try {
     const accounts: PortalAccount[] = [];
     try {
-      for await (const page of sdk.paginateListAccounts({ client, pageSize: 100 }, { accessToken })) {
+      let nextToken: string | undefined;
+      do {
+        const token = nextToken;
+        const page = await withThrottleRetry(() =>
+          client.send(
+            new sdk.ListAccountsCommand({
+              accessToken,
+              maxResults: 100,
+              ...(token ? { nextToken: token } : {}),
+            }),
+          ),
+        );
         for (const a of page.accountList ?? []) {
           if (!a.accountId) continue;
           accounts.push({
@@ -173,19 +214,34 @@ export async function listAccountsAndRoles(
             roles: [],
           });
         }
-      }
+        if (page.nextToken && page.nextToken === token)
+          throw new Error("ListAccounts returned the same nextToken twice");
+        nextToken = page.nextToken || undefined;
+      } while (nextToken);
     } catch (e) {
       throw portalError(e, target, "Listing accounts");
     }
     if (options.withRoles === false) return accounts;
     await mapLimit(accounts, options.concurrency ?? 8, async (acct) => {
       try {
-        for await (const page of sdk.paginateListAccountRoles(
-          { client, pageSize: 100 },
-          { accessToken, accountId: acct.accountId },
-        )) {
+        let nextToken: string | undefined;
+        do {
+          const token = nextToken;
+          const page = await withThrottleRetry(() =>
+            client.send(
+              new sdk.ListAccountRolesCommand({
+                accessToken,
+                accountId: acct.accountId,
+                maxResults: 100,
+                ...(token ? { nextToken: token } : {}),
+              }),
+            ),
+          );
           for (const r of page.roleList ?? []) if (r.roleName) acct.roles.push(r.roleName);
-        }
+          if (page.nextToken && page.nextToken === token)
+            throw new Error("ListAccountRoles returned the same nextToken twice");
+          nextToken = page.nextToken || undefined;
+        } while (nextToken);
       } catch (e) {
         throw portalError(e, target, `Listing roles in account ${acct.accountId}`);
       }
