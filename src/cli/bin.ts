@@ -4,6 +4,14 @@ process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 
 import { run } from "./main";
 
+// A reader that goes away (`portico … | head`) is not an error: stop quietly, as other CLIs do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
