@@ -7,7 +7,17 @@
  * would move integer-like keys to the front).
  */
 import { configError, type PorticoError } from "../errors";
-import { joinValue, PY_WS, type Scan, type ScanError, type ScanSection, scan } from "./scan";
+import {
+  entryPartLines,
+  entryParts,
+  entryValue,
+  PY_WS,
+  type Scan,
+  type ScanEntry,
+  type ScanError,
+  type ScanSection,
+  scan,
+} from "./scan";
 
 export type RawValue = string | Map<string, string>;
 export type RawSection = Map<string, RawValue>;
@@ -60,36 +70,48 @@ export function parseConfigText(text: string): ParsedConfig {
   const raw: RawConfig = new Map();
   const locations: RawLocations = { sections: new Map(), keys: new Map() };
   const errors = [...s.errors];
-  // configparser merges repeated headers (only possible for [DEFAULT] without an error).
-  const defaults = new Map<string, { parts: string[]; partLines: number[]; line: number }>();
-  const ordered = new Map<string, Map<string, { parts: string[]; partLines: number[]; line: number }>>();
+  // configparser merges repeated headers (only possible without an error for [DEFAULT]).
+  const defaults = new Map<string, ScanEntry>();
+  const ordered = new Map<string, Map<string, ScanEntry>>();
   const headerLine = new Map<string, number>();
+  let merged = false;
   for (const sec of s.sections) {
-    const target = sec.isDefault ? defaults : (ordered.get(sec.name) ?? new Map());
-    if (!sec.isDefault && !ordered.has(sec.name)) {
+    if (sec.isDefault) {
+      for (const e of sec.entries) defaults.set(e.key, e);
+      continue;
+    }
+    let target = ordered.get(sec.name);
+    if (target === undefined) {
+      target = new Map();
       ordered.set(sec.name, target);
       headerLine.set(sec.name, sec.line + 1);
-    }
-    for (const e of sec.entries) {
-      target.set(e.key, { parts: e.parts, partLines: e.partLines, line: e.line + 1 });
-    }
+    } else merged = true;
+    for (const e of sec.entries) target.set(e.key, e);
   }
+  void merged;
   const nestedErrors: ScanError[] = [];
   for (const [name, own] of ordered) {
     const section: RawSection = new Map();
     const keyLines = new Map<string, number>();
-    const opts = new Map(own);
-    for (const [k, v] of defaults) if (!opts.has(k)) opts.set(k, v);
-    for (const [k, v] of opts) {
-      const value = joinValue(v.parts);
-      keyLines.set(k, v.line);
+    let opts = own;
+    if (defaults.size > 0) {
+      opts = new Map(own);
+      for (const [k, v] of defaults) if (!opts.has(k)) opts.set(k, v);
+    }
+    for (const [k, e] of opts) {
+      keyLines.set(k, e.line + 1);
+      if (e.more === undefined) {
+        section.set(k, e.value);
+        continue;
+      }
+      const value = entryValue(e);
       if (value.startsWith("\n")) {
         const nested = parseNested(value);
         if (nested instanceof Map) section.set(k, nested);
         else {
-          // Map the failing line of the joined value back to a file line: parts[j] holds line j of the value.
-          const line = lineOfNested(value, nested.badLine, v.parts, v.partLines) + 1;
-          if (!nestedErrors.some((e) => e.line === line)) {
+          // Map the failing line of the joined value back to a file line.
+          const line = lineOfNested(nested.badLine, entryParts(e), entryPartLines(e)) + 1;
+          if (!nestedErrors.some((x) => x.line === line)) {
             nestedErrors.push({
               line,
               code: "nested_no_equals",
@@ -105,14 +127,16 @@ export function parseConfigText(text: string): ParsedConfig {
     locations.sections.set(name, headerLine.get(name)!);
     locations.keys.set(name, keyLines);
   }
-  errors.push(...nestedErrors);
-  errors.sort((a, b) => a.line - b.line);
+  if (nestedErrors.length > 0) {
+    errors.push(...nestedErrors);
+    errors.sort((a, b) => a.line - b.line);
+  }
   // Scan refusals come first (configparser raises while reading); sub-section errors only after.
   const refusal = s.refusal ?? nestedErrors[0];
   return { scan: s, raw, locations, errors, refusal };
 }
 
-function lineOfNested(value: string, badLine: number, parts: string[], partLines: number[]): number {
+function lineOfNested(badLine: number, parts: string[], partLines: number[]): number {
   // Count value lines (split as Python does) until the failing one; parts map 1:1 to file lines unless a
   // part itself contains one of splitlines' extra separators (\v, \f, ...), handled by counting them.
   let acc = 0;
@@ -121,7 +145,6 @@ function lineOfNested(value: string, badLine: number, parts: string[], partLines
     if (badLine < acc + n) return partLines[j] ?? partLines[0]!;
     acc += n;
   }
-  void value;
   return partLines[partLines.length - 1]!;
 }
 

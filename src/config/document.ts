@@ -8,7 +8,7 @@
  * set followed by an unset of a new key returns the original bytes.
  */
 import {
-  joinValue,
+  entryValue,
   type Line,
   PY_WS,
   type Scan,
@@ -73,7 +73,7 @@ export class ConfigDocument {
   /** The section's own value for `key` as botocore joins it (no [DEFAULT] inheritance). */
   get(header: string, key: string): string | undefined {
     const e = this.entry(header, key);
-    return e ? joinValue(e.parts) : undefined;
+    return e ? entryValue(e) : undefined;
   }
 
   private splice(start: number, deleteCount: number, insert: Line[]): void {
@@ -96,7 +96,7 @@ export class ConfigDocument {
     const k = key.toLowerCase();
     const existing = sec.entries.find((e) => e.key === k);
     if (existing) {
-      if (joinValue(existing.parts) === value) return false;
+      if (entryValue(existing) === value) return false;
       const first = this.lines[existing.line]!;
       const text = rewriteEntryLine(first.text, existing, key, value);
       const kept = this.keptComments(existing);
@@ -280,7 +280,7 @@ export class ConfigDocument {
  */
 function rewriteEntryLine(text: string, e: ScanEntry, key: string, value: string): string {
   const indent = leadingWs(text);
-  if (e.rawKey === key && e.delimiter === "=" && e.parts[0] !== "") {
+  if (e.rawKey === key && e.delimiter === "=" && e.value !== "") {
     const eq = text.indexOf("=", indent.length);
     const afterEq = text.slice(eq + 1);
     const gap = leadingWs(afterEq);

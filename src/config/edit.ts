@@ -12,10 +12,10 @@
 import { promises as fs } from "node:fs";
 import { ExitCode, PorticoError } from "../errors";
 import { writeFileAtomic } from "../platform/files";
-import { withFileLock } from "../platform/lock";
 import { buildProfileMap, parseConfigText, parseError } from "./botocore";
 import { ConfigDocument } from "./document";
 import { readConfigText } from "./load";
+import { withConfigLock } from "./lock";
 import type { Scan } from "./scan";
 
 export type SectionRef = { kind: "profile" | "sso-session" | "services"; name: string };
@@ -195,7 +195,7 @@ export async function editConfigFile(
   file: string,
   edit: (doc: ConfigEditor) => void | Promise<void>,
 ): Promise<{ changed: boolean }> {
-  return withFileLock(file, async () => {
+  return withConfigLock(file, async () => {
     const before = await readConfigText(file);
     const parsed = parseConfigText(before ?? "");
     if (parsed.refusal) throw parseError(file, parsed.refusal);

@@ -20,11 +20,6 @@ export const PY_WS =
   "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const LEAD_WS = new RegExp(`^[${PY_WS}]+`);
 const TRAIL_WS = new RegExp(`[${PY_WS}]+$`);
-const NONSPACE = new RegExp(`[^${PY_WS}]`);
-// SECTCRE `\[(?P<header>.+)\]` with re.match (anchored at the start only; `.` excludes only "\n").
-const SECTCRE = /^\[(.+)\]/s;
-// OPTCRE `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`.
-const OPTCRE = new RegExp(`^(.*?)[${PY_WS}]*(=|:)[${PY_WS}]*(.*)$`, "s");
 
 export const pyStrip = (s: string): string => s.replace(LEAD_WS, "").replace(TRAIL_WS, "");
 export const pyRstrip = (s: string): string => s.replace(TRAIL_WS, "");
@@ -33,6 +28,15 @@ export const pyLstrip = (s: string): string => s.replace(LEAD_WS, "");
 /** Split text into lines the way Python's universal-newline text mode does (\r\n, \r, \n). Lossless. */
 export function splitLines(text: string): Line[] {
   const lines: Line[] = [];
+  if (!text.includes("\r")) {
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+      lines.push({ text: text.slice(start, nl), eol: "\n" });
+      start = nl + 1;
+    }
+    if (start < text.length) lines.push({ text: text.slice(start), eol: "" });
+    return lines;
+  }
   const re = /\r\n|\r|\n/g;
   let start = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -57,11 +61,20 @@ export interface ScanEntry {
   end: number;
   /** Indentation (characters) of the key line. */
   indent: number;
-  /** configparser's value list: the first value, then each continuation (stripped) or "" for a blank line. */
-  parts: string[];
-  /** 0-based line index of each element of `parts`. */
-  partLines: number[];
+  /** The value on the key line (stripped). */
+  value: string;
+  /** configparser's further value parts: each continuation (stripped), or "" for a blank line. */
+  more?: string[];
+  /** 0-based line of each element of `more`. */
+  moreLines?: number[];
 }
+
+/** configparser's value list for an entry: the first value, then each continuation or "". */
+export const entryParts = (e: ScanEntry): string[] => (e.more ? [e.value, ...e.more] : [e.value]);
+/** 0-based line of each element of entryParts(e). */
+export const entryPartLines = (e: ScanEntry): number[] => (e.moreLines ? [e.line, ...e.moreLines] : [e.line]);
+/** The value botocore sees before sub-section parsing: configparser's `'\n'.join(parts).rstrip()`. */
+export const entryValue = (e: ScanEntry): string => (e.more ? joinValue(entryParts(e)) : e.value);
 
 export interface ScanSection {
   /** The section name as written between the brackets. */
@@ -108,24 +121,61 @@ export interface Scan {
 
 const DEFAULT_SECTION = "DEFAULT";
 
+/** Python str.isspace() for one UTF-16 code unit (every Python whitespace character is in the BMP). */
+function isPyWs(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
+function addPart(e: ScanEntry, part: string, line: number): void {
+  if (e.more === undefined || e.moreLines === undefined) {
+    e.more = [part];
+    e.moreLines = [line];
+  } else {
+    e.more.push(part);
+    e.moreLines.push(line);
+  }
+}
+
+const blankKind: LineKind = "blank";
+const commentKind: LineKind = "comment";
+
 export function scan(input: string | Line[]): Scan {
   const lines = typeof input === "string" ? splitLines(input) : input;
-  const kinds: LineKind[] = new Array(lines.length);
+  const n = lines.length;
+  const kinds: LineKind[] = new Array(n);
   const sections: ScanSection[] = [];
   const errors: ScanError[] = [];
-  const seenSections = new Set<string>();
-  const seenOptions = new Set<string>();
+  // Section name → keys seen (configparser's `elements_added`).
+  const seen = new Map<string, Set<string>>();
   let cursect: ScanSection | undefined;
+  let curKeys: Set<string> | undefined;
   // The entry that continuation lines append to (configparser's `cursect[optname]`), if any.
   let curEntry: ScanEntry | undefined;
   // configparser's `optname` truthiness: a failed option line keeps the previous one.
-  let optname: string | undefined;
+  let optname = false;
   let indentLevel = 0;
 
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0; i < n; i++) {
     const line = lines[i]!.text;
-    const stripped = pyStrip(line);
-    if (i === 0 && line.startsWith("\uFEFF")) {
+    const len = line.length;
+    let start = 0;
+    while (start < len && isPyWs(line.charCodeAt(start))) start++;
+    let end = len;
+    while (end > start && isPyWs(line.charCodeAt(end - 1))) end--;
+    let bom = false;
+    if (i === 0 && len > 0 && line.charCodeAt(0) === 0xfeff) {
       // Python decodes the BOM as U+FEFF (not whitespace): the first line is a key before any section.
       errors.push({
         line: 1,
@@ -134,54 +184,62 @@ export function scan(input: string | Line[]): Scan {
         immediate: true,
       });
       kinds[i] = "invalid";
+      bom = true;
       // configparser stops here (MissingSectionHeaderError); keep scanning without the BOM for lint.
     }
-    if (stripped.startsWith("#") || stripped.startsWith(";")) {
-      kinds[i] = "comment";
-      continue;
-    }
-    if (stripped === "") {
-      if (cursect !== undefined && optname && curEntry !== undefined) {
-        curEntry.parts.push("");
-        curEntry.partLines.push(i);
+    if (start >= end) {
+      if (optname && curEntry !== undefined) {
+        addPart(curEntry, "", i);
       }
-      kinds[i] = "blank";
+      kinds[i] ??= blankKind;
       continue;
     }
-    const firstNonSpace = line.search(NONSPACE);
-    const curIndent = firstNonSpace === -1 ? 0 : firstNonSpace;
-    if (cursect !== undefined && optname && curIndent > indentLevel) {
+    const c0 = line.charCodeAt(start);
+    if (c0 === 0x23 /* # */ || c0 === 0x3b /* ; */) {
+      kinds[i] ??= commentKind;
+      continue;
+    }
+    if (cursect !== undefined && optname && start > indentLevel) {
       if (curEntry) {
-        curEntry.parts.push(stripped);
-        curEntry.partLines.push(i);
+        addPart(curEntry, line.slice(start, end), i);
         curEntry.end = i;
       }
       kinds[i] ??= "continuation";
       continue;
     }
-    indentLevel = curIndent;
-    const body =
-      i === 0 && stripped.startsWith("\uFEFF") && kinds[i] === "invalid" ? stripped.slice(1) : stripped;
-    const sm = SECTCRE.exec(body);
-    if (sm) {
-      const name = sm[1]!;
-      const isDefault = name === DEFAULT_SECTION;
-      const duplicate = !isDefault && seenSections.has(name);
-      if (duplicate) {
-        errors.push({
-          line: i + 1,
-          code: "duplicate_section",
-          message: `section [${name}] appears more than once`,
-          immediate: true,
-        });
+    indentLevel = start;
+    // The stripped body (without the BOM on a first line that has one).
+    let b = bom && start === 0 ? 1 : start;
+    if (bom && start === 0) while (b < end && isPyWs(line.charCodeAt(b))) b++;
+    if (b >= end) continue; // a lone BOM
+    if (line.charCodeAt(b) === 0x5b /* [ */) {
+      // SECTCRE `\[(?P<header>.+)\]`, matched at the start: the header runs to the LAST "]".
+      const close = line.lastIndexOf("]", end - 1);
+      if (close >= b + 2) {
+        const name = line.slice(b + 1, close);
+        const isDefault = name === DEFAULT_SECTION;
+        let keys = seen.get(name);
+        const duplicate = !isDefault && keys !== undefined;
+        if (duplicate) {
+          errors.push({
+            line: i + 1,
+            code: "duplicate_section",
+            message: `section [${name}] appears more than once`,
+            immediate: true,
+          });
+        }
+        if (keys === undefined) {
+          keys = new Set();
+          seen.set(name, keys);
+        }
+        cursect = { name, line: i, indent: start, entries: [], isDefault, duplicate };
+        curKeys = keys;
+        sections.push(cursect);
+        kinds[i] ??= "header";
+        optname = false;
+        curEntry = undefined;
+        continue;
       }
-      if (!isDefault) seenSections.add(name);
-      cursect = { name, line: i, indent: curIndent, entries: [], isDefault, duplicate };
-      sections.push(cursect);
-      kinds[i] ??= "header";
-      optname = undefined;
-      curEntry = undefined;
-      continue;
     }
     if (cursect === undefined) {
       if (kinds[i] !== "invalid") {
@@ -195,8 +253,14 @@ export function scan(input: string | Line[]): Scan {
       kinds[i] = "invalid";
       continue;
     }
-    const om = OPTCRE.exec(body);
-    if (!om) {
+    // OPTCRE `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: the first "=" or ":" is the delimiter.
+    let d = b;
+    while (d < end) {
+      const c = line.charCodeAt(d);
+      if (c === 0x3d /* = */ || c === 0x3a /* : */) break;
+      d++;
+    }
+    if (d >= end) {
       errors.push({
         line: i + 1,
         code: "no_delimiter",
@@ -206,34 +270,35 @@ export function scan(input: string | Line[]): Scan {
       kinds[i] = "invalid";
       continue;
     }
-    const rawKey = pyRstrip(om[1]!);
+    let ke = d;
+    while (ke > b && isPyWs(line.charCodeAt(ke - 1))) ke--;
+    let vs = d + 1;
+    while (vs < end && isPyWs(line.charCodeAt(vs))) vs++;
+    const rawKey = line.slice(b, ke);
     const key = rawKey.toLowerCase();
     if (rawKey === "") {
       errors.push({ line: i + 1, code: "empty_key", message: "a value without a key", immediate: false });
     }
-    const optId = `${cursect.name}\u0000${key}`;
-    if (seenOptions.has(optId)) {
+    if (curKeys!.has(key)) {
       errors.push({
         line: i + 1,
         code: "duplicate_key",
         message: `key "${key}" appears more than once in section [${cursect.name}]`,
         immediate: true,
       });
-    }
-    seenOptions.add(optId);
+    } else curKeys!.add(key);
     const entry: ScanEntry = {
       key,
       rawKey,
-      delimiter: om[2] as "=" | ":",
+      delimiter: line.charCodeAt(d) === 0x3d ? "=" : ":",
       line: i,
       end: i,
-      indent: curIndent,
-      parts: [pyStrip(om[3]!)],
-      partLines: [i],
+      indent: start,
+      value: line.slice(vs, end),
     };
     cursect.entries.push(entry);
     curEntry = entry;
-    optname = key;
+    optname = key !== "";
     kinds[i] ??= rawKey === "" ? "invalid" : "entry";
   }
   // configparser raises the first immediate error as it meets it; deferred ones only at the end.

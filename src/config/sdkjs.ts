@@ -132,17 +132,17 @@ function entryCause(e: ScanEntry): { code: string; message: string } {
       code: "js_key_case",
       message: `key "${e.rawKey}" is not lower-case; botocore reads "${e.key}", the AWS SDK for JavaScript reads "${e.rawKey}"`,
     };
-  if (e.parts.length > 1 && e.parts[0] !== "")
+  if (e.more?.some((p) => p !== "") && e.value !== "")
     return {
       code: "js_continuation",
       message: `"${e.key}" continues on indented lines; the AWS SDK for JavaScript ignores them`,
     };
-  if (INLINE_COMMENT.test(e.parts[0] ?? ""))
+  if (INLINE_COMMENT.test(e.value))
     return {
       code: "js_inline_comment",
       message: `"${e.key}" has "#" or ";" after a space; botocore keeps it in the value, the AWS SDK for JavaScript cuts it off as a comment`,
     };
-  if (e.parts.length === 1 && e.parts[0] === "")
+  if (e.value === "" && (e.more === undefined || e.more.every((p) => p === "")))
     return {
       code: "js_empty_value",
       message: `"${e.key}" is empty; botocore reads "", the AWS SDK for JavaScript leaves it unset`,
