@@ -14,6 +14,8 @@ export interface OidcOptions {
   requestTimeoutMs?: number;
   /** SDK attempts including the first (throttling / 5xx / network retries); default 4. */
   maxAttempts?: number;
+  /** How long to keep backing off while the service throttles (429), ms; default 20 s. */
+  throttlePatienceMs?: number;
 }
 
 export interface RegisterResult {
@@ -107,11 +109,22 @@ export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
     const ep = client.config.endpointProvider({ Region: opts.region, UseFIPS: false, UseDualStack: false });
     endpoint = ep.url.toString().replace(/\/+$/, "");
   }
+  const patience = opts.throttlePatienceMs ?? 20_000;
   const send = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      throw oidcError(op, e, endpoint, opts.region);
+    // The SDK retries throttling a few times within ~1 s; a service throttling at a low rate needs
+    // more patience: keep backing off (exponential, full jitter) until `patience` is used up.
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const delay = Math.random() * Math.min(4000, 250 * 2 ** attempt);
+        if (isThrottled(e) && Date.now() - started + delay < patience) {
+          await new Promise((r) => setTimeout(r, delay));
+          continue;
+        }
+        throw oidcError(op, e, endpoint, opts.region);
+      }
     }
   };
   return {
@@ -148,6 +161,20 @@ export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
         };
       }),
   };
+}
+
+/** HTTP 429 or a throttling error name (what the SDK classifies as throttling). */
+export function isThrottled(e: unknown): boolean {
+  const err = e as {
+    name?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: { throttling?: boolean };
+  };
+  return (
+    err?.$metadata?.httpStatusCode === 429 ||
+    err?.$retryable?.throttling === true ||
+    ["ThrottlingException", "TooManyRequestsException", "Throttling", "SlowDown"].includes(err?.name ?? "")
+  );
 }
 
 /** The OAuth-style `error` of an SSO OIDC failure (§3.2), from the SDK exception name or body. */

@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))("portico login with a person in Chromium"
   }
 
   async function waitForFile(file: string): Promise<string> {
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
       const t = await fs.readFile(file, "utf8").catch(() => "");
       if (t) return t;
       await new Promise((r) => setTimeout(r, 50));

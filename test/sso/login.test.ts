@@ -69,7 +69,7 @@ describe("device-code login", () => {
       const out: string[] = [];
       const p = login(io(deps, out), legacyFor(emu), { flow: "device", timeoutMs: 30_000 });
       // Approve as alice once the prompt is up.
-      for (let i = 0; i < 100 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 600 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       const code = /enter the code:\n\n(\S+)/.exec(out.join(""))?.[1];
       expect(code).toBeTruthy();
       expect(out.join("")).toContain("Browser will not be automatically opened.");
@@ -87,7 +87,7 @@ describe("device-code login", () => {
       const out: string[] = [];
       const session = sessionFor(emu);
       const p = login(io(deps, out), session, { flow: "device", timeoutMs: 30_000 }).catch((e) => e);
-      for (let i = 0; i < 100 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 600 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       const code = /enter the code:\n\n(\S+)/.exec(out.join(""))?.[1];
       emu.store.denyDevice(code!);
       const e = await p;
@@ -201,7 +201,7 @@ describe("PKCE login", () => {
         (x) => x,
       );
       let url = "";
-      for (let i = 0; i < 200 && !url; i++) {
+      for (let i = 0; i < 600 && !url; i++) {
         await new Promise((r) => setTimeout(r, 50));
         url = await fs.readFile(urlFile, "utf8").catch(() => "");
       }

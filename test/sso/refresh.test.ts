@@ -176,18 +176,28 @@ describe("refresh", () => {
     }
   });
 
-  it("throttling (429) is retried with backoff and the login still succeeds", async () => {
-    await withEmulator({ seed: "demo", autoApprove: "alice", oidcTps: 1 }, async (emu) => {
+  it("throttling (429) is backed off with jitter until the refresh goes through", async () => {
+    await withEmulator({ seed: "demo", autoApprove: "alice", oidcTps: 0.5 }, async (emu) => {
       const deps = depsFor(home, emu);
       const session = sessionFor(emu);
       await signIn(deps, session);
       await ageToken(deps, session, 5);
-      await getSsoToken(deps, session);
-      const statuses = emu.requests().map((r) => r.status);
-      expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
-      expect((await readFileToken(deps, session)).expiresAt.getTime()).toBeGreaterThan(
-        Date.now() + 30 * 60_000,
-      );
+      // Use up the CreateToken bucket (burst 1, refilled every 2 s): the refresh must meet a 429 first.
+      await fetch(`${emu.url}/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      const before = emu.requests().length;
+      const got = await getSsoToken(deps, session);
+      const calls = emu
+        .requests()
+        .slice(before)
+        .filter((r) => r.operation === "CreateToken");
+      expect(calls.some((r) => r.status === 429)).toBe(true);
+      expect(calls.at(-1)?.status).toBe(200);
+      expect(got.expiresAt.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
+      expect((await readFileToken(deps, session)).accessToken).toBe(got.accessToken);
     });
   }, 60_000);
 });
