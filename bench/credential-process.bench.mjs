@@ -228,7 +228,7 @@ console.log(`Credentials — command: npm run bench:credential-process (hyperfin
 | same, through the proposed bin.ts fast-path entry | ${f(results.proposedMs)} | ${results.ratioProposed.toFixed(2)}× node -e 0 |
 | /usr/bin/aws configure export-credentials --format process (same cache) | ${f(results.awsMs)} | ${results.ratioAws.toFixed(1)}× portico |
 
-Hot path loads ${results.loadedFiles.length} bundle file(s): ${results.loadedFiles.join(", ")}; AWS SDK code loaded: ${results.sdkLoaded ? "YES" : "no"}.
+Hot path loads ${results.loadedFiles.length} bundle file(s): ${results.loadedFiles.join(", ")}; AWS SDK / @inquirer / emulator code loaded: ${results.sdkLoaded ? "YES" : "no"}.
 
 ${HERD} concurrent credential-process, expired access token, no cached credentials: ${results.herdOk}/${HERD} succeeded with ${results.herdDistinctKeys} distinct access key(s); emulator saw CreateToken × ${results.createToken}, GetRoleCredentials × ${results.getRoleCredentials}; wall ${results.herdMs} ms.`);
 if (results.herdFailures) console.log(`failures: ${results.herdFailures.join(" | ")}`);

@@ -90,7 +90,7 @@ describe("credential-process", () => {
     },
   );
 
-  it("the cached path loads no AWS SDK code (module-load hook over the bundle)", async () => {
+  it("the cached path loads no AWS SDK, @inquirer or emulator code (module-load hook over the bundle)", async () => {
     await portico(["credential-process", "--profile", "dev"], env); // make sure the cache is warm
     const trace = path.join(home.home, "modules.txt");
     const hook = `data:text/javascript,${encodeURIComponent(
@@ -105,7 +105,12 @@ describe("credential-process", () => {
         .split("\n")
         .filter((u) => u.startsWith("file:") && u.includes("/dist/cli/"))
         .map((u) => fileURLToPath(u));
-      return files.filter((f) => /x-amz-user-agent|awsssoportal/.test(readFileSync(f, "utf8")));
+      // Markers: AWS SDK middleware, @inquirer/core, the emulator's sso-admin dispatch.
+      return files.filter((f) =>
+        /x-amz-user-agent|awsssoportal|User force closed the prompt|SWBExternalService/.test(
+          readFileSync(f, "utf8"),
+        ),
+      );
     };
     expect(await loaded(["credential-process", "--profile", "dev"])).toEqual([]);
     // The same probe does see the SDK when the cache misses (so the check above can fail).
