@@ -45,6 +45,20 @@ async function tokenPath(): Promise<string> {
 }
 
 describe("AWS CLI first, then portico", () => {
+  it("portico reuses the role credentials the AWS CLI cached (no GetRoleCredentials of its own)", async () => {
+    const cli = await runAwsCli(["sts", "get-caller-identity", "--profile", "dev"], env);
+    expect(cli.code, cli.stderr).toBe(0);
+    const cacheDir = path.join(home.home, ".aws", "cli", "cache");
+    const entries = (await readdir(cacheDir)).filter((f) => f.endsWith(".json"));
+    expect(entries).toHaveLength(1);
+    const written = JSON.parse(await readFile(path.join(cacheDir, entries[0]!), "utf8"));
+    const fetches = count("GetRoleCredentials");
+    const r = await portico(["credentials", "--profile", "dev", "--format", "process"], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).AccessKeyId).toBe(written.Credentials.AccessKeyId);
+    expect(count("GetRoleCredentials")).toBe(fetches);
+  });
+
   it("portico serves credentials from the CLI's token without signing in", async () => {
     const tokensBefore = count("CreateToken");
     const r = await portico(["credentials", "--profile", "dev", "--format", "process"], env);
