@@ -223,6 +223,22 @@ describe("whoami and accounts", () => {
     });
   });
 
+  it("accounts --no-roles lists accounts only (no ListAccountRoles calls)", async () => {
+    const before = emu.requests().filter((r) => r.operation === "ListAccountRoles").length;
+    const r = await portico(["accounts", "--profile", "dev", "--no-roles", "--json"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.accounts).toHaveLength(4);
+    expect(out.accounts[0].roles).toBeUndefined();
+    expect(emu.requests().filter((x) => x.operation === "ListAccountRoles").length).toBe(before);
+  });
+
+  it("accounts rejects --profile with --sso-session (usage, exit 2)", async () => {
+    const r = await portico(["accounts", "--profile", "dev", "--sso-session", "acme"], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+  });
+
   it("accounts without a sign-in: exit 4 and the exact login command", async () => {
     const r = await portico(["accounts", "--profile", "legacy"], env);
     expect(r.code).toBe(4);
