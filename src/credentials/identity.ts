@@ -41,6 +41,8 @@ export async function getCallerIdentity(
   env: NodeJS.ProcessEnv,
   creds: AwsCredentials,
   region: string,
+  /** e.g. `--profile dev`, to name the exact command in hints. */
+  hintArgs = "--profile <profile>",
 ): Promise<CallerIdentity> {
   const sts = cjsInterop(await import("@aws-sdk/client-sts"), "STSClient");
   const endpoint = endpointFromEnv(env, "STS");
@@ -72,7 +74,7 @@ export async function getCallerIdentity(
         `STS rejected the credentials (${err.name}: ${err.message ?? ""})`.trim(),
         {
           exitCode: ExitCode.accessDenied,
-          hint: "Fetch fresh ones: portico credentials --profile P (the cache is refreshed automatically when < 15 min remain).",
+          hint: `Fetch new ones, ignoring the cache: portico credentials ${hintArgs} --refresh`,
           cause: e,
         },
       );

@@ -17,6 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
         .choices(["process", "env", "env-no-export", "powershell", "windows-cmd", "fish", "json"])
         .default("process"),
     )
+    .option("--refresh", "ignore cached role credentials and fetch new ones (written back to the cache)")
     .option(
       "--write-credentials-file [name]",
       "write the credentials into ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE) as [NAME] (default: the profile name) instead of printing them",
@@ -25,29 +26,36 @@ export function register(program: Command, ctx: CliContext): void {
       "after",
       '\nExamples:\n  eval "$(portico credentials --profile dev --format env)"\n  portico credentials --profile dev --write-credentials-file dev-static\n',
     )
-    .action(async (opts: { profile?: string; format: string; writeCredentialsFile?: string | boolean }) => {
-      const { resolveCredentials } = await import("../../credentials/resolve");
-      const { formatCredentials, isCredentialFormat } = await import("../../credentials/format");
-      const deps = { env: ctx.env, now: ctx.now };
-      const resolved = await resolveCredentials(
-        deps,
-        opts.profile !== undefined ? { profile: opts.profile } : {},
-      );
-      if (opts.writeCredentialsFile !== undefined && opts.writeCredentialsFile !== false) {
-        const { writeCredentialsSection } = await import("../../credentials/credentials-file");
-        const { resolveProfileName } = await import("../../config/paths");
-        const section =
-          typeof opts.writeCredentialsFile === "string"
-            ? opts.writeCredentialsFile
-            : resolveProfileName(ctx.env, opts.profile).name;
-        const result = await writeCredentialsSection(deps, section, resolved.credentials);
-        info(
-          ctx,
-          `Wrote [${section}] to ${result.file}${resolved.credentials.expiration ? ` (expires ${resolved.credentials.expiration.toISOString()})` : ""}`,
-        );
-        return;
-      }
-      const format = isCredentialFormat(opts.format) ? opts.format : "process";
-      ctx.stdout.write(formatCredentials(resolved.credentials, format));
-    });
+    .action(
+      async (opts: {
+        profile?: string;
+        format: string;
+        refresh?: boolean;
+        writeCredentialsFile?: string | boolean;
+      }) => {
+        const { resolveCredentials } = await import("../../credentials/resolve");
+        const { formatCredentials, isCredentialFormat } = await import("../../credentials/format");
+        const deps = { env: ctx.env, now: ctx.now };
+        const resolved = await resolveCredentials(deps, {
+          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+          forceRefresh: Boolean(opts.refresh),
+        });
+        if (opts.writeCredentialsFile !== undefined && opts.writeCredentialsFile !== false) {
+          const { writeCredentialsSection } = await import("../../credentials/credentials-file");
+          const { resolveProfileName } = await import("../../config/paths");
+          const section =
+            typeof opts.writeCredentialsFile === "string"
+              ? opts.writeCredentialsFile
+              : resolveProfileName(ctx.env, opts.profile).name;
+          const result = await writeCredentialsSection(deps, section, resolved.credentials);
+          info(
+            ctx,
+            `Wrote [${section}] to ${result.file}${resolved.credentials.expiration ? ` (expires ${resolved.credentials.expiration.toISOString()})` : ""}`,
+          );
+          return;
+        }
+        const format = isCredentialFormat(opts.format) ? opts.format : "process";
+        ctx.stdout.write(formatCredentials(resolved.credentials, format));
+      },
+    );
 }

@@ -12,9 +12,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description("show who a profile's credentials belong to, and how long the session and credentials last")
     .option("--profile <name>", "the profile (default: AWS_PROFILE or default)")
     .option("--region <region>", "the region for the STS call (default: the profile's region)")
+    .option("--refresh", "ignore cached role credentials and fetch new ones")
     .option("--json", "print JSON")
     .addHelpText("after", "\nExample:\n  portico whoami --profile dev\n")
-    .action(async (opts: { profile?: string; region?: string; json?: boolean }) => {
+    .action(async (opts: { profile?: string; region?: string; refresh?: boolean; json?: boolean }) => {
       const { resolveCredentials, loadProfileContext } = await import("../../credentials/resolve");
       const { getCallerIdentity, parseAssumedRoleArn, formatDuration } = await import(
         "../../credentials/identity"
@@ -23,6 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
       const resolved = await resolveCredentials(deps, {
         ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
         ...(opts.region !== undefined ? { region: opts.region } : {}),
+        forceRefresh: Boolean(opts.refresh),
       });
       let ssoSessionExpiresAt: Date | undefined;
       let ssoRefreshable: boolean | undefined;
@@ -38,7 +40,8 @@ export function register(program: Command, ctx: CliContext): void {
         ssoRefreshable = tok?.refreshable;
       }
       const region = resolved.region ?? ssoRegion ?? "us-east-1";
-      const id = await getCallerIdentity(ctx.env, resolved.credentials, region);
+      const hintArgs = resolved.source.kind === "env" ? "" : `--profile ${resolved.source.profileName}`;
+      const id = await getCallerIdentity(ctx.env, resolved.credentials, region, hintArgs);
       const parsed = parseAssumedRoleArn(id.arn);
       const now = ctx.now().getTime();
       const exp = resolved.credentials.expiration;
