@@ -1,7 +1,13 @@
 /** The portico library: its public surface (re-exports only). */
 
 export type { ParsedConfig, RawConfig } from "./config/botocore";
-export { buildProfileMap, parseConfigText, rawConfigToJson, shlexSplit } from "./config/botocore";
+export {
+  buildProfileMap,
+  parseConfigText,
+  rawConfigToJson,
+  scanRefusal,
+  shlexSplit,
+} from "./config/botocore";
 export type { ProfileKind, ProfileSummary } from "./config/describe";
 export { profileKind, summarizeProfile } from "./config/describe";
 export { ConfigDocument } from "./config/document";

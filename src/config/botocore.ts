@@ -62,8 +62,60 @@ function parseNested(value: string): Map<string, string> | { badLine: number } {
 }
 
 /**
+ * The refusal botocore would raise for a scanned text, without building the read view: the scan's own
+ * refusal, else the first sub-section line without "=" in any value a non-[DEFAULT] section reads.
+ * Equal to `parseConfigText(text).refusal` (checked by the differential tests).
+ */
+export function scanRefusal(s: Scan): ScanError | undefined {
+  if (s.refusal) return s.refusal;
+  // botocore meets sub-section errors in its iteration order: sections in order, own keys, then [DEFAULT]'s.
+  const nestedError = (e: ScanEntry): ScanError | undefined => {
+    if (e.more === undefined || e.value !== "") return undefined;
+    const value = entryValue(e);
+    if (!value.startsWith("\n")) return undefined;
+    const nested = parseNested(value);
+    if (nested instanceof Map) return undefined;
+    return {
+      line: lineOfNested(nested.badLine, entryParts(e), entryPartLines(e)) + 1,
+      code: "nested_no_equals",
+      message: `the sub-section line under "${e.key}" has no "=" (sub-section keys take "=" only)`,
+      immediate: true,
+    };
+  };
+  // Only multi-line values can hold sub-sections: most files have none, so skip the rest.
+  if (!s.sections.some((sec) => sec.entries.some((e) => e.value === "" && e.more !== undefined)))
+    return undefined;
+  const defaults = new Map<string, ScanEntry>();
+  const own = new Map<string, Map<string, ScanEntry>>();
+  for (const sec of s.sections) {
+    if (sec.isDefault) {
+      for (const e of sec.entries) defaults.set(e.key, e);
+      continue;
+    }
+    let m = own.get(sec.name);
+    if (!m) {
+      m = new Map();
+      own.set(sec.name, m);
+    }
+    for (const e of sec.entries) m.set(e.key, e);
+  }
+  for (const m of own.values()) {
+    for (const e of m.values()) {
+      const err = nestedError(e);
+      if (err) return err;
+    }
+    for (const [k, e] of defaults) {
+      if (m.has(k)) continue;
+      const err = nestedError(e);
+      if (err) return err;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Parse like `raw_config_parse(path)`. Never throws: refusals are in `errors`/`refusal`.
- * Use `assertParsed` to turn a refusal into the PorticoError "config_parse".
+ * Use `parseOrThrow` to turn a refusal into the PorticoError "config_parse".
  */
 export function parseConfigText(text: string): ParsedConfig {
   const s = scan(text);

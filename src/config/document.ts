@@ -8,8 +8,8 @@
  * set followed by an unset of a new key returns the original bytes.
  */
 import {
+  type Eol,
   entryValue,
-  type Line,
   PY_WS,
   type Scan,
   type ScanEntry,
@@ -18,40 +18,60 @@ import {
   splitLines,
 } from "./scan";
 
+/** One line and its break (for edits). */
+interface Line {
+  text: string;
+  eol: Eol;
+}
+
 const LEADING_WS = new RegExp(`^[${PY_WS}]*`);
 const leadingWs = (s: string): string => LEADING_WS.exec(s)![0];
 
 export class ConfigDocument {
-  private lines: Line[];
+  private texts: string[];
+  private eols: Eol[];
   private cached: Scan | undefined;
 
-  private constructor(lines: Line[]) {
-    this.lines = lines;
+  private constructor(texts: string[], eols: Eol[]) {
+    this.texts = texts;
+    this.eols = eols;
   }
 
   static parse(text: string): ConfigDocument {
-    return new ConfigDocument(splitLines(text));
+    const { texts, eols } = splitLines(text);
+    return new ConfigDocument(texts, eols);
   }
 
   /** The structure of the current text (recomputed lazily after edits). */
   get scan(): Scan {
-    this.cached ??= scan(this.lines);
+    this.cached ??= scan(this.texts);
     return this.cached;
   }
 
   get lineCount(): number {
-    return this.lines.length;
+    return this.texts.length;
   }
 
   toString(): string {
-    let out = "";
-    for (const l of this.lines) out += l.text + l.eol;
-    return out;
+    const { texts, eols } = this;
+    const n = texts.length;
+    if (n === 0) return "";
+    // Usual case: one line-ending style throughout (the last line may lack one): a single join.
+    const e0 = eols[0]!;
+    let uniform = e0 !== "";
+    for (let i = 1; uniform && i < n - 1; i++) if (eols[i] !== e0) uniform = false;
+    if (uniform && (n === 1 || eols[n - 1] === e0 || eols[n - 1] === "")) return texts.join(e0) + eols[n - 1]!;
+    const pieces: string[] = new Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      pieces[2 * i] = texts[i]!;
+      pieces[2 * i + 1] = eols[i]!;
+    }
+    return pieces.join("");
   }
 
   /** The file's line-ending style: the first line break in it, "\n" for a file without one. */
   get eol(): "\n" | "\r\n" | "\r" {
-    for (const l of this.lines) if (l.eol !== "") return l.eol;
+    for (const e of this.eols) if (e !== "") return e;
     return "\n";
   }
 
@@ -77,8 +97,13 @@ export class ConfigDocument {
   }
 
   private splice(start: number, deleteCount: number, insert: Line[]): void {
-    this.lines.splice(start, deleteCount, ...insert);
+    this.texts.splice(start, deleteCount, ...insert.map((l) => l.text));
+    this.eols.splice(start, deleteCount, ...insert.map((l) => l.eol));
     this.cached = undefined;
+  }
+
+  private line(i: number): Line {
+    return { text: this.texts[i]!, eol: this.eols[i]! };
   }
 
   /**
@@ -97,19 +122,19 @@ export class ConfigDocument {
     const existing = sec.entries.find((e) => e.key === k);
     if (existing) {
       if (entryValue(existing) === value) return false;
-      const first = this.lines[existing.line]!;
+      const first = this.line(existing.line);
       const text = rewriteEntryLine(first.text, existing, key, value);
       const kept = this.keptComments(existing);
-      const last = this.lines[existing.end]!;
-      this.splice(existing.line, existing.end - existing.line + 1, [{ text, eol: last.eol }, ...kept]);
+      const replacement: Line[] = [{ text, eol: this.eols[existing.line]! }, ...kept];
+      // The range's last break (possibly none, at the end of the file) ends the replacement.
+      replacement[replacement.length - 1]!.eol = this.eols[existing.end]!;
+      this.splice(existing.line, existing.end - existing.line + 1, replacement);
       this.fixEols();
       return true;
     }
     const lastEntry = sec.entries[sec.entries.length - 1];
     const after = lastEntry ? lastEntry.end : sec.line;
-    const indent = lastEntry
-      ? leadingWs(this.lines[lastEntry.line]!.text)
-      : this.nextSignificantIndent(sec.line);
+    const indent = lastEntry ? leadingWs(this.texts[lastEntry.line]!) : this.nextSignificantIndent(sec.line);
     this.insertAfter(after, [`${indent}${key} = ${value}`]);
     return true;
   }
@@ -142,10 +167,10 @@ export class ConfigDocument {
     let end = lastEntry ? lastEntry.end : sec.line;
     const kinds = this.scan.kinds;
     let j = end + 1;
-    while (j < this.lines.length && kinds[j] === "blank") j++;
-    if (j >= this.lines.length) {
+    while (j < this.texts.length && kinds[j] === "blank") j++;
+    if (j >= this.texts.length) {
       // Last section: also drop the blank lines that separated it from the one before.
-      end = this.lines.length - 1;
+      end = this.texts.length - 1;
       while (start > 0 && kinds[start - 1] === "blank") start--;
     } else end = j - 1;
     this.removeLines(start, end, []);
@@ -156,7 +181,7 @@ export class ConfigDocument {
   renameSection(oldHeader: string, newHeader: string): boolean {
     const sec = this.section(oldHeader);
     if (!sec) return false;
-    const line = this.lines[sec.line]!;
+    const line = this.line(sec.line);
     const text = `${leadingWs(line.text)}[${newHeader}]`;
     if (text === line.text) return false;
     this.splice(sec.line, 1, [{ text, eol: line.eol }]);
@@ -171,11 +196,11 @@ export class ConfigDocument {
     const begin = `# >>> portico managed: ${id}`;
     const end = `# <<< portico managed: ${id}`;
     const bodyLines = body === "" ? [] : body.replace(/\r?\n$/, "").split(/\r\n|\r|\n/);
-    const b = this.lines.findIndex((l) => l.text.trim() === begin);
-    const e = b === -1 ? -1 : this.lines.findIndex((l, i) => i > b && l.text.trim() === end);
+    const b = this.texts.findIndex((t) => t.trim() === begin);
+    const e = b === -1 ? -1 : this.texts.findIndex((t, i) => i > b && t.trim() === end);
     const eol = this.eol;
     if (b !== -1 && e !== -1) {
-      const current = this.lines.slice(b + 1, e).map((l) => l.text);
+      const current = this.texts.slice(b + 1, e);
       if (current.length === bodyLines.length && current.every((t, i) => t === bodyLines[i])) return false;
       this.splice(
         b + 1,
@@ -194,27 +219,26 @@ export class ConfigDocument {
   private keptComments(e: ScanEntry): Line[] {
     const kinds = this.scan.kinds;
     const out: Line[] = [];
-    for (let i = e.line + 1; i <= e.end; i++) if (kinds[i] === "comment") out.push({ ...this.lines[i]! });
+    for (let i = e.line + 1; i <= e.end; i++) if (kinds[i] === "comment") out.push(this.line(i));
     return out;
   }
 
   /** Leading whitespace of the first header/key line after `index` ("" if none). */
   private nextSignificantIndent(index: number): string {
     const kinds = this.scan.kinds;
-    for (let i = index + 1; i < this.lines.length; i++) {
+    for (let i = index + 1; i < this.texts.length; i++) {
       if (kinds[i] === "blank" || kinds[i] === "comment") continue;
-      return leadingWs(this.lines[i]!.text);
+      return leadingWs(this.texts[i]!);
     }
     return "";
   }
 
   private insertAfter(index: number, texts: string[]): void {
     const eol = this.eol;
-    const prev = this.lines[index]!;
     const newLines: Line[] = texts.map((text) => ({ text, eol }));
-    if (prev.eol === "") {
+    if (this.eols[index] === "") {
       // Keep the missing final newline at the end of the file.
-      prev.eol = eol;
+      this.eols[index] = eol;
       newLines[newLines.length - 1]!.eol = "";
     }
     this.splice(index + 1, 0, newLines);
@@ -222,25 +246,25 @@ export class ConfigDocument {
 
   /** Delete lines start..end, putting `keep` in their place; a missing final newline stays missing. */
   private removeLines(start: number, end: number, keep: Line[]): void {
-    const lastRemovedEol = this.lines[end]!.eol;
-    const atEof = end === this.lines.length - 1;
+    const lastRemovedEol = this.eols[end]!;
+    const atEof = end === this.texts.length - 1;
     this.splice(start, end - start + 1, keep);
-    if (atEof && lastRemovedEol === "" && this.lines.length > 0) {
-      this.lines[this.lines.length - 1]!.eol = "";
+    if (atEof && lastRemovedEol === "" && this.eols.length > 0) {
+      this.eols[this.eols.length - 1] = "";
     }
   }
 
   /** After a rewrite, a line in the middle of the file must still end with a line break. */
   private fixEols(): void {
     const eol = this.eol;
-    for (let i = 0; i < this.lines.length - 1; i++) if (this.lines[i]!.eol === "") this.lines[i]!.eol = eol;
+    for (let i = 0; i < this.eols.length - 1; i++) if (this.eols[i] === "") this.eols[i] = eol;
   }
 
   /** Blank lines between sections, as the file already does it (the last gap), else 1 (0 for an empty file). */
   private sectionGap(): number {
     const kinds = this.scan.kinds;
     const secs = this.scan.sections;
-    if (this.lines.length === 0) return 0;
+    if (this.texts.length === 0) return 0;
     if (secs.length < 2) return 1;
     const sec = secs[secs.length - 1]!;
     let i = sec.line - 1;
@@ -262,15 +286,15 @@ export class ConfigDocument {
     const gap = this.sectionGap();
     let trailingBlank = 0;
     const kinds = this.scan.kinds;
-    for (let i = this.lines.length - 1; i >= 0 && kinds[i] === "blank"; i--) trailingBlank++;
-    const last = this.lines[this.lines.length - 1];
-    const keepNoFinalEol = last !== undefined && last.eol === "";
-    if (last && last.eol === "") last.eol = eol;
+    for (let i = this.texts.length - 1; i >= 0 && kinds[i] === "blank"; i--) trailingBlank++;
+    const lastIndex = this.eols.length - 1;
+    const keepNoFinalEol = lastIndex >= 0 && this.eols[lastIndex] === "";
+    if (keepNoFinalEol) this.eols[lastIndex] = eol;
     const add: Line[] = [];
     for (let i = trailingBlank; i < gap; i++) add.push({ text: "", eol });
     for (const text of texts) add.push({ text, eol });
     if (keepNoFinalEol) add[add.length - 1]!.eol = "";
-    this.splice(this.lines.length, 0, add);
+    this.splice(this.texts.length, 0, add);
   }
 }
 

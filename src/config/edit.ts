@@ -12,11 +12,11 @@
 import { promises as fs } from "node:fs";
 import { ExitCode, PorticoError } from "../errors";
 import { writeFileAtomic } from "../platform/files";
-import { buildProfileMap, parseConfigText, parseError } from "./botocore";
+import { buildProfileMap, parseError, scanRefusal } from "./botocore";
 import { ConfigDocument } from "./document";
 import { readConfigText } from "./load";
 import { withConfigLock } from "./lock";
-import type { Scan } from "./scan";
+import { entryValue, type Scan, type ScanEntry, scan } from "./scan";
 
 export type SectionRef = { kind: "profile" | "sso-session" | "services"; name: string };
 
@@ -160,31 +160,34 @@ export function createEditor(doc: ConfigDocument, expectations: Expectation[] = 
 
 /** Check that botocore reads the edited text as the edits intended (a safety net before any write). */
 function verify(text: string, expectations: Expectation[], file: string): void {
-  const parsed = parseConfigText(text);
+  const s = scan(text);
+  const refusal = scanRefusal(s);
   const fail = (what: string) =>
     new PorticoError("config_edit_unsafe", `refusing to write ${file}: ${what}`, {
       exitCode: ExitCode.internal,
       hint: "the file was left unchanged; please report this with the file's structure (not its secrets)",
     });
-  if (parsed.refusal)
-    throw fail(`the edited file would not parse (line ${parsed.refusal.line}: ${parsed.refusal.message})`);
+  if (refusal) throw fail(`the edited file would not parse (line ${refusal.line}: ${refusal.message})`);
   // Only the last expectation per (section, key) counts.
   const final = new Map<string, Expectation>();
   for (const e of expectations)
     final.set(`${e.ref.kind}\u0000${e.ref.name}\u0000${"gone" in e ? "" : e.key}`, e);
   for (const e of final.values()) {
-    const h = sectionFor(parsed.scan, e.ref);
+    const h = sectionFor(s, e.ref);
     if ("gone" in e) {
       if (h !== undefined) throw fail(`${e.ref.kind} "${e.ref.name}" is still there`);
       continue;
     }
-    const own = h === undefined ? undefined : parsed.raw.get(h);
-    const defaults = parsed.scan.sections.some((s) => s.isDefault);
-    const v = own?.get(e.key);
+    // The section's own entry (botocore reads it before any [DEFAULT] value).
+    let entry: ScanEntry | undefined;
+    for (const sec of s.sections) {
+      if (sec.isDefault || sec.name !== h) continue;
+      for (const x of sec.entries) if (x.key === e.key) entry = x;
+    }
     if (e.value === undefined) {
-      if (v !== undefined && !defaults)
-        throw fail(`"${e.key}" is still set in ${e.ref.kind} "${e.ref.name}"`);
-    } else if (v !== e.value) throw fail(`"${e.key}" would not read back as written`);
+      if (entry !== undefined) throw fail(`"${e.key}" is still set in ${e.ref.kind} "${e.ref.name}"`);
+    } else if (entry === undefined || entryValue(entry) !== e.value)
+      throw fail(`"${e.key}" would not read back as written`);
   }
 }
 
@@ -197,9 +200,9 @@ export async function editConfigFile(
 ): Promise<{ changed: boolean }> {
   return withConfigLock(file, async () => {
     const before = await readConfigText(file);
-    const parsed = parseConfigText(before ?? "");
-    if (parsed.refusal) throw parseError(file, parsed.refusal);
     const doc = ConfigDocument.parse(before ?? "");
+    const refusal = scanRefusal(doc.scan);
+    if (refusal) throw parseError(file, refusal);
     const expectations: Expectation[] = [];
     await edit(createEditor(doc, expectations));
     const after = doc.toString();

@@ -9,10 +9,13 @@
  * are both built on this scan, so what portico edits is exactly what botocore reads.
  */
 
-/** A physical line: its text without the line break, and the break itself ("" on a last line without one). */
-export interface Line {
-  text: string;
-  eol: "\n" | "\r\n" | "\r" | "";
+/** A line break: "" on a last line without one. */
+export type Eol = "\n" | "\r\n" | "\r" | "";
+
+/** The physical lines of a text: each line's text without its break, and the break (parallel arrays). */
+export interface Lines {
+  texts: string[];
+  eols: Eol[];
 }
 
 /** Python's str.isspace() / re `\s` set (Unicode), which differs from JavaScript's `\s` and trim(). */
@@ -26,25 +29,32 @@ export const pyRstrip = (s: string): string => s.replace(TRAIL_WS, "");
 export const pyLstrip = (s: string): string => s.replace(LEAD_WS, "");
 
 /** Split text into lines the way Python's universal-newline text mode does (\r\n, \r, \n). Lossless. */
-export function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
+export function splitLines(text: string): Lines {
   if (!text.includes("\r")) {
-    let start = 0;
-    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
-      lines.push({ text: text.slice(start, nl), eol: "\n" });
-      start = nl + 1;
+    const texts = text.split("\n");
+    let last: Eol = "";
+    if (texts[texts.length - 1] === "") {
+      texts.pop();
+      last = "\n";
     }
-    if (start < text.length) lines.push({ text: text.slice(start), eol: "" });
-    return lines;
+    const eols: Eol[] = new Array(texts.length).fill("\n");
+    if (texts.length > 0) eols[texts.length - 1] = last;
+    return { texts, eols };
   }
+  const texts: string[] = [];
+  const eols: Eol[] = [];
   const re = /\r\n|\r|\n/g;
   let start = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    lines.push({ text: text.slice(start, m.index), eol: m[0] as Line["eol"] });
+    texts.push(text.slice(start, m.index));
+    eols.push(m[0] as Eol);
     start = m.index + m[0].length;
   }
-  if (start < text.length) lines.push({ text: text.slice(start), eol: "" });
-  return lines;
+  if (start < text.length) {
+    texts.push(text.slice(start));
+    eols.push("");
+  }
+  return { texts, eols };
 }
 
 export type LineKind = "blank" | "comment" | "header" | "entry" | "continuation" | "invalid";
@@ -63,7 +73,8 @@ export interface ScanEntry {
   indent: number;
   /** The value on the key line (stripped). */
   value: string;
-  /** configparser's further value parts: each continuation (stripped), or "" for a blank line. */
+  /** configparser's further value parts: each continuation (stripped), or "" for a blank line between them
+   * (blank lines after the last continuation are left out: configparser strips them again). */
   more?: string[];
   /** 0-based line of each element of `more`. */
   moreLines?: number[];
@@ -109,7 +120,8 @@ export interface ScanError {
 }
 
 export interface Scan {
-  lines: Line[];
+  /** The line texts that were scanned (without their breaks). */
+  texts: string[];
   kinds: LineKind[];
   /** Sections in file order, [DEFAULT] headers included (isDefault). */
   sections: ScanSection[];
@@ -138,6 +150,25 @@ function isPyWs(c: number): boolean {
   );
 }
 
+/** Headers sharing one name and the keys seen under them (a Set only once there are many keys). */
+interface NameGroup {
+  sections: ScanSection[];
+  count: number;
+  keys?: Set<string>;
+}
+
+function hasKey(g: NameGroup, key: string): boolean {
+  if (g.keys) return g.keys.has(key);
+  for (const sec of g.sections) for (const e of sec.entries) if (e.key === key) return true;
+  return false;
+}
+
+function addKey(g: NameGroup, key: string): void {
+  g.count++;
+  if (g.keys) g.keys.add(key);
+  else if (g.count > 16) g.keys = new Set(g.sections.flatMap((s) => s.entries.map((e) => e.key)));
+}
+
 function addPart(e: ScanEntry, part: string, line: number): void {
   if (e.more === undefined || e.moreLines === undefined) {
     e.more = [part];
@@ -151,24 +182,26 @@ function addPart(e: ScanEntry, part: string, line: number): void {
 const blankKind: LineKind = "blank";
 const commentKind: LineKind = "comment";
 
-export function scan(input: string | Line[]): Scan {
-  const lines = typeof input === "string" ? splitLines(input) : input;
-  const n = lines.length;
+export function scan(input: string | string[]): Scan {
+  const texts = typeof input === "string" ? splitLines(input).texts : input;
+  const n = texts.length;
   const kinds: LineKind[] = new Array(n);
   const sections: ScanSection[] = [];
   const errors: ScanError[] = [];
-  // Section name → keys seen (configparser's `elements_added`).
-  const seen = new Map<string, Set<string>>();
+  // Section name → every header with that name (configparser's `elements_added` for sections; the
+  // keys already seen are those of these sections' entries — no per-section Set, to keep parsing lean).
+  const seen = new Map<string, NameGroup>();
   let cursect: ScanSection | undefined;
-  let curKeys: Set<string> | undefined;
+  let sameName: NameGroup | undefined;
   // The entry that continuation lines append to (configparser's `cursect[optname]`), if any.
   let curEntry: ScanEntry | undefined;
   // configparser's `optname` truthiness: a failed option line keeps the previous one.
   let optname = false;
   let indentLevel = 0;
+  const pendingBlanks: number[] = [];
 
   for (let i = 0; i < n; i++) {
-    const line = lines[i]!.text;
+    const line = texts[i]!;
     const len = line.length;
     let start = 0;
     while (start < len && isPyWs(line.charCodeAt(start))) start++;
@@ -188,9 +221,9 @@ export function scan(input: string | Line[]): Scan {
       // configparser stops here (MissingSectionHeaderError); keep scanning without the BOM for lint.
     }
     if (start >= end) {
-      if (optname && curEntry !== undefined) {
-        addPart(curEntry, "", i);
-      }
+      // configparser appends "" for a blank line inside a value; trailing ones are stripped again, so
+      // they are only materialized once a continuation line follows.
+      if (optname && curEntry !== undefined) pendingBlanks.push(i);
       kinds[i] ??= blankKind;
       continue;
     }
@@ -201,6 +234,8 @@ export function scan(input: string | Line[]): Scan {
     }
     if (cursect !== undefined && optname && start > indentLevel) {
       if (curEntry) {
+        for (const p of pendingBlanks) addPart(curEntry, "", p);
+        pendingBlanks.length = 0;
         addPart(curEntry, line.slice(start, end), i);
         curEntry.end = i;
       }
@@ -218,8 +253,8 @@ export function scan(input: string | Line[]): Scan {
       if (close >= b + 2) {
         const name = line.slice(b + 1, close);
         const isDefault = name === DEFAULT_SECTION;
-        let keys = seen.get(name);
-        const duplicate = !isDefault && keys !== undefined;
+        let same = seen.get(name);
+        const duplicate = !isDefault && same !== undefined;
         if (duplicate) {
           errors.push({
             line: i + 1,
@@ -228,16 +263,17 @@ export function scan(input: string | Line[]): Scan {
             immediate: true,
           });
         }
-        if (keys === undefined) {
-          keys = new Set();
-          seen.set(name, keys);
-        }
         cursect = { name, line: i, indent: start, entries: [], isDefault, duplicate };
-        curKeys = keys;
+        if (same === undefined) {
+          same = { sections: [cursect], count: 0 };
+          seen.set(name, same);
+        } else same.sections.push(cursect);
+        sameName = same;
         sections.push(cursect);
         kinds[i] ??= "header";
         optname = false;
         curEntry = undefined;
+        pendingBlanks.length = 0;
         continue;
       }
     }
@@ -279,14 +315,14 @@ export function scan(input: string | Line[]): Scan {
     if (rawKey === "") {
       errors.push({ line: i + 1, code: "empty_key", message: "a value without a key", immediate: false });
     }
-    if (curKeys!.has(key)) {
+    if (hasKey(sameName!, key)) {
       errors.push({
         line: i + 1,
         code: "duplicate_key",
         message: `key "${key}" appears more than once in section [${cursect.name}]`,
         immediate: true,
       });
-    } else curKeys!.add(key);
+    }
     const entry: ScanEntry = {
       key,
       rawKey,
@@ -297,13 +333,15 @@ export function scan(input: string | Line[]): Scan {
       value: line.slice(vs, end),
     };
     cursect.entries.push(entry);
+    addKey(sameName!, key);
     curEntry = entry;
+    pendingBlanks.length = 0;
     optname = key !== "";
     kinds[i] ??= rawKey === "" ? "invalid" : "entry";
   }
   // configparser raises the first immediate error as it meets it; deferred ones only at the end.
   const refusal = errors.find((e) => e.immediate) ?? errors[0];
-  return { lines, kinds, sections, errors, refusal };
+  return { texts, kinds, sections, errors, refusal };
 }
 
 /** configparser's `'\n'.join(parts).rstrip()` — the value botocore sees before sub-section parsing. */

@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildProfileMap, parseConfigText, rawConfigToPairs } from "../../src/config/botocore";
+import { buildProfileMap, parseConfigText, rawConfigToPairs, scanRefusal } from "../../src/config/botocore";
 import { ConfigDocument } from "../../src/config/document";
+import { scan } from "../../src/config/scan";
 import { type BotocoreOracle, type BotocoreResult, startBotocore } from "../helpers/botocore";
 import { fixtures } from "./fixtures";
 import { configText, validConfigText } from "./gen";
@@ -38,6 +39,7 @@ async function botocore(text: string): Promise<BotocoreResult> {
 
 function ours(text: string) {
   const p = parseConfigText(text);
+  expect(scanRefusal(scan(text))).toEqual(p.refusal);
   if (p.refusal) return { ok: false as const, refusal: p.refusal };
   const pm = buildProfileMap(p.raw.keys());
   return {
