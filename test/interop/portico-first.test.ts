@@ -75,4 +75,37 @@ describe("portico first, then every other client", () => {
       expect(mine.stdout).toMatch(/ASIA/);
     },
   );
+
+  it("portico exec hands the keys to boto3 and the SDK JS v3 children (AWS_PROFILE removed)", async () => {
+    const withProfile = { ...env, AWS_PROFILE: "dev" };
+    const py = await portico(
+      [
+        "exec",
+        "--profile",
+        "dev",
+        "--",
+        "python3",
+        "-c",
+        "import boto3,os; s=boto3.Session(); print(s.get_credentials().method, os.environ.get('AWS_PROFILE'), s.client('sts').get_caller_identity()['Arn'])",
+      ],
+      withProfile,
+    );
+    expect(py.code, py.stderr).toBe(0);
+    expect(py.stdout.trim()).toBe(`env None ${arn}`);
+    const js = await portico(
+      [
+        "exec",
+        "--profile",
+        "dev",
+        "--",
+        process.execPath,
+        "--input-type=module",
+        "-e",
+        'import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts"; const s = new STSClient({}); console.log((await s.send(new GetCallerIdentityCommand({}))).Arn); s.destroy();',
+      ],
+      { ...withProfile, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    );
+    expect(js.code, js.stderr).toBe(0);
+    expect(js.stdout.trim()).toBe(arn);
+  });
 });
