@@ -315,6 +315,13 @@ describe("exec", () => {
     expect(code).toBe(7);
   });
 
+  it("refuses a command without -- before it (its options would be taken as portico's)", async () => {
+    const r = await portico(["exec", "--profile", "dev", "/bin/echo", "hi"], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("hint: portico exec --profile dev -- /bin/echo hi");
+  });
+
   it("a missing command is a clear error", async () => {
     const r = await portico(["exec", "--profile", "dev", "--", "no-such-command-xyz"], env);
     expect(r.code).toBe(127);

@@ -5,6 +5,7 @@
  * forwarded, exit code passed through (128 + signal number when the child was killed).
  */
 import type { Command } from "commander";
+import { usageError } from "../../errors";
 import type { CliContext } from "../context";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -15,7 +16,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--region <region>", "AWS_REGION for the command (default: the profile's region)")
     .argument("<command...>", "the command and its arguments (after --)")
     .addHelpText("after", "\nExample:\n  portico exec --profile dev -- aws sts get-caller-identity\n")
-    .action(async (command: string[], opts: { profile?: string; region?: string }) => {
+    .action(async (command: string[], opts: { profile?: string; region?: string }, cmd: Command) => {
+      // Without `--`, the command's own options (--region, --profile, …) would be taken as portico's.
+      // (commander keeps the unparsed argv in `rawArgs`, untyped; if it ever goes away the check is skipped.)
+      const raw = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];
+      if (raw.length > 0 && !raw.includes("--")) {
+        throw usageError(
+          "Put -- between portico's options and the command to run",
+          `portico exec${opts.profile ? ` --profile ${opts.profile}` : ""} -- ${command.join(" ")}`,
+        );
+      }
       const { resolveCredentials } = await import("../../credentials/resolve");
       const { runWithCredentials } = await import("../../credentials/exec");
       const resolved = await resolveCredentials(
