@@ -60,7 +60,8 @@ export class ConfigDocument {
     const e0 = eols[0]!;
     let uniform = e0 !== "";
     for (let i = 1; uniform && i < n - 1; i++) if (eols[i] !== e0) uniform = false;
-    if (uniform && (n === 1 || eols[n - 1] === e0 || eols[n - 1] === "")) return texts.join(e0) + eols[n - 1]!;
+    if (uniform && (n === 1 || eols[n - 1] === e0 || eols[n - 1] === ""))
+      return texts.join(e0) + eols[n - 1]!;
     const pieces: string[] = new Array(2 * n);
     for (let i = 0; i < n; i++) {
       pieces[2 * i] = texts[i]!;
@@ -260,12 +261,14 @@ export class ConfigDocument {
     for (let i = 0; i < this.eols.length - 1; i++) if (this.eols[i] === "") this.eols[i] = eol;
   }
 
-  /** Blank lines between sections, as the file already does it (the last gap), else 1 (0 for an empty file). */
+  /**
+   * Blank lines between sections, as the file already does it (the gap before its last section). With
+   * nothing to go by (fewer than two sections), none — as the AWS CLI's config writer appends sections.
+   */
   private sectionGap(): number {
     const kinds = this.scan.kinds;
     const secs = this.scan.sections;
-    if (this.texts.length === 0) return 0;
-    if (secs.length < 2) return 1;
+    if (secs.length < 2) return 0;
     const sec = secs[secs.length - 1]!;
     let i = sec.line - 1;
     while (i >= 0 && kinds[i] === "comment") i--;

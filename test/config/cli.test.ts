@@ -223,7 +223,7 @@ describe("portico config get|set|unset", () => {
     await portico(["config", "set", "sso_region", "eu-north-1", "--sso-session", "corp"]);
     await portico(["config", "set", "region", "us-west-2"], { AWS_PROFILE: "p1" });
     expect(await readFile(path.join(home, ".aws", "config"), "utf8")).toBe(
-      "[sso-session corp]\nsso_region = eu-north-1\n\n[profile p1]\nregion = us-west-2\n",
+      "[sso-session corp]\nsso_region = eu-north-1\n[profile p1]\nregion = us-west-2\n",
     );
     expect((await portico(["config", "get", "x", "--profile", "a", "--sso-session", "b"])).code).toBe(2);
   });

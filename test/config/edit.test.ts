@@ -67,7 +67,8 @@ describe("document edits", () => {
     expect(edit("[a]\nx = 1\n[b]\ny = 2\n", (d) => d.set("c", "k", "v"))).toBe(
       "[a]\nx = 1\n[b]\ny = 2\n[c]\nk = v\n",
     );
-    expect(edit("[a]\nx = 1", (d) => d.set("c", "k", "v"))).toBe("[a]\nx = 1\n\n[c]\nk = v");
+    expect(edit("[a]\nx = 1", (d) => d.set("c", "k", "v"))).toBe("[a]\nx = 1\n[c]\nk = v");
+    expect(edit("[a]\nx = 1\n\n", (d) => d.set("c", "k", "v"))).toBe("[a]\nx = 1\n\n[c]\nk = v\n");
     expect(edit("", (d) => d.set("c", "k", "v"))).toBe("[c]\nk = v\n");
   });
   it("set then unset of a new key returns the original bytes (also without a final newline)", () => {
@@ -91,10 +92,10 @@ describe("document edits", () => {
     );
     const once = edit("[a]\nx = 1\n", (d) => d.replaceManagedBlock("sso", "[profile m]\nk = 1"));
     expect(once).toBe(
-      "[a]\nx = 1\n\n# >>> portico managed: sso\n[profile m]\nk = 1\n# <<< portico managed: sso\n",
+      "[a]\nx = 1\n# >>> portico managed: sso\n[profile m]\nk = 1\n# <<< portico managed: sso\n",
     );
     expect(edit(once, (d) => d.replaceManagedBlock("sso", "[profile m]\nk = 2"))).toBe(
-      "[a]\nx = 1\n\n# >>> portico managed: sso\n[profile m]\nk = 2\n# <<< portico managed: sso\n",
+      "[a]\nx = 1\n# >>> portico managed: sso\n[profile m]\nk = 2\n# <<< portico managed: sso\n",
     );
   });
 });
@@ -108,7 +109,7 @@ describe("editConfigFile", () => {
     });
     expect(r.changed).toBe(true);
     expect(await readFile(cfg, "utf8")).toBe(
-      "[profile dev]\nsso_session = corp\nregion = eu-north-1\n\n[sso-session corp]\nsso_region = eu-north-1\n",
+      "[profile dev]\nsso_session = corp\nregion = eu-north-1\n[sso-session corp]\nsso_region = eu-north-1\n",
     );
     expect((await stat(cfg)).mode & 0o777).toBe(0o600);
     expect((await stat(path.dirname(cfg))).mode & 0o777).toBe(0o700);
@@ -125,7 +126,7 @@ describe("editConfigFile", () => {
     expect((await stat(cfg)).mode & 0o777).toBe(0o644);
     expect(await readFile(backupPath(cfg), "utf8")).toBe(original);
     expect((await stat(backupPath(cfg))).mode & 0o777).toBe(0o600);
-    expect(await readFile(cfg, "utf8")).toBe(`${original}\n[profile dev]\nregion = b\n`);
+    expect(await readFile(cfg, "utf8")).toBe(`${original}[profile dev]\nregion = b\n`);
   });
 
   it("an edit that changes nothing leaves the file untouched", async () => {
