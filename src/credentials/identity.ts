@@ -55,7 +55,7 @@ export async function getCallerIdentity(
       ...(creds.sessionToken ? { sessionToken: creds.sessionToken } : {}),
     },
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
   });
   try {
     const out = await client.send(new sts.GetCallerIdentityCommand({}));

@@ -12,6 +12,10 @@ export interface PortalTarget {
   env: NodeJS.ProcessEnv;
   /** The `portico login …` arguments to name in a sign-in hint, e.g. `--profile dev`. */
   loginArgs: string;
+  /** Per-request time-out (connect, and waiting for the answer); default 10 s. */
+  requestTimeoutMs?: number;
+  /** SDK attempts per call, the first included (network errors, 5xx, 429); default 3. */
+  maxAttempts?: number;
 }
 
 /**
@@ -45,8 +49,13 @@ async function ssoClient(
   const client = new sdk.SSOClient({
     region: target.region,
     ...(endpoint ? { endpoint } : {}),
-    maxAttempts: 5,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    maxAttempts: target.maxAttempts ?? 3,
+    // throwOnRequestTimeout: without it the SDK only logs a warning and a silent endpoint hangs forever.
+    requestHandler: {
+      connectionTimeout: target.requestTimeoutMs ?? 10_000,
+      requestTimeout: target.requestTimeoutMs ?? 10_000,
+      throwOnRequestTimeout: true,
+    },
   });
   return { sdk, client };
 }
@@ -79,18 +88,29 @@ export function portalError(e: unknown, target: PortalTarget, what: string): Por
       },
     );
   }
+  const text = `${name} ${err?.code ?? ""} ${err?.message ?? ""}`;
+  const timedOut = status === undefined && /TimeoutError|ETIMEDOUT/.test(text);
+  if (timedOut) {
+    return new PorticoError(
+      "service_timeout",
+      `${what}: the SSO portal for ${target.region} did not answer in time (${target.requestTimeoutMs ?? 10_000} ms per attempt)`,
+      {
+        exitCode: ExitCode.timeout,
+        hint: "Check your network, a proxy, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SSO if you set one.",
+        cause: e,
+      },
+    );
+  }
   const network =
     status === undefined &&
-    /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|TimeoutError|socket hang up/i.test(
-      `${name} ${err?.code ?? ""} ${err?.message ?? ""}`,
-    );
+    /ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN|EHOSTUNREACH|socket hang up/i.test(text);
   return new PorticoError(
     network ? "service_unreachable" : "service_error",
     network
       ? `${what}: cannot reach the SSO portal for ${target.region} (${err?.message ?? name})`
       : `${what}: ${name}${status ? ` (HTTP ${status})` : ""}: ${err?.message ?? ""}`.trimEnd(),
     {
-      exitCode: name === "TimeoutError" ? ExitCode.timeout : ExitCode.service,
+      exitCode: ExitCode.service,
       hint: network
         ? "Check your network, a proxy, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SSO if you set one."
         : "Try again in a moment; run with --debug for details.",

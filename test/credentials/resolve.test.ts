@@ -192,3 +192,37 @@ describe("other sources", () => {
     emu = await startEmulator({ seed: "demo" }); // for afterEach
   });
 });
+
+describe("a portal that never answers", () => {
+  it("times out (exit 7) instead of hanging", async () => {
+    const { createServer } = await import("node:net");
+    const { getRoleCredentials } = await import("../../src/credentials/portal");
+    const sockets: import("node:net").Socket[] = [];
+    const server = createServer((s) => void sockets.push(s)); // accepts, never answers
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    try {
+      const started = Date.now();
+      const e = await rejection(
+        getRoleCredentials(
+          {
+            region: "eu-north-1",
+            env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` },
+            loginArgs: "--profile dev",
+            requestTimeoutMs: 300,
+            maxAttempts: 2,
+          },
+          "token",
+          "333333333333",
+          "PowerUserAccess",
+        ),
+      );
+      expect(e.code).toBe("service_timeout");
+      expect(e.exitCode).toBe(7);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
