@@ -110,6 +110,16 @@ describe("generated files agree with botocore", () => {
         if (d) throw new Error(`${JSON.stringify(text)}\n${d}`);
         expect(ConfigDocument.parse(text).toString()).toBe(text);
         newKeyRoundTrip(text);
+        // Setting every single-line key to the value it already has leaves the bytes identical.
+        const same = ConfigDocument.parse(text);
+        if (!same.scan.refusal) {
+          for (const sec of same.scan.sections) {
+            if (sec.isDefault) continue;
+            for (const e of sec.entries)
+              if (e.more === undefined) expect(same.set(sec.name, e.key, e.value)).toBe(false);
+          }
+          expect(same.toString()).toBe(text);
+        }
         const doc = ConfigDocument.parse(text);
         if (doc.scan.refusal) return;
         const sec = doc.scan.sections.find((x) => !x.isDefault);

@@ -82,5 +82,11 @@ region = eu-west-1
   "services section":
     "[services my-svc]\ns3 =\n    endpoint_url = http://127.0.0.1:9000\nsts =\n    endpoint_url = http://127.0.0.1:9001\n[profile dev]\nservices = my-svc\n",
   "proto names": "[profile __proto__]\nk = v\n[profile constructor]\nk = w\n",
+  "unicode keys lower-cased": "[default]\nİstanbul = 1\nẞ = 2\nΑΣ = 3\n\u212A = 4\nÉTÉ = 5\n",
+  "header with only spaces inside": "[ ]\nk = v\n",
+  "DEFAULT nested inherited": "[DEFAULT]\ns3 =\n  addressing_style = path\n[profile a]\nk = v\n",
+  "DEFAULT nested error inherited": "[DEFAULT]\ns3 =\n  addressing_style\n[profile a]\nk = v\n",
+  "DEFAULT nested error without sections": "[DEFAULT]\ns3 =\n  addressing_style\n",
+  "continuation after error line": "[a]\nk = 1\nbad\n  cont\n",
   "integer-like keys": "[profile 1]\n2 = b\n1 = a\n[10]\nx = y\n",
 };
