@@ -10,6 +10,7 @@
  * values by `checkValue`; anything else is refused before the file is touched.
  */
 import { promises as fs } from "node:fs";
+import * as path from "node:path";
 import { ExitCode, PorticoError } from "../errors";
 import { writeFileAtomic } from "../platform/files";
 import { buildProfileMap, parseError, scanRefusal } from "./botocore";
@@ -193,13 +194,18 @@ function verify(text: string, expectations: Expectation[], file: string): void {
 
 export const backupPath = (file: string): string => `${file}.portico-backup`;
 
-/** Lock, read, parse (refusing what botocore refuses), apply `edit`, write atomically (backup on first change). Unchanged → file untouched. */
+/**
+ * Lock, read, parse (refusing what botocore refuses), apply `edit`, write atomically (backup on first
+ * change). Unchanged → file untouched. A symlinked file (dotfiles) is edited where the link points, so
+ * the link survives; the lock and the backup sit beside the real file.
+ */
 export async function editConfigFile(
   file: string,
   edit: (doc: ConfigEditor) => void | Promise<void>,
 ): Promise<{ changed: boolean }> {
-  return withConfigLock(file, async () => {
-    const before = await readConfigText(file);
+  const target = await realTarget(file);
+  return withConfigLock(target, async () => {
+    const before = await readConfigText(target, file);
     const doc = ConfigDocument.parse(before ?? "");
     const refusal = scanRefusal(doc.scan);
     if (refusal) throw parseError(file, refusal);
@@ -208,10 +214,25 @@ export async function editConfigFile(
     const after = doc.toString();
     if (after === (before ?? "")) return { changed: false };
     verify(after, expectations, file);
-    if (before !== undefined) await backupOnce(file, before);
-    await writeFileAtomic(file, after, { mode: 0o600, dirMode: 0o700 });
+    if (before !== undefined) await backupOnce(target, before);
+    await writeFileAtomic(target, after, { mode: 0o600, dirMode: 0o700 });
     return { changed: true };
   });
+}
+
+/** The file a (possibly dangling) chain of symlinks leads to; the path itself if it is not a link. */
+async function realTarget(file: string): Promise<string> {
+  let current = file;
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      link = await fs.readlink(current);
+    } catch {
+      return current; // not a link (or missing)
+    }
+    current = path.resolve(path.dirname(current), link);
+  }
+  return current;
 }
 
 /** Keep the content portico first changed beside the file (0600); an existing backup is never overwritten. */

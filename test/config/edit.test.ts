@@ -3,7 +3,7 @@
  * real AWS CLI v2 and the real SDK for JavaScript reading what portico wrote.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadSharedConfigFiles } from "@smithy/core/config";
@@ -127,6 +127,18 @@ describe("editConfigFile", () => {
     expect(await readFile(backupPath(cfg), "utf8")).toBe(original);
     expect((await stat(backupPath(cfg))).mode & 0o777).toBe(0o600);
     expect(await readFile(cfg, "utf8")).toBe(`${original}[profile dev]\nregion = b\n`);
+  });
+
+  it("a symlinked config (dotfiles) is edited where it points; the link survives", async () => {
+    await mkdir(path.dirname(cfg), { recursive: true });
+    const real = path.join(home, "dotfiles", "aws-config");
+    await mkdir(path.dirname(real), { recursive: true });
+    await writeFile(real, "[default]\nregion = a\n");
+    await symlink("../dotfiles/aws-config", cfg);
+    await editConfigFile(cfg, (d) => d.set(dev, "region", "b"));
+    expect((await lstat(cfg)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, "utf8")).toBe("[default]\nregion = a\n[profile dev]\nregion = b\n");
+    expect(await readFile(`${real}.portico-backup`, "utf8")).toBe("[default]\nregion = a\n");
   });
 
   it("an edit that changes nothing leaves the file untouched", async () => {
