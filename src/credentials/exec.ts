@@ -1,6 +1,7 @@
 /**
  * Run a child process with role credentials in its environment (`portico exec`).
- * The child inherits stdio; SIGINT/SIGTERM/SIGHUP sent to portico are forwarded; the child's exit
+ * The child inherits stdio; SIGINT/SIGTERM/SIGHUP sent to portico are forwarded (SIGINT/SIGHUP not when a
+ * terminal already delivered them to the child, see RunOptions); the child's exit
  * code is returned (128 + signal number when it was killed by a signal, as shells report it).
  */
 import { spawn } from "node:child_process";
@@ -24,10 +25,20 @@ export function childEnv(parent: NodeJS.ProcessEnv, resolved: ResolvedCredential
 
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
+export interface RunOptions {
+  /**
+   * True when portico runs in a terminal's foreground process group (stdin is a TTY): the terminal then
+   * delivers Ctrl-C (SIGINT) and hang-up (SIGHUP) to the child itself, and forwarding them again would
+   * deliver them twice — which tools like Terraform read as "force quit". SIGTERM is always forwarded.
+   */
+  terminalSignalsReachChild?: boolean;
+}
+
 export function runWithCredentials(
   parentEnv: NodeJS.ProcessEnv,
   resolved: ResolvedCredentials,
   command: string[],
+  options: RunOptions = {},
 ): Promise<number> {
   const [file, ...args] = command;
   if (!file) {
@@ -41,6 +52,7 @@ export function runWithCredentials(
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: "inherit", env: childEnv(parentEnv, resolved) });
     const forward = (sig: NodeJS.Signals) => {
+      if (options.terminalSignalsReachChild && (sig === "SIGINT" || sig === "SIGHUP")) return; // already delivered
       if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     };
     for (const sig of FORWARDED) process.on(sig, forward);

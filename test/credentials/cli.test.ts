@@ -322,6 +322,48 @@ describe("exec", () => {
     expect(r.stderr).toContain("hint: portico exec --profile dev -- /bin/echo hi");
   });
 
+  it("in a terminal, Ctrl-C reaches the child once (not forwarded a second time)", async () => {
+    // A real pseudo-terminal (python3's pty): Ctrl-C goes through the line discipline to the foreground
+    // process group, i.e. to portico and its child at once.
+    const child = `let n=0;process.on("SIGINT",()=>{if(n++===0)setTimeout(()=>{console.log("SIGINTS="+n);process.exit(0)},700)});console.log("READY");setInterval(()=>{},1000)`;
+    const py = `
+import json, os, pty, sys, time
+argv = json.loads(sys.argv[1]); env = json.loads(sys.argv[2])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execve(argv[0], argv, env)
+buf = b""
+deadline = time.time() + 20
+while b"READY" not in buf and time.time() < deadline:
+    buf += os.read(fd, 4096)
+os.write(fd, b"\x03")
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    buf += chunk
+_, status = os.waitpid(pid, 0)
+print(json.dumps({"out": buf.decode(errors="replace"), "code": os.waitstatus_to_exitcode(status)}))
+`;
+    const argv = [process.execPath, PORTICO, "exec", "--profile", "dev", "--", process.execPath, "-e", child];
+    const r = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
+      const p = spawn("python3", ["-c", py, JSON.stringify(argv), JSON.stringify(env)], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let stdout = "";
+      p.stdout.on("data", (d) => (stdout += d));
+      p.on("error", reject);
+      p.on("close", (code) => resolve({ stdout, code }));
+    });
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.out).toContain("SIGINTS=1");
+    expect(res.code).toBe(0);
+  });
+
   it("a missing command is a clear error", async () => {
     const r = await portico(["exec", "--profile", "dev", "--", "no-such-command-xyz"], env);
     expect(r.code).toBe(127);
