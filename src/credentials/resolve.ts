@@ -111,10 +111,13 @@ export async function resolveCredentials(
         },
       );
     }
-    // Let ssoProfile produce the standard "could not be found" error.
-    ssoProfile(config, profileName);
+    // The AWS CLI's wording (§9.5), as the sign-in commands use it.
+    throw configError("profile_not_found", `The config profile (${profileName}) could not be found`, {
+      hint: `Create it with: portico configure sso --profile ${profileName}`,
+      details: { profile: profileName },
+    });
   }
-  const kind = profileKind(section!);
+  const kind = profileKind(section);
   const region = resolveRegion(deps.env, str(section, "region"), options.region)?.region;
   const withRegion = <T extends object>(r: T) => ({ ...r, ...(region ? { region } : {}) });
   switch (kind) {
