@@ -174,8 +174,27 @@ export class ConfigDocument {
       end = this.texts.length - 1;
       while (start > 0 && kinds[start - 1] === "blank") start--;
     } else end = j - 1;
+    const next = j < this.texts.length ? this.nextSignificant(j) : -1;
+    const nextWasHeader = next !== -1 && kinds[next] === "header";
     this.removeLines(start, end, []);
+    if (nextWasHeader) {
+      // An indented header that followed the removed section could now read as a continuation of the
+      // previous section's last key: its leading whitespace means nothing to either parser, so drop it.
+      const at = next - (end - start + 1);
+      if (this.scan.kinds[at] !== "header") {
+        this.texts[at] = this.texts[at]!.slice(leadingWs(this.texts[at]!).length);
+        this.cached = undefined;
+      }
+    }
     return true;
+  }
+
+  /** The first header/key/invalid line at or after `index` (-1 if none). */
+  private nextSignificant(index: number): number {
+    const kinds = this.scan.kinds;
+    for (let i = index; i < this.texts.length; i++)
+      if (kinds[i] !== "blank" && kinds[i] !== "comment") return i;
+    return -1;
   }
 
   /** Rename `[old]` to `[new]` on its own line. Returns false if absent. */

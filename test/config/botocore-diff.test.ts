@@ -112,7 +112,7 @@ describe("generated files agree with botocore", () => {
         newKeyRoundTrip(text);
         // Setting every single-line key to the value it already has leaves the bytes identical.
         const same = ConfigDocument.parse(text);
-        if (!same.scan.refusal) {
+        if (!parseConfigText(text).refusal) {
           for (const sec of same.scan.sections) {
             if (sec.isDefault) continue;
             for (const e of sec.entries)
@@ -121,7 +121,7 @@ describe("generated files agree with botocore", () => {
           expect(same.toString()).toBe(text);
         }
         const doc = ConfigDocument.parse(text);
-        if (doc.scan.refusal) return;
+        if (parseConfigText(text).refusal) return;
         const sec = doc.scan.sections.find((x) => !x.isDefault);
         if (!sec) return;
         const before = parseConfigText(text).raw.get(sec.name)!;
@@ -136,6 +136,88 @@ describe("generated files agree with botocore", () => {
         for (const [k, v] of before) if (k !== key) expect(after.raw.get(sec.name)!.get(k)).toEqual(v);
       }),
       { numRuns: LONG ? 4000 : 150 },
+    );
+  });
+});
+
+describe("random edit sequences do exactly what they say (model-checked), and botocore agrees", () => {
+  type Op =
+    | { op: "set"; section: string; key: string; value: string }
+    | { op: "unset"; section: string; key: string }
+    | { op: "remove"; section: string }
+    | { op: "rename"; section: string; to: string };
+  const names = ["default", "profile dev", "profile prod", "sso-session s", "profile new1", "services svc2"];
+  const keys = ["region", "output", "k", "x", "sso_session", "new_key"];
+  const values = ["v1", "us-east-1", "http://h:1/x", "a=b", "ü"];
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    {
+      weight: 5,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...names), fc.constantFrom(...keys), fc.constantFrom(...values))
+        .map(([section, key, value]) => ({ op: "set" as const, section, key, value })),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...names), fc.constantFrom(...keys))
+        .map(([section, key]) => ({ op: "unset" as const, section, key })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(...names).map((section) => ({ op: "remove" as const, section })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...names), fc.constantFrom("profile renamed", "sso-session t"))
+        .map(([section, to]) => ({ op: "rename" as const, section, to })),
+    },
+  );
+  /** Own keys per section, in file order ([DEFAULT] left out). */
+  const ownModel = (text: string): [string, [string, string][]][] => {
+    const s = scan(text);
+    return s.sections
+      .filter((x) => !x.isDefault)
+      .map((x) => [
+        x.name,
+        x.entries.map((e) => [e.key, parseConfigText(text).raw.get(x.name)!.get(e.key) as string]),
+      ]);
+  };
+  it(`${LONG ? 2000 : 100} sequences`, async () => {
+    await fc.assert(
+      fc.asyncProperty(validConfigText, fc.array(op, { minLength: 1, maxLength: 8 }), async (text, ops) => {
+        if (parseConfigText(text).refusal) return;
+        const model = ownModel(text).map(([n, kv]) => [n, new Map(kv)] as [string, Map<string, string>]);
+        const doc = ConfigDocument.parse(text);
+        for (const o of ops) {
+          const i = model.findIndex(([n]) => n === o.section);
+          if (o.op === "set") {
+            doc.set(o.section, o.key, o.value);
+            if (i === -1) model.push([o.section, new Map([[o.key, o.value]])]);
+            else model[i]![1].set(o.key, o.value);
+          } else if (o.op === "unset") {
+            doc.unset(o.section, o.key);
+            if (i !== -1) model[i]![1].delete(o.key);
+          } else if (o.op === "remove") {
+            doc.removeSection(o.section);
+            if (i !== -1) model.splice(i, 1);
+          } else if (i !== -1 && !model.some(([n]) => n === o.to)) {
+            doc.renameSection(o.section, o.to);
+            model[i]![0] = o.to;
+          }
+        }
+        const edited = doc.toString();
+        const d = await disagreement(edited);
+        if (d)
+          throw new Error(`${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\n${d}`);
+        const got = ownModel(edited);
+        const want = model.map(([n, m]) => [n, [...m]]);
+        if (JSON.stringify(got) !== JSON.stringify(want))
+          throw new Error(
+            `${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\ngot ${JSON.stringify(got)}\nwant ${JSON.stringify(want)}`,
+          );
+      }),
+      { numRuns: LONG ? 2000 : 100 },
     );
   });
 });

@@ -86,6 +86,13 @@ describe("document edits", () => {
     expect(edit(text, (d) => d.removeSection("b"))).toBe("[a]\nx = 1\n\n# about b\n[c]\nk = v\n");
     expect(edit("[a]\nx = 1\n\n[b]\ny = 2", (d) => d.removeSection("b"))).toBe("[a]\nx = 1");
   });
+  it("removing a section never turns the next (indented) header into a continuation line", () => {
+    expect(
+      edit('[default]\nregion = v1\n[profile prod]\n [profile "my dev"]\nk = v\n', (d) =>
+        d.removeSection("profile prod"),
+      ),
+    ).toBe('[default]\nregion = v1\n[profile "my dev"]\nk = v\n');
+  });
   it("rename a section on its own line; managed blocks are replaced in place", () => {
     expect(edit("[profile a]\nx = 1\n", (d) => d.renameSection("profile a", "profile b"))).toBe(
       "[profile b]\nx = 1\n",

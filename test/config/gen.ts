@@ -151,7 +151,8 @@ export const validConfigText: fc.Arbitrary<string> = fc
         fc.uniqueArray(fc.constantFrom("region", "output", "Sso_Session", "k", "x"), { maxLength: 4 }),
         value,
         fc.constantFrom(0, 0, 1, 2),
-        fc.constantFrom("", "# c", "  "),
+        fc.constantFrom("", "# c", "  ", "s3 =|    addressing_style = path|    x = 1", "t =|  more|  lines"),
+        fc.constantFrom("", "", "", " ", "  ", "\t"),
       ),
       {
         minLength: 5,
@@ -164,11 +165,11 @@ export const validConfigText: fc.Arbitrary<string> = fc
   .map(([names, bodies, e, finalEol]) => {
     const out: string[] = [];
     names.forEach((n, i) => {
-      const [ind, keys, v, gap, extra] = bodies[i]!;
+      const [ind, keys, v, gap, extra, headerIndent] = bodies[i]!;
       for (let g = 0; g < gap; g++) out.push("");
-      out.push(`[${n}]`);
+      out.push(`${headerIndent}[${n}]`);
       for (const k of keys) out.push(`${ind}${k} = ${v}`);
-      if (extra) out.push(extra);
+      if (extra) out.push(...extra.split("|").map((l) => (l.startsWith(" ") ? l : `${ind}${l}`)));
     });
     let text = out.join(e) + e;
     if (!finalEol) text = text.slice(0, -e.length);
