@@ -58,7 +58,7 @@ async function disagreement(text: string): Promise<string | undefined> {
   if (!theirs.ok) return mine.ok ? `botocore refuses (${theirs.message}) but portico reads it` : undefined;
   if (!mine.ok)
     return `portico refuses (line ${mine.refusal.line}: ${mine.refusal.message}) but botocore reads it`;
-  const { ok: _a, ...t } = theirs;
+  const { ok: _a, json: _j, ...t } = theirs;
   const { ok: _b, ...m } = mine;
   try {
     expect(m).toEqual(t);

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { processContext } from "../../src/cli/context";
 import { run } from "../../src/cli/main";
+import { startBotocore } from "../helpers/botocore";
 import { fixtures } from "./fixtures";
 
 let home: string;
@@ -101,25 +102,22 @@ describe("portico profiles", () => {
 
 describe("portico config inspect", () => {
   it("prints exactly raw_config_parse's structure for every accepted fixture", async () => {
-    for (const [name, text] of Object.entries(fixtures)) {
-      const file = path.join(home, "f.ini");
-      await writeFile(file, text);
-      const r = await portico(["config", "inspect", file, "--json"]);
-      const py = spawnSync(
-        "python3",
-        [
-          "-c",
-          "import json,sys;from botocore.configloader import raw_config_parse as p;print(json.dumps(p(sys.argv[1]),indent=2,ensure_ascii=False))",
-          file,
-        ],
-        { encoding: "utf8" },
-      );
-      if (py.status === 0) {
-        expect([name, r.code, r.stdout]).toEqual([name, 0, py.stdout]);
-      } else {
-        expect([name, r.code]).toEqual([name, 3]);
-        expect(r.stderr).toMatch(new RegExp(`${file}:\\d+: `));
+    const oracle = startBotocore();
+    try {
+      for (const [name, text] of Object.entries(fixtures)) {
+        const file = path.join(home, "f.ini");
+        await writeFile(file, text);
+        const r = await portico(["config", "inspect", file, "--json"]);
+        const py = await oracle.parse(file);
+        if (py.ok) {
+          expect([name, r.code, r.stdout]).toEqual([name, 0, `${py.json}\n`]);
+        } else {
+          expect([name, r.code]).toEqual([name, 3]);
+          expect(r.stderr).toMatch(new RegExp(`${file}:\\d+: `));
+        }
       }
+    } finally {
+      await oracle.close();
     }
   });
   it("a missing file is exit 3", async () => {

@@ -5,7 +5,7 @@ Usage:
   botocore.py FILE...        print one JSON result per file (one per line)
   botocore.py --serve        read one file path per line on stdin, answer one JSON line each (long-lived)
 
-Each result is {"ok": true, "pairs": [[section, [[key, value | [[subkey, subvalue], ...]], ...]], ...],
+Each result is {"ok": true, "json": "<json.dumps(raw, indent=2)>", "pairs": [[section, [[key, value | [[subkey, subvalue], ...]], ...]], ...],
 "profiles": [[name, section], ...], "sso_sessions": [...], "services": [...]} in botocore's order, or
 {"ok": false, "error": "<exception class>", "message": "..."} when botocore refuses the file.
 """
@@ -42,6 +42,8 @@ def parse(path):
     built = configloader.build_profile_map({section: section for section in raw})
     return {
         "ok": True,
+        # What `json.dumps(raw_config_parse(path), indent=2)` prints (for `portico config inspect`).
+        "json": json.dumps(raw, indent=2, ensure_ascii=False),
         "pairs": pairs(raw),
         "profiles": [[k, v] for k, v in built["profiles"].items()],
         "sso_sessions": [[k, v] for k, v in built["sso_sessions"].items()],

@@ -11,6 +11,8 @@ export type BotocorePairs = [string, [string, string | [string, string][]][]][];
 export type BotocoreResult =
   | {
       ok: true;
+      /** json.dumps(raw_config_parse(path), indent=2, ensure_ascii=False) */
+      json: string;
       pairs: BotocorePairs;
       profiles: [string, string][];
       sso_sessions: [string, string][];
