@@ -117,25 +117,48 @@ export async function resolveCredentials(
       details: { profile: profileName },
     });
   }
-  const kind = profileKind(section);
   const region = resolveRegion(deps.env, str(section, "region"), options.region)?.region;
-  const withRegion = <T extends object>(r: T) => ({ ...r, ...(region ? { region } : {}) });
+  const resolved = await resolveProfile(deps, config, profileName, [], options.forceRefresh ?? false, region);
+  return { ...resolved, ...(region ? { region } : {}) };
+}
+
+function staticFrom(section: SectionView): AwsCredentials {
+  const sessionToken = str(section, "aws_session_token") ?? str(section, "aws_security_token");
+  return {
+    accessKeyId: str(section, "aws_access_key_id")!,
+    secretAccessKey: str(section, "aws_secret_access_key")!,
+    ...(sessionToken ? { sessionToken } : {}),
+  };
+}
+
+/**
+ * One profile's credentials (no environment keys). `visited` is the assume-role chain so far
+ * (botocore refuses cycles); `region` is the region the commands use, for the STS call of an assume-role.
+ */
+export async function resolveProfile(
+  deps: CredentialDeps,
+  config: AwsConfig,
+  profileName: string,
+  visited: string[],
+  forceRefresh: boolean,
+  region?: string,
+): Promise<Omit<ResolvedCredentials, "region">> {
+  const section = config.profiles.get(profileName);
+  if (!section) {
+    const via = visited.length > 0 ? ` (source_profile of ${visited[visited.length - 1]})` : "";
+    throw configError("profile_not_found", `The config profile (${profileName}) could not be found${via}`, {
+      hint: `Create it with: portico configure sso --profile ${profileName}`,
+      details: { profile: profileName },
+    });
+  }
+  const kind = profileKind(section);
   switch (kind) {
     case "sso":
-      return withRegion(
-        await resolveSsoCredentials(deps, config, profileName, options.forceRefresh ?? false),
-      );
-    case "static": {
-      const sessionToken = str(section, "aws_session_token") ?? str(section, "aws_security_token");
-      return withRegion({
-        credentials: {
-          accessKeyId: str(section, "aws_access_key_id")!,
-          secretAccessKey: str(section, "aws_secret_access_key")!,
-          ...(sessionToken ? { sessionToken } : {}),
-        },
-        source: { kind: "static" as const, profileName },
-      });
-    }
+      return resolveSsoCredentials(deps, config, profileName, forceRefresh);
+    case "static":
+      return { credentials: staticFrom(section), source: { kind: "static" as const, profileName } };
+    case "assume-role":
+      return resolveAssumeRoleCredentials(deps, config, section, visited, forceRefresh, region);
     case "none":
       throw configError("no_credentials", `The profile "${profileName}" has no credentials configured`, {
         hint: `Make it an SSO profile with: portico configure sso --profile ${profileName}`,
@@ -144,13 +167,92 @@ export async function resolveCredentials(
     default:
       throw configError(
         "credential_source_unsupported",
-        `The profile "${profileName}" gets credentials through ${kind} (${kind === "assume-role" ? "role_arn" : kind === "web-identity" ? "web_identity_token_file" : "credential_process"}), which portico does not support yet`,
+        `The profile "${profileName}" gets credentials through ${kind} (${kind === "web-identity" ? "web_identity_token_file" : "credential_process"}), which portico does not support yet`,
         {
           hint: `Use the AWS CLI for this profile (aws configure export-credentials --profile ${profileName}), or point portico at an SSO profile.`,
           details: { profile: profileName, kind },
         },
       );
   }
+}
+
+/**
+ * role_arn + source_profile: source credentials (static keys of the source win, as in botocore; a source
+ * with its own role_arn chains), then AssumeRole — through the CLI's cache, single-flight like SSO.
+ */
+async function resolveAssumeRoleCredentials(
+  deps: CredentialDeps,
+  config: AwsConfig,
+  section: SectionView,
+  visited: string[],
+  forceRefresh: boolean,
+  region?: string,
+): Promise<Omit<ResolvedCredentials, "region">> {
+  const profileName = section.name;
+  const { assumeRoleConfig, assumeRoleKeyMaterial, assumeRole, serializeAssumeRoleEntry } = await import(
+    "./assume-role"
+  );
+  const rc = assumeRoleConfig(section);
+  const chain = [...visited, profileName];
+  if (chain.includes(rc.sourceProfile) && rc.sourceProfile !== profileName)
+    throw configError(
+      "assume_role_cycle",
+      `Infinite loop in profile configuration: ${[...chain, rc.sourceProfile].join(" -> ")}`,
+      { hint: "Break the cycle of source_profile references." },
+    );
+  const { createHash } = await import("node:crypto");
+  const key = createHash("sha1").update(assumeRoleKeyMaterial(rc), "utf8").digest("hex");
+  const file = roleCacheFile(config.paths.cliCacheDir, key);
+  const accountId = /^arn:[^:]+:iam::(\d{12}):/.exec(rc.roleArn)?.[1];
+  const source = (cached: boolean) => ({
+    kind: "assume-role" as const,
+    profileName,
+    roleArn: rc.roleArn,
+    sourceProfile: rc.sourceProfile,
+    cached,
+    cacheKey: key,
+  });
+  const fromCache = async () => {
+    if (forceRefresh) return undefined;
+    const hit = await readCachedRoleCredentials(file);
+    return hit && isFresh(hit, deps.now())
+      ? { credentials: { ...(accountId ? { accountId } : {}), ...hit }, source: source(true) }
+      : undefined;
+  };
+  const first = await fromCache();
+  if (first) return first;
+  return withFileLock(file, async () => {
+    const again = await fromCache();
+    if (again) return again;
+    const src = config.profiles.get(rc.sourceProfile);
+    let sourceCreds: AwsCredentials;
+    if (
+      src &&
+      profileKind(src) !== "sso" &&
+      str(src, "aws_access_key_id") &&
+      str(src, "aws_secret_access_key")
+    )
+      sourceCreds = staticFrom(src);
+    else if (rc.sourceProfile === profileName)
+      throw configError(
+        "assume_role_invalid",
+        `The profile "${profileName}" is its own source_profile but has no static keys`,
+        {
+          hint: `Point source_profile at another profile (e.g. an SSO profile).`,
+        },
+      );
+    else
+      sourceCreds = (await resolveProfile(deps, config, rc.sourceProfile, chain, false, region)).credentials;
+    const stsRegion =
+      region ?? str(section, "region") ?? (src ? str(src, "region") : undefined) ?? "us-east-1";
+    const out = await assumeRole(deps.env, sourceCreds, rc, stsRegion, deps.now(), profileName);
+    const { writeFileAtomic } = await import("../platform/files");
+    await writeFileAtomic(file, serializeAssumeRoleEntry(out.credentials, out.assumedRoleUser), {
+      mode: 0o600,
+      dirMode: 0o700,
+    });
+    return { credentials: out.credentials, source: source(false) };
+  });
 }
 
 /**

@@ -18,6 +18,14 @@ export type CredentialSource =
       cached: boolean;
       cacheKey: string;
     }
+  | {
+      kind: "assume-role";
+      profileName: string;
+      roleArn: string;
+      sourceProfile: string;
+      cached: boolean;
+      cacheKey: string;
+    }
   | { kind: "env" }
   | { kind: "static"; profileName: string };
 

@@ -170,11 +170,23 @@ describe("other sources", () => {
     expect(fromFlag.credentials).toEqual({ accessKeyId: "AKIASTATIC", secretAccessKey: "s3cret" });
   });
 
-  it("assume-role profiles are refused with a clear error naming the kind (exit 3)", async () => {
-    const e = await rejection(resolveCredentials(deps(), { profile: "chained" }));
-    expect(e.code).toBe("credential_source_unsupported");
-    expect(e.exitCode).toBe(3);
-    expect(e.message).toContain("assume-role");
+  it("web identity and credential_process profiles are refused with a clear error naming the kind (exit 3)", async () => {
+    await writeConfig(
+      home.home,
+      demoConfig(
+        "\n[profile wif]\nweb_identity_token_file = /tmp/t\nrole_arn_x = y\n\n[profile proc]\ncredential_process = /bin/true\n\n[profile viamfa]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = dev\nmfa_serial = arn:aws:iam::1:mfa/me\n",
+      ),
+    );
+    for (const [profile, words] of [
+      ["wif", "web_identity_token_file"],
+      ["proc", "credential_process"],
+      ["viamfa", "mfa_serial"],
+    ] as const) {
+      const e = await rejection(resolveCredentials(deps(), { profile }));
+      expect(e.code).toBe("credential_source_unsupported");
+      expect(e.exitCode).toBe(3);
+      expect(e.message).toContain(words);
+    }
   });
 
   it("unknown and empty profiles are config errors", async () => {

@@ -1,0 +1,187 @@
+/**
+ * Assume-role profiles (`role_arn` + `source_profile`), as botocore / the AWS CLI v2 resolve them
+ * (awscli/botocore/credentials.py `AssumeRoleProvider`, `AssumeRoleCredentialFetcher`), with the
+ * role credentials shared through the AWS CLI's cache (aws-reference.md §2.3): key = sha1 of
+ * `json.dumps(AssumeRole kwargs, sort_keys=True)` (default separators; `RoleSessionName` left out when
+ * it was generated), entry = the AssumeRole response with `…UTC` datetimes.
+ * Not supported (refused by name): `credential_source`, `mfa_serial` (needs a prompt), web identity.
+ */
+import type { SectionView } from "../config/load";
+import { configError, ExitCode, PorticoError } from "../errors";
+import { cjsInterop, endpointFromEnv } from "./portal";
+import { type PyJsonValue, pyDumps } from "./pyjson";
+import type { AwsCredentials } from "./types";
+
+export interface AssumeRoleConfig {
+  roleArn: string;
+  sourceProfile: string;
+  roleSessionName?: string;
+  externalId?: string;
+  durationSeconds?: number;
+}
+
+const str = (section: SectionView, key: string): string | undefined => {
+  const v = section.values[key];
+  return typeof v === "string" && v !== "" ? v : undefined;
+};
+
+/** The profile's assume-role settings, with botocore's refusals. */
+export function assumeRoleConfig(section: SectionView): AssumeRoleConfig {
+  const name = section.name;
+  const roleArn = str(section, "role_arn")!;
+  const sourceProfile = str(section, "source_profile");
+  const credentialSource = str(section, "credential_source");
+  if (credentialSource !== undefined && sourceProfile !== undefined)
+    throw configError(
+      "assume_role_invalid",
+      `The profile "${name}" contains both source_profile and credential_source.`,
+      {
+        hint: `Keep one of them in [profile ${name}] (${section.file}:${section.line}).`,
+      },
+    );
+  if (credentialSource !== undefined)
+    throw configError(
+      "credential_source_unsupported",
+      `The profile "${name}" assumes its role with credential_source = ${credentialSource} (EC2/ECS/environment credentials), which portico does not support yet`,
+      { hint: `Use the AWS CLI for it (aws configure export-credentials --profile ${name}).` },
+    );
+  if (sourceProfile === undefined)
+    throw configError(
+      "assume_role_invalid",
+      `The profile "${name}" has role_arn but neither source_profile nor credential_source`,
+      {
+        hint: `Add source_profile = <an SSO profile> to [profile ${name}] (${section.file}:${section.line}).`,
+      },
+    );
+  if (str(section, "mfa_serial") !== undefined)
+    throw configError(
+      "credential_source_unsupported",
+      `The profile "${name}" assumes its role with an MFA code (mfa_serial), which portico does not support yet`,
+      { hint: `Use the AWS CLI for it (aws configure export-credentials --profile ${name}).` },
+    );
+  const out: AssumeRoleConfig = { roleArn, sourceProfile };
+  const rsn = str(section, "role_session_name");
+  if (rsn !== undefined) out.roleSessionName = rsn;
+  const ext = str(section, "external_id");
+  if (ext !== undefined) out.externalId = ext;
+  const dur = str(section, "duration_seconds");
+  // botocore: int(duration_seconds), silently ignored when it is not an integer.
+  if (dur !== undefined && /^\s*[+-]?\d+\s*$/.test(dur)) out.durationSeconds = Number.parseInt(dur, 10);
+  return out;
+}
+
+/** botocore's AssumeRole kwargs for the cache key: RoleArn + the configured extras (no generated session name). */
+export function assumeRoleKeyMaterial(c: AssumeRoleConfig): string {
+  const args: Record<string, PyJsonValue> = { RoleArn: c.roleArn };
+  if (c.roleSessionName !== undefined) args["RoleSessionName"] = c.roleSessionName;
+  if (c.externalId !== undefined) args["ExternalId"] = c.externalId;
+  if (c.durationSeconds !== undefined) args["DurationSeconds"] = c.durationSeconds;
+  return pyDumps(args, { sortKeys: true });
+}
+
+/** `YYYY-MM-DDTHH:MM:SSUTC`: botocore's JSONFileCache rendering of an aware UTC datetime. */
+const utcStamp = (d: Date) => `${d.toISOString().slice(0, 19)}UTC`;
+
+/** The cache entry the CLI writes for an assume-role response (the parts readers use). */
+export function serializeAssumeRoleEntry(
+  creds: AwsCredentials,
+  assumedRoleUser?: { arn: string; assumedRoleId: string },
+): string {
+  const doc: Record<string, PyJsonValue> = {
+    Credentials: {
+      AccessKeyId: creds.accessKeyId,
+      SecretAccessKey: creds.secretAccessKey,
+      SessionToken: creds.sessionToken ?? "",
+      Expiration: utcStamp(creds.expiration ?? new Date(0)),
+    },
+  };
+  if (assumedRoleUser)
+    doc["AssumedRoleUser"] = { AssumedRoleId: assumedRoleUser.assumedRoleId, Arn: assumedRoleUser.arn };
+  return pyDumps(doc);
+}
+
+/** STS AssumeRole with the source credentials (lazy @aws-sdk/client-sts). */
+export async function assumeRole(
+  env: NodeJS.ProcessEnv,
+  source: AwsCredentials,
+  c: AssumeRoleConfig,
+  region: string,
+  now: Date,
+  profileName: string,
+): Promise<{ credentials: AwsCredentials; assumedRoleUser?: { arn: string; assumedRoleId: string } }> {
+  const sts = cjsInterop(await import("@aws-sdk/client-sts"), "STSClient");
+  const endpoint = endpointFromEnv(env, "STS");
+  const client = new sts.STSClient({
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    credentials: {
+      accessKeyId: source.accessKeyId,
+      secretAccessKey: source.secretAccessKey,
+      ...(source.sessionToken ? { sessionToken: source.sessionToken } : {}),
+    },
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
+  });
+  try {
+    const out = await client.send(
+      new sts.AssumeRoleCommand({
+        RoleArn: c.roleArn,
+        // botocore's default session name when none is configured.
+        RoleSessionName: c.roleSessionName ?? `botocore-session-${Math.floor(now.getTime() / 1000)}`,
+        ...(c.externalId !== undefined ? { ExternalId: c.externalId } : {}),
+        ...(c.durationSeconds !== undefined ? { DurationSeconds: c.durationSeconds } : {}),
+      }),
+    );
+    const k = out.Credentials;
+    if (!k?.AccessKeyId || !k.SecretAccessKey || !k.SessionToken || !k.Expiration)
+      throw new PorticoError("service_error", "STS AssumeRole returned incomplete credentials", {
+        exitCode: ExitCode.service,
+      });
+    return {
+      credentials: {
+        accessKeyId: k.AccessKeyId,
+        secretAccessKey: k.SecretAccessKey,
+        sessionToken: k.SessionToken,
+        expiration: new Date(Math.floor(new Date(k.Expiration).getTime() / 1000) * 1000),
+        ...(/^arn:[^:]+:iam::(\d{12}):/.test(c.roleArn)
+          ? { accountId: /::(\d{12}):/.exec(c.roleArn)![1]! }
+          : {}),
+      },
+      ...(out.AssumedRoleUser?.Arn && out.AssumedRoleUser.AssumedRoleId
+        ? {
+            assumedRoleUser: {
+              arn: out.AssumedRoleUser.Arn,
+              assumedRoleId: out.AssumedRoleUser.AssumedRoleId,
+            },
+          }
+        : {}),
+    };
+  } catch (e) {
+    if (e instanceof PorticoError) throw e;
+    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const status = err.$metadata?.httpStatusCode;
+    if (status === 403 || err.name === "AccessDenied")
+      throw new PorticoError(
+        "access_denied",
+        `AssumeRole ${c.roleArn} was denied (${err.name}: ${err.message ?? ""})`,
+        {
+          exitCode: ExitCode.accessDenied,
+          hint: `Check role_arn in [profile ${profileName}] and that the source profile ${c.sourceProfile} may assume it.`,
+          cause: e,
+        },
+      );
+    throw new PorticoError(
+      "service_error",
+      `AssumeRole failed: ${err.name ?? "Error"}: ${err.message ?? ""}`,
+      {
+        exitCode: /Timeout|ETIMEDOUT/.test(`${err.name} ${err.message}`)
+          ? ExitCode.timeout
+          : ExitCode.service,
+        hint: "Check your network, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set one; run with --debug for details.",
+        cause: e,
+      },
+    );
+  } finally {
+    client.destroy();
+  }
+}
