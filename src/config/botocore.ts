@@ -118,66 +118,75 @@ export function scanRefusal(s: Scan): ScanError | undefined {
  * Use `parseOrThrow` to turn a refusal into the PorticoError "config_parse".
  */
 export function parseConfigText(text: string): ParsedConfig {
-  const s = scan(text);
+  return parseScan(scan(text));
+}
+
+/** The read view of an existing scan (see parseConfigText). */
+export function parseScan(s: Scan): ParsedConfig {
   const raw: RawConfig = new Map();
   const locations: RawLocations = { sections: new Map(), keys: new Map() };
   const errors = [...s.errors];
-  // configparser merges repeated headers (only possible without an error for [DEFAULT]).
+  const nestedErrors: ScanError[] = [];
+  const readValue = (k: string, e: ScanEntry): RawValue => {
+    if (e.more === undefined) return e.value;
+    const value = entryValue(e);
+    if (!value.startsWith("\n")) return value;
+    const nested = parseNested(value);
+    if (nested instanceof Map) return nested;
+    // Map the failing line of the joined value back to a file line.
+    const line = lineOfNested(nested.badLine, entryParts(e), entryPartLines(e)) + 1;
+    if (!nestedErrors.some((x) => x.line === line)) {
+      nestedErrors.push({
+        line,
+        code: "nested_no_equals",
+        message: `the sub-section line under "${k}" has no "=" (sub-section keys take "=" only)`,
+        immediate: true,
+      });
+    }
+    return value;
+  };
   const defaults = new Map<string, ScanEntry>();
-  const ordered = new Map<string, Map<string, ScanEntry>>();
-  const headerLine = new Map<string, number>();
-  let merged = false;
+  for (const sec of s.sections) if (sec.isDefault) for (const e of sec.entries) defaults.set(e.key, e);
+  // Section by section as botocore iterates: own keys, then the [DEFAULT] keys not overridden
+  // (configparser `options()`); a repeated header (a refusal unless [DEFAULT]) merges like configparser.
+  let repeated = false;
   for (const sec of s.sections) {
-    if (sec.isDefault) {
-      for (const e of sec.entries) defaults.set(e.key, e);
+    if (sec.isDefault) continue;
+    if (raw.has(sec.name)) {
+      repeated = true;
       continue;
     }
-    let target = ordered.get(sec.name);
-    if (target === undefined) {
-      target = new Map();
-      ordered.set(sec.name, target);
-      headerLine.set(sec.name, sec.line + 1);
-    } else merged = true;
-    for (const e of sec.entries) target.set(e.key, e);
-  }
-  void merged;
-  const nestedErrors: ScanError[] = [];
-  for (const [name, own] of ordered) {
     const section: RawSection = new Map();
     const keyLines = new Map<string, number>();
-    let opts = own;
-    if (defaults.size > 0) {
-      opts = new Map(own);
-      for (const [k, v] of defaults) if (!opts.has(k)) opts.set(k, v);
+    raw.set(sec.name, section);
+    locations.keys.set(sec.name, keyLines);
+    locations.sections.set(sec.name, sec.line + 1);
+    for (const e of sec.entries) {
+      section.set(e.key, readValue(e.key, e));
+      keyLines.set(e.key, e.line + 1);
     }
-    for (const [k, e] of opts) {
+    for (const [k, e] of defaults) {
+      if (section.has(k)) continue;
+      section.set(k, readValue(k, e));
       keyLines.set(k, e.line + 1);
-      if (e.more === undefined) {
-        section.set(k, e.value);
+    }
+  }
+  if (repeated) {
+    // Only in files botocore refuses (duplicate sections): merge later headers' keys for lint's sake.
+    const first = new Set<string>();
+    for (const sec of s.sections) {
+      if (sec.isDefault) continue;
+      if (!first.has(sec.name)) {
+        first.add(sec.name);
         continue;
       }
-      const value = entryValue(e);
-      if (value.startsWith("\n")) {
-        const nested = parseNested(value);
-        if (nested instanceof Map) section.set(k, nested);
-        else {
-          // Map the failing line of the joined value back to a file line.
-          const line = lineOfNested(nested.badLine, entryParts(e), entryPartLines(e)) + 1;
-          if (!nestedErrors.some((x) => x.line === line)) {
-            nestedErrors.push({
-              line,
-              code: "nested_no_equals",
-              message: `the sub-section line under "${k}" has no "=" (sub-section keys take "=" only)`,
-              immediate: true,
-            });
-          }
-          section.set(k, value);
-        }
-      } else section.set(k, value);
+      const section = raw.get(sec.name)!;
+      const keyLines = locations.keys.get(sec.name)!;
+      for (const e of sec.entries) {
+        section.set(e.key, readValue(e.key, e));
+        keyLines.set(e.key, e.line + 1);
+      }
     }
-    raw.set(name, section);
-    locations.sections.set(name, headerLine.get(name)!);
-    locations.keys.set(name, keyLines);
   }
   if (nestedErrors.length > 0) {
     errors.push(...nestedErrors);
