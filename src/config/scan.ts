@@ -150,25 +150,6 @@ function isPyWs(c: number): boolean {
   );
 }
 
-/** Headers sharing one name and the keys seen under them (a Set only once there are many keys). */
-interface NameGroup {
-  sections: ScanSection[];
-  count: number;
-  keys?: Set<string>;
-}
-
-function hasKey(g: NameGroup, key: string): boolean {
-  if (g.keys) return g.keys.has(key);
-  for (const sec of g.sections) for (const e of sec.entries) if (e.key === key) return true;
-  return false;
-}
-
-function addKey(g: NameGroup, key: string): void {
-  g.count++;
-  if (g.keys) g.keys.add(key);
-  else if (g.count > 16) g.keys = new Set(g.sections.flatMap((s) => s.entries.map((e) => e.key)));
-}
-
 function addPart(e: ScanEntry, part: string, line: number): void {
   if (e.more === undefined || e.moreLines === undefined) {
     e.more = [part];
@@ -188,11 +169,23 @@ export function scan(input: string | string[]): Scan {
   const kinds: LineKind[] = new Array(n);
   const sections: ScanSection[] = [];
   const errors: ScanError[] = [];
-  // Section name → every header with that name (configparser's `elements_added` for sections; the
-  // keys already seen are those of these sections' entries — no per-section Set, to keep parsing lean).
-  const seen = new Map<string, NameGroup>();
+  // configparser's `elements_added`, kept lean: the first header of each name; the headers of a name
+  // seen more than once (only [DEFAULT] in a file botocore accepts); the keys already seen in the current
+  // section are its entries (a Set only once there are many).
+  const seen = new Map<string, ScanSection>();
+  let repeats: Map<string, ScanSection[]> | undefined;
   let cursect: ScanSection | undefined;
-  let sameName: NameGroup | undefined;
+  let curGroup: ScanSection[] | undefined;
+  let curKeySet: Set<string> | undefined;
+  const hasKey = (key: string): boolean => {
+    if (curKeySet) return curKeySet.has(key);
+    if (curGroup) {
+      for (const sec of curGroup) for (const e of sec.entries) if (e.key === key) return true;
+      return false;
+    }
+    for (const e of cursect!.entries) if (e.key === key) return true;
+    return false;
+  };
   // The entry that continuation lines append to (configparser's `cursect[optname]`), if any.
   let curEntry: ScanEntry | undefined;
   // configparser's `optname` truthiness: a failed option line keeps the previous one.
@@ -253,8 +246,8 @@ export function scan(input: string | string[]): Scan {
       if (close >= b + 2) {
         const name = line.slice(b + 1, close);
         const isDefault = name === DEFAULT_SECTION;
-        let same = seen.get(name);
-        const duplicate = !isDefault && same !== undefined;
+        const first = seen.get(name);
+        const duplicate = !isDefault && first !== undefined;
         if (duplicate) {
           errors.push({
             line: i + 1,
@@ -264,11 +257,18 @@ export function scan(input: string | string[]): Scan {
           });
         }
         cursect = { name, line: i, indent: start, entries: [], isDefault, duplicate };
-        if (same === undefined) {
-          same = { sections: [cursect], count: 0 };
-          seen.set(name, same);
-        } else same.sections.push(cursect);
-        sameName = same;
+        curKeySet = undefined;
+        curGroup = undefined;
+        if (first === undefined) seen.set(name, cursect);
+        else {
+          repeats ??= new Map();
+          curGroup = repeats.get(name);
+          if (curGroup === undefined) {
+            curGroup = [first];
+            repeats.set(name, curGroup);
+          }
+          curGroup.push(cursect);
+        }
         sections.push(cursect);
         kinds[i] ??= "header";
         optname = false;
@@ -315,7 +315,7 @@ export function scan(input: string | string[]): Scan {
     if (rawKey === "") {
       errors.push({ line: i + 1, code: "empty_key", message: "a value without a key", immediate: false });
     }
-    if (hasKey(sameName!, key)) {
+    if (hasKey(key)) {
       errors.push({
         line: i + 1,
         code: "duplicate_key",
@@ -333,7 +333,11 @@ export function scan(input: string | string[]): Scan {
       value: line.slice(vs, end),
     };
     cursect.entries.push(entry);
-    addKey(sameName!, key);
+    if (curKeySet) curKeySet.add(key);
+    else if (cursect.entries.length > 16) {
+      curKeySet = new Set();
+      for (const sec of curGroup ?? [cursect]) for (const e of sec.entries) curKeySet.add(e.key);
+    }
     curEntry = entry;
     pendingBlanks.length = 0;
     optname = key !== "";

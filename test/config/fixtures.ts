@@ -88,5 +88,8 @@ region = eu-west-1
   "DEFAULT nested error inherited": "[DEFAULT]\ns3 =\n  addressing_style\n[profile a]\nk = v\n",
   "DEFAULT nested error without sections": "[DEFAULT]\ns3 =\n  addressing_style\n",
   "continuation after error line": "[a]\nk = 1\nbad\n  cont\n",
+  "many keys": `[default]\n${Array.from({ length: 20 }, (_, i) => `k${i} = ${i}`).join("\n")}\n`,
+  "many keys, duplicate at the end": `[default]\n${Array.from({ length: 20 }, (_, i) => `k${i} = ${i}`).join("\n")}\nK3 = x\n`,
+  "DEFAULT twice, many keys, duplicate across": `[DEFAULT]\n${Array.from({ length: 18 }, (_, i) => `k${i} = ${i}`).join("\n")}\n[a]\nx = 1\n[DEFAULT]\nk17 = y\n`,
   "integer-like keys": "[profile 1]\n2 = b\n1 = a\n[10]\nx = y\n",
 };
