@@ -16,7 +16,11 @@ setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc");
 
 const PROFILES = 10_000;
-const RUNS = 30;
+const loadAtStart = os
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(" / ");
+const RUNS = 50;
 
 function generate(n) {
   const out = [
@@ -173,7 +177,8 @@ Target: parse + one edit + serialize under 50 ms — this run ${verdict} it (${f
 
 ${mem}
 
-Machine: ${os.cpus().length} × ${cpu}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
+Machine: ${os.cpus().length} × ${cpu}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average
+at the start of the run ${loadAtStart} (the machine is shared: absolute times move with the load, the ratios much less).
 `;
 
 console.log(table);

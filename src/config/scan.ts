@@ -331,6 +331,8 @@ export function scan(input: string | string[]): Scan {
       end: i,
       indent: start,
       value: line.slice(vs, end),
+      more: undefined,
+      moreLines: undefined,
     };
     cursect.entries.push(entry);
     if (curKeySet) curKeySet.add(key);
