@@ -118,7 +118,15 @@ export async function resolveCredentials(
     });
   }
   const region = resolveRegion(deps.env, str(section, "region"), options.region)?.region;
-  const resolved = await resolveProfile(deps, config, profileName, [], options.forceRefresh ?? false, region);
+  const { inheritedChain } = await import("./process");
+  const resolved = await resolveProfile(
+    deps,
+    config,
+    profileName,
+    inheritedChain(deps.env),
+    options.forceRefresh ?? false,
+    region,
+  );
   return { ...resolved, ...(region ? { region } : {}) };
 }
 
@@ -159,6 +167,16 @@ export async function resolveProfile(
       return { credentials: staticFrom(section), source: { kind: "static" as const, profileName } };
     case "assume-role":
       return resolveAssumeRoleCredentials(deps, config, section, visited, forceRefresh, region);
+    case "credential-process": {
+      const { runCredentialProcess } = await import("./process");
+      const credentials = await runCredentialProcess(
+        deps.env,
+        str(section, "credential_process")!,
+        profileName,
+        visited,
+      );
+      return { credentials, source: { kind: "process" as const, profileName } };
+    }
     case "none":
       throw configError("no_credentials", `The profile "${profileName}" has no credentials configured`, {
         hint: `Make it an SSO profile with: portico configure sso --profile ${profileName}`,
@@ -167,7 +185,7 @@ export async function resolveProfile(
     default:
       throw configError(
         "credential_source_unsupported",
-        `The profile "${profileName}" gets credentials through ${kind} (${kind === "web-identity" ? "web_identity_token_file" : "credential_process"}), which portico does not support yet`,
+        `The profile "${profileName}" gets credentials through ${kind} (web_identity_token_file), which portico does not support yet`,
         {
           hint: `Use the AWS CLI for this profile (aws configure export-credentials --profile ${profileName}), or point portico at an SSO profile.`,
           details: { profile: profileName, kind },

@@ -26,6 +26,7 @@ export type CredentialSource =
       cached: boolean;
       cacheKey: string;
     }
+  | { kind: "process"; profileName: string }
   | { kind: "env" }
   | { kind: "static"; profileName: string };
 

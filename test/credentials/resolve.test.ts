@@ -170,7 +170,7 @@ describe("other sources", () => {
     expect(fromFlag.credentials).toEqual({ accessKeyId: "AKIASTATIC", secretAccessKey: "s3cret" });
   });
 
-  it("web identity and credential_process profiles are refused with a clear error naming the kind (exit 3)", async () => {
+  it("web identity and MFA assume-role profiles are refused with a clear error naming the kind (exit 3)", async () => {
     await writeConfig(
       home.home,
       demoConfig(
@@ -179,7 +179,6 @@ describe("other sources", () => {
     );
     for (const [profile, words] of [
       ["wif", "web_identity_token_file"],
-      ["proc", "credential_process"],
       ["viamfa", "mfa_serial"],
     ] as const) {
       const e = await rejection(resolveCredentials(deps(), { profile }));

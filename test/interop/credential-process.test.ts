@@ -60,6 +60,12 @@ describe("credential_process = portico credential-process --profile dev", () => 
     expect(r.stderr).toContain("nope");
   });
 
+  it("portico itself resolves the credential_process profile (running portico as the process)", async () => {
+    const r = await portico(["whoami", "--profile", "dev-process", "--json"], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ arn, source: "process" });
+  });
+
   it("AWS CLI v2", async () => {
     const r = await runAwsCli(
       ["sts", "get-caller-identity", "--profile", "dev-process", "--output", "json"],
