@@ -29,15 +29,43 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function isStale(lockFile: string, staleMs: number): Promise<boolean> {
+/**
+ * The inode of the lock file if it is stale (owner gone, or older than `staleMs`), else undefined.
+ * A lock file that vanishes or is replaced during the check means "released": the caller just retries.
+ * (Treating a vanished file as stale would let the caller rename away a fresh lock another process
+ * took meanwhile — two holders, a lost update.)
+ */
+async function staleInode(lockFile: string, staleMs: number): Promise<number | undefined> {
   try {
-    const [text, st] = await Promise.all([fs.readFile(lockFile, "utf8"), fs.stat(lockFile)]);
+    const st = await fs.stat(lockFile);
+    const text = await fs.readFile(lockFile, "utf8");
+    const again = await fs.stat(lockFile);
+    if (again.ino !== st.ino) return undefined;
+    if (Date.now() - st.mtimeMs > staleMs) return st.ino;
     const pid = Number.parseInt(text.split("\n")[0] ?? "", 10);
-    if (Date.now() - st.mtimeMs > staleMs) return true;
-    // Only judge by pid when the content is complete (the owner writes "pid\n").
-    return text.includes("\n") && !processAlive(pid);
+    // Only judge by pid when the content is complete (the owner writes "pid\n…").
+    return text.includes("\n") && !processAlive(pid) ? st.ino : undefined;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "ENOENT";
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+}
+
+/** Remove the stale lock file with inode `ino` — and only that one. */
+async function takeOver(lockFile: string, ino: number): Promise<void> {
+  const grave = `${lockFile}.stale.${process.pid}.${Date.now()}`;
+  try {
+    await fs.rename(lockFile, grave);
+  } catch {
+    return; // someone else took it over first
+  }
+  try {
+    const st = await fs.stat(grave);
+    // We moved a fresh lock by mistake (it replaced the stale one after our check): put it back
+    // if its place is still free. link() fails with EEXIST rather than overwrite a newer lock.
+    if (st.ino !== ino) await fs.link(grave, lockFile).catch(() => {});
+  } finally {
+    await fs.rm(grave, { force: true });
   }
 }
 
@@ -64,13 +92,9 @@ export async function withFileLock<T>(
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      if (await isStale(lockFile, staleMs)) {
-        // Take over by renaming the stale file away first, so two contenders cannot both delete-and-create.
-        const grave = `${lockFile}.stale.${process.pid}.${Date.now()}`;
-        await fs.rename(lockFile, grave).then(
-          () => fs.rm(grave, { force: true }),
-          () => {},
-        );
+      const ino = await staleInode(lockFile, staleMs);
+      if (ino !== undefined) {
+        await takeOver(lockFile, ino);
         continue;
       }
       if (Date.now() > deadline) {
