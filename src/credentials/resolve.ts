@@ -62,12 +62,22 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): AwsCredentials | und
 /** What kind of credential source a profile is, in botocore's order (§1.4). */
 export type ProfileKind = "assume-role" | "web-identity" | "sso" | "static" | "credential-process" | "none";
 
-export function profileKind(section: SectionView): ProfileKind {
+/**
+ * botocore's profile providers in order: assume-role, web identity, SSO, credentials-file static keys,
+ * credential_process, config-file static keys. `credentialsFile` tells which file the keys came from;
+ * without it static keys are taken to be from the credentials file.
+ */
+export function profileKind(section: SectionView, credentialsFile?: string): ProfileKind {
   if (str(section, "role_arn")) return "assume-role";
   if (str(section, "web_identity_token_file")) return "web-identity";
   if (str(section, "sso_account_id") || str(section, "sso_role_name")) return "sso";
-  if (str(section, "aws_access_key_id") && str(section, "aws_secret_access_key")) return "static";
+  const hasKeys = Boolean(str(section, "aws_access_key_id") && str(section, "aws_secret_access_key"));
+  const keysFile = section.keyFiles?.["aws_access_key_id"];
+  const keysFromConfig =
+    credentialsFile !== undefined && keysFile !== undefined && keysFile !== credentialsFile;
+  if (hasKeys && !keysFromConfig) return "static";
   if (str(section, "credential_process")) return "credential-process";
+  if (hasKeys) return "static";
   return "none";
 }
 
@@ -159,7 +169,7 @@ export async function resolveProfile(
       details: { profile: profileName },
     });
   }
-  const kind = profileKind(section);
+  const kind = profileKind(section, config.paths.credentialsFile);
   switch (kind) {
     case "sso":
       return resolveSsoCredentials(deps, config, profileName, forceRefresh);

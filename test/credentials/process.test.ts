@@ -126,3 +126,23 @@ describe("credential_process profiles", () => {
     expect(e.message).toContain("credential_process loop: self -> self");
   });
 });
+
+describe("static keys vs credential_process (botocore's order)", () => {
+  it("config-file keys lose to credential_process; credentials-file keys win", async () => {
+    const { appendFile, mkdir } = await import("node:fs/promises");
+    await appendFile(
+      path.join(home.home, ".aws", "config"),
+      `\n[profile mixed]\naws_access_key_id = AKIACONFIG\naws_secret_access_key = c\ncredential_process = /bin/echo '{"Version":1,"AccessKeyId":"AKIAPROCESS","SecretAccessKey":"p"}'\n`,
+    );
+    const deps = { env, now: () => new Date() };
+    expect((await resolveCredentials(deps, { profile: "mixed" })).credentials.accessKeyId).toBe(
+      "AKIAPROCESS",
+    );
+    await mkdir(path.join(home.home, ".aws"), { recursive: true });
+    await writeFile(
+      path.join(home.home, ".aws", "credentials"),
+      "[mixed]\naws_access_key_id = AKIACREDS\naws_secret_access_key = k\n",
+    );
+    expect((await resolveCredentials(deps, { profile: "mixed" })).credentials.accessKeyId).toBe("AKIACREDS");
+  });
+});
