@@ -12,16 +12,8 @@ import { execFile } from "node:child_process";
 import { shlexSplit } from "../config/botocore";
 import { configError, ExitCode, PorticoError } from "../errors";
 import { parseExpiration } from "./cache-format";
+import { CHAIN_ENV, MAX_CHAIN } from "./chain";
 import type { AwsCredentials } from "./types";
-
-export const CHAIN_ENV = "_PORTICO_PROFILE_CHAIN";
-export const MAX_CHAIN = 4;
-
-/** The profile chain inherited from a parent portico (comma-separated names). */
-export function inheritedChain(env: NodeJS.ProcessEnv): string[] {
-  const v = env[CHAIN_ENV];
-  return v ? v.split(",").filter((s) => s !== "") : [];
-}
 
 /** Narrow the process's stdout (botocore's checks and messages). */
 export function parseProcessOutput(stdout: string, profileName: string): AwsCredentials {

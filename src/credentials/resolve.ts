@@ -1,11 +1,13 @@
 /**
  * Credentials for a profile, resolved the way botocore / the AWS CLI v2 resolve them
  * (aws-reference.md §1.4): environment keys (unless a profile was named explicitly), then the
- * profile — SSO (role credentials from the CLI's shared cache, else GetRoleCredentials), or static keys.
- * Other sources (assume-role, web identity, credential_process) are refused with a clear error.
+ * profile — assume-role (role_arn + source_profile), SSO (role credentials from the CLI's shared cache,
+ * else GetRoleCredentials), credentials-file static keys, credential_process, config-file static keys.
+ * Web identity is refused with a clear error.
  *
- * HOT PATH: with valid cached credentials this touches only fs, crypto and the config parser; the
- * token provider and the AWS SDK are imported only on a cache miss.
+ * With valid cached credentials this touches only fs, crypto and the config parser; the token provider,
+ * the AWS SDK, assume-role and credential_process code are imported only when needed. (The
+ * credential_process command's hot path is leaner still: fast-path.ts.)
  */
 import type { AwsConfig, SectionView } from "../config/load";
 import { loadAwsConfig } from "../config/load";
@@ -20,6 +22,7 @@ import {
   roleCacheKey,
   writeCachedRoleCredentials,
 } from "./cache";
+import { inheritedChain } from "./chain";
 import type { AwsCredentials, ResolvedCredentials } from "./types";
 
 export interface CredentialDeps {
@@ -128,7 +131,6 @@ export async function resolveCredentials(
     });
   }
   const region = resolveRegion(deps.env, str(section, "region"), options.region)?.region;
-  const { inheritedChain } = await import("./process");
   const resolved = await resolveProfile(
     deps,
     config,
