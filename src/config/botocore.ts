@@ -15,7 +15,6 @@ import {
   type Scan,
   type ScanEntry,
   type ScanError,
-  type ScanSection,
   scan,
 } from "./scan";
 
@@ -338,13 +337,6 @@ export function parseOrThrow(text: string, file: string, displayFile = file): Pa
   return parsed;
 }
 
-/** Plain-object form of a raw parse (null prototype), e.g. for SectionView.values. */
-export function sectionToObject(section: RawSection): Record<string, string | Record<string, string>> {
-  const out: Record<string, string | Record<string, string>> = Object.create(null);
-  for (const [k, v] of section) out[k] = typeof v === "string" ? v : Object.fromEntries(v);
-  return out;
-}
-
 /** JSON of a raw parse in botocore's key order (integer-like keys stay where they are). */
 export function rawConfigToJson(raw: RawConfig, indent = 2): string {
   const pad = (d: number) => " ".repeat(indent * d);
@@ -381,5 +373,3 @@ export function rawConfigToPairs(raw: RawConfig): [string, [string, string | [st
     [...sec].map(([k, v]) => [k, typeof v === "string" ? v : [...v]]),
   ]);
 }
-
-export type { ScanSection };

@@ -21,12 +21,10 @@ export interface Lines {
 /** Python's str.isspace() / re `\s` set (Unicode), which differs from JavaScript's `\s` and trim(). */
 export const PY_WS =
   "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const LEAD_WS = new RegExp(`^[${PY_WS}]+`);
 const TRAIL_WS = new RegExp(`[${PY_WS}]+$`);
 
-export const pyStrip = (s: string): string => s.replace(LEAD_WS, "").replace(TRAIL_WS, "");
+/** Python `str.rstrip()` (Unicode whitespace as Python defines it). */
 export const pyRstrip = (s: string): string => s.replace(TRAIL_WS, "");
-export const pyLstrip = (s: string): string => s.replace(LEAD_WS, "");
 
 /** Split text into lines the way Python's universal-newline text mode does (\r\n, \r, \n). Lossless. */
 export function splitLines(text: string): Lines {
