@@ -26,6 +26,8 @@ export interface LintInput {
   text: string | undefined;
   /** true when the bytes are not valid UTF-8. */
   invalidUtf8?: boolean;
+  /** The line of the first invalid byte, when known. */
+  invalidUtf8Line?: number;
 }
 
 const SSO_TRIGGER = ["sso_account_id", "sso_role_name"];
@@ -37,7 +39,7 @@ export function lintFiles(inputs: LintInput[]): LintFinding[] {
     if (input.invalidUtf8) {
       findings.push({
         file: input.file,
-        line: 0,
+        line: input.invalidUtf8Line ?? 0,
         severity: "error",
         code: "invalid_utf8",
         message: "the file is not valid UTF-8; botocore and the AWS CLI refuse it",

@@ -56,16 +56,38 @@ export async function readConfigText(file: string, displayFile = file): Promise<
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (e) {
+    const line = invalidUtf8Line(bytes);
     throw configError(
       "config_parse",
-      `${displayFile}: the file is not valid UTF-8 (botocore and the AWS CLI refuse it)`,
+      `${displayFile}:${line}: the file is not valid UTF-8 (botocore and the AWS CLI refuse it)`,
       {
         cause: e,
         hint: `re-save ${displayFile} as UTF-8 (see every problem with: portico config lint ${displayFile})`,
-        details: { file, problem: "invalid_utf8" },
+        details: { file, line, problem: "invalid_utf8" },
       },
     );
   }
+}
+
+/** The 1-based line (Python's universal newlines) holding the first byte that is not valid UTF-8. */
+export function invalidUtf8Line(bytes: Uint8Array): number {
+  // The shortest prefix that fails to decode (streaming, so a cut multi-byte sequence is not an error).
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, mid + 1), {
+        stream: true,
+      });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  const before = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, lo));
+  const breaks = before.match(/\r\n|\r|\n/g)?.length ?? 0;
+  return breaks + 1;
 }
 
 /** Read and parse one file (missing = empty), refusing what botocore refuses. */

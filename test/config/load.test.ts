@@ -85,10 +85,24 @@ describe("loadAwsConfig", () => {
     expect((await loadAwsConfig(env()).catch((x) => x)).message).toContain(
       ":1: the file starts with a UTF-8 byte-order mark",
     );
-    await write("config", Buffer.from([0x5b, 0x61, 0x5d, 0x0a, 0x6b, 0x3d, 0xff, 0x0a]));
+    await write(
+      "config",
+      Buffer.from([
+        0x5b, 0x61, 0x5d, 0x0d, 0x0a, 0x78, 0x3d, 0xc3, 0xa9, 0x0a, 0x6b, 0x3d, 0xed, 0xa0, 0x80, 0x0a,
+      ]),
+    );
     const e = await loadAwsConfig(env()).catch((x) => x);
     expect([e.code, e.exitCode]).toEqual(["config_parse", 3]);
-    expect(e.message).toContain("not valid UTF-8");
+    // line 3 holds an encoded surrogate (ED A0 80), which Python's strict UTF-8 refuses too
+    expect(e.message).toBe(
+      "~/.aws/config:3: the file is not valid UTF-8 (botocore and the AWS CLI refuse it)",
+    );
+    const py = spawnSync("python3", [
+      "-c",
+      "import sys;open(sys.argv[1],encoding='utf-8').read()",
+      path.join(home, ".aws", "config"),
+    ]);
+    expect(py.status).not.toBe(0);
   });
 
   it("collects SDK-JS warnings from both files", async () => {

@@ -191,7 +191,13 @@ export function register(program: Command, ctx: CliContext): void {
           inputs.push({ file: t.display, kind: t.kind, text });
         } catch (e) {
           if (e instanceof PorticoError && e.code === "config_parse")
-            inputs.push({ file: t.display, kind: t.kind, text: undefined, invalidUtf8: true });
+            inputs.push({
+              file: t.display,
+              kind: t.kind,
+              text: undefined,
+              invalidUtf8: true,
+              ...(typeof e.details?.["line"] === "number" ? { invalidUtf8Line: e.details["line"] } : {}),
+            });
           else throw e;
         }
       }
