@@ -94,7 +94,7 @@ export async function writeCredentialsSection(
   deps: { env: NodeJS.ProcessEnv; now?: () => Date },
   sectionName: string,
   creds: AwsCredentials,
-): Promise<{ file: string; changed: boolean }> {
+): Promise<{ file: string; changed: boolean; tightenedFrom?: number }> {
   if (!NAME_RE.test(sectionName) || sectionName === "__proto__")
     throw usageError(
       `Not a usable profile name for the credentials file: "${sectionName}"`,
@@ -128,7 +128,11 @@ export async function writeCredentialsSection(
     }
     if (before !== "") await backupOnce(file, before);
     await writeFileAtomic(file, after, { mode: 0o600, dirMode: 0o700 });
-    return { file, changed: true };
+    // The file now holds secrets portico wrote: a group/world-readable mode is tightened to 0600.
+    const mode = (await fs.stat(file)).mode & 0o777;
+    const tightened = (mode & 0o077) !== 0;
+    if (tightened) await fs.chmod(file, 0o600);
+    return { file, changed: true, ...(tightened ? { tightenedFrom: mode } : {}) };
   });
 }
 

@@ -69,6 +69,16 @@ describe("writeCredentialsSection (file)", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
+  it("tightens a group/world-readable credentials file to 0600", async () => {
+    const { mkdir, chmod } = await import("node:fs/promises");
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, "[other]\naws_access_key_id = A\n");
+    await chmod(file, 0o644);
+    const r = await writeCredentialsSection({ env: { HOME: home.home } }, "dev", creds);
+    expect(r.tightenedFrom).toBe(0o644);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
   it("a file botocore refuses is left untouched (exit 3)", async () => {
     const { mkdir } = await import("node:fs/promises");
     await mkdir(path.dirname(file), { recursive: true });

@@ -52,6 +52,11 @@ export function register(program: Command, ctx: CliContext): void {
             ctx,
             `Wrote [${section}] to ${result.file}${resolved.credentials.expiration ? ` (expires ${resolved.credentials.expiration.toISOString()})` : ""}`,
           );
+          if (result.tightenedFrom !== undefined)
+            info(
+              ctx,
+              `Its permissions were ${result.tightenedFrom.toString(8).padStart(4, "0")}; now 0600 (it holds secret keys).`,
+            );
           return;
         }
         const format = isCredentialFormat(opts.format) ? opts.format : "process";
