@@ -25,8 +25,22 @@ await build({
   define: { PORTICO_VERSION: JSON.stringify(pkg.version) },
   logLevel: "warning",
 });
-// Chunks must not carry the shebang; only the entry is executed directly.
 chmodSync("dist/cli/portico.mjs", 0o755);
+// The installed command: a small CommonJS launcher (faster to start than an ESM entry) that answers
+// `credential-process` cache hits itself and otherwise imports portico.mjs.
+await build({
+  entryPoints: ["src/cli/launcher.ts"],
+  outfile: "dist/cli/portico.cjs",
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  legalComments: "none",
+  banner: { js: "#!/usr/bin/env node" },
+  logLevel: "warning",
+});
+chmodSync("dist/cli/portico.cjs", 0o755);
 await build({
   entryPoints: ["src/index.ts"],
   outfile: "dist/index.js",

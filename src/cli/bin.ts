@@ -1,23 +1,30 @@
-// The `portico` executable. Silence the AWS SDK's Node-version warning before any SDK module loads:
-// it would corrupt credential_process and --json output.
+// The `portico` executable (ESM, dist/cli/portico.mjs). Silence the AWS SDK's Node-version warning
+// before any SDK module loads: it would corrupt credential_process and --json output.
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 
-import { run } from "./main";
+import { tryCredentialProcessFastPath } from "../credentials/fast-path";
 
-// A reader that goes away (`portico … | head`) is not an error: stop quietly, as other CLIs do.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+const argv = process.argv.slice(2);
+
+// `credential-process` with fresh cached credentials is answered before commander and the command
+// modules load (docs/benchmarks.md); anything else — or any doubt — runs the full CLI.
+if (!tryCredentialProcessFastPath(argv, process.env)) {
+  // A reader that goes away (`portico … | head`) is not an error: stop quietly, as other CLIs do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+  import("./main")
+    .then(({ run }) => run(argv))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e) => {
+        process.stderr.write(`portico: fatal: ${String(e)}\n`);
+        process.exitCode = 1;
+      },
+    );
 }
-
-run(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    process.stderr.write(`portico: fatal: ${String(e)}\n`);
-    process.exitCode = 1;
-  },
-);

@@ -59,6 +59,8 @@ export function credentialProcessFromCache(
   try {
     const flag = fastPathProfileFlag(argv);
     if (!flag) return undefined;
+    // botocore's chain: environment keys win unless a profile was named on the command line.
+    if (flag.profile === undefined && env["AWS_ACCESS_KEY_ID"]) return undefined;
     const profileName = resolveProfileName(env, flag.profile).name;
     const paths = awsPaths(env);
     // The credentials file can hold keys that change what the profile is: leave those cases to the full path.
