@@ -25,6 +25,8 @@ interface Line {
 }
 
 const LEADING_WS = new RegExp(`^[${PY_WS}]*`);
+const EDGE_WS = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, "g");
+const pyStripAll = (s: string): string => s.replace(EDGE_WS, "");
 const leadingWs = (s: string): string => LEADING_WS.exec(s)![0];
 
 export class ConfigDocument {
@@ -137,6 +139,70 @@ export class ConfigDocument {
     const after = lastEntry ? lastEntry.end : sec.line;
     const indent = lastEntry ? leadingWs(this.texts[lastEntry.line]!) : this.nextSignificantIndent(sec.line);
     this.insertAfter(after, [`${indent}${key} = ${value}`]);
+    return true;
+  }
+
+  /** The sub-section lines of an entry written `key =` + indented `sub = value` lines: line → sub-key. */
+  private subLines(e: ScanEntry): { line: number; sub: string }[] {
+    const out: { line: number; sub: string }[] = [];
+    for (const i of e.moreLines ?? []) {
+      const t = this.texts[i]!;
+      const eq = t.indexOf("=");
+      if (eq === -1 || this.scan.kinds[i] !== "continuation") continue;
+      out.push({ line: i, sub: pyStripAll(t.slice(0, eq)) });
+    }
+    return out;
+  }
+
+  /**
+   * Set `sub = value` in the sub-section `key` of section `header` — botocore reads `{key: {sub: value}}`
+   * — written the way the AWS CLI writes them (`key =` then lines indented 4 more spaces). Creates the
+   * section and the key as needed. Refuses (throws) when `key` holds a plain value.
+   */
+  setSub(header: string, key: string, sub: string, value: string): boolean {
+    if (/[\r\n]/.test(value)) throw new Error("a value cannot contain a line break");
+    const sec = this.section(header);
+    if (!sec) {
+      this.appendBlock([`[${header}]`, `${key} =`, `    ${sub} = ${value}`]);
+      return true;
+    }
+    const k = key.toLowerCase();
+    const e = sec.entries.find((x) => x.key === k);
+    if (!e) {
+      const lastEntry = sec.entries[sec.entries.length - 1];
+      const after = lastEntry ? lastEntry.end : sec.line;
+      const indent = lastEntry
+        ? leadingWs(this.texts[lastEntry.line]!)
+        : this.nextSignificantIndent(sec.line);
+      this.insertAfter(after, [`${indent}${key} =`, `${indent}    ${sub} = ${value}`]);
+      return true;
+    }
+    if (e.value !== "") throw new Error(`"${key}" holds a plain value, not a sub-section`);
+    const subs = this.subLines(e);
+    const hit = subs.filter((x) => x.sub === sub).at(-1);
+    if (hit) {
+      const t = this.texts[hit.line]!;
+      const eq = t.indexOf("=");
+      if (pyStripAll(t.slice(eq + 1)) === value) return false;
+      this.texts[hit.line] = `${leadingWs(t)}${sub} = ${value}`;
+      this.cached = undefined;
+      return true;
+    }
+    const subIndent =
+      subs.length > 0 ? leadingWs(this.texts[subs[0]!.line]!) : `${leadingWs(this.texts[e.line]!)}    `;
+    this.insertAfter(e.end, [`${subIndent}${sub} = ${value}`]);
+    return true;
+  }
+
+  /** Remove `sub` from the sub-section `key` (the whole key once no sub-key is left). False if absent. */
+  unsetSub(header: string, key: string, sub: string): boolean {
+    const e = this.entry(header, key);
+    if (e?.value !== "") return false;
+    const subs = this.subLines(e);
+    const hits = subs.filter((x) => x.sub === sub);
+    if (hits.length === 0) return false;
+    if (hits.length === subs.length) return this.unset(header, key);
+    for (const h of hits.reverse()) this.removeLines(h.line, h.line, []);
     return true;
   }
 

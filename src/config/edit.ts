@@ -13,7 +13,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { ExitCode, PorticoError } from "../errors";
 import { writeFileAtomic } from "../platform/files";
-import { buildProfileMap, parseError, scanRefusal } from "./botocore";
+import { buildProfileMap, parseError, parseScan, scanRefusal } from "./botocore";
 import { ConfigDocument } from "./document";
 import { readConfigText } from "./load";
 import { withConfigLock } from "./lock";
@@ -31,6 +31,10 @@ export interface ConfigEditor {
   removeSection(ref: SectionRef): void;
   /** Rename a section (the new name is written as `[profile NEW]` etc.). */
   renameSection(ref: SectionRef, newName: string): void;
+  /** `[services NAME]` only (interop rule): set `sub = value` under `key =` (e.g. s3 / endpoint_url). */
+  setSub(ref: SectionRef, key: string, sub: string, value: string): void;
+  /** Remove one sub-key (the key itself once it has none left). */
+  unsetSub(ref: SectionRef, key: string, sub: string): void;
   /** The text as it would be written now. */
   text(): string;
 }
@@ -104,7 +108,8 @@ export function sectionFor(s: Scan, ref: SectionRef): string | undefined {
 
 type Expectation =
   | { ref: SectionRef; key: string; value: string | undefined }
-  | { ref: SectionRef; gone: true };
+  | { ref: SectionRef; gone: true }
+  | { ref: SectionRef; key: string; sub: string; subValue: string | undefined };
 
 /** A ConfigEditor over a document (pure; `editConfigFile` adds the file handling). */
 export function createEditor(doc: ConfigDocument, expectations: Expectation[] = []): ConfigEditor {
@@ -135,6 +140,36 @@ export function createEditor(doc: ConfigDocument, expectations: Expectation[] = 
         if (!doc.removeSection(h)) break;
       }
       expectations.push({ ref, gone: true });
+    },
+    setSub(ref, key, sub, value) {
+      if (ref.kind !== "services") {
+        throw rejected(
+          "config_key_rejected",
+          `sub-sections are written only in [services NAME] sections (not in a ${ref.kind})`,
+          "put endpoint settings in a [services NAME] section and point the profile at it with services = NAME",
+        );
+      }
+      checkName(ref.kind, ref.name);
+      checkKey(key);
+      checkKey(sub);
+      checkValue(sub, value);
+      const h = find(ref) ?? headerFor(ref);
+      try {
+        doc.setSub(h, key, sub, value);
+      } catch (e) {
+        throw rejected(
+          "config_value_rejected",
+          `cannot write ${key}.${sub}: ${(e as Error).message}`,
+          "unset the key first",
+        );
+      }
+      expectations.push({ ref, key, sub, subValue: value });
+    },
+    unsetSub(ref, key, sub) {
+      const h = find(ref);
+      if (h === undefined) return;
+      doc.unsetSub(h, key.toLowerCase(), sub);
+      expectations.push({ ref, key: key.toLowerCase(), sub, subValue: undefined });
     },
     renameSection(ref, newName) {
       checkName(ref.kind, newName);
@@ -171,12 +206,22 @@ function verify(text: string, expectations: Expectation[], file: string): void {
   if (refusal) throw fail(`the edited file would not parse (line ${refusal.line}: ${refusal.message})`);
   // Only the last expectation per (section, key) counts.
   const final = new Map<string, Expectation>();
-  for (const e of expectations)
-    final.set(`${e.ref.kind}\u0000${e.ref.name}\u0000${"gone" in e ? "" : e.key}`, e);
+  for (const e of expectations) {
+    const id = "gone" in e ? "" : "sub" in e ? `${e.key}\u0000${e.sub}` : e.key;
+    final.set(`${e.ref.kind}\u0000${e.ref.name}\u0000${id}`, e);
+  }
+  let view: ReturnType<typeof parseScan> | undefined;
   for (const e of final.values()) {
     const h = sectionFor(s, e.ref);
     if ("gone" in e) {
       if (h !== undefined) throw fail(`${e.ref.kind} "${e.ref.name}" is still there`);
+      continue;
+    }
+    if ("sub" in e) {
+      view ??= parseScan(s);
+      const v = h === undefined ? undefined : view.raw.get(h)?.get(e.key);
+      const got = v instanceof Map ? v.get(e.sub) : undefined;
+      if (got !== e.subValue) throw fail(`"${e.key}.${e.sub}" would not read back as written`);
       continue;
     }
     // The section's own entry (botocore reads it before any [DEFAULT] value).

@@ -8,7 +8,13 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildProfileMap, parseConfigText, rawConfigToPairs, scanRefusal } from "../../src/config/botocore";
+import {
+  buildProfileMap,
+  parseConfigText,
+  type RawValue,
+  rawConfigToPairs,
+  scanRefusal,
+} from "../../src/config/botocore";
 import { ConfigDocument } from "../../src/config/document";
 import { scan } from "../../src/config/scan";
 import { type BotocoreOracle, type BotocoreResult, startBotocore } from "../helpers/botocore";
@@ -217,6 +223,84 @@ describe("random edit sequences do exactly what they say (model-checked), and bo
             `${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\ngot ${JSON.stringify(got)}\nwant ${JSON.stringify(want)}`,
           );
       }),
+      { numRuns: LONG ? 2000 : 100 },
+    );
+  });
+});
+
+describe("sub-section edits in [services] sections (model-checked), and botocore agrees", () => {
+  type SubOp =
+    | { op: "set"; key: string; sub: string; value: string }
+    | { op: "unset"; key: string; sub: string };
+  const subOp: fc.Arbitrary<SubOp> = fc.oneof(
+    fc
+      .tuple(
+        fc.constantFrom("s3", "sts", "k"),
+        fc.constantFrom("endpoint_url", "addressing_style"),
+        fc.constantFrom("http://h:1", "path", "v"),
+      )
+      .map(([key, sub, value]) => ({ op: "set" as const, key, sub, value })),
+    fc
+      .tuple(fc.constantFrom("s3", "sts", "k"), fc.constantFrom("endpoint_url", "addressing_style"))
+      .map(([key, sub]) => ({ op: "unset" as const, key, sub })),
+  );
+  it(`${LONG ? 2000 : 100} sequences`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        validConfigText,
+        fc.constantFrom("services svc", "services new"),
+        fc.array(subOp, { minLength: 1, maxLength: 6 }),
+        async (text, header, ops) => {
+          const before = parseConfigText(text);
+          if (before.refusal) return;
+          // The section's own keys ([DEFAULT] values are not the edit's business; an own key replaces them).
+          const own = (t: string): Map<string, RawValue> => {
+            const p = parseConfigText(t);
+            const out = new Map<string, RawValue>();
+            for (const sec of p.scan.sections)
+              if (!sec.isDefault && sec.name === header)
+                for (const e of sec.entries) out.set(e.key, p.raw.get(header)!.get(e.key)!);
+            return out;
+          };
+          const model = own(text);
+          const doc = ConfigDocument.parse(text);
+          for (const o of ops) {
+            const cur = model.get(o.key);
+            if (o.op === "set") {
+              // A plain value is refused; an empty one (`key =`) becomes the sub-section, as the AWS CLI writes it.
+              if (typeof cur === "string" && cur !== "") {
+                expect(() => doc.setSub(header, o.key, o.sub, o.value)).toThrow();
+                continue;
+              }
+              doc.setSub(header, o.key, o.sub, o.value);
+              const m = new Map(cur instanceof Map ? cur : []);
+              m.set(o.sub, o.value);
+              model.set(o.key, m);
+            } else {
+              doc.unsetSub(header, o.key, o.sub);
+              if (cur instanceof Map && cur.has(o.sub)) {
+                const m = new Map(cur);
+                m.delete(o.sub);
+                if (m.size === 0) model.delete(o.key);
+                else model.set(o.key, m);
+              }
+            }
+          }
+          const edited = doc.toString();
+          const d = await disagreement(edited);
+          if (d)
+            throw new Error(
+              `${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\n${d}`,
+            );
+          const after = own(edited);
+          const norm = (m: Map<string, RawValue>) =>
+            JSON.stringify([...m].map(([k, v]) => [k, typeof v === "string" ? v : [...v]]).sort());
+          if (norm(after) !== norm(model))
+            throw new Error(
+              `${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\ngot ${norm(after)}\nwant ${norm(model)}`,
+            );
+        },
+      ),
       { numRuns: LONG ? 2000 : 100 },
     );
   });

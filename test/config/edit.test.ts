@@ -226,6 +226,51 @@ for (let i = 0; i < 12; i++) await editConfigFile(file, (d) => d.set({ kind: "pr
   });
 });
 
+describe("[services] sub-sections", () => {
+  it("written as the AWS CLI writes them; botocore and the SDK for JavaScript read the same endpoints", async () => {
+    const svc = { kind: "services", name: "local" } as const;
+    await editConfigFile(cfg, (d) => {
+      d.set(dev, "services", "local");
+      d.setSub(svc, "s3", "endpoint_url", "http://127.0.0.1:9000");
+      d.setSub(svc, "sts", "endpoint_url", "http://127.0.0.1:9001");
+      d.setSub(svc, "s3", "addressing_style", "path");
+    });
+    expect(await readFile(cfg, "utf8")).toBe(
+      "[profile dev]\nservices = local\n[services local]\ns3 =\n    endpoint_url = http://127.0.0.1:9000\n    addressing_style = path\nsts =\n    endpoint_url = http://127.0.0.1:9001\n",
+    );
+    const js = await loadSharedConfigFiles({
+      configFilepath: cfg,
+      filepath: path.join(home, "none"),
+      ignoreCache: true,
+    });
+    expect(js.configFile["services.local"]).toEqual({
+      "s3.endpoint_url": "http://127.0.0.1:9000",
+      "s3.addressing_style": "path",
+      "sts.endpoint_url": "http://127.0.0.1:9001",
+    });
+    await editConfigFile(cfg, (d) => d.unsetSub(svc, "s3", "addressing_style"));
+    expect(parseConfigText(await readFile(cfg, "utf8")).raw.get("services local")).toEqual(
+      new Map([
+        ["s3", new Map([["endpoint_url", "http://127.0.0.1:9000"]])],
+        ["sts", new Map([["endpoint_url", "http://127.0.0.1:9001"]])],
+      ]),
+    );
+  });
+  it("only in [services] sections, and never over a plain value", async () => {
+    const e1 = await editConfigFile(cfg, (d) => d.setSub(dev, "s3", "addressing_style", "path")).catch(
+      (x) => x,
+    );
+    expect(e1.code).toBe("config_key_rejected");
+    await mkdir(path.dirname(cfg), { recursive: true });
+    await writeFile(cfg, "[services x]\ns3 = plain\n");
+    const e2 = await editConfigFile(cfg, (d) =>
+      d.setSub({ kind: "services", name: "x" }, "s3", "a", "b"),
+    ).catch((x) => x);
+    expect(e2.code).toBe("config_value_rejected");
+    expect(await readFile(cfg, "utf8")).toBe("[services x]\ns3 = plain\n");
+  });
+});
+
 describe("the real clients read what portico writes", () => {
   it("AWS CLI v2 (configure get) and the SDK for JavaScript see the same values", async () => {
     await mkdir(path.dirname(cfg), { recursive: true });
