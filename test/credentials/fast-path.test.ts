@@ -75,6 +75,14 @@ describe("cache hits equal the full resolver's output", () => {
 });
 
 describe("everything else steps aside", () => {
+  it("environment keys without --profile (botocore's chain uses them, not the profile)", () => {
+    const withKeys = { ...env, AWS_PROFILE: "dev", AWS_ACCESS_KEY_ID: "AKIAENV", AWS_SECRET_ACCESS_KEY: "s" };
+    expect(credentialProcessFromCache(["credential-process"], withKeys, now)).toBeUndefined();
+    // An explicit --profile beats the environment keys, so the cache answers.
+    const out = credentialProcessFromCache(["credential-process", "--profile", "dev"], withKeys, now);
+    expect(JSON.parse(out!).AccountId).toBe("333333333333");
+  });
+
   it("no entry / entry inside the 15-minute window / torn entry", async () => {
     expect(
       credentialProcessFromCache(["credential-process", "--profile", "admin"], env, now),
