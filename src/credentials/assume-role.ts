@@ -9,7 +9,7 @@
 import type { SectionView } from "../config/load";
 import { configError, ExitCode, PorticoError } from "../errors";
 import { cjsInterop, endpointFromEnv } from "./portal";
-import { type PyJsonValue, pyDumps } from "./pyjson";
+import { type PyJsonValue, pyDumps } from "../platform/pyjson";
 import type { AwsCredentials } from "./types";
 
 export interface AssumeRoleConfig {

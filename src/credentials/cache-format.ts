@@ -3,7 +3,7 @@
  * parsing, freshness. No imports of Node built-ins, so the credential_process fast path can use it
  * without paying for ESM facades of node:crypto / node:fs (src/credentials/fast-path.ts).
  */
-import { pyDumps } from "./pyjson";
+import { pyDumps } from "../platform/pyjson";
 import type { AwsCredentials } from "./types";
 
 /** Cached credentials are reused while more than this much lifetime remains (botocore's expiry window). */

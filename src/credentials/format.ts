@@ -3,7 +3,7 @@
  * (awscli/customizations/configure/exportcreds.py; aws-reference.md §9.3), and the
  * credential_process JSON (§1.7). Pure: values in, text out.
  */
-import { type PyJsonValue, pyDumps } from "./pyjson";
+import { type PyJsonValue, pyDumps } from "../platform/pyjson";
 import type { AwsCredentials } from "./types";
 
 export const CREDENTIAL_FORMATS = [

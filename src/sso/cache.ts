@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { readFileIfExists, writeFileAtomic } from "../platform/files";
-import { type PyJson, pyDumps } from "./pyjson";
+import { type PyJson, pyDumps } from "../platform/pyjson";
 import type { SsoSession } from "./session";
 
 export const sha1Hex = (s: string): string => createHash("sha1").update(s, "utf8").digest("hex");

@@ -12,7 +12,7 @@ import {
   serializeCacheEntry,
   writeCachedRoleCredentials,
 } from "../../src/credentials/cache";
-import { pyDumps, pyJsonString } from "../../src/credentials/pyjson";
+import { pyDumps, pyJsonString } from "../../src/platform/pyjson";
 
 describe("roleCacheKey (aws-reference §2.3 verified values)", () => {
   it("sso-session key", () => {

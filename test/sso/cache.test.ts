@@ -16,7 +16,7 @@ import {
   tokenFileName,
   writeToken,
 } from "../../src/sso/cache";
-import { pyDumps } from "../../src/sso/pyjson";
+import { pyDumps } from "../../src/platform/pyjson";
 
 const START = "https://d-1234567890.awsapps.com/start";
 
