@@ -6,8 +6,10 @@
  * - home: `expanduser("~")` — $HOME on POSIX (USERPROFILE, then HOMEDRIVE+HOMEPATH on Windows);
  * - profile: --profile > AWS_PROFILE > AWS_DEFAULT_PROFILE > "default";
  * - region: --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's `region`.
- * An environment variable set to the empty string counts as unset (a deliberate, documented deviation:
- * botocore would look for a file named "" and find nothing).
+ * Like the AWS CLI, a profile or region variable set to the empty string counts as set (AWS_PROFILE=""
+ * selects the profile "" — "The config profile () could not be found"). For AWS_CONFIG_FILE and
+ * AWS_SHARED_CREDENTIALS_FILE an empty value means the default path (a documented deviation: the CLI
+ * would read no file at all, and a writer would have nowhere to write).
  */
 import * as os from "node:os";
 import * as path from "node:path";
@@ -123,11 +125,11 @@ export function resolveProfileName(
   env: NodeJS.ProcessEnv,
   flag?: string,
 ): { name: string; source: ProfileSource } {
-  if (nonEmpty(flag)) return { name: flag!, source: "flag" };
-  const p = nonEmpty(env["AWS_PROFILE"]);
-  if (p) return { name: p, source: "AWS_PROFILE" };
-  const d = nonEmpty(env["AWS_DEFAULT_PROFILE"]);
-  if (d) return { name: d, source: "AWS_DEFAULT_PROFILE" };
+  if (flag !== undefined) return { name: flag, source: "flag" };
+  const p = env["AWS_PROFILE"];
+  if (p !== undefined) return { name: p, source: "AWS_PROFILE" };
+  const d = env["AWS_DEFAULT_PROFILE"];
+  if (d !== undefined) return { name: d, source: "AWS_DEFAULT_PROFILE" };
   return { name: "default", source: "default" };
 }
 
@@ -139,11 +141,11 @@ export function resolveRegion(
   profileRegion?: string,
   flag?: string,
 ): { region: string; source: RegionSource } | undefined {
-  if (nonEmpty(flag)) return { region: flag!, source: "flag" };
-  const r = nonEmpty(env["AWS_REGION"]);
-  if (r) return { region: r, source: "AWS_REGION" };
-  const d = nonEmpty(env["AWS_DEFAULT_REGION"]);
-  if (d) return { region: d, source: "AWS_DEFAULT_REGION" };
-  if (nonEmpty(profileRegion)) return { region: profileRegion!, source: "profile" };
+  if (flag !== undefined) return { region: flag, source: "flag" };
+  const r = env["AWS_REGION"];
+  if (r !== undefined) return { region: r, source: "AWS_REGION" };
+  const d = env["AWS_DEFAULT_REGION"];
+  if (d !== undefined) return { region: d, source: "AWS_DEFAULT_REGION" };
+  if (profileRegion !== undefined) return { region: profileRegion, source: "profile" };
   return undefined;
 }

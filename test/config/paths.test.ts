@@ -96,6 +96,22 @@ describe("profile and region precedence (CLI v2)", () => {
     expect(resolveRegion({})).toBeUndefined();
   });
 
+  it("an empty variable counts as set, as in the AWS CLI", () => {
+    expect(resolveProfileName({ AWS_PROFILE: "", AWS_DEFAULT_PROFILE: "dev" })).toEqual({
+      name: "",
+      source: "AWS_PROFILE",
+    });
+    expect(resolveRegion({ AWS_REGION: "", AWS_DEFAULT_REGION: "x" })).toEqual({
+      region: "",
+      source: "AWS_REGION",
+    });
+    const r = spawnSync("/usr/bin/aws", ["configure", "list"], {
+      env: { PATH: "/usr/bin:/bin", HOME: "/nonexistent", AWS_PROFILE: "", AWS_DEFAULT_PROFILE: "dev" },
+      encoding: "utf8",
+    });
+    expect(r.stderr).toContain("The config profile () could not be found");
+  });
+
   describe("agrees with /usr/bin/aws configure list", () => {
     let home: string;
     beforeAll(async () => {
