@@ -250,18 +250,27 @@ export async function editConfigFile(
 ): Promise<{ changed: boolean }> {
   const target = await realTarget(file);
   return withConfigLock(target, async () => {
-    const before = await readConfigText(target, file);
-    const doc = ConfigDocument.parse(before ?? "");
-    const refusal = scanRefusal(doc.scan);
-    if (refusal) throw parseError(file, refusal);
-    const expectations: Expectation[] = [];
-    await edit(createEditor(doc, expectations));
-    const after = doc.toString();
-    if (after === (before ?? "")) return { changed: false };
-    verify(after, expectations, file);
-    if (before !== undefined) await backupOnce(target, before);
-    await writeFileAtomic(target, after, { mode: 0o600, dirMode: 0o700 });
-    return { changed: true };
+    // Other tools (the AWS CLI's `configure set`, an editor) do not take our lock: if the file changed
+    // while the edit was being prepared, start again from the new content rather than overwrite it.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await readConfigText(target, file);
+      const doc = ConfigDocument.parse(before ?? "");
+      const refusal = scanRefusal(doc.scan);
+      if (refusal) throw parseError(file, refusal);
+      const expectations: Expectation[] = [];
+      await edit(createEditor(doc, expectations));
+      const after = doc.toString();
+      if (after === (before ?? "")) return { changed: false };
+      verify(after, expectations, file);
+      if ((await readConfigText(target, file)) !== before) continue;
+      if (before !== undefined) await backupOnce(target, before);
+      await writeFileAtomic(target, after, { mode: 0o600, dirMode: 0o700 });
+      return { changed: true };
+    }
+    throw new PorticoError("config_changed_concurrently", `${file} kept changing while portico edited it`, {
+      exitCode: ExitCode.timeout,
+      hint: "another program is rewriting it; try again when it has finished",
+    });
   });
 }
 

@@ -148,6 +148,22 @@ describe("editConfigFile", () => {
     expect(await readFile(`${real}.portico-backup`, "utf8")).toBe("[default]\nregion = a\n");
   });
 
+  it("a change by another program during the edit is not overwritten: the edit is redone on top of it", async () => {
+    await mkdir(path.dirname(cfg), { recursive: true });
+    await writeFile(cfg, "[default]\nregion = a\n");
+    let calls = 0;
+    await editConfigFile(cfg, async (d) => {
+      calls++;
+      // The first time, "the AWS CLI" writes the file while portico prepares its edit.
+      if (calls === 1) await writeFile(cfg, "[default]\nregion = a\noutput = json\n");
+      d.set(dev, "region", "b");
+    });
+    expect(calls).toBe(2);
+    expect(await readFile(cfg, "utf8")).toBe(
+      "[default]\nregion = a\noutput = json\n[profile dev]\nregion = b\n",
+    );
+  });
+
   it("an edit that changes nothing leaves the file untouched", async () => {
     await mkdir(path.dirname(cfg), { recursive: true });
     await writeFile(cfg, "[profile dev]\nregion = a\n");
