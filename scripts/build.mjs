@@ -17,6 +17,9 @@ await build({
   splitting: true,
   format: "esm",
   platform: "node",
+  // The AWS SDK's ES-module builds: a lazy `await import()` of them then has named exports (the CommonJS
+  // builds would arrive as `{ default }` through Node's interop).
+  mainFields: ["module", "main"],
   target: "node20",
   minify: true,
   sourcemap: false,

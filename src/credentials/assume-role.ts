@@ -8,7 +8,7 @@
  */
 import type { SectionView } from "../config/load";
 import { configError, ExitCode, PorticoError } from "../errors";
-import { cjsInterop, endpointFromEnv } from "./portal";
+import { sdkClientConfig } from "../platform/aws-sdk";
 import { type PyJsonValue, pyDumps } from "../platform/pyjson";
 import type { AwsCredentials } from "./types";
 
@@ -109,18 +109,14 @@ export async function assumeRole(
   now: Date,
   profileName: string,
 ): Promise<{ credentials: AwsCredentials; assumedRoleUser?: { arn: string; assumedRoleId: string } }> {
-  const sts = cjsInterop(await import("@aws-sdk/client-sts"), "STSClient");
-  const endpoint = endpointFromEnv(env, "STS");
+  const sts = await import("@aws-sdk/client-sts");
   const client = new sts.STSClient({
-    region,
-    ...(endpoint ? { endpoint } : {}),
+    ...sdkClientConfig({ env, service: "STS", region }),
     credentials: {
       accessKeyId: source.accessKeyId,
       secretAccessKey: source.secretAccessKey,
       ...(source.sessionToken ? { sessionToken: source.sessionToken } : {}),
     },
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
   });
   try {
     const out = await client.send(

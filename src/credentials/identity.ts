@@ -3,7 +3,7 @@
  * @aws-sdk/client-sts (imported lazily), and the Identity Center parts of the ARN.
  */
 import { ExitCode, PorticoError } from "../errors";
-import { cjsInterop, endpointFromEnv } from "./portal";
+import { sdkClientConfig } from "../platform/aws-sdk";
 import type { AwsCredentials } from "./types";
 
 export interface CallerIdentity {
@@ -44,18 +44,14 @@ export async function getCallerIdentity(
   /** e.g. `--profile dev`, to name the exact command in hints. */
   hintArgs = "--profile <profile>",
 ): Promise<CallerIdentity> {
-  const sts = cjsInterop(await import("@aws-sdk/client-sts"), "STSClient");
-  const endpoint = endpointFromEnv(env, "STS");
+  const sts = await import("@aws-sdk/client-sts");
   const client = new sts.STSClient({
-    region,
-    ...(endpoint ? { endpoint } : {}),
+    ...sdkClientConfig({ env, service: "STS", region }),
     credentials: {
       accessKeyId: creds.accessKeyId,
       secretAccessKey: creds.secretAccessKey,
       ...(creds.sessionToken ? { sessionToken: creds.sessionToken } : {}),
     },
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
   });
   try {
     const out = await client.send(new sts.GetCallerIdentityCommand({}));

@@ -4,6 +4,7 @@
  * loads on the cached-credentials path. Service errors become PorticoErrors with the next command.
  */
 import { ExitCode, PorticoError } from "../errors";
+import { sdkClientConfig } from "../platform/aws-sdk";
 import type { AwsCredentials } from "./types";
 
 export interface PortalTarget {
@@ -18,45 +19,21 @@ export interface PortalTarget {
   maxAttempts?: number;
 }
 
-/**
- * Endpoint override from the given environment (AWS_ENDPOINT_URL_SSO, then AWS_ENDPOINT_URL), unless
- * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set. The SDK reads these from process.env by itself; passing them
- * explicitly makes an injected env (tests, library callers) authoritative.
- */
-export function endpointFromEnv(env: NodeJS.ProcessEnv, serviceEnvId: string): string | undefined {
-  if ((env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? "").toLowerCase() === "true") return undefined;
-  return env[`AWS_ENDPOINT_URL_${serviceEnvId}`] || env["AWS_ENDPOINT_URL"] || undefined;
-}
-
 type SsoModule = typeof import("@aws-sdk/client-sso");
-
-/**
- * The SDK ships CommonJS; in the esbuild ESM bundle a dynamic `import()` of it yields only `default`
- * (Node's ESM/CJS interop), under tsx/vitest the named exports. Accept both.
- */
-export function cjsInterop<T extends object>(mod: T, probe: string): T {
-  if (probe in mod) return mod;
-  const d = (mod as { default?: unknown }).default;
-  if (d && typeof d === "object" && probe in d) return d as T;
-  return mod;
-}
 
 async function ssoClient(
   target: PortalTarget,
 ): Promise<{ sdk: SsoModule; client: InstanceType<SsoModule["SSOClient"]> }> {
-  const sdk = cjsInterop(await import("@aws-sdk/client-sso"), "SSOClient");
-  const endpoint = endpointFromEnv(target.env, "SSO");
-  const client = new sdk.SSOClient({
-    region: target.region,
-    ...(endpoint ? { endpoint } : {}),
-    maxAttempts: target.maxAttempts ?? 3,
-    // throwOnRequestTimeout: without it the SDK only logs a warning and a silent endpoint hangs forever.
-    requestHandler: {
-      connectionTimeout: target.requestTimeoutMs ?? 10_000,
-      requestTimeout: target.requestTimeoutMs ?? 10_000,
-      throwOnRequestTimeout: true,
-    },
-  });
+  const sdk = await import("@aws-sdk/client-sso");
+  const client = new sdk.SSOClient(
+    sdkClientConfig({
+      env: target.env,
+      service: "SSO",
+      region: target.region,
+      maxAttempts: target.maxAttempts ?? 3,
+      timeoutMs: target.requestTimeoutMs ?? 10_000,
+    }),
+  );
   return { sdk, client };
 }
 

@@ -8,9 +8,9 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { AwsConfig } from "../config/load";
 import type { AwsPaths } from "../config/paths";
+import { sdkClientConfig } from "../platform/aws-sdk";
 import { withFileLock } from "../platform/lock";
 import { parseToken, tokenFilePath } from "./cache";
-import { cjsInterop, endpointOverride } from "./oidc";
 import type { SsoSession } from "./session";
 
 export interface LogoutDeps {
@@ -27,14 +27,11 @@ export interface LogoutResult {
 }
 
 async function sdkLogout(env: NodeJS.ProcessEnv, region: string, accessToken: string): Promise<void> {
-  const sdk = cjsInterop(await import("@aws-sdk/client-sso"), "SSOClient");
-  const endpoint = endpointOverride(env, "SSO");
-  const client = new sdk.SSOClient({
-    region,
-    ...(endpoint ? { endpoint } : {}),
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
-  });
+  const sdk = await import("@aws-sdk/client-sso");
+  // One short attempt: logout must not hang on a dead endpoint (the local files go regardless).
+  const client = new sdk.SSOClient(
+    sdkClientConfig({ env, service: "SSO", region, maxAttempts: 1, timeoutMs: 5000 }),
+  );
   try {
     await client.send(new sdk.LogoutCommand({ accessToken }));
   } finally {

@@ -6,6 +6,7 @@
  * Throttling (429) is retried by the SDK's standard strategy (exponential backoff, full jitter).
  */
 import { ExitCode, PorticoError } from "../errors";
+import { endpointOverride, sdkClientConfig } from "../platform/aws-sdk";
 
 export interface OidcOptions {
   env: NodeJS.ProcessEnv;
@@ -65,13 +66,6 @@ export interface OidcApi {
   }): Promise<TokenResult>;
 }
 
-/** The configured endpoint override for a service, as the SDKs read it (§8.1). */
-export function endpointOverride(env: NodeJS.ProcessEnv, serviceEnvSuffix: string): string | undefined {
-  if ((env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? "").toLowerCase() === "true") return undefined;
-  const v = env[`AWS_ENDPOINT_URL_${serviceEnvSuffix}`] || env["AWS_ENDPOINT_URL"];
-  return v ? v : undefined;
-}
-
 /** Narrow an SDK response member. */
 function need<T>(value: T | undefined | null, name: string, op: string): T {
   if (value === undefined || value === null || (typeof value === "string" && value.length === 0)) {
@@ -83,26 +77,18 @@ function need<T>(value: T | undefined | null, name: string, op: string): T {
   return value;
 }
 
-/**
- * A lazily imported SDK module, whichever way the bundler shaped it: esbuild's node build resolves the
- * SDK's CommonJS entry, whose dynamic import yields `{ default: exports }`.
- */
-export function cjsInterop<T extends object>(mod: T, probe: keyof T): T {
-  if (mod[probe] !== undefined) return mod;
-  const d = (mod as { default?: unknown }).default;
-  return (d !== null && typeof d === "object" ? d : mod) as T;
-}
-
 export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
-  const mod = cjsInterop(await import("@aws-sdk/client-sso-oidc"), "SSOOIDCClient");
+  const mod = await import("@aws-sdk/client-sso-oidc");
   const override = endpointOverride(opts.env, "SSO_OIDC");
-  const timeout = opts.requestTimeoutMs ?? 15_000;
-  const client = new mod.SSOOIDCClient({
-    region: opts.region,
-    ...(override ? { endpoint: override } : {}),
-    maxAttempts: opts.maxAttempts ?? 4,
-    requestHandler: { connectionTimeout: timeout, requestTimeout: timeout, throwOnRequestTimeout: true },
-  });
+  const client = new mod.SSOOIDCClient(
+    sdkClientConfig({
+      env: opts.env,
+      service: "SSO_OIDC",
+      region: opts.region,
+      maxAttempts: opts.maxAttempts ?? 4,
+      timeoutMs: opts.requestTimeoutMs ?? 15_000,
+    }),
+  );
   let endpoint: string;
   if (override) endpoint = override.replace(/\/+$/, "");
   else {

@@ -3,7 +3,7 @@
  * for one account, paginated, through @aws-sdk/client-sso (lazy). Errors are mapped by the
  * credentials area's portalError (one mapping for every portal call).
  */
-import { cjsInterop, endpointOverride } from "./oidc";
+import { sdkClientConfig } from "../platform/aws-sdk";
 
 export interface PortalAccountInfo {
   accountId: string;
@@ -22,15 +22,11 @@ export async function createPortal(
   region: string,
   loginArgs: string,
 ): Promise<Portal> {
-  const sdk = cjsInterop(await import("@aws-sdk/client-sso"), "SSOClient");
+  const sdk = await import("@aws-sdk/client-sso");
   const { portalError } = await import("../credentials/portal");
-  const endpoint = endpointOverride(env, "SSO");
-  const client = new sdk.SSOClient({
-    region,
-    ...(endpoint ? { endpoint } : {}),
-    maxAttempts: 5,
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000 },
-  });
+  const client = new sdk.SSOClient(
+    sdkClientConfig({ env, service: "SSO", region, maxAttempts: 5, timeoutMs: 30_000 }),
+  );
   const target = { region, env, loginArgs };
   return {
     async listAccounts(accessToken) {
