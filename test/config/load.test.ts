@@ -3,8 +3,11 @@ import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadAwsConfig } from "../../src/config/load";
+import { startBotocore } from "../helpers/botocore";
+import { validConfigText } from "./gen";
 
 let home: string;
 const env = () => ({ HOME: home });
@@ -113,5 +116,46 @@ describe("loadAwsConfig", () => {
       ["config", 2, "js_inline_comment"],
       ["credentials", 2, "js_key_case"],
     ]);
+  });
+});
+
+describe("loadAwsConfig agrees with botocore's Session().full_config on generated config + credentials files", () => {
+  it(`${process.env["PORTICO_LONG"] === "1" ? 1000 : 60} pairs of files`, async () => {
+    const oracle = startBotocore();
+    try {
+      await fc.assert(
+        fc.asyncProperty(validConfigText, validConfigText, async (configText, credentialsText) => {
+          await write("config", configText);
+          await write("credentials", credentialsText);
+          const theirs = await oracle.fullConfig(
+            path.join(home, ".aws", "config"),
+            path.join(home, ".aws", "credentials"),
+          );
+          const mine = await loadAwsConfig(env()).catch((e) => e as Error);
+          if (!theirs.ok) {
+            expect(mine).toBeInstanceOf(Error);
+            return;
+          }
+          if (mine instanceof Error) throw new Error(`portico refused: ${mine.message}`);
+          const asPairs = (m: Map<string, { values: Record<string, string | Record<string, string>> }>) =>
+            [...m].map(([n, v]) => [
+              n,
+              Object.entries(v.values).map(([k, x]) => [k, typeof x === "string" ? x : Object.entries(x)]),
+            ]);
+          expect({
+            profiles: asPairs(mine.profiles),
+            sso_sessions: asPairs(mine.ssoSessions),
+            services: asPairs(mine.services),
+          }).toEqual({
+            profiles: theirs.profiles,
+            sso_sessions: theirs.sso_sessions,
+            services: theirs.services,
+          });
+        }),
+        { numRuns: process.env["PORTICO_LONG"] === "1" ? 1000 : 60 },
+      );
+    } finally {
+      await oracle.close();
+    }
   });
 });

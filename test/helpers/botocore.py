@@ -3,7 +3,10 @@
 
 Usage:
   botocore.py FILE...        print one JSON result per file (one per line)
-  botocore.py --serve        read one file path per line on stdin, answer one JSON line each (long-lived)
+  botocore.py --serve        read one JSON request per line on stdin, answer one JSON line each (long-lived):
+                             "PATH" → raw_config_parse of PATH (below);
+                             {"config": PATH, "credentials": PATH} → Session().full_config's profiles,
+                             sso_sessions and services (credentials merged over config), in botocore's order
 
 Each result is {"ok": true, "json": "<json.dumps(raw, indent=2)>", "pairs": [[section, [[key, value | [[subkey, subvalue], ...]], ...]], ...],
 "profiles": [[name, section], ...], "sso_sessions": [...], "services": [...]} in botocore's order, or
@@ -51,11 +54,40 @@ def parse(path):
     }
 
 
+def full_config(config_path, credentials_path):
+    """botocore.session.Session().full_config for the two files: profiles merged as botocore does."""
+    import botocore.session
+
+    session = botocore.session.Session()
+    session.set_config_variable("config_file", config_path)
+    session.set_config_variable("credentials_file", credentials_path)
+    try:
+        full = session.full_config
+    except Exception as e:  # noqa: BLE001
+        return {"ok": False, "error": type(e).__name__, "message": str(e)}
+
+    def sections(mapping):
+        return [[name, pairs({name: values})[0][1]] for name, values in mapping.items()]
+
+    return {
+        "ok": True,
+        "profiles": sections(full.get("profiles", {})),
+        "sso_sessions": sections(full.get("sso_sessions", {})),
+        "services": sections(full.get("services", {})),
+    }
+
+
+def answer(request):
+    if isinstance(request, dict):
+        return full_config(request["config"], request["credentials"])
+    return parse(request)
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
         for line in sys.stdin:
-            path = json.loads(line)
-            sys.stdout.write(json.dumps(parse(path), ensure_ascii=False) + "\n")
+            request = json.loads(line)
+            sys.stdout.write(json.dumps(answer(request), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         return
     for path in sys.argv[1:]:

@@ -22,8 +22,15 @@ export type BotocoreResult =
 
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "botocore.py");
 
+export type BotocoreSections = [string, [string, string | [string, string][]][]][];
+export type BotocoreFullConfig =
+  | { ok: true; profiles: BotocoreSections; sso_sessions: BotocoreSections; services: BotocoreSections }
+  | { ok: false; error: string; message: string };
+
 export interface BotocoreOracle {
   parse(file: string): Promise<BotocoreResult>;
+  /** botocore.session.Session().full_config for a config and a credentials file. */
+  fullConfig(config: string, credentials: string): Promise<BotocoreFullConfig>;
   close(): Promise<void>;
 }
 
@@ -32,7 +39,8 @@ export function startBotocore(): BotocoreOracle {
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, PYTHONIOENCODING: "utf-8", PYTHONUTF8: "1" },
   });
-  const waiting: { resolve: (r: BotocoreResult) => void; reject: (e: Error) => void }[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: each waiter knows the shape of its own answer
+  const waiting: { resolve: (r: any) => void; reject: (e: Error) => void }[] = [];
   let stderr = "";
   child.stderr.on("data", (d) => {
     stderr += String(d);
@@ -40,7 +48,7 @@ export function startBotocore(): BotocoreOracle {
   const rl = createInterface({ input: child.stdout });
   rl.on("line", (line) => {
     const w = waiting.shift();
-    if (w) w.resolve(JSON.parse(line) as BotocoreResult);
+    if (w) w.resolve(JSON.parse(line));
   });
   const exited = new Promise<void>((resolve) => {
     child.on("exit", () => {
@@ -53,6 +61,12 @@ export function startBotocore(): BotocoreOracle {
       return new Promise((resolve, reject) => {
         waiting.push({ resolve, reject });
         child.stdin.write(`${JSON.stringify(file)}\n`);
+      });
+    },
+    fullConfig(config, credentials) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        child.stdin.write(`${JSON.stringify({ config, credentials })}\n`);
       });
     },
     async close() {
