@@ -1,6 +1,7 @@
 /**
  * What a profile is, in botocore's credential-provider order (aws-reference.md §1.4): assume-role →
- * web identity → SSO (sso_account_id or sso_role_name) → static keys → credential_process. Pure.
+ * web identity → SSO (sso_account_id or sso_role_name) → credentials-file static keys →
+ * credential_process → config-file static keys. Pure.
  */
 import type { SectionView } from "./load";
 
@@ -27,13 +28,22 @@ export interface ProfileSummary {
 const str = (v: SectionView["values"][string] | undefined): string | undefined =>
   typeof v === "string" ? v : undefined;
 
-export function profileKind(values: SectionView["values"]): ProfileKind {
+/**
+ * `keysFromCredentialsFile(key)` tells whether a key came from the credentials file (static keys there
+ * come before credential_process, static keys in the config file after it); by default none did.
+ */
+export function profileKind(
+  values: SectionView["values"],
+  keysFromCredentialsFile: (key: string) => boolean = () => false,
+): ProfileKind {
   if (str(values["role_arn"]) !== undefined) return "assume-role";
   if (str(values["web_identity_token_file"]) !== undefined) return "web-identity";
   if (str(values["sso_account_id"]) !== undefined || str(values["sso_role_name"]) !== undefined)
     return str(values["sso_session"]) !== undefined ? "sso" : "sso-legacy";
-  if (str(values["aws_access_key_id"]) !== undefined) return "static";
+  const staticKeys = str(values["aws_access_key_id"]) !== undefined;
+  if (staticKeys && keysFromCredentialsFile("aws_access_key_id")) return "static";
   if (str(values["credential_process"]) !== undefined) return "process";
+  if (staticKeys) return "static";
   return "unknown";
 }
 
@@ -43,8 +53,11 @@ export function parseRoleArn(arn: string): { account: string; role: string } | u
   return m ? { account: m[1]!, role: m[2]! } : undefined;
 }
 
-export function summarizeProfile(p: SectionView): ProfileSummary {
-  const kind = profileKind(p.values);
+export function summarizeProfile(p: SectionView, credentialsFile?: string): ProfileSummary {
+  const kind = profileKind(
+    p.values,
+    (k) => credentialsFile !== undefined && p.keyFiles[k] === credentialsFile,
+  );
   const out: ProfileSummary = { name: p.name, kind, file: p.file, line: p.line };
   const v = p.values;
   if (kind === "sso" || kind === "sso-legacy") {

@@ -56,6 +56,7 @@ role_arn = arn:aws:iam::333333333333:role/path/Deployer
 source_profile = dev
 [profile proc]
 credential_process = portico credential-process --profile dev
+aws_access_key_id = AKIAIGNOREDBYBOTOCORE
 `;
 
 describe("portico profiles", () => {

@@ -80,7 +80,7 @@ export function register(program: Command, ctx: CliContext): void {
       const envKey = ctx.env["AWS_ACCESS_KEY_ID"];
       const envSecret = ctx.env["AWS_SECRET_ACCESS_KEY"];
       const values = profile?.values ?? {};
-      const kind = profileKind(values);
+      const kind = profileKind(values, (k) => profile?.keyFiles[k] === cfg.paths.credentialsFile);
       if (sel.source !== "flag" && envKey && envSecret) {
         rows["access_key"] = { value: mask(envKey), type: "env", location: "" };
         rows["secret_key"] = { value: mask(envSecret), type: "env", location: "" };

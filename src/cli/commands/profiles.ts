@@ -19,7 +19,9 @@ export function register(program: Command, ctx: CliContext): void {
       const { loadAwsConfig } = await import("../../config/load");
       const { summarizeProfile } = await import("../../config/describe");
       const config = await loadAwsConfig(ctx.env);
-      const profiles = [...config.profiles.values()].map(summarizeProfile);
+      const profiles = [...config.profiles.values()].map((p) =>
+        summarizeProfile(p, config.paths.credentialsFile),
+      );
       if (opts.json) printJson(ctx, profiles);
       else for (const p of profiles) printLine(ctx, p.name);
       if (config.warnings.length > 0) {
