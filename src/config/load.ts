@@ -35,8 +35,8 @@ export interface AwsConfig {
   profiles: Map<string, SectionView>;
   ssoSessions: Map<string, SectionView>;
   services: Map<string, SectionView>;
-  /** SDK-JS divergences, in file then line order. */
-  warnings: ConfigWarning[];
+  /** SDK-JS divergences, in file then line order (computed on first access). */
+  readonly warnings: ConfigWarning[];
 }
 
 /** A file's text, or undefined if it does not exist. Not UTF-8 → "config_parse" (Python cannot decode it either). */
@@ -133,12 +133,21 @@ export function buildAwsConfig(
   config: { text: string; parsed: ParsedConfig },
   credentials: { text: string; parsed: ParsedConfig },
 ): AwsConfig {
+  // The SDK-JS comparison costs about as much as parsing: computed on first read of `warnings` only
+  // (most commands never look), then kept.
+  let warnings: ConfigWarning[] | undefined;
   const out: AwsConfig = {
     paths,
     profiles: new Map(),
     ssoSessions: new Map(),
     services: new Map(),
-    warnings: [],
+    get warnings(): ConfigWarning[] {
+      warnings ??= [
+        ...sdkJsWarnings(config.text, config.parsed, paths.configFile, "config"),
+        ...sdkJsWarnings(credentials.text, credentials.parsed, paths.credentialsFile, "credentials"),
+      ];
+      return warnings;
+    },
   };
   const cfg = config.parsed;
   const pm = buildProfileMap(cfg.raw.keys());
@@ -159,10 +168,6 @@ export function buildAwsConfig(
     Object.assign(existing.keyLines, cv.keyLines);
     Object.assign(existing.keyFiles, cv.keyFiles);
   }
-  out.warnings.push(
-    ...sdkJsWarnings(config.text, cfg, paths.configFile, "config"),
-    ...sdkJsWarnings(credentials.text, cred, paths.credentialsFile, "credentials"),
-  );
   return out;
 }
 

@@ -6,7 +6,7 @@
  * Warnings never quote values (the credentials file holds secrets).
  */
 import { buildProfileMap, type ParsedConfig, type RawValue } from "./botocore";
-import type { ScanEntry } from "./scan";
+import type { ScanEntry, ScanSection } from "./scan";
 
 export interface ConfigWarning {
   file: string;
@@ -35,7 +35,9 @@ function jsParseIni(text: string): { map: Map<string, JsSection>; error?: number
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const iniLine = lines[i]!;
-    const trimmed = iniLine.split(/(^|\s)[;#]/)[0]!.trim();
+    const trimmed = (
+      iniLine.includes("#") || iniLine.includes(";") ? iniLine.split(/(^|\s)[;#]/)[0]! : iniLine
+    ).trim();
     if (trimmed[0] === "[" && trimmed[trimmed.length - 1] === "]") {
       current = undefined;
       sub = undefined;
@@ -187,9 +189,14 @@ export function sdkJsWarnings(
 ): ConfigWarning[] {
   if (parsed.refusal) return [];
   const warnings: ConfigWarning[] = [];
-  const pyStarts = lineStarts(text, /\r\n|\r|\n/g);
-  const jsStarts = lineStarts(text, /\r?\n/g);
+  // Without a lone "\r" both split the text into the same lines; otherwise map by character offset.
+  const sameLines = !/\r(?!\n)/.test(text);
+  let pyStarts: number[] | undefined;
+  let jsStarts: number[] | undefined;
   const jsToPyLine = (jsLine: number): number => {
+    if (sameLines) return jsLine + 1;
+    pyStarts ??= lineStarts(text, /\r\n|\r|\n/g);
+    jsStarts ??= lineStarts(text, /\r?\n/g);
     const off = jsStarts[jsLine] ?? 0;
     let lo = 0;
     let hi = pyStarts.length - 1;
@@ -222,14 +229,15 @@ export function sdkJsWarnings(
   }
   if (js.error !== undefined) return warnings;
   const jsView = kind === "config" ? jsConfigData(js.map) : js.map;
-  // Entries by section name and key, for line numbers and causes.
-  const entries = new Map<string, Map<string, ScanEntry>>();
+  // Entries by section name and key, for line numbers and causes (looked up only where JS differs).
+  const sectionsByName = new Map<string, ScanSection>();
   const defaults = new Map<string, ScanEntry>();
   for (const sec of parsed.scan.sections) {
-    const m = sec.isDefault ? defaults : (entries.get(sec.name) ?? new Map<string, ScanEntry>());
-    if (!sec.isDefault) entries.set(sec.name, m);
-    for (const e of sec.entries) m.set(e.key, e);
+    if (sec.isDefault) for (const e of sec.entries) defaults.set(e.key, e);
+    else if (!sectionsByName.has(sec.name)) sectionsByName.set(sec.name, sec);
   }
+  const ownEntries = (section: string): Map<string, ScanEntry> =>
+    new Map((sectionsByName.get(section)?.entries ?? []).map((e) => [e.key, e]));
 
   const reportedDefaults = new Set<number>();
   for (const [name, { section }] of boto) {
@@ -257,7 +265,14 @@ export function sdkJsWarnings(
       });
       continue;
     }
-    const own = entries.get(section) ?? new Map<string, ScanEntry>();
+    // Fast path: the same keys and values (the usual case) → nothing to report for this section.
+    if (
+      jsSec &&
+      jsSec.values.size === values.size &&
+      [...values].every(([k, v]) => jsSec.values.get(k) === v)
+    )
+      continue;
+    const own = ownEntries(section);
     const reported = new Set<number>();
     for (const [k, v] of values) {
       if (jsS.values.get(k) === v) continue;
