@@ -166,6 +166,37 @@ describe("portico config lint", () => {
   });
 });
 
+describe("help", () => {
+  it("every config command has help with an example", async () => {
+    for (const argv of [
+      ["profiles"],
+      ["config"],
+      ["config", "show"],
+      ["config", "inspect"],
+      ["config", "lint"],
+      ["config", "get"],
+      ["config", "set"],
+      ["config", "unset"],
+    ]) {
+      const r = await portico([...argv, "--help"]);
+      expect([argv.join(" "), r.code]).toEqual([argv.join(" "), 0]);
+      expect(r.stdout).toMatch(/Examples?:\n {2}portico /);
+    }
+  });
+  it("config lint --credentials reads FILE with verbatim section names", async () => {
+    const file = path.join(home, "creds");
+    await writeFile(file, "[dev]\naws_access_key_id = A\n");
+    expect((await portico(["config", "lint", file, "--credentials"])).code).toBe(0);
+    expect((await portico(["config", "lint", file])).code).toBe(0);
+    await writeFile(file, "[profile dev]\naws_access_key_id = A\n");
+    const r = await portico(["config", "lint", file, "--credentials", "--json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: { code: string }) => f.code)).toEqual([
+      "credentials_profile_prefix",
+    ]);
+  });
+});
+
 describe("portico config show", () => {
   it("like aws configure list: sources and masked secrets", async () => {
     await write("config", "[profile st]\nregion = eu-west-1\n");
