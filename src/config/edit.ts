@@ -13,10 +13,10 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { ExitCode, PorticoError } from "../errors";
 import { writeFileAtomic } from "../platform/files";
+import { withFileLock } from "../platform/lock";
 import { buildProfileMap, parseError, parseScan, scanRefusal } from "./botocore";
 import { ConfigDocument } from "./document";
 import { readConfigText } from "./load";
-import { withConfigLock } from "./lock";
 import { entryValue, type Scan, type ScanEntry, scan } from "./scan";
 
 export type SectionRef = { kind: "profile" | "sso-session" | "services"; name: string };
@@ -249,7 +249,7 @@ export async function editConfigFile(
   edit: (doc: ConfigEditor) => void | Promise<void>,
 ): Promise<{ changed: boolean }> {
   const target = await realTarget(file);
-  return withConfigLock(target, async () => {
+  return withFileLock(target, async () => {
     // Other tools (the AWS CLI's `configure set`, an editor) do not take our lock: if the file changed
     // while the edit was being prepared, start again from the new content rather than overwrite it.
     for (let attempt = 0; attempt < 3; attempt++) {

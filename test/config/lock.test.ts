@@ -1,4 +1,4 @@
-/** The config-edit lock (src/config/lock.ts): four processes incrementing one counter never lose an update. */
+/** The cross-process lock config edits take (src/platform/lock.ts): four processes incrementing one counter never lose an update. */
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,14 +13,14 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 it("4 processes × 100 locked read-increment-write: exactly 400", async () => {
   const script = path.join(dir, "worker.mts");
-  const lockUrl = new URL("../../src/config/lock.ts", import.meta.url).pathname;
+  const lockUrl = new URL("../../src/platform/lock.ts", import.meta.url).pathname;
   await writeFile(
     script,
     `import { promises as fs } from "node:fs";
-import { withConfigLock } from ${JSON.stringify(lockUrl)};
+import { withFileLock } from ${JSON.stringify(lockUrl)};
 const file = process.argv[2];
 for (let i = 0; i < 100; i++) {
-  await withConfigLock(file, async () => {
+  await withFileLock(file, async () => {
     const n = Number(await fs.readFile(file, "utf8").catch(() => "0"));
     await new Promise((r) => setTimeout(r, 1));
     await fs.writeFile(file, String(n + 1));

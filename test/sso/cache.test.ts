@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { pyDumps } from "../../src/platform/pyjson";
 import {
   formatCacheTime,
   parseCacheTime,
@@ -16,7 +17,6 @@ import {
   tokenFileName,
   writeToken,
 } from "../../src/sso/cache";
-import { pyDumps } from "../../src/platform/pyjson";
 
 const START = "https://d-1234567890.awsapps.com/start";
 
