@@ -1,5 +1,5 @@
 /**
- * The differential-test oracle: a long-lived python3 process running test/helpers/botocore.py --serve,
+ * The differential-test oracle: a long-lived python3 process running test/helpers/botocore_oracle.py --serve,
  * answering what the real botocore reads from each file (one JSON line per path).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
@@ -20,7 +20,7 @@ export type BotocoreResult =
     }
   | { ok: false; error: string; message: string };
 
-const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "botocore.py");
+const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "botocore_oracle.py");
 
 export type BotocoreSections = [string, [string, string | [string, string][]][]][];
 export type BotocoreFullConfig =

@@ -2,8 +2,8 @@
 """Differential-test oracle: what botocore really reads from a config file.
 
 Usage:
-  botocore.py FILE...        print one JSON result per file (one per line)
-  botocore.py --serve        read one JSON request per line on stdin, answer one JSON line each (long-lived):
+  botocore_oracle.py FILE...        print one JSON result per file (one per line)
+  botocore_oracle.py --serve        read one JSON request per line on stdin, answer one JSON line each (long-lived):
                              "PATH" → raw_config_parse of PATH (below);
                              {"config": PATH, "credentials": PATH} → Session().full_config's profiles,
                              sso_sessions and services (credentials merged over config), in botocore's order
@@ -16,7 +16,7 @@ import json
 import os
 import sys
 
-# This file is named botocore.py: keep its own folder off the import path so the real botocore loads.
+# Keep this folder off the import path: only the real botocore may be imported below.
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 
 from botocore import configloader  # noqa: E402
