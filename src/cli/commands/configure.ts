@@ -82,7 +82,13 @@ async function promptUi(ctx: CliContext): Promise<WizardUi> {
 export function register(program: Command, ctx: CliContext): void {
   const configure =
     program.commands.find((c) => c.name() === "configure") ??
-    program.command("configure").description("set up SSO sessions and profiles in ~/.aws/config");
+    program
+      .command("configure")
+      .description("set up SSO sessions and profiles in ~/.aws/config")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  portico configure sso --profile dev     # session, sign-in, account and role, step by step\n  portico configure sso-session acme --start-url https://d-1234567890.awsapps.com/start --sso-region eu-north-1\n",
+      );
 
   configure
     .command("sso-session [name]")
