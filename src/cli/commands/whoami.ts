@@ -3,6 +3,8 @@
  * account, ARN, user, permission set — and the time left on the SSO session and on the credentials.
  */
 import type { Command } from "commander";
+import type { CredentialSource } from "../../credentials/types";
+import { PorticoError } from "../../errors";
 import type { CliContext } from "../context";
 import { printJson, printLine, table } from "../output";
 
@@ -41,7 +43,11 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const region = resolved.region ?? ssoRegion ?? "us-east-1";
       const hintArgs = resolved.source.kind === "env" ? "" : `--profile ${resolved.source.profileName}`;
-      const id = await getCallerIdentity(ctx.env, resolved.credentials, region, hintArgs);
+      const id = await getCallerIdentity(ctx.env, resolved.credentials, region, hintArgs).catch(
+        (e: unknown) => {
+          throw rejectedHint(e, resolved.source);
+        },
+      );
       const parsed = parseAssumedRoleArn(id.arn);
       const now = ctx.now().getTime();
       const exp = resolved.credentials.expiration;
@@ -89,4 +95,22 @@ export function register(program: Command, ctx: CliContext): void {
       }
       printLine(ctx, table(rows.map(([k, v]) => [`${k}:`, v ?? ""])));
     });
+}
+
+/**
+ * STS refused the credentials: `--refresh` only helps cached temporary credentials (SSO, assumed
+ * roles); for keys in a file, the environment or a credential_process, name where they come from.
+ */
+function rejectedHint(e: unknown, source: CredentialSource): unknown {
+  if (!(e instanceof PorticoError) || e.code !== "credentials_rejected") return e;
+  let hint: string;
+  if (source.kind === "env")
+    hint =
+      "Check (or unset) AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in your environment.";
+  else if (source.kind === "static")
+    hint = `Check the profile's access keys (where they come from: portico config show --profile ${source.profileName}).`;
+  else if (source.kind === "process")
+    hint = `Check what the profile's credential_process prints (portico config get credential_process --profile ${source.profileName}).`;
+  else return e;
+  return new PorticoError(e.code, e.message, { exitCode: e.exitCode, hint, cause: e });
 }
