@@ -130,9 +130,11 @@ async function registration(
   api: OidcApi,
   session: SsoSession,
   flow: "pkce" | "device",
+  /** Register anew even if a usable registration is cached (the service refused the cached one). */
+  fresh = false,
 ): Promise<{ reg: ClientRegistration; reused: boolean }> {
   const file = registrationFilePath(io.paths.ssoCacheDir, registrationKeyArgs(session));
-  const cached = await readRegistration(file);
+  const cached = fresh ? undefined : await readRegistration(file);
   if (cached && registrationUsable(cached, flow, io.now())) return { reg: cached, reused: true };
   const name =
     session.kind === "sso-session"
@@ -247,12 +249,23 @@ async function deviceFlow(
   session: SsoSession,
   opts: LoginOptions,
 ): Promise<{ token: CachedToken; reused: boolean }> {
-  const { reg, reused } = await registration(io, api, session, "device");
-  const auth = await api.startDeviceAuthorization({
-    clientId: reg.clientId,
-    clientSecret: reg.clientSecret,
-    startUrl: session.startUrl,
-  });
+  let { reg, reused } = await registration(io, api, session, "device");
+  const start = () =>
+    api.startDeviceAuthorization({
+      clientId: reg.clientId,
+      clientSecret: reg.clientSecret,
+      startUrl: session.startUrl,
+    });
+  let auth: Awaited<ReturnType<typeof start>>;
+  try {
+    auth = await start();
+  } catch (e) {
+    // A cached registration the service no longer knows (deleted server-side, or an emulator that
+    // was restarted) is not a wrong sso_region: register again, once, before saying so.
+    if (!reused || !(e instanceof PorticoError) || e.details?.["oidcError"] !== "invalid_client") throw e;
+    ({ reg, reused } = await registration(io, api, session, "device", true));
+    auth = await start();
+  }
   checkServerUrl(auth.verificationUri, io.env);
   checkServerUrl(auth.verificationUriComplete, io.env);
   const started = Date.now();
