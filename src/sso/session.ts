@@ -52,6 +52,13 @@ function profileNotFound(name: string) {
 }
 
 /** An `[sso-session NAME]` section resolved into a session (as `aws sso login --sso-session NAME`). */
+/** The names of the two keys every SSO sign-in needs that are absent, in botocore's order. */
+function missingStartUrlRegion(startUrl: string | undefined, region: string | undefined): string[] {
+  return [startUrl === undefined ? "sso_start_url" : "", region === undefined ? "sso_region" : ""].filter(
+    Boolean,
+  );
+}
+
 export function ssoSessionByName(config: AwsConfig, name: string): SsoSession {
   const section = config.ssoSessions.get(name);
   if (!section) {
@@ -62,10 +69,7 @@ export function ssoSessionByName(config: AwsConfig, name: string): SsoSession {
   }
   const startUrl = str(section, "sso_start_url");
   const region = str(section, "sso_region");
-  const missing = [
-    startUrl === undefined ? "sso_start_url" : "",
-    region === undefined ? "sso_region" : "",
-  ].filter(Boolean);
+  const missing = missingStartUrlRegion(startUrl, region);
   if (missing.length > 0) {
     throw configError(
       "sso_config_missing",
@@ -108,10 +112,7 @@ export function ssoSessionForProfile(config: AwsConfig, profileName: string): Ss
   }
   const startUrl = str(profile, "sso_start_url");
   const region = str(profile, "sso_region");
-  const missing = [
-    startUrl === undefined ? "sso_start_url" : "",
-    region === undefined ? "sso_region" : "",
-  ].filter(Boolean);
+  const missing = missingStartUrlRegion(startUrl, region);
   if (missing.length > 0) {
     throw configError(
       "sso_config_missing",

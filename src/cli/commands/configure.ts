@@ -6,22 +6,14 @@
  */
 import type { Command } from "commander";
 import { PorticoError } from "../../errors";
-import type { WizardUi } from "../../sso/configure";
+import type { SsoAnswers, WizardUi } from "../../sso/configure";
 import type { PortalAccountInfo } from "../../sso/portal";
 import type { CliContext } from "../context";
 import { info, printJson } from "../output";
 import { parsePort, parseTimeout, signIn } from "./login";
 
-interface ConfigureFlags {
-  ssoSession?: string;
-  startUrl?: string;
-  ssoRegion?: string;
-  scopes?: string;
-  account?: string;
-  role?: string;
-  region?: string;
-  output?: string;
-  profile?: string;
+/** Every wizard answer has a flag of the same name, plus the sign-in options. */
+interface ConfigureFlags extends SsoAnswers {
   deviceCode?: boolean;
   browser?: boolean;
   callbackPort?: string;
@@ -199,6 +191,15 @@ export function register(program: Command, ctx: CliContext): void {
                 ...(flags.browser === false ? { browser: false } : {}),
                 ...(callbackPort !== undefined ? { callbackPort } : {}),
                 ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+              }).catch((e: unknown) => {
+                // `portico login --sso-session S` cannot help when S is not in the config yet (nothing
+                // is written before the sign-in): name this same command with the device-code flow.
+                if (!(e instanceof PorticoError && e.code === "sign_in_required" && !ctx.interactive))
+                  throw e;
+                throw new PorticoError(e.code, e.message, {
+                  exitCode: e.exitCode,
+                  hint: `${configureSsoCommand(flags, shellWord)} --device-code --no-browser   (prints a URL and code here; or run it in a terminal)`,
+                });
               });
               info(ctx, `Successfully logged into Start URL: ${session.startUrl}`);
               return res.token.accessToken;
@@ -223,4 +224,24 @@ export function register(program: Command, ctx: CliContext): void {
         for (const p of portals.values()) p.close();
       }
     });
+}
+
+/** `portico configure sso …` with the flags this run was given (for hints). */
+function configureSsoCommand(flags: ConfigureFlags, shellWord: (s: string) => string): string {
+  const words = ["portico", "configure", "sso"];
+  const add = (flag: string, v: string | undefined) => {
+    if (v !== undefined) words.push(flag, shellWord(v));
+  };
+  add("--profile", flags.profile);
+  add("--sso-session", flags.ssoSession);
+  add("--start-url", flags.startUrl);
+  add("--sso-region", flags.ssoRegion);
+  add("--scopes", flags.scopes);
+  add("--account", flags.account);
+  add("--role", flags.role);
+  add("--region", flags.region);
+  add("--output", flags.output);
+  add("--timeout", flags.timeout);
+  if (flags.json) words.push("--json");
+  return words.join(" ");
 }
