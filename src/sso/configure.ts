@@ -65,6 +65,11 @@ export function validateRegion(v: string): string | true {
   return REGION_RE.test(v) ? true : `"${v}" is not a region name (e.g. us-east-1)`;
 }
 
+const FLAG_EXAMPLES: Record<string, string> = {
+  "--start-url": "https://d-1234567890.awsapps.com/start",
+  "--sso-region": "eu-north-1",
+};
+
 const shown = (v: string | undefined) => (v === undefined || v === "" ? "None" : v);
 
 function needAnswer(flag: string, what: string): PorticoError {
@@ -88,7 +93,15 @@ async function answer(
   const check = (v: string) => {
     if (o.validate) {
       const r = o.validate(v);
-      if (r !== true) throw usageError(r);
+      if (r !== true) {
+        const example = o.required ? FLAG_EXAMPLES[o.required.flag] : undefined;
+        throw usageError(
+          r,
+          o.required
+            ? `Pass a valid ${o.required.flag}${example ? `, e.g. ${o.required.flag} ${example}` : ""}`
+            : undefined,
+        );
+      }
     }
     return v;
   };

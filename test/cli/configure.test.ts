@@ -72,3 +72,23 @@ describe("configure sso by flags, non-interactive, not signed in", () => {
     expect(config).toContain("[sso-session new]");
   });
 });
+
+describe("configure sso-session by flags: a bad value", () => {
+  it.each([
+    [
+      ["--start-url", "http://d-0000000000.awsapps.com/start", "--sso-region", "eu-north-1"],
+      "--start-url https://",
+    ],
+    [
+      ["--start-url", "https://d-0000000000.awsapps.com/start", "--sso-region", "Ireland"],
+      "--sso-region eu-north-1",
+    ],
+  ])("%j: usage error with a hint showing a valid flag, nothing written", async (flags, shown) => {
+    const r = await runCli(["configure", "sso-session", "acme", ...flags], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.split("\n")[0]).toMatch(/^portico: /);
+    expect(r.stderr).toMatch(new RegExp(`^hint: .*${shown.replace(/[.?*+]/g, "\\$&")}`, "m"));
+    await expect(readFile(path.join(home.home, ".aws", "config"), "utf8")).rejects.toThrow();
+  });
+});
