@@ -171,6 +171,8 @@ export function register(program: Command, ctx: CliContext): void {
         ...(flags.browser === false ? { browser: false } : {}),
         ...(callbackPort !== undefined ? { callbackPort } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      }).catch((e: unknown) => {
+        throw runAgainHint(e, selectArgs, flags);
       });
       if (flags.json) {
         printJson(ctx, {
@@ -185,4 +187,26 @@ export function register(program: Command, ctx: CliContext): void {
       }
       info(ctx, `Successfully logged into Start URL: ${session.startUrl}`);
     });
+}
+
+/** Nobody approved in time: the hint is this same login command, to run again. */
+function runAgainHint(e: unknown, selectArgs: string, flags: LoginFlags): unknown {
+  if (!(e instanceof PorticoError) || (e.code !== "login_timeout" && e.code !== "authorization_expired"))
+    return e;
+  const cmd = [
+    "portico login",
+    selectArgs,
+    flags.deviceCode ? "--device-code" : "",
+    flags.browser === false ? "--no-browser" : "",
+    flags.callbackPort !== undefined ? `--callback-port ${flags.callbackPort}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const tail = e.hint?.match(/ If the browser page said .*$/)?.[0] ?? "";
+  return new PorticoError(e.code, e.message, {
+    exitCode: e.exitCode,
+    hint: `${cmd}   (approve the request in time, or add --timeout SECONDS)${tail ? `.${tail}` : ""}`,
+    ...(e.details ? { details: e.details } : {}),
+    cause: e,
+  });
 }

@@ -1,0 +1,43 @@
+/**
+ * `portico login` when nobody approves in time: exit 7, and the hint is the exact command to run
+ * again (same session, same flow flags). Real emulator without auto-approval, over HTTP.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator/index";
+import { demoConfig, testEnv, writeConfig } from "../credentials/support";
+import { tempHome } from "../helpers/emulator";
+import { runCli } from "./support";
+
+let emu: RunningEmulator;
+let home: { home: string; cleanup(): Promise<void> };
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  emu = await startEmulator({ seed: "demo" });
+  home = await tempHome();
+  env = testEnv(home.home, emu.url);
+  await writeConfig(home.home, demoConfig());
+});
+afterAll(async () => {
+  await emu?.stop();
+  await home?.cleanup();
+});
+
+describe("login: nobody approves in time", () => {
+  it.each([
+    [["--sso-session", "acme"], "portico login --sso-session acme --device-code --no-browser"],
+    [["--profile", "dev"], "portico login --profile dev --device-code --no-browser"],
+  ])(
+    "%j: exit 7, the URL and code on stderr only, and the hint is the command to run again",
+    async (sel, cmd) => {
+      const r = await runCli(["login", ...sel, "--device-code", "--no-browser", "--timeout", "1"], env);
+      expect(r.code).toBe(7);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/Then enter the code:\n\n[A-Z]{4}-[A-Z]{4}\n/);
+      expect(r.stderr).toMatch(/^portico: The pending authorization .* has expired/m);
+      const hint = /^hint: (.*)$/m.exec(r.stderr)?.[1] ?? "";
+      expect(hint).toContain(cmd);
+      expect(hint).toContain("--timeout");
+    },
+  );
+});
