@@ -199,7 +199,7 @@ function registerClient(ctx: ServiceContext, req: ApiRequest, b: Fields): ApiRes
       ...(issuerUrl !== undefined ? { issuerUrl } : {}),
       ...(foreignIssuer ? { foreignIssuer } : {}),
     });
-    const base = `${ctx.baseUrl}${req.region === instance.region ? "" : `/region/${req.region}`}`;
+    const base = regionBase(ctx.baseUrl, req.region, instance.region);
     return jsonResponse(SERVICE, op, 200, {
       clientId: reg.clientId,
       clientSecret: reg.clientSecret,
@@ -244,8 +244,9 @@ function startDeviceAuthorization(ctx: ServiceContext, req: ApiRequest, b: Field
     return jsonResponse(SERVICE, op, 200, {
       deviceCode: d.deviceCode,
       userCode: d.userCode,
-      verificationUri: `${ctx.baseUrl}/device`,
-      verificationUriComplete: `${ctx.baseUrl}/device?user_code=${d.userCode}`,
+      // Under the region the client addressed, as AWS's device.sso.<region>.amazonaws.com is.
+      verificationUri: `${regionBase(ctx.baseUrl, req.region, ctx.store.org.instance.region)}/device`,
+      verificationUriComplete: `${regionBase(ctx.baseUrl, req.region, ctx.store.org.instance.region)}/device?user_code=${d.userCode}`,
       expiresIn: d.expiresIn,
       interval: 1,
     });
@@ -435,4 +436,9 @@ function authorize(ctx: ServiceContext, req: ApiRequest): ApiResponse {
   }
   const pending = ctx.store.createAuthorizeRequest(spec);
   return redirect(`${ctx.baseUrl}/consent?request=${encodeURIComponent(pending.id)}`);
+}
+
+/** The emulator's URL as seen by a client of `region`: a `/region/<r>` prefix unless it is the instance's. */
+function regionBase(baseUrl: string, region: string, instanceRegion: string): string {
+  return `${baseUrl}${region === instanceRegion ? "" : `/region/${region}`}`;
 }

@@ -41,3 +41,24 @@ describe("login: nobody approves in time", () => {
     },
   );
 });
+
+describe("login: wrong sso_region (the guides' invalid_grant)", () => {
+  it("every client call addressed to the wrong region: exit 3 naming sso_region, not an untrusted URL", async () => {
+    await writeConfig(home.home, demoConfig().replace("sso_region = eu-north-1", "sso_region = eu-west-1"));
+    try {
+      const r = await runCli(["login", "--sso-session", "acme", "--device-code", "--no-browser"], {
+        ...env,
+        // As AWS would be reached for sso_region = eu-west-1: that region's endpoint.
+        AWS_ENDPOINT_URL: `${emu.url}/region/eu-west-1`,
+      });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(
+        /^portico: Sign-in was refused \(invalid_grant\)\. The likely cause is a wrong sso_region \(eu-west-1\)/m,
+      );
+      expect(r.stderr).toMatch(/^hint: .*portico configure sso-session acme/m);
+    } finally {
+      await writeConfig(home.home, demoConfig());
+    }
+  });
+});
