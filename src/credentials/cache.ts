@@ -37,9 +37,9 @@ export async function readCachedRoleCredentials(file: string): Promise<AwsCreden
   return parseCacheEntry(text);
 }
 
-/** Write an entry atomically, 0600 in a 0700 folder (an existing file keeps its mode). */
+/** Write an entry atomically, 0600 (also over a wider existing file) in a 0700 folder. */
 export async function writeCachedRoleCredentials(file: string, creds: AwsCredentials): Promise<void> {
-  await writeFileAtomic(file, serializeCacheEntry(creds), { mode: 0o600, dirMode: 0o700 });
+  await writeFileAtomic(file, serializeCacheEntry(creds), { mode: 0o600, dirMode: 0o700, secret: true });
 }
 
 /** Remove an entry (logout); missing is fine. */

@@ -280,6 +280,7 @@ async function resolveAssumeRoleCredentials(
     await writeFileAtomic(file, serializeAssumeRoleEntry(out.credentials, out.assumedRoleUser), {
       mode: 0o600,
       dirMode: 0o700,
+      secret: true,
     });
     return { credentials: out.credentials, source: source(false) };
   });

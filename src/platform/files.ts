@@ -12,6 +12,8 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** Mode for folders created on the way (default 0o700). */
   dirMode?: number;
+  /** Secrets (tokens, client secrets, role credentials): always written with `mode`, even over a wider existing file. */
+  secret?: boolean;
 }
 
 /** Create `dir` (and parents) with `mode` if missing; existing folders are left as they are. */
@@ -27,11 +29,13 @@ export async function writeFileAtomic(
   const dir = path.dirname(file);
   await ensureDir(dir, options.dirMode ?? 0o700);
   let mode = options.mode ?? 0o600;
-  try {
-    const st = await fs.stat(file);
-    mode = st.mode & 0o7777;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  if (!options.secret) {
+    try {
+      const st = await fs.stat(file);
+      mode = st.mode & 0o7777;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
   }
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   const fh = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);

@@ -131,7 +131,10 @@ export async function writeToken(
   session: Pick<SsoSession, "cacheKey">,
   token: CachedToken,
 ): Promise<void> {
-  await writeFileAtomic(tokenFilePath(ssoCacheDir, session), serializeToken(token), { mode: 0o600 });
+  await writeFileAtomic(tokenFilePath(ssoCacheDir, session), serializeToken(token), {
+    mode: 0o600,
+    secret: true,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -226,7 +229,7 @@ export async function readRegistration(file: string): Promise<ClientRegistration
 }
 
 export async function writeRegistration(file: string, reg: ClientRegistration): Promise<void> {
-  await writeFileAtomic(file, serializeRegistration(reg), { mode: 0o600 });
+  await writeFileAtomic(file, serializeRegistration(reg), { mode: 0o600, secret: true });
 }
 
 export const PKCE_GRANT_TYPES = ["authorization_code", "refresh_token"];
