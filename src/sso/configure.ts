@@ -5,6 +5,7 @@
  * the CLI's order) through the config layer's lossless editor. UI and sign-in come in as functions,
  * so the wizard runs unattended from flags alone.
  */
+import { checkName } from "../config/edit";
 import type { AwsConfig } from "../config/load";
 import { ExitCode, PorticoError, usageError } from "../errors";
 import { displayAccount, type PortalAccountInfo, sortAccounts } from "./portal";
@@ -182,6 +183,9 @@ export interface ConfigureSsoResult {
 /** `configure sso [--profile NAME]`: session, sign-in, account, role, region, output, profile name. */
 export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<ConfigureSsoResult> {
   const { ui, config } = deps;
+  // Names portico cannot write are refused before any question or sign-in, not after them.
+  if (a.profile !== undefined) checkName("profile", a.profile);
+  if (a.ssoSession) checkName("sso-session", a.ssoSession);
   const profileConfig = (a.profile !== undefined ? config.profiles.get(a.profile)?.values : undefined) ?? {};
   const curSession = str(profileConfig["sso_session"]);
 
@@ -193,6 +197,7 @@ export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<Con
       await ui.ask(curSession ? `SSO session name [${curSession}]: ` : "SSO session name (Recommended): ")
     ).trim();
     sessionName = raw === "" ? curSession : raw;
+    if (sessionName !== undefined) checkName("sso-session", sessionName);
   } else sessionName = curSession;
   if (
     sessionName === undefined &&
@@ -375,6 +380,7 @@ export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<Con
       prompt: `Profile name [${shown(defaultName)}]: `,
       current: defaultName,
       required: { flag: "--profile NAME", what: "The profile name" },
+      validate: (v) => nameProblem("profile", v),
     }))!;
 
   // 4. Write: profile section first, then the sso-session section (the CLI's order).
@@ -398,4 +404,15 @@ export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<Con
     roleName: roleName ?? null,
     changed,
   };
+}
+
+/** checkName as a prompt validator: true, or the message. */
+function nameProblem(kind: "profile" | "sso-session", name: string): string | true {
+  try {
+    checkName(kind, name);
+    return true;
+  } catch (e) {
+    if (e instanceof PorticoError) return e.message;
+    throw e;
+  }
 }

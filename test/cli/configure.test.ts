@@ -92,3 +92,35 @@ describe("configure sso-session by flags: a bad value", () => {
     await expect(readFile(path.join(home.home, ".aws", "config"), "utf8")).rejects.toThrow();
   });
 });
+
+describe("configure sso: a profile or session name portico cannot write", () => {
+  it.each([
+    ["--profile", "my prof"],
+    ["--sso-session", "bad name"],
+  ])("%s %j is refused up front (exit 2), before any sign-in or question", async (flag, name) => {
+    const before = emu.requests().length;
+    const r = await runCli(
+      [
+        "configure",
+        "sso",
+        "--profile",
+        "p3",
+        "--sso-session",
+        "acme",
+        "--start-url",
+        "https://d-0000000000.awsapps.com/start",
+        "--sso-region",
+        "eu-north-1",
+        flag,
+        name,
+        "--device-code",
+        "--no-browser",
+      ],
+      env,
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`name "${name}" cannot be written`);
+    expect(emu.requests().length).toBe(before);
+    await expect(readFile(path.join(home.home, ".aws", "config"), "utf8")).rejects.toThrow();
+  });
+});
