@@ -135,11 +135,13 @@ export async function configureSsoSession(
   a: SsoAnswers,
 ): Promise<{ session: string; changed: boolean }> {
   const { ui, config } = deps;
+  if (name !== undefined) checkName("sso-session", name);
   const sessionName =
     name ??
     (await answer(ui, a.ssoSession, {
       prompt: "SSO session name: ",
       required: { flag: "a session NAME argument", what: "The SSO session name" },
+      validate: (v) => nameProblem("sso-session", v),
     }))!;
   const existing = config.ssoSessions.get(sessionName)?.values ?? {};
   const startUrl = (await answer(ui, a.startUrl, {
@@ -194,7 +196,10 @@ export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<Con
   if (a.ssoSession !== undefined) sessionName = a.ssoSession === "" ? undefined : a.ssoSession;
   else if (ui.ask) {
     const raw = (
-      await ui.ask(curSession ? `SSO session name [${curSession}]: ` : "SSO session name (Recommended): ")
+      await ui.ask(
+        curSession ? `SSO session name [${curSession}]: ` : "SSO session name (Recommended): ",
+        (v) => (v.trim() === "" ? true : nameProblem("sso-session", v.trim())),
+      )
     ).trim();
     sessionName = raw === "" ? curSession : raw;
     if (sessionName !== undefined) checkName("sso-session", sessionName);
