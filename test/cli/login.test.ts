@@ -2,6 +2,7 @@
  * `portico login` when nobody approves in time: exit 7, and the hint is the exact command to run
  * again (same session, same flow flags). Real emulator without auto-approval, over HTTP.
  */
+import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import { demoConfig, testEnv, writeConfig } from "../credentials/support";
@@ -62,3 +63,41 @@ describe("login: wrong sso_region (the guides' invalid_grant)", () => {
     }
   });
 });
+
+describe("login: the authorization denied in the browser (PKCE)", () => {
+  it("exit 5, and the hint is the same login command to run again", async () => {
+    let asked = false;
+    const port = await freePort();
+    const r = await runCli(
+      ["login", "--profile", "dev", "--no-browser", "--callback-port", String(port)],
+      env,
+      (chunk) => {
+        const m = /(http:\/\/\S+\/authorize\?\S+)/.exec(chunk);
+        if (!m || asked) return;
+        asked = true;
+        const u = new URL(m[1]!);
+        const callback = new URL(u.searchParams.get("redirect_uri")!);
+        callback.searchParams.set("error", "access_denied");
+        callback.searchParams.set("state", u.searchParams.get("state")!);
+        void fetch(callback).catch(() => {});
+      },
+    );
+    expect(asked, r.stderr).toBe(true);
+    expect(r.code, r.stderr).toBe(5);
+    const hint = /^hint: (.*)$/m.exec(r.stderr)?.[1] ?? "";
+    expect(hint).toContain(`portico login --profile dev --no-browser --callback-port ${port}`);
+    expect(hint).toContain("ask your administrator");
+  });
+});
+
+/** A port free on 127.0.0.1 right now (the login's loopback listens on it next). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}

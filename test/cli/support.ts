@@ -10,14 +10,24 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  /** Called with each chunk written to stderr, as it is written (to act on a printed URL). */
+  onStderr?: (chunk: string) => void,
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const before = process.exitCode;
   const code = await run(args, {
     env,
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        onStderr?.(s);
+      },
+    },
     interactive: false,
     color: false,
     debug: false,

@@ -189,10 +189,18 @@ export function register(program: Command, ctx: CliContext): void {
     });
 }
 
-/** Nobody approved in time: the hint is this same login command, to run again. */
+/** Why a sign-in needs running again, per error code, beside the command to run. */
+const RUN_AGAIN: Record<string, string> = {
+  login_timeout: "approve the request in time, or add --timeout SECONDS",
+  authorization_expired: "approve the request in time, or add --timeout SECONDS",
+  access_denied: "approve the request in the browser, or ask your administrator for access",
+  state_mismatch: "if it repeats, something else answered on the callback port",
+};
+
+/** A sign-in that must be run again: the hint is this same login command. */
 function runAgainHint(e: unknown, selectArgs: string, flags: LoginFlags): unknown {
-  if (!(e instanceof PorticoError) || (e.code !== "login_timeout" && e.code !== "authorization_expired"))
-    return e;
+  const why = e instanceof PorticoError ? RUN_AGAIN[e.code] : undefined;
+  if (!(e instanceof PorticoError) || why === undefined) return e;
   const cmd = [
     "portico login",
     selectArgs,
@@ -205,7 +213,7 @@ function runAgainHint(e: unknown, selectArgs: string, flags: LoginFlags): unknow
   const tail = e.hint?.match(/ If the browser page said .*$/)?.[0] ?? "";
   return new PorticoError(e.code, e.message, {
     exitCode: e.exitCode,
-    hint: `${cmd}   (approve the request in time, or add --timeout SECONDS)${tail ? `.${tail}` : ""}`,
+    hint: `${cmd}   (${why})${tail ? `.${tail}` : ""}`,
     ...(e.details ? { details: e.details } : {}),
     cause: e,
   });
