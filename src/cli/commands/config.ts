@@ -181,9 +181,11 @@ export function register(program: Command, ctx: CliContext): void {
             { file: paths.credentialsFile, display: paths.credentialsFileDisplay, kind: "credentials" },
           ];
       const inputs = [];
+      const missing: string[] = [];
       for (const t of targets) {
         try {
           const text = await readConfigText(t.file, t.display);
+          if (text === undefined) missing.push(t.display);
           if (text === undefined && file !== undefined)
             throw configError("config_not_found", `the file (${t.display}) could not be found`, {
               hint: "give an existing file: portico config lint FILE",
@@ -217,7 +219,16 @@ export function register(program: Command, ctx: CliContext): void {
           },
         );
       }
-      if (!opts.json) info(ctx, `no problems in ${targets.map((t) => t.display).join(", ")}`);
+      if (!opts.json) {
+        const checked = targets.map((t) => t.display).filter((d) => !missing.includes(d));
+        info(
+          ctx,
+          [
+            ...(checked.length > 0 ? [`no problems in ${checked.join(", ")}`] : []),
+            ...missing.map((d) => `${d}: not found`),
+          ].join("; "),
+        );
+      }
     });
 
   const target = (cmd: Command) =>
