@@ -328,7 +328,8 @@ export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<Con
           `--account ID (one of: ${accounts.slice(0, 10).map(displayAccount).join("; ")}${accounts.length > 10 ? "; …" : ""})`,
           "The account",
         );
-      accountId = await ui.pickAccount(accounts);
+      const cur = str(profileConfig["sso_account_id"]);
+      accountId = await ui.pickAccount(currentFirst(accounts, (x) => x.accountId === cur));
     }
     ui.say(`Using the account ID ${accountId}\n`);
     const roles = await deps.listRoles(session, accessToken, accountId);
@@ -354,7 +355,9 @@ export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<Con
     } else {
       ui.say(`There are ${roles.length} roles available to you.\n`);
       if (!ui.pickRole) throw needAnswer(`--role NAME (one of: ${roles.join(", ")})`, "The role");
-      roleName = await ui.pickRole(roles);
+      const cur =
+        accountId === str(profileConfig["sso_account_id"]) ? str(profileConfig["sso_role_name"]) : undefined;
+      roleName = await ui.pickRole(currentFirst(roles, (r) => r === cur));
     }
     ui.say(`Using the role name "${roleName}"\n`);
   } catch (e) {
@@ -420,4 +423,10 @@ function nameProblem(kind: "profile" | "sso-session", name: string): string | tr
     if (e instanceof PorticoError) return e.message;
     throw e;
   }
+}
+
+/** The profile's current choice first (a picker starts on it, so Enter keeps it), the rest in order. */
+function currentFirst<T>(items: T[], isCurrent: (x: T) => boolean): T[] {
+  const i = items.findIndex(isCurrent);
+  return i <= 0 ? items : [items[i]!, ...items.slice(0, i), ...items.slice(i + 1)];
 }
