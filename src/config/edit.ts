@@ -50,6 +50,13 @@ const rejected = (code: string, message: string, hint: string): PorticoError =>
 
 /** Section names both parsers read the same: letters, digits and _-@+.%:/ (no spaces, no quotes). */
 export function checkName(kind: SectionRef["kind"], name: string): void {
+  if (name.startsWith("-")) {
+    throw rejected(
+      "config_name_rejected",
+      `${kind} name "${name}" cannot be written: it starts with "-", so \`--profile ${name}\` would read as an option`,
+      "choose a name that starts with a letter or digit, such as dev-admin",
+    );
+  }
   if (!NAME_RE.test(name) || name === "__proto__") {
     throw rejected(
       "config_name_rejected",

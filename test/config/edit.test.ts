@@ -194,6 +194,11 @@ describe("editConfigFile", () => {
         () => editConfigFile(cfg, (d) => d.set({ kind: "profile", name: "my prof" }, "region", "a")),
         "config_name_rejected",
       ],
+      [
+        // `--profile -x` reads as an option to every CLI, so such a profile could never be named.
+        () => editConfigFile(cfg, (d) => d.set({ kind: "profile", name: "-x" }, "region", "a")),
+        "config_name_rejected",
+      ],
       [() => editConfigFile(cfg, (d) => d.set(dev, "Region", "a")), "config_key_rejected"],
       [() => editConfigFile(cfg, (d) => d.set(dev, "region", "a # b")), "config_value_rejected"],
       [() => editConfigFile(cfg, (d) => d.set(dev, "region", "")), "config_value_rejected"],
