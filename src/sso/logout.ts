@@ -24,6 +24,8 @@ export interface LogoutResult {
   tokensRemoved: string[];
   credentialsRemoved: string[];
   logoutCalls: number;
+  /** Logout calls that failed (service unreachable, …): those sessions end on the server only when they expire. */
+  logoutFailures: number;
 }
 
 async function sdkLogout(env: NodeJS.ProcessEnv, region: string, accessToken: string): Promise<void> {
@@ -82,7 +84,9 @@ async function logoutTokenFile(
     if (r.status === "ok" && region) {
       const call = deps.portalLogout ?? ((rg, t) => sdkLogout(deps.env, rg, t));
       res.logoutCalls++;
-      await call(region, r.token.accessToken).catch(() => {});
+      await call(region, r.token.accessToken).catch(() => {
+        res.logoutFailures++;
+      });
     }
     await fs.rm(file, { force: true });
     res.tokensRemoved.push(file);
@@ -138,7 +142,7 @@ export async function logoutSession(
   config: AwsConfig,
   session: SsoSession,
 ): Promise<LogoutResult> {
-  const res: LogoutResult = { tokensRemoved: [], credentialsRemoved: [], logoutCalls: 0 };
+  const res: LogoutResult = { tokensRemoved: [], credentialsRemoved: [], logoutCalls: 0, logoutFailures: 0 };
   await logoutTokenFile(deps, tokenFilePath(deps.paths.ssoCacheDir, session), res, true);
   for (const f of await roleCacheFilesFor(config, session, deps.paths.cliCacheDir))
     await removeSsoCredFile(f, res);
@@ -155,7 +159,7 @@ async function listJson(dir: string): Promise<string[]> {
 
 /** Sign out of everything, like `aws sso logout`. */
 export async function logoutAll(deps: LogoutDeps): Promise<LogoutResult> {
-  const res: LogoutResult = { tokensRemoved: [], credentialsRemoved: [], logoutCalls: 0 };
+  const res: LogoutResult = { tokensRemoved: [], credentialsRemoved: [], logoutCalls: 0, logoutFailures: 0 };
   for (const f of await listJson(deps.paths.ssoCacheDir)) await logoutTokenFile(deps, f, res);
   for (const f of await listJson(deps.paths.cliCacheDir)) await removeSsoCredFile(f, res);
   return res;

@@ -395,6 +395,23 @@ describe("portico login / logout", () => {
     });
   });
 
+  it("logout with the service unreachable removes the local token and says the server session was not ended", async () => {
+    const env = { HOME: home } as NodeJS.ProcessEnv;
+    await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
+      await writeConfig(home, cfg(emu));
+      env["AWS_ENDPOINT_URL"] = emu.url;
+      expect((await cli(["login", "--profile", "dev", "--device-code"], env)).code).toBe(0);
+    });
+    // The emulator is gone: Logout cannot reach it.
+    const r = await cli(["logout", "--profile", "dev"], env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("could not reach IAM Identity Center to end 1 session(s) on the server");
+    expect(r.stderr).toContain("removed 1 SSO token(s)");
+    await expect(
+      fs.access(tokenFilePath(awsPaths(env).ssoCacheDir, { cacheKey: "my-sso" })),
+    ).rejects.toThrow();
+  });
+
   it("logout --all removes every SSO token and SSO role-credential file", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       await writeConfig(home, cfg(emu));

@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { usageError } from "../../errors";
 import type { CliContext } from "../context";
-import { info, printJson } from "../output";
+import { info, printJson, warn } from "../output";
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -42,9 +42,15 @@ export function register(program: Command, ctx: CliContext): void {
           tokensRemoved: result.tokensRemoved.length,
           credentialsRemoved: result.credentialsRemoved.length,
           files: [...result.tokensRemoved, ...result.credentialsRemoved],
+          serverLogoutFailures: result.logoutFailures,
         });
         return;
       }
+      if (result.logoutFailures > 0)
+        warn(
+          ctx,
+          `could not reach IAM Identity Center to end ${result.logoutFailures} session(s) on the server; the local tokens are removed, and the server-side session ends when it expires.`,
+        );
       info(
         ctx,
         result.tokensRemoved.length === 0 && result.credentialsRemoved.length === 0
