@@ -113,5 +113,8 @@ describe("login flow choice", async () => {
     expect(chooseFlow("sso-session", { deviceCode: true }, true)).toBe("device");
     expect(chooseFlow("sso-session", { browser: false }, true)).toBe("device");
     expect(chooseFlow("sso-session", { browser: false, callbackPort: 8400 }, false)).toBe("pkce");
+    // No browser can open here, but the user asked for the loopback port: PKCE, URL printed.
+    expect(chooseFlow("sso-session", { callbackPort: 8400 }, false)).toBe("pkce");
+    expect(chooseFlow("legacy", { callbackPort: 8400 }, false)).toBe("device");
   });
 });

@@ -53,8 +53,9 @@ export function nonInteractiveSignIn(selectArgs: string): PorticoError {
 }
 
 /**
- * Device code for legacy sessions, on request, with --no-browser (unless a --callback-port is
- * given for SSH forwarding), or when no browser can be opened; PKCE otherwise.
+ * Device code for legacy sessions, on request, with --no-browser, or when no browser can be opened;
+ * PKCE otherwise. A --callback-port always means PKCE (its URL printed when no browser can open): the
+ * user asked for the loopback port, typically to forward it over SSH.
  */
 export function chooseFlow(
   kind: SsoSession["kind"],
@@ -62,7 +63,8 @@ export function chooseFlow(
   browserAllowed: boolean,
 ): "pkce" | "device" {
   if (flags.deviceCode || kind === "legacy") return "device";
-  if (flags.browser === false) return flags.callbackPort !== undefined ? "pkce" : "device";
+  if (flags.callbackPort !== undefined) return "pkce";
+  if (flags.browser === false) return "device";
   return browserAllowed ? "pkce" : "device";
 }
 
