@@ -3,7 +3,8 @@
 // each lands in its own chunk, read only when a command imports it. The banner gives bundled CJS
 // dependencies a working `require` (environment.md: "Dynamic require of node:https").
 
-import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -56,3 +57,18 @@ await build({
   logLevel: "warning",
 });
 writeFileSync("dist/package.json", JSON.stringify({ type: "module" }));
+// The library's type declarations (dist/types), from src/index.ts and what it reaches.
+execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+  stdio: "inherit",
+});
+// The sources import extensionless (bundler resolution); a consumer on NodeNext resolution needs the
+// `.js` specifiers Node itself would use, so add them to every relative import in the declarations.
+for (const file of readdirSync("dist/types", { recursive: true })) {
+  if (!String(file).endsWith(".d.ts")) continue;
+  const p = `dist/types/${file}`;
+  const text = readFileSync(p, "utf8").replace(
+    /((?:from|import)\s*\(?\s*)(["'])(\.{1,2}\/[^"']*?)\2/g,
+    (m, pre, q, spec) => (/\.(js|mjs|cjs|json)$/.test(spec) ? m : `${pre}${q}${spec}.js${q}`),
+  );
+  writeFileSync(p, text);
+}
