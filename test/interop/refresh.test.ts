@@ -1,6 +1,6 @@
 /**
  * Interop 3 (issue 4): with short access tokens (240 s: inside botocore's 15-minute and the SDK's
- * 5-minute refresh windows) portico, botocore (boto3) and the SDK JS v3 take turns refreshing the same
+ * 5-minute refresh windows) portico, botocore (boto3), the SDK JS v3 and the AWS CLI v2 take turns refreshing the same
  * sso-session token. Each turn must rotate the refresh token and write it back; the next client's
  * refresh only succeeds if the previous one did (the emulator accepts only the latest refresh token).
  */
@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index";
 import { startEmulator } from "../../emulator/index";
-import { awsClientEnv, runPython } from "../helpers/aws-clients";
+import { awsClientEnv, runAwsCli, runPython } from "../helpers/aws-clients";
 import { tempHome } from "../helpers/emulator";
 import { assertBuilt, botoCallerArn, portico, porticoSetup, runSdk } from "./support";
 
@@ -46,9 +46,10 @@ const clients: [string, () => Promise<{ code: number; stdout: string; stderr: st
   ["portico", () => portico(["whoami", "--profile", "dev", "--json"], env)],
   ["botocore", () => runPython(botoCallerArn("dev"), env)],
   ["sdk-js", () => runSdk(sdkFromSso, env)],
+  ["aws-cli", () => runAwsCli(["sts", "get-caller-identity", "--profile", "dev"], env)],
 ];
 
-describe("portico → botocore → SDK → portico → botocore → SDK", () => {
+describe("portico → botocore → SDK → AWS CLI, twice", () => {
   it("each client refreshes in turn, rotating and writing back the refresh token", async () => {
     const seen = new Set<string>();
     let prev = JSON.parse(await readFile(tokenFile(), "utf8"));
@@ -70,6 +71,6 @@ describe("portico → botocore → SDK → portico → botocore → SDK", () => 
       }
     }
     const refreshes = emu.requests().filter((r) => r.operation === "CreateToken").length - refreshesBefore;
-    expect(refreshes).toBe(6);
+    expect(refreshes).toBe(8);
   });
 });
