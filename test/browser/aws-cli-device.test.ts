@@ -8,19 +8,18 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORDS, type RunningEmulator, startEmulator } from "../../emulator/index";
 import { AWS_CLI, awsClientEnv, runAwsCli } from "../helpers/aws-clients";
+import { ARTIFACTS, CHROMIUM, launchChromium } from "../helpers/browser";
 import { tempHome } from "../helpers/emulator";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ready = existsSync(CHROMIUM) && existsSync(AWS_CLI);
 if (!ready)
   console.warn(
     `[browser tests] skipped: needs ${CHROMIUM} and ${AWS_CLI} (apt-get install -y chromium awscli)`,
   );
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "browser");
 
 describe.skipIf(!ready)("AWS CLI device login approved by a person in Chromium", () => {
   let emu: RunningEmulator;
@@ -30,7 +29,6 @@ describe.skipIf(!ready)("AWS CLI device login approved by a person in Chromium",
   let cli: ChildProcessWithoutNullStreams | undefined;
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
     emu = await startEmulator({ seed: "demo" });
     home = await tempHome();
     env = await awsClientEnv(home.home, emu.url);
@@ -52,17 +50,7 @@ describe.skipIf(!ready)("AWS CLI device login approved by a person in Chromium",
       ].join("\n"),
       { mode: 0o600 },
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

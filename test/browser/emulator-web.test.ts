@@ -7,7 +7,6 @@
 
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -17,16 +16,14 @@ import {
   SSOOIDCClient,
   StartDeviceAuthorizationCommand,
 } from "@aws-sdk/client-sso-oidc";
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORDS, type RunningEmulator, startEmulator } from "../../emulator/index";
+import { ARTIFACTS, CHROMIUM, launchChromium } from "../helpers/browser";
 
-const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`[browser tests] skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "browser");
 
 describe.skipIf(!hasChromium)("emulator web pages in Chromium", () => {
   let emu: RunningEmulator;
@@ -45,20 +42,9 @@ describe.skipIf(!hasChromium)("emulator web pages in Chromium", () => {
     p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
     emu = await startEmulator({ seed: "demo" });
     oidc = new SSOOIDCClient({ endpoint: emu.url, region: emu.region, maxAttempts: 1 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     alice = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     alice.setDefaultTimeout(10_000);
     page = await alice.newPage();

@@ -6,33 +6,20 @@
  */
 import { existsSync, promises as fs } from "node:fs";
 import * as path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORDS } from "../../emulator/index";
 import { openBrowser } from "../../src/platform/browser";
 import { parseToken, tokenFilePath } from "../../src/sso/cache";
 import { login } from "../../src/sso/login";
+import { ARTIFACTS, CHROMIUM, launchChromium } from "../helpers/browser";
 import { tempHome, withEmulator } from "../helpers/emulator";
 import { depsFor, recordingBrowser, sessionFor } from "./support";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = path.join(process.cwd(), "test-artifacts", "browser");
 
 describe.skipIf(!existsSync(CHROMIUM))("portico login with a person in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
-    await fs.mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
