@@ -17,6 +17,18 @@ const verifierPair = (): { verifier: string; challenge: string } => {
   return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
 };
 
+/** CreateToken for a device authorization, with the registration it was started under. */
+const deviceTokenCommand = (
+  reg: { clientId?: string; clientSecret?: string },
+  dev: { deviceCode?: string },
+): CreateTokenCommand =>
+  new CreateTokenCommand({
+    clientId: reg.clientId!,
+    clientSecret: reg.clientSecret!,
+    grantType: DEVICE_GRANT,
+    deviceCode: dev.deviceCode!,
+  });
+
 async function rawPost(
   url: string,
   body: unknown,
@@ -112,15 +124,7 @@ describe("device authorization", () => {
       expect(dev.verificationUriComplete).toBe(`${emu.url}/device?user_code=${dev.userCode}`);
       expect(dev.expiresIn).toBe(600);
       expect(dev.interval).toBe(1);
-      const poll = () =>
-        oidc.send(
-          new CreateTokenCommand({
-            clientId: reg.clientId!,
-            clientSecret: reg.clientSecret!,
-            grantType: DEVICE_GRANT,
-            deviceCode: dev.deviceCode!,
-          }),
-        );
+      const poll = () => oidc.send(deviceTokenCommand(reg, dev));
       const pending = await sdkError(poll());
       expect(pending.name).toBe("AuthorizationPendingException");
       expect(pending["error"]).toBe("authorization_pending");
@@ -153,16 +157,7 @@ describe("device authorization", () => {
         }),
       );
       emu.store.denyDevice(dev.userCode!);
-      const e = await sdkError(
-        oidc.send(
-          new CreateTokenCommand({
-            clientId: reg.clientId!,
-            clientSecret: reg.clientSecret!,
-            grantType: DEVICE_GRANT,
-            deviceCode: dev.deviceCode!,
-          }),
-        ),
-      );
+      const e = await sdkError(oidc.send(deviceTokenCommand(reg, dev)));
       expect(e.name).toBe("AccessDeniedException");
     });
   });
@@ -181,16 +176,7 @@ describe("device authorization", () => {
       );
       expect(dev.expiresIn).toBe(30);
       clock += 31_000;
-      const e = await sdkError(
-        oidc.send(
-          new CreateTokenCommand({
-            clientId: reg.clientId!,
-            clientSecret: reg.clientSecret!,
-            grantType: DEVICE_GRANT,
-            deviceCode: dev.deviceCode!,
-          }),
-        ),
-      );
+      const e = await sdkError(oidc.send(deviceTokenCommand(reg, dev)));
       expect(e.name).toBe("ExpiredTokenException");
       expect(e["error"]).toBe("expired_token");
       expect(emu.store.deviceByUserCode(dev.userCode!)?.status).toBe("expired");
@@ -230,16 +216,7 @@ describe("device authorization", () => {
       expect(() => emu.store.approveDevice(dev.userCode!, emu.store.findUserByName("alice")!.userId)).toThrow(
         /Invalid grant/,
       );
-      const e = await sdkError(
-        oidc.send(
-          new CreateTokenCommand({
-            clientId: reg.clientId!,
-            clientSecret: reg.clientSecret!,
-            grantType: DEVICE_GRANT,
-            deviceCode: dev.deviceCode!,
-          }),
-        ),
-      );
+      const e = await sdkError(oidc.send(deviceTokenCommand(reg, dev)));
       expect(e.name).toBe("InvalidGrantException");
       expect(e["error"]).toBe("invalid_grant");
     });
@@ -256,16 +233,7 @@ describe("device authorization", () => {
           startUrl: emu.startUrl,
         }),
       );
-      const e = await sdkError(
-        wrong.send(
-          new CreateTokenCommand({
-            clientId: reg.clientId!,
-            clientSecret: reg.clientSecret!,
-            grantType: DEVICE_GRANT,
-            deviceCode: dev.deviceCode!,
-          }),
-        ),
-      );
+      const e = await sdkError(wrong.send(deviceTokenCommand(reg, dev)));
       expect(e.name).toBe("InvalidGrantException");
       const right = oidcClient(emu);
       const e2 = await sdkError(
