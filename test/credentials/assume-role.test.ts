@@ -13,9 +13,8 @@ import { assumeRoleKeyMaterial } from "../../src/credentials/assume-role";
 import { parseCacheEntry } from "../../src/credentials/cache";
 import { getCallerIdentity } from "../../src/credentials/identity";
 import { resolveCredentials } from "../../src/credentials/resolve";
-import { isPorticoError, type PorticoError } from "../../src/errors";
 import { tempHome } from "../helpers/emulator";
-import { demoConfig, deviceSignIn, testEnv, writeConfig } from "./support";
+import { demoConfig, deviceSignIn, rejection, testEnv, writeConfig } from "./support";
 
 const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
 
@@ -50,16 +49,6 @@ let env: NodeJS.ProcessEnv;
 let adminRoleArn: string;
 const deps = () => ({ env, now: () => new Date() });
 const count = (op: string) => emu.requests().filter((r) => r.operation === op).length;
-
-async function rejection(p: Promise<unknown>): Promise<PorticoError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isPorticoError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a PorticoError");
-}
 
 beforeEach(async () => {
   emu = await startEmulator({ seed: "demo", autoApprove: "alice" });

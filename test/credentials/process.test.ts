@@ -9,9 +9,8 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseProcessOutput } from "../../src/credentials/process";
 import { resolveCredentials } from "../../src/credentials/resolve";
-import { isPorticoError, type PorticoError } from "../../src/errors";
 import { tempHome } from "../helpers/emulator";
-import { writeConfig } from "./support";
+import { rejection, writeConfig } from "./support";
 
 const PORTICO = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -57,16 +56,6 @@ describe("parseProcessOutput", () => {
 
 let home: { home: string; cleanup(): Promise<void> };
 let env: NodeJS.ProcessEnv;
-
-async function rejection(p: Promise<unknown>): Promise<PorticoError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isPorticoError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a PorticoError");
-}
 
 beforeEach(async () => {
   home = await tempHome();

@@ -10,9 +10,8 @@ import type { RunningEmulator } from "../../emulator/index";
 import { startEmulator } from "../../emulator/index";
 import { parseCacheEntry, roleCacheFile, roleCacheKey } from "../../src/credentials/cache";
 import { resolveCredentials } from "../../src/credentials/resolve";
-import { isPorticoError, type PorticoError } from "../../src/errors";
 import { tempHome } from "../helpers/emulator";
-import { demoConfig, deviceSignIn, START_URL, testEnv, writeConfig } from "./support";
+import { demoConfig, deviceSignIn, rejection, START_URL, testEnv, writeConfig } from "./support";
 
 let emu: RunningEmulator;
 let home: { home: string; cleanup(): Promise<void> };
@@ -20,16 +19,6 @@ let env: NodeJS.ProcessEnv;
 const deps = () => ({ env, now: () => new Date() });
 
 const count = (op: string) => emu.requests().filter((r) => r.operation === op).length;
-
-async function rejection(p: Promise<unknown>): Promise<PorticoError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isPorticoError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a PorticoError");
-}
 
 beforeEach(async () => {
   emu = await startEmulator({ seed: "demo", autoApprove: "alice" });

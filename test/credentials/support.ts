@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { awsPaths } from "../../src/config/paths";
+import { isPorticoError, type PorticoError } from "../../src/errors";
 import { writeToken } from "../../src/sso/cache";
 import { createOidcApi } from "../../src/sso/oidc";
 
@@ -114,4 +115,15 @@ export async function deviceSignIn(
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/** The PorticoError `p` rejects with (any other outcome fails the test). */
+export async function rejection(p: Promise<unknown>): Promise<PorticoError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isPorticoError(e)) return e;
+    throw e;
+  }
+  throw new Error("expected a PorticoError");
 }
