@@ -270,23 +270,21 @@ describe("exec", () => {
     expect(r.stdout).toBe("--profile\n");
   });
 
-  it("forwards SIGTERM and reports 128+15 when the child dies of it", async () => {
-    const marker = path.join(home.home, "ready");
+  /** `portico exec` of a node child that runs `setup`, then writes `marker` and idles; resolves once it is up. */
+  async function execNodeChild(marker: string, setup: string) {
+    const script = `${setup}require("fs").writeFileSync(${JSON.stringify(marker)},"");setInterval(()=>{},1000)`;
     const child = spawn(
       process.execPath,
-      [
-        PORTICO,
-        "exec",
-        "--profile",
-        "dev",
-        "--",
-        process.execPath,
-        "-e",
-        `require("fs").writeFileSync(${JSON.stringify(marker)},"");setInterval(()=>{},1000)`,
-      ],
+      [PORTICO, "exec", "--profile", "dev", "--", process.execPath, "-e", script],
       { env, stdio: "ignore" },
     );
     for (let i = 0; i < 200 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    return child;
+  }
+
+  it("forwards SIGTERM and reports 128+15 when the child dies of it", async () => {
+    const marker = path.join(home.home, "ready");
+    const child = await execNodeChild(marker, "");
     expect(existsSync(marker)).toBe(true);
     child.kill("SIGTERM");
     const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
@@ -295,21 +293,7 @@ describe("exec", () => {
 
   it("a child that handles SIGINT and exits cleanly gives its own exit code", async () => {
     const marker = path.join(home.home, "ready-int");
-    const child = spawn(
-      process.execPath,
-      [
-        PORTICO,
-        "exec",
-        "--profile",
-        "dev",
-        "--",
-        process.execPath,
-        "-e",
-        `process.on("SIGINT",()=>process.exit(7));require("fs").writeFileSync(${JSON.stringify(marker)},"");setInterval(()=>{},1000)`,
-      ],
-      { env, stdio: "ignore" },
-    );
-    for (let i = 0; i < 200 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+    const child = await execNodeChild(marker, 'process.on("SIGINT",()=>process.exit(7));');
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
     expect(code).toBe(7);
