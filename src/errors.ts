@@ -1,7 +1,8 @@
 /**
  * One error model for the whole project (docs/errors.md).
- * Every failure a user can meet is a PorticoError with a stable `code`, an `exitCode`,
- * a one-line `message` and a `hint` naming the next command. Only the CLI entry point exits.
+ * Every failure a user can meet is a PorticoError with a stable `code` from the `errorCodes` table
+ * below (the compiler checks it), an `exitCode` from the ExitCode table, a one-line `message` and a
+ * `hint` naming the next command. Only the CLI entry point exits.
  */
 
 export const ExitCode = {
@@ -14,31 +15,118 @@ export const ExitCode = {
   accessDenied: 5,
   service: 6,
   timeout: 7,
+  /** `exec`: the command does not exist (the shell's 127). */
+  commandNotFound: 127,
   cancelled: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+const E = ExitCode;
+
+/**
+ * Every error code portico defines, with its usual exit code. Adding a code is one line here (keep
+ * the lines sorted) and one row in docs/errors.md; test/cli/error-codes.test.ts checks that the two
+ * list exactly the same codes. Codes are fixed words: never build one from server input.
+ */
+export const errorCodes = {
+  access_denied: E.accessDenied,
+  account_not_available: E.accessDenied,
+  address_in_use: E.service,
+  answer_required: E.signInRequired,
+  assume_role_cycle: E.config,
+  assume_role_invalid: E.config,
+  authorization_expired: E.timeout,
+  callback_port_in_use: E.usage,
+  cancelled: E.cancelled,
+  command_not_found: E.commandNotFound,
+  config_changed_concurrently: E.timeout,
+  config_edit_unsafe: E.internal,
+  config_key_rejected: E.usage,
+  config_key_unset: E.internal,
+  config_name_rejected: E.usage,
+  config_not_found: E.config,
+  config_parse: E.config,
+  config_section_exists: E.config,
+  config_section_missing: E.config,
+  config_unreadable: E.config,
+  config_value_rejected: E.usage,
+  credential_process_failed: E.service,
+  credential_process_invalid: E.config,
+  credential_process_loop: E.config,
+  credential_source_unsupported: E.config,
+  credentials_rejected: E.accessDenied,
+  credentials_section_exists: E.config,
+  credentials_value_rejected: E.config,
+  credentials_write_check_failed: E.config,
+  emulator_data_file: E.config,
+  emulator_seed: E.config,
+  exec_failed: E.internal,
+  internal: E.internal,
+  lint_findings: E.internal,
+  listen_failed: E.service,
+  lock_timeout: E.timeout,
+  login_timeout: E.timeout,
+  no_accounts: E.accessDenied,
+  no_credentials: E.config,
+  no_roles: E.accessDenied,
+  not_sso_profile: E.config,
+  oidc_authorization_pending: E.service,
+  oidc_bad_response: E.service,
+  oidc_error: E.service,
+  oidc_invalid_client: E.service,
+  oidc_invalid_client_metadata: E.service,
+  oidc_invalid_grant: E.service,
+  oidc_invalid_redirect_uri: E.service,
+  oidc_invalid_request: E.service,
+  oidc_invalid_scope: E.service,
+  oidc_slow_down: E.service,
+  oidc_unauthorized_client: E.service,
+  oidc_unsupported_grant_type: E.service,
+  profile_exists: E.config,
+  profile_not_found: E.config,
+  request_invalid: E.config,
+  role_not_available: E.accessDenied,
+  service_error: E.service,
+  service_throttled: E.service,
+  service_timeout: E.timeout,
+  service_unreachable: E.service,
+  sign_in_required: E.signInRequired,
+  sso_config_inconsistent: E.config,
+  sso_config_missing: E.config,
+  sso_region_or_url_wrong: E.config,
+  sso_session_not_found: E.config,
+  start_url_not_https: E.config,
+  state_mismatch: E.accessDenied,
+  untrusted_url: E.service,
+  usage: E.usage,
+  web_identity_invalid: E.config,
+  web_identity_token_unreadable: E.config,
+} as const satisfies Record<string, ExitCodeValue>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export const isErrorCode = (s: string): s is ErrorCode => Object.hasOwn(errorCodes, s);
+
 export interface PorticoErrorOptions {
   hint?: string;
   cause?: unknown;
+  /** Only where the situation changes the exit code (default: the code's row in `errorCodes`). */
   exitCode?: ExitCodeValue;
   /** Structured details for --json output (never secrets). */
   details?: Record<string, unknown>;
 }
 
-const defaultExit: Record<string, ExitCodeValue> = {};
-
 export class PorticoError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, options: PorticoErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: PorticoErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "PorticoError";
     this.code = code;
-    this.exitCode = options.exitCode ?? defaultExit[code] ?? ExitCode.internal;
+    this.exitCode = options.exitCode ?? errorCodes[code];
     this.hint = options.hint;
     this.details = options.details;
   }
@@ -61,5 +149,8 @@ export const usageError = (message: string, hint?: string): PorticoError =>
   new PorticoError("usage", message, { exitCode: ExitCode.usage, hint });
 
 /** Config error: a file or profile that cannot be used as it is (exit 3). */
-export const configError = (code: string, message: string, options: PorticoErrorOptions = {}): PorticoError =>
-  new PorticoError(code, message, { exitCode: ExitCode.config, ...options });
+export const configError = (
+  code: ErrorCode,
+  message: string,
+  options: PorticoErrorOptions = {},
+): PorticoError => new PorticoError(code, message, { exitCode: ExitCode.config, ...options });

@@ -48,7 +48,7 @@ export { getRoleCredentials, listAccountsAndRoles } from "./credentials/portal";
 export type { CredentialDeps, ResolveOptions } from "./credentials/resolve";
 export { credentialsFromEnv, resolveCredentials, resolveSsoCredentials } from "./credentials/resolve";
 export type { AwsCredentials, CredentialSource, ResolvedCredentials } from "./credentials/types";
-export { ExitCode, isPorticoError, PorticoError } from "./errors";
+export { type ErrorCode, ExitCode, errorCodes, isPorticoError, PorticoError } from "./errors";
 export { writeFileAtomic } from "./platform/files";
 export { withFileLock } from "./platform/lock";
 export type { LoginIo, LoginOptions, LoginResult } from "./sso/login";

@@ -11,7 +11,7 @@
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { ExitCode, PorticoError } from "../errors";
+import { type ErrorCode, ExitCode, PorticoError } from "../errors";
 import { writeFileAtomic } from "../platform/files";
 import { withFileLock } from "../platform/lock";
 import { buildProfileMap, parseError, parseScan, scanRefusal } from "./botocore";
@@ -45,7 +45,7 @@ const KEY_RE = /^[a-z0-9][a-z0-9_]*$/;
 const BAD_CHARS = /[\x00-\x1f\x7f\x85\u2028\u2029]/;
 const EDGE_WS = /^[\s\x1c-\x1f\x85]|[\s\x1c-\x1f\x85]$/;
 
-const rejected = (code: string, message: string, hint: string): PorticoError =>
+const rejected = (code: ErrorCode, message: string, hint: string): PorticoError =>
   new PorticoError(code, message, { exitCode: ExitCode.usage, hint });
 
 /** Section names both parsers read the same: letters, digits and _-@+.%:/ (no spaces, no quotes). */

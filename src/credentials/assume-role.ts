@@ -7,7 +7,8 @@
  * Not supported (refused by name): `credential_source`, `mfa_serial` (needs a prompt), web identity.
  */
 import type { SectionView } from "../config/load";
-import { configError, ExitCode, PorticoError } from "../errors";
+import { configError, PorticoError } from "../errors";
+import { classifyAwsError, transportError } from "../platform/aws-errors";
 import { sdkClientConfig } from "../platform/aws-sdk";
 import { type PyJsonValue, pyDumps } from "../platform/pyjson";
 import type { AwsCredentials } from "./types";
@@ -130,9 +131,7 @@ export async function assumeRole(
     );
     const k = out.Credentials;
     if (!k?.AccessKeyId || !k.SecretAccessKey || !k.SessionToken || !k.Expiration)
-      throw new PorticoError("service_error", "STS AssumeRole returned incomplete credentials", {
-        exitCode: ExitCode.service,
-      });
+      throw new PorticoError("service_error", "STS AssumeRole returned incomplete credentials");
     return {
       credentials: {
         accessKeyId: k.AccessKeyId,
@@ -154,28 +153,27 @@ export async function assumeRole(
     };
   } catch (e) {
     if (e instanceof PorticoError) throw e;
-    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    const status = err.$metadata?.httpStatusCode;
-    if (status === 403 || err.name === "AccessDenied")
+    const info = classifyAwsError(e);
+    if (info.kind === "forbidden")
       throw new PorticoError(
         "access_denied",
-        `AssumeRole ${c.roleArn} was denied (${err.name}: ${err.message ?? ""})`,
+        `AssumeRole ${c.roleArn} was denied (${info.name ?? "Error"}: ${info.message})`,
         {
-          exitCode: ExitCode.accessDenied,
           hint: `Check role_arn in [profile ${profileName}] and that the source profile ${c.sourceProfile} may assume it.`,
           cause: e,
         },
       );
-    throw new PorticoError(
-      "service_error",
-      `AssumeRole failed: ${err.name ?? "Error"}: ${err.message ?? ""}`,
-      {
-        exitCode: /Timeout|ETIMEDOUT/.test(`${err.name} ${err.message}`)
-          ? ExitCode.timeout
-          : ExitCode.service,
-        hint: "Check your network, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set one; run with --debug for details.",
+    throw (
+      transportError(e, info, {
+        what: `AssumeRole ${c.roleArn}`,
+        service: "STS",
+        endpointVars: "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS",
+        timeoutMs: 10_000,
+      }) ??
+      new PorticoError("service_error", `AssumeRole failed: ${info.name ?? "Error"}: ${info.message}`, {
+        hint: "Check role_arn, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set one; run with --debug for details.",
         cause: e,
-      },
+      })
     );
   } finally {
     client.destroy();

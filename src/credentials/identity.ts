@@ -2,7 +2,8 @@
  * Who the credentials belong to: STS GetCallerIdentity (aws-reference.md §5) through
  * @aws-sdk/client-sts (imported lazily), and the Identity Center parts of the ARN.
  */
-import { ExitCode, PorticoError } from "../errors";
+import { PorticoError } from "../errors";
+import { classifyAwsError, transportError } from "../platform/aws-errors";
 import { sdkClientConfig } from "../platform/aws-sdk";
 import type { AwsCredentials } from "./types";
 
@@ -56,37 +57,38 @@ export async function getCallerIdentity(
   try {
     const out = await client.send(new sts.GetCallerIdentityCommand({}));
     if (!out.Account || !out.Arn || !out.UserId)
-      throw new PorticoError("service_error", "STS returned an incomplete caller identity", {
-        exitCode: ExitCode.service,
-      });
+      throw new PorticoError("service_error", "STS returned an incomplete caller identity");
     return { account: out.Account, arn: out.Arn, userId: out.UserId };
   } catch (e) {
-    if (e instanceof PorticoError) throw e;
-    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    const status = err.$metadata?.httpStatusCode;
-    if (status === 403 || err.name === "InvalidClientTokenId" || err.name === "ExpiredToken") {
-      throw new PorticoError(
-        "credentials_rejected",
-        `STS rejected the credentials (${err.name}: ${err.message ?? ""})`.trim(),
-        {
-          exitCode: ExitCode.accessDenied,
-          hint: `Fetch new ones, ignoring the cache: portico credentials ${hintArgs} --refresh`,
-          cause: e,
-        },
-      );
-    }
-    throw new PorticoError(
-      "service_error",
-      `GetCallerIdentity failed: ${err.name ?? "Error"}: ${err.message ?? ""}`,
-      {
-        exitCode: ExitCode.service,
-        hint: "Check your network, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set one; run with --debug for details.",
-        cause: e,
-      },
-    );
+    throw stsError(e, "GetCallerIdentity", hintArgs);
   } finally {
     client.destroy();
   }
+}
+
+/** GetCallerIdentity's failures: 403 (InvalidClientTokenId, ExpiredToken) → credentials_rejected (exit 5). */
+function stsError(e: unknown, op: string, hintArgs: string): PorticoError {
+  if (e instanceof PorticoError) return e;
+  const info = classifyAwsError(e);
+  // STS answers InvalidClientTokenId with 403 and ExpiredToken with 400: both mean "these credentials".
+  if (info.kind === "forbidden" || info.kind === "auth" || info.name === "ExpiredToken")
+    return new PorticoError(
+      "credentials_rejected",
+      `STS rejected the credentials (${info.name ?? "Error"}: ${info.message})`.trim(),
+      { hint: `Fetch new ones, ignoring the cache: portico credentials ${hintArgs} --refresh`, cause: e },
+    );
+  return (
+    transportError(e, info, {
+      what: op,
+      service: "STS",
+      endpointVars: "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS",
+      timeoutMs: 10_000,
+    }) ??
+    new PorticoError("service_error", `${op} failed: ${info.name ?? "Error"}: ${info.message}`, {
+      hint: "Try again in a moment; run with --debug for details.",
+      cause: e,
+    })
+  );
 }
 
 /** "1h 23m", "12m", "expired". */

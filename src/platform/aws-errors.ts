@@ -8,8 +8,10 @@
  *   connection and request time-outs — and also renames ECONNRESET/EPIPE errors to TimeoutError, which
  *   is why `code` is read first: a reset is a network failure, not a time-out);
  * - service exceptions: `$metadata.httpStatusCode`, `name`, `$fault`, `$retryable.throttling`.
- * Dependency-free and pure.
+ * Pure; imports only the error model.
  */
+
+import { PorticoError } from "../errors";
 
 export type AwsErrorKind =
   /** The endpoint could not be reached: refused, DNS, no route. */
@@ -140,4 +142,51 @@ export function isThrottle(e: unknown): boolean {
     s.$retryable?.throttling === true ||
     (typeof s.name === "string" && THROTTLING_NAMES.has(s.name))
   );
+}
+
+export interface TransportContext {
+  /** What was being done, e.g. "Getting credentials for role R in account A" or "STS AssumeRole". */
+  what: string;
+  /** The service, for messages: "the SSO portal for eu-west-1", "STS". */
+  service: string;
+  /** The endpoint-override variables that apply, for hints: "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS". */
+  endpointVars: string;
+  /** The per-attempt time-out in ms, to report the real one. */
+  timeoutMs?: number;
+}
+
+/**
+ * The PorticoError for a failure of the transport itself — the same code and exit code for every
+ * service: network or reset → `service_unreachable` (exit 6), time-out → `service_timeout` (exit 7),
+ * throttling after all retries → `service_throttled` (exit 6). Undefined for answers the caller maps.
+ */
+export function transportError(
+  e: unknown,
+  info: AwsErrorInfo,
+  c: TransportContext,
+): PorticoError | undefined {
+  const check = `Check your network, a proxy, or ${c.endpointVars} if you set one.`;
+  if (info.kind === "timeout")
+    return new PorticoError(
+      "service_timeout",
+      `${c.what}: ${c.service} did not answer in time${c.timeoutMs !== undefined ? ` (${c.timeoutMs} ms per attempt)` : ""}`,
+      { hint: check, cause: e, details: { kind: info.kind } },
+    );
+  if (info.kind === "network" || info.kind === "reset")
+    return new PorticoError(
+      "service_unreachable",
+      `${c.what}: cannot reach ${c.service} (${info.kind === "reset" ? "connection reset" : (info.networkCode ?? info.message)})`,
+      { hint: check, cause: e, details: { kind: info.kind, network: info.networkCode } },
+    );
+  if (info.kind === "throttle")
+    return new PorticoError(
+      "service_throttled",
+      `${c.what}: ${c.service} is throttling requests (${info.name ?? "HTTP 429"})`,
+      {
+        hint: "Wait a moment and try again.",
+        cause: e,
+        details: { kind: info.kind },
+      },
+    );
+  return undefined;
 }

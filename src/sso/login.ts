@@ -22,7 +22,7 @@ import {
   writeRegistration,
   writeToken,
 } from "./cache";
-import { createOidcApi, type OidcApi } from "./oidc";
+import { createOidcApi, type OidcApi, oidcErrorCode } from "./oidc";
 import {
   authorizeUrl,
   codeChallenge,
@@ -72,16 +72,17 @@ function cancelled(): PorticoError {
 }
 
 function loginTimeout(session?: SsoSession): PorticoError {
+  const note = session
+    ? `If the browser page said "invalid_grant", sso_region (${session.region}) or sso_start_url (${session.startUrl}) is wrong.`
+    : undefined;
   return new PorticoError(
     "login_timeout",
     "The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.",
     {
       exitCode: ExitCode.timeout,
-      hint:
-        "Run the login again and approve the request in time (or raise --timeout)." +
-        (session
-          ? ` If the browser page said "invalid_grant", sso_region (${session.region}) or sso_start_url (${session.startUrl}) is wrong.`
-          : ""),
+      hint: `Run the login again and approve the request in time (or raise --timeout).${note ? ` ${note}` : ""}`,
+      // A typed place for the note, so a caller that rewrites the hint keeps it (no parsing of hint text).
+      ...(note ? { details: { hintNote: note } } : {}),
     },
   );
 }
@@ -450,7 +451,7 @@ async function pkceFlow(
       }
       // invalid_grant etc. are mapped by explainLoginError (wrong sso_region / start URL).
       throw new PorticoError(
-        `oidc_${cb.error.replace(/[^a-z_]/g, "")}`,
+        oidcErrorCode(cb.error),
         `Error loading authorization code: Failed to retrieve an authorization code (${cb.error}${cb.description ? `: ${cb.description}` : ""}).`,
         { exitCode: ExitCode.service, details: { oidcError: cb.error } },
       );

@@ -3,10 +3,13 @@
  * place OIDC errors become PorticoErrors. RegisterClient, StartDeviceAuthorization and CreateToken are
  * unsigned. The endpoint honours AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL from the *given* env
  * (not only process.env), so in-process callers with their own env are redirected too.
- * Throttling (429) is retried by the SDK's standard strategy (exponential backoff, full jitter).
+ * Throttling (429) is retried by the SDK's standard strategy, then by src/platform/retry.ts (full jitter)
+ * within a patience; errors are classified by src/platform/aws-errors.ts.
  */
-import { ExitCode, PorticoError } from "../errors";
+import { type ErrorCode, PorticoError } from "../errors";
+import { classifyAwsError } from "../platform/aws-errors";
 import { endpointOverride, sdkClientConfig } from "../platform/aws-sdk";
+import { withRetry } from "../platform/retry";
 
 export interface OidcOptions {
   env: NodeJS.ProcessEnv;
@@ -70,7 +73,6 @@ export interface OidcApi {
 function need<T>(value: T | undefined | null, name: string, op: string): T {
   if (value === undefined || value === null || (typeof value === "string" && value.length === 0)) {
     throw new PorticoError("oidc_bad_response", `${op} returned no ${name}`, {
-      exitCode: ExitCode.service,
       hint: "The SSO OIDC endpoint answered something unexpected; check AWS_ENDPOINT_URL and try again.",
     });
   }
@@ -99,18 +101,10 @@ export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
   const send = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
     // The SDK retries throttling a few times within ~1 s; a service throttling at a low rate needs
     // more patience: keep backing off (exponential, full jitter) until `patience` is used up.
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        const delay = Math.random() * Math.min(4000, 250 * 2 ** attempt);
-        if (isThrottled(e) && Date.now() - started + delay < patience) {
-          await new Promise((r) => setTimeout(r, delay));
-          continue;
-        }
-        throw oidcError(op, e, endpoint, opts.region);
-      }
+    try {
+      return await withRetry(fn, { retries: 1000, baseMs: 250, capMs: 4000, patienceMs: patience });
+    } catch (e) {
+      throw oidcError(op, e, endpoint, opts.region);
     }
   };
   return {
@@ -149,20 +143,6 @@ export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
   };
 }
 
-/** HTTP 429 or a throttling error name (what the SDK classifies as throttling). */
-export function isThrottled(e: unknown): boolean {
-  const err = e as {
-    name?: string;
-    $metadata?: { httpStatusCode?: number };
-    $retryable?: { throttling?: boolean };
-  };
-  return (
-    err?.$metadata?.httpStatusCode === 429 ||
-    err?.$retryable?.throttling === true ||
-    ["ThrottlingException", "TooManyRequestsException", "Throttling", "SlowDown"].includes(err?.name ?? "")
-  );
-}
-
 /** The OAuth-style `error` of an SSO OIDC failure (§3.2), from the SDK exception name or body. */
 export function oidcErrorKind(e: unknown): string | undefined {
   const err = e as { name?: string; error?: string };
@@ -184,73 +164,76 @@ export function oidcErrorKind(e: unknown): string | undefined {
   return err?.name ? map[err.name] : undefined;
 }
 
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ECONNRESET",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-]);
+/**
+ * The fixed code for an OAuth `error` the service (or the PKCE callback) sent. The server's word only
+ * selects one of these; an unknown one is `oidc_error`, with the server's name in `details.oidcError`.
+ */
+const OIDC_CODES: Readonly<Record<string, ErrorCode>> = {
+  authorization_pending: "oidc_authorization_pending",
+  slow_down: "oidc_slow_down",
+  invalid_grant: "oidc_invalid_grant",
+  invalid_client: "oidc_invalid_client",
+  invalid_request: "oidc_invalid_request",
+  invalid_scope: "oidc_invalid_scope",
+  unauthorized_client: "oidc_unauthorized_client",
+  unsupported_grant_type: "oidc_unsupported_grant_type",
+  invalid_client_metadata: "oidc_invalid_client_metadata",
+  invalid_redirect_uri: "oidc_invalid_redirect_uri",
+};
 
-function networkCode(e: unknown, depth = 0): string | undefined {
-  const err = e as { code?: string; name?: string; cause?: unknown };
-  if (!err || depth > 5) return undefined;
-  if (err.name === "TimeoutError" || err.code === "ETIMEDOUT" || err.code === "ECONNABORTED")
-    return "timeout";
-  if (err.code && NETWORK_CODES.has(err.code)) return err.code;
-  if (Array.isArray((err as { errors?: unknown[] }).errors)) {
-    for (const x of (err as { errors: unknown[] }).errors) {
-      const c = networkCode(x, depth + 1);
-      if (c) return c;
-    }
-  }
-  return err.cause ? networkCode(err.cause, depth + 1) : undefined;
+export function oidcErrorCode(kind: string | undefined): ErrorCode {
+  return (
+    (kind !== undefined && Object.hasOwn(OIDC_CODES, kind) ? OIDC_CODES[kind] : undefined) ?? "oidc_error"
+  );
 }
 
+/** The service refused the grant or the client itself (not the network): a refresh cannot succeed; sign in again. */
+const REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "oidc_invalid_grant",
+  "oidc_invalid_client",
+  "oidc_invalid_request",
+  "oidc_invalid_scope",
+  "oidc_unauthorized_client",
+  "oidc_unsupported_grant_type",
+]);
+export const isOidcRefusal = (e: PorticoError): boolean => REFUSALS.has(e.code);
+
 /**
- * Map an SDK failure to a PorticoError. Protocol errors that callers act on (pending, slow_down)
- * keep their kind in `details.oidcError` so polling loops can classify them.
+ * Map an SDK failure to a PorticoError (the kind from src/platform/aws-errors.ts). Protocol errors that
+ * callers act on (pending, slow_down) keep their kind in `details.oidcError` so polling loops can
+ * classify them.
  */
 export function oidcError(op: string, e: unknown, endpoint: string, region: string): PorticoError {
   if (e instanceof PorticoError) return e;
-  const net = networkCode(e);
-  if (net === "timeout") {
-    return new PorticoError("oidc_timeout", `Timed out calling ${op} at ${endpoint}`, {
-      exitCode: ExitCode.timeout,
+  const info = classifyAwsError(e);
+  if (info.kind === "timeout") {
+    return new PorticoError("service_timeout", `Timed out calling ${op} at ${endpoint}`, {
       cause: e,
       hint: "Check your network connection (and AWS_ENDPOINT_URL, if set), then try again.",
       details: { operation: op, endpoint },
     });
   }
-  if (net) {
+  if (info.kind === "network" || info.kind === "reset") {
+    const what = info.kind === "reset" ? "the connection was reset" : info.networkCode;
     return new PorticoError(
-      "oidc_unreachable",
-      `Could not reach the SSO OIDC endpoint ${endpoint} (${net})`,
+      "service_unreachable",
+      `Could not reach the SSO OIDC endpoint ${endpoint} (${what})`,
       {
-        exitCode: ExitCode.service,
         cause: e,
         hint: `Check your network connection, sso_region (${region}) and AWS_ENDPOINT_URL, if set.`,
-        details: { operation: op, endpoint, network: net },
+        details: { operation: op, endpoint, network: info.networkCode },
       },
     );
   }
   const kind = oidcErrorKind(e);
-  const err = e as {
-    name?: string;
-    message?: string;
-    error_description?: string;
-    $metadata?: { httpStatusCode?: number };
-  };
+  const err = e as { message?: string; error_description?: string };
   const desc = err.error_description || (err.message && err.message !== "UnknownError" ? err.message : "");
-  const status = err.$metadata?.httpStatusCode;
-  const name = err.name && err.name !== "Error" ? err.name : "error";
+  const status = info.status;
+  const name = info.name ?? "error";
   const message = `An error occurred (${name}) when calling the ${op} operation${desc ? `: ${desc}` : ""}`;
   const details = { operation: op, oidcError: kind ?? null, httpStatus: status ?? null };
   if (kind === "access_denied") {
     return new PorticoError("access_denied", "The authorization request was denied.", {
-      exitCode: ExitCode.accessDenied,
       cause: e,
       hint: "Approve the request in the browser, or ask your administrator for access; then run the login again.",
       details,
@@ -260,14 +243,18 @@ export function oidcError(op: string, e: unknown, endpoint: string, region: stri
     return new PorticoError(
       "authorization_expired",
       "The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.",
-      { exitCode: ExitCode.timeout, cause: e, hint: "Run the login again and approve it in time.", details },
+      { cause: e, hint: "Run the login again and approve it in time.", details },
     );
   }
-  const throttled = status === 429 || name === "ThrottlingException" || name === "TooManyRequestsException";
-  return new PorticoError(kind ? `oidc_${kind}` : "oidc_error", message, {
-    exitCode: ExitCode.service,
+  if (kind === undefined && info.kind === "throttle")
+    return new PorticoError("service_throttled", message, {
+      cause: e,
+      hint: "The service is throttling requests; wait a moment and try again.",
+      details,
+    });
+  return new PorticoError(oidcErrorCode(kind), message, {
     cause: e,
-    hint: throttled ? "The service is throttling requests; wait a moment and try again." : undefined,
+    ...(kind === undefined ? { hint: "Try again; run with --debug for details." } : {}),
     details,
   });
 }

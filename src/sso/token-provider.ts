@@ -10,7 +10,7 @@ import type { AwsPaths } from "../config/paths";
 import { ExitCode, PorticoError } from "../errors";
 import { withFileLock } from "../platform/lock";
 import { type CachedToken, readToken, type TokenRead, tokenFilePath, writeToken } from "./cache";
-import { createOidcApi, type OidcApi } from "./oidc";
+import { createOidcApi, isOidcRefusal, type OidcApi } from "./oidc";
 import type { SsoSession } from "./session";
 
 export interface SsoDeps {
@@ -155,7 +155,7 @@ export async function getSsoToken(
         if (
           pe &&
           (pe.exitCode === ExitCode.service || pe.exitCode === ExitCode.timeout) &&
-          !pe.code.startsWith("oidc_invalid")
+          !isOidcRefusal(pe)
         )
           throw pe;
         throw signInRequired(session, "refresh_failed", hintArgs, e);

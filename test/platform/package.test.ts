@@ -37,7 +37,9 @@ describe("package entry points", () => {
         `import { awsPaths, loadAwsConfig, PorticoError, type AwsConfig } from "portico";
 const cfg: Promise<AwsConfig> = loadAwsConfig(process.env);
 const home: string = awsPaths(process.env).configFile;
-const e = new PorticoError("x", "y");
+const e = new PorticoError("usage", "y");
+// @ts-expect-error: error codes are a closed, compiler-checked set
+new PorticoError("x", "y");
 const code: number = e.exitCode;
 // @ts-expect-error: wrong argument type must be caught by the declarations
 loadAwsConfig(42);

@@ -138,7 +138,7 @@ describe("refresh", () => {
         expiresAt: new Date(Date.now() - 60_000),
       });
       const e = await getSsoToken(down, session).catch((x) => x);
-      expect(e.code).toBe("oidc_unreachable");
+      expect(e.code).toBe("service_unreachable");
       expect(e.exitCode).toBe(6);
       expect(e.message).toContain("Could not reach the SSO OIDC endpoint");
     });
@@ -165,7 +165,7 @@ describe("refresh", () => {
           oidc: (region) => createOidcApi({ env, region, requestTimeoutMs: 300, maxAttempts: 1 }),
         };
         const e = await getSsoToken(slow, session).catch((x) => x);
-        expect(e.code).toBe("oidc_timeout");
+        expect(e.code).toBe("service_timeout");
         expect(e.exitCode).toBe(7);
         expect(e.message).toContain(url);
         expect((await readFileToken(deps, session)).accessToken).toBe(aged.accessToken);

@@ -212,7 +212,8 @@ function runAgainHint(e: unknown, selectArgs: string, flags: LoginFlags): unknow
   ]
     .filter(Boolean)
     .join(" ");
-  const tail = e.hint?.match(/ If the browser page said .*$/)?.[0] ?? "";
+  const note = e.details?.["hintNote"];
+  const tail = typeof note === "string" ? ` ${note}` : "";
   return new PorticoError(e.code, e.message, {
     exitCode: e.exitCode,
     hint: `${cmd}   (${why})${tail ? `.${tail}` : ""}`,
