@@ -3,8 +3,10 @@
  * ListAccounts, ListAccountRoles — through @aws-sdk/client-sso, imported lazily so the SDK never
  * loads on the cached-credentials path. Service errors become PorticoErrors with the next command.
  */
-import { ExitCode, PorticoError } from "../errors";
+import { PorticoError } from "../errors";
+import { classifyAwsError, transportError } from "../platform/aws-errors";
 import { sdkClientConfig } from "../platform/aws-sdk";
+import { withRetry } from "../platform/retry";
 import type { AwsCredentials } from "./types";
 
 export interface PortalTarget {
@@ -37,62 +39,49 @@ async function ssoClient(
   return { sdk, client };
 }
 
-/** Map a portal failure to the error model (exit 4 / 5 / 6). */
+/** Map a portal failure to the error model (exit 4 / 5 / 6 / 7), by src/platform/aws-errors.ts's kinds. */
 export function portalError(e: unknown, target: PortalTarget, what: string): PorticoError {
-  const err = e as {
-    name?: string;
-    message?: string;
-    $metadata?: { httpStatusCode?: number };
-    code?: string;
-  };
-  const status = err?.$metadata?.httpStatusCode;
-  const name = err?.name ?? "Error";
-  if (name === "UnauthorizedException" || status === 401) {
+  if (e instanceof PorticoError) return e;
+  const info = classifyAwsError(e);
+  const name = info.name ?? "Error";
+  if (info.kind === "auth") {
     return new PorticoError(
       "sign_in_required",
-      `The SSO session is expired or invalid (${name}: ${err.message ?? "Session token not found or invalid"}) — or sso_region ${target.region} is not the region of your IAM Identity Center instance.`,
-      { exitCode: ExitCode.signInRequired, hint: `portico login ${target.loginArgs}`, cause: e },
+      `The SSO session is expired or invalid (${name}: ${info.message || "Session token not found or invalid"}) — or sso_region ${target.region} is not the region of your IAM Identity Center instance.`,
+      { hint: `portico login ${target.loginArgs}`, cause: e },
     );
   }
-  if (name === "ForbiddenException" || status === 403) {
+  if (info.kind === "forbidden") {
     return new PorticoError(
       "access_denied",
-      `${what}: access denied (${name}: ${err.message ?? "No access"})`,
+      `${what}: access denied (${name}: ${info.message || "No access"})`,
       {
-        exitCode: ExitCode.accessDenied,
         hint: `List the accounts and roles you can use with: portico accounts ${target.loginArgs}`,
         cause: e,
       },
     );
   }
-  const text = `${name} ${err?.code ?? ""} ${err?.message ?? ""}`;
-  const timedOut = status === undefined && /TimeoutError|ETIMEDOUT/.test(text);
-  if (timedOut) {
+  const transport = transportError(e, info, {
+    what,
+    service: `the SSO portal for ${target.region}`,
+    endpointVars: "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SSO",
+    timeoutMs: target.requestTimeoutMs ?? 10_000,
+  });
+  if (transport) return transport;
+  if (info.kind === "validation")
     return new PorticoError(
-      "service_timeout",
-      `${what}: the SSO portal for ${target.region} did not answer in time (${target.requestTimeoutMs ?? 10_000} ms per attempt)`,
+      "request_invalid",
+      `${what}: the portal refused the request (${name}: ${info.message})`,
       {
-        exitCode: ExitCode.timeout,
-        hint: "Check your network, a proxy, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SSO if you set one.",
+        hint: `Check sso_account_id (12 digits) and sso_role_name in the profile: portico config show ${target.loginArgs}`,
         cause: e,
+        details: { httpStatus: info.status ?? null, error: name },
       },
     );
-  }
-  const network =
-    status === undefined &&
-    /ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN|EHOSTUNREACH|socket hang up/i.test(text);
   return new PorticoError(
-    network ? "service_unreachable" : "service_error",
-    network
-      ? `${what}: cannot reach the SSO portal for ${target.region} (${err?.message ?? name})`
-      : `${what}: ${name}${status ? ` (HTTP ${status})` : ""}: ${err?.message ?? ""}`.trimEnd(),
-    {
-      exitCode: ExitCode.service,
-      hint: network
-        ? "Check your network, a proxy, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SSO if you set one."
-        : "Try again in a moment; run with --debug for details.",
-      cause: e,
-    },
+    "service_error",
+    `${what}: ${name}${info.status ? ` (HTTP ${info.status})` : ""}: ${info.message}`.trimEnd(),
+    { hint: "Try again in a moment; run with --debug for details.", cause: e },
   );
 }
 
@@ -111,9 +100,7 @@ export async function getRoleCredentials(
     );
     const rc = out.roleCredentials;
     if (!rc?.accessKeyId || !rc.secretAccessKey || !rc.sessionToken || typeof rc.expiration !== "number") {
-      throw new PorticoError("service_error", `${what}: the portal returned incomplete credentials`, {
-        exitCode: ExitCode.service,
-      });
+      throw new PorticoError("service_error", `${what}: the portal returned incomplete credentials`);
     }
     return {
       accessKeyId: rc.accessKeyId,
@@ -138,32 +125,20 @@ export interface PortalAccount {
   roles: string[];
 }
 
-const isThrottle = (e: unknown): boolean => {
-  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return err?.name === "TooManyRequestsException" || err?.$metadata?.httpStatusCode === 429;
-};
-
 /**
  * Throttling beyond the SDK's own retries (whose shared retry quota a listing of thousands of accounts
- * can exhaust): back off with full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter") and
- * try again, up to `attempts` more times.
+ * can exhaust): src/platform/retry.ts's full-jitter backoff, up to `attempts` more times.
  */
-export async function withThrottleRetry<T>(
+export function withThrottleRetry<T>(
   fn: () => Promise<T>,
   options: { attempts?: number; baseMs?: number; capMs?: number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<T> {
-  const attempts = options.attempts ?? 8;
-  const base = options.baseMs ?? 200;
-  const cap = options.capMs ?? 10_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  for (let i = 0; ; i++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!isThrottle(e) || i >= attempts) throw e;
-      await sleep(Math.random() * Math.min(cap, base * 2 ** i));
-    }
-  }
+  return withRetry(fn, {
+    retries: options.attempts ?? 8,
+    baseMs: options.baseMs ?? 200,
+    capMs: options.capMs ?? 10_000,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
 }
 
 /** Run `fn` over `items` with at most `limit` in flight, keeping order. */
