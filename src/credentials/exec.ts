@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { ExitCode, type ExitCodeValue, PorticoError } from "../errors";
+import { ExitCode, PorticoError } from "../errors";
 import { credentialEnv } from "./format";
 import type { ResolvedCredentials } from "./types";
 
@@ -67,7 +67,7 @@ export function runWithCredentials(
           e.code === "ENOENT" ? `Command not found: ${file}` : `Could not run ${file}: ${e.message}`,
           {
             // 127: the shell convention for "command not found" (exec passes exit codes through anyway).
-            exitCode: e.code === "ENOENT" ? (127 as unknown as ExitCodeValue) : ExitCode.internal,
+            exitCode: e.code === "ENOENT" ? ExitCode.commandNotFound : ExitCode.internal,
             hint: e.code === "ENOENT" ? "Check the command name and your PATH." : undefined,
             cause: e,
           },

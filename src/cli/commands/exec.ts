@@ -46,10 +46,9 @@ export function register(program: Command, ctx: CliContext): void {
           ...(opts.region !== undefined ? { region: opts.region } : {}),
         },
       );
-      const code = await runWithCredentials(ctx.env, resolved, command, {
+      return runWithCredentials(ctx.env, resolved, command, {
         terminalSignalsReachChild: Boolean(process.stdin.isTTY),
       });
-      process.exitCode = code;
     });
 }
 
