@@ -82,7 +82,6 @@ export const errorCodes = {
   oidc_slow_down: E.service,
   oidc_unauthorized_client: E.service,
   oidc_unsupported_grant_type: E.service,
-  profile_exists: E.config,
   profile_not_found: E.config,
   request_invalid: E.config,
   role_not_available: E.accessDenied,
