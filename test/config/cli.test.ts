@@ -250,12 +250,46 @@ describe("portico config get|set|unset", () => {
     expect([r.code, r.stdout]).toEqual([1, ""]);
   });
   it("--sso-session; default profile from AWS_PROFILE; both flags is a usage error", async () => {
-    await portico(["config", "set", "sso_region", "eu-north-1", "--sso-session", "corp"]);
-    await portico(["config", "set", "region", "us-west-2"], { AWS_PROFILE: "p1" });
+    await portico(["config", "set", "sso_region", "eu-north-1", "--sso-session", "corp", "--create"]);
+    await portico(["config", "set", "region", "us-west-2", "--create"], { AWS_PROFILE: "p1" });
     expect(await readFile(path.join(home, ".aws", "config"), "utf8")).toBe(
       "[sso-session corp]\nsso_region = eu-north-1\n[profile p1]\nregion = us-west-2\n",
     );
     expect((await portico(["config", "get", "x", "--profile", "a", "--sso-session", "b"])).code).toBe(2);
+  });
+  it("set on a profile or sso-session that does not exist: refused (exit 3, file untouched) unless --create", async () => {
+    const original = "[profile dev]\nregion = a\n";
+    await write("config", original);
+    const cfg = path.join(home, ".aws", "config");
+    let r = await portico(["config", "set", "region", "b", "--profile", "dve"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("The config profile (dve) could not be found");
+    expect(r.stderr).toContain("portico config set region b --profile dve --create");
+    expect(await readFile(cfg, "utf8")).toBe(original);
+    r = await portico(["config", "set", "sso_region", "b", "--sso-session", "corp"]);
+    expect([r.code, r.stderr.includes('sso-session does not exist: "corp"')]).toEqual([3, true]);
+    expect(await readFile(cfg, "utf8")).toBe(original);
+    // An existing profile needs no --create; --create on a new one writes it.
+    expect((await portico(["config", "set", "output", "json", "--profile", "dev"])).code).toBe(0);
+    expect((await portico(["config", "set", "region", "b", "--profile", "dve", "--create"])).code).toBe(0);
+    expect(await readFile(cfg, "utf8")).toBe(
+      "[profile dev]\nregion = a\noutput = json\n[profile dve]\nregion = b\n",
+    );
+  });
+  it("get on a profile that does not exist says so (exit 3), not that the key is unset", async () => {
+    await write("config", "[profile dev]\nregion = a\n");
+    const r = await portico(["config", "get", "region", "--profile", "dve"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("The config profile (dve) could not be found");
+    expect(r.stderr).not.toContain("is not set");
+    const unsetKey = await portico(["config", "get", "output", "--profile", "dev"]);
+    expect([unsetKey.code, unsetKey.stderr.includes('"output" is not set in profile "dev"')]).toEqual([
+      1,
+      true,
+    ]);
+    const session = await portico(["config", "get", "sso_region", "--sso-session", "nope"]);
+    expect(session.code).toBe(3);
+    expect(session.stderr).toContain('sso-session does not exist: "nope"');
   });
   it("refuses secrets on the command line and values other tools read differently", async () => {
     expect((await portico(["config", "set", "aws_secret_access_key", "x", "--profile", "a"])).code).toBe(2);

@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import type { Command } from "commander";
-import { configError, ExitCode, PorticoError, usageError } from "../../errors";
+import { configError, ExitCode, errorCodes, PorticoError, usageError } from "../../errors";
 import type { CliContext } from "../context";
 import { info, printJson, printLine } from "../output";
 
@@ -16,9 +16,6 @@ interface TargetFlags {
 
 const SECRET_KEYS = new Set(["aws_secret_access_key", "aws_session_token", "aws_security_token"]);
 
-/** 16 `*` and the last 4 characters, as `aws configure list` masks secrets. */
-export const mask = (v: string): string => `${"*".repeat(16)}${v.slice(-4)}`;
-
 async function targetRef(ctx: CliContext, opts: TargetFlags) {
   if (opts.profile !== undefined && opts.ssoSession !== undefined)
     throw usageError("give either --profile or --sso-session, not both", "portico config get --help");
@@ -28,6 +25,22 @@ async function targetRef(ctx: CliContext, opts: TargetFlags) {
 }
 
 const describeRef = (ref: { kind: string; name: string }) => `${ref.kind} "${ref.name}"`;
+
+/** The profile / sso-session names no section: say so (not "key unset"), with the command that creates it. */
+function missingSection(
+  ref: { kind: "profile" | "sso-session"; name: string },
+  create: string,
+): PorticoError {
+  return ref.kind === "profile"
+    ? configError("profile_not_found", `The config profile (${ref.name}) could not be found`, {
+        hint: `create it with: ${create} (or list the profiles: portico profiles)`,
+        details: { profile: ref.name },
+      })
+    : configError("sso_session_not_found", `The specified sso-session does not exist: "${ref.name}"`, {
+        hint: `create it with: ${create}`,
+        details: { ssoSession: ref.name },
+      });
+}
 
 export function register(program: Command, ctx: CliContext): void {
   const config = program
@@ -48,86 +61,10 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText("after", "\nExample:\n  portico config show --profile dev --json\n")
     .action(async (opts: { profile?: string; json?: boolean }) => {
       const { loadAwsConfig } = await import("../../config/load");
-      const { resolveProfileName, resolveRegion } = await import("../../config/paths");
-      const { profileKind } = await import("../../config/describe");
-      const cfg = await loadAwsConfig(ctx.env);
-      const sel = resolveProfileName(ctx.env, opts.profile);
-      const profile = cfg.profiles.get(sel.name);
-      if (!profile && sel.source !== "default") {
-        throw configError("profile_not_found", `the config profile (${sel.name}) could not be found`, {
-          hint: "list the profiles with: portico profiles",
-        });
-      }
-      type Row = { value: string | null; type: string | null; location: string | null };
-      const where = (key: string): string => {
-        if (!profile) return "";
-        const file = profile.keyFiles[key] ?? profile.file;
-        const display =
-          file === cfg.paths.credentialsFile ? cfg.paths.credentialsFileDisplay : cfg.paths.configFileDisplay;
-        return `${display}:${profile.keyLines[key] ?? profile.line}`;
-      };
-      const fileType = (key: string) =>
-        profile && (profile.keyFiles[key] ?? profile.file) === cfg.paths.credentialsFile
-          ? "shared-credentials-file"
-          : "config-file";
-      const rows: Record<string, Row> = {};
-      rows["profile"] =
-        sel.source === "flag"
-          ? { value: sel.name, type: "manual", location: "--profile" }
-          : sel.source === "default"
-            ? { value: null, type: null, location: null }
-            : { value: sel.name, type: "env", location: "['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']" };
-      const envKey = ctx.env["AWS_ACCESS_KEY_ID"];
-      const envSecret = ctx.env["AWS_SECRET_ACCESS_KEY"];
-      const values = profile?.values ?? {};
-      const kind = profileKind(values, (k) => profile?.keyFiles[k] === cfg.paths.credentialsFile);
-      if (sel.source !== "flag" && envKey && envSecret) {
-        rows["access_key"] = { value: mask(envKey), type: "env", location: "" };
-        rows["secret_key"] = { value: mask(envSecret), type: "env", location: "" };
-      } else if (kind === "static" && typeof values["aws_secret_access_key"] === "string") {
-        const ak = values["aws_access_key_id"] as string;
-        const sk = values["aws_secret_access_key"];
-        rows["access_key"] = {
-          value: mask(ak),
-          type: fileType("aws_access_key_id"),
-          location: where("aws_access_key_id"),
-        };
-        rows["secret_key"] = {
-          value: mask(sk),
-          type: fileType("aws_secret_access_key"),
-          location: where("aws_secret_access_key"),
-        };
-      } else if (kind !== "unknown" && kind !== "static") {
-        const type = {
-          sso: "sso",
-          "sso-legacy": "sso",
-          "assume-role": "assume-role",
-          "web-identity": "assume-role-with-web-identity",
-          process: "custom-process",
-        }[kind];
-        rows["access_key"] = { value: "<resolved on use>", type, location: "" };
-        rows["secret_key"] = { value: "<resolved on use>", type, location: "" };
-      } else {
-        rows["access_key"] = { value: null, type: null, location: null };
-        rows["secret_key"] = { value: null, type: null, location: null };
-      }
-      const pr = typeof values["region"] === "string" ? values["region"] : undefined;
-      const region = resolveRegion(ctx.env, pr);
-      rows["region"] = !region
-        ? { value: null, type: null, location: null }
-        : region.source === "profile"
-          ? { value: region.region, type: fileType("region"), location: where("region") }
-          : { value: region.region, type: "env", location: "['AWS_REGION', 'AWS_DEFAULT_REGION']" };
-      if (opts.json) {
-        printJson(ctx, rows);
-        return;
-      }
-      const line = (a: string, b: string, c: string, d: string) =>
-        `${a.padEnd(10)} : ${b.padEnd(24)} : ${c.padEnd(16)} : ${d}`;
-      printLine(ctx, line("NAME", "VALUE", "TYPE", "LOCATION"));
-      for (const [name, r] of Object.entries(rows)) {
-        printLine(ctx, line(name, r.value ?? "<not set>", r.type ?? "None", r.location ?? "None"));
-      }
+      const { configShowRows, formatShowRows } = await import("../../config/show");
+      const rows = configShowRows(await loadAwsConfig(ctx.env), ctx.env, opts.profile);
+      if (opts.json) printJson(ctx, rows);
+      else for (const l of formatShowRows(rows)) printLine(ctx, l);
     });
 
   config
@@ -209,15 +146,14 @@ export function register(program: Command, ctx: CliContext): void {
         for (const f of findings)
           printLine(ctx, `${f.file}:${f.line}: ${f.severity}: ${f.message} [${f.code}]`);
       if (findings.length > 0) {
+        // Findings are the command's answer (on stdout, or in its --json), not a failure to report: exit 1.
         const errors = findings.filter((f) => f.severity === "error").length;
-        throw new PorticoError(
-          "lint_findings",
-          `${findings.length} finding(s) (${errors} error(s), ${findings.length - errors} warning(s))`,
-          {
-            exitCode: ExitCode.internal,
-            hint: "fix the lines above; portico itself only writes what every tool reads",
-          },
+        info(
+          ctx,
+          `portico: ${findings.length} finding(s) (${errors} error(s), ${findings.length - errors} warning(s))`,
         );
+        info(ctx, "hint: fix the lines above; portico itself only writes what every tool reads");
+        return errorCodes.lint_findings;
       }
       if (!opts.json) {
         const checked = targets.map((t) => t.display).filter((d) => !missing.includes(d));
@@ -252,7 +188,9 @@ export function register(program: Command, ctx: CliContext): void {
     const { loadAwsConfig } = await import("../../config/load");
     const cfg = await loadAwsConfig(ctx.env);
     const section = (ref.kind === "profile" ? cfg.profiles : cfg.ssoSessions).get(ref.name);
-    const value = section?.values[key.toLowerCase()];
+    if (!section)
+      throw missingSection(ref, `portico config set ${key} VALUE --${ref.kind} ${ref.name} --create`);
+    const value = section.values[key.toLowerCase()];
     if (value === undefined) {
       throw new PorticoError("config_key_unset", `"${key}" is not set in ${describeRef(ref)}`, {
         exitCode: ExitCode.internal,
@@ -263,8 +201,8 @@ export function register(program: Command, ctx: CliContext): void {
       printJson(ctx, {
         key: key.toLowerCase(),
         value,
-        file: section!.keyFiles[key.toLowerCase()],
-        line: section!.keyLines[key.toLowerCase()],
+        file: section.keyFiles[key.toLowerCase()],
+        line: section.keyLines[key.toLowerCase()],
       });
     else printLine(ctx, typeof value === "string" ? value : JSON.stringify(value));
   });
@@ -275,9 +213,13 @@ export function register(program: Command, ctx: CliContext): void {
       .description(
         "set one key in place in the config file (only that line changes; the same value leaves the file byte-identical)",
       )
+      .option("--create", "create the profile or sso-session if it does not exist")
       .option("--json", "print JSON")
-      .addHelpText("after", "\nExample:\n  portico config set region eu-north-1 --profile dev\n"),
-  ).action(async (key: string, value: string, opts: TargetFlags) => {
+      .addHelpText(
+        "after",
+        "\nA profile or sso-session that does not exist is created only with --create (or after a yes on a terminal).\n\nExample:\n  portico config set region eu-north-1 --profile dev\n  portico config set region eu-north-1 --profile new --create\n",
+      ),
+  ).action(async (key: string, value: string, opts: TargetFlags & { create?: boolean }) => {
     if (SECRET_KEYS.has(key.toLowerCase()))
       throw usageError(
         `refusing to take ${key} on the command line (it would be visible to other processes and your shell history)`,
@@ -285,8 +227,26 @@ export function register(program: Command, ctx: CliContext): void {
       );
     const ref = await targetRef(ctx, opts);
     const { awsPaths } = await import("../../config/paths");
-    const { editConfigFile } = await import("../../config/edit");
+    const { checkKey, checkName, checkValue, editConfigFile } = await import("../../config/edit");
     const paths = awsPaths(ctx.env);
+    // What the edit would refuse is said first (usage, exit 2); then whether the section exists.
+    checkName(ref.kind, ref.name);
+    checkKey(key);
+    checkValue(key, value);
+    if (!opts.create) {
+      const { loadAwsConfig } = await import("../../config/load");
+      const cfg = await loadAwsConfig(ctx.env);
+      if (!(ref.kind === "profile" ? cfg.profiles : cfg.ssoSessions).has(ref.name)) {
+        const again = `portico config set ${key} ${value} --${ref.kind} ${ref.name} --create`;
+        if (!ctx.interactive) throw missingSection(ref, again);
+        const { confirm } = await import("@inquirer/prompts");
+        const yes = await confirm(
+          { message: `The ${describeRef(ref)} does not exist. Create it?`, default: false },
+          { output: process.stderr },
+        );
+        if (!yes) throw missingSection(ref, again);
+      }
+    }
     const r = await editConfigFile(paths.configFile, (d) => d.set(ref, key, value));
     if (opts.json) printJson(ctx, { changed: r.changed, file: paths.configFile });
     else
