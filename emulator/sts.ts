@@ -1,5 +1,5 @@
 /**
- * STS GetCallerIdentity and AssumeRole (awsQuery, XML; aws-reference.md §5). The caller is the
+ * STS GetCallerIdentity, AssumeRole and AssumeRoleWithWebIdentity (awsQuery, XML; aws-reference.md §5). The caller is the
  * temporary credential named by the SigV4 `Credential=` access key (signatures are not verified; the
  * session token must match the one issued with the key). Identity Center sessions look like
  * arn:aws:sts::<acct>:assumed-role/AWSReservedSSO_<PS>_<16 hex>/<user>.
@@ -59,9 +59,148 @@ function arnOf(c: IssuedCredentials): { arn: string; userId: string } {
   };
 }
 
+/** An Identity Center role ARN the user holds: `arn:aws:iam::<acct>:role/[path/]AWSReservedSSO_<PS>_<16 hex>`. */
+function grantedRole(
+  store: ServiceContext["store"],
+  userId: string,
+  roleArn: string,
+): { accountId: string; iamRoleName: string; roleName: string } | undefined {
+  const m =
+    /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?(AWSReservedSSO_([\w+=,.@-]+)_([0-9a-f]{16}))$/.exec(
+      roleArn,
+    );
+  const ps = m ? store.permissionSetByName(m[3]!) : undefined;
+  if (!m || !ps || store.iamRoleName(ps) !== m[2] || !store.rolesForUser(userId, m[1]!).includes(ps.name))
+    return undefined;
+  return { accountId: m[1]!, iamRoleName: m[2]!, roleName: ps.name };
+}
+
+/** RoleSessionName and DurationSeconds as STS validates them; a string is the error response. */
+function sessionParams(
+  op: string,
+  params: URLSearchParams,
+  maxSeconds: number,
+): { sessionName: string; duration: number } | ApiResponse {
+  const sessionName = params.get("RoleSessionName");
+  if (!sessionName)
+    return stsError(
+      op,
+      400,
+      "ValidationError",
+      "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
+    );
+  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName))
+    return stsError(
+      op,
+      400,
+      "ValidationError",
+      "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+    );
+  const durationRaw = params.get("DurationSeconds");
+  let duration = 3600;
+  if (durationRaw !== null) {
+    if (!/^\d{1,6}$/.test(durationRaw) || Number(durationRaw) < 900 || Number(durationRaw) > 43200)
+      return stsError(op, 400, "ValidationError", "DurationSeconds must be an integer from 900 to 43200");
+    duration = Number(durationRaw);
+  }
+  if (duration > maxSeconds)
+    return stsError(
+      op,
+      400,
+      "ValidationError",
+      `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`,
+    );
+  return { sessionName, duration };
+}
+
+/**
+ * AssumeRoleWithWebIdentity (unsigned, aws-reference.md §5): the emulator's identity provider is its own
+ * OIDC — the web identity token is an access token it issued (docs/emulator.md). The caller may assume
+ * the Identity Center roles its user holds, like AssumeRole.
+ */
+function assumeRoleWithWebIdentity(ctx: ServiceContext, params: URLSearchParams): ApiResponse {
+  const op = "AssumeRoleWithWebIdentity";
+  const store = ctx.store;
+  const roleArn = params.get("RoleArn");
+  const token = params.get("WebIdentityToken");
+  if (!roleArn)
+    return stsError(
+      op,
+      400,
+      "ValidationError",
+      "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
+    );
+  if (!token)
+    return stsError(
+      op,
+      400,
+      "ValidationError",
+      "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
+    );
+  const sp = sessionParams(op, params, 43200);
+  if ("status" in sp) return sp;
+  const session = store.sessionForAccessToken(token.trim());
+  if (!session)
+    return stsError(
+      op,
+      400,
+      "InvalidIdentityToken",
+      "The web identity token that was passed could not be validated by AWS.",
+    );
+  const role = grantedRole(store, session.userId, roleArn);
+  if (!role)
+    return stsError(op, 403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+  const issued = store.mintCredentials({
+    userId: session.userId,
+    accountId: role.accountId,
+    roleName: role.roleName,
+    iamRoleName: role.iamRoleName,
+    sessionName: sp.sessionName,
+    kind: "assume-role",
+    ttlSeconds: sp.duration,
+  });
+  const assumed = arnOf(store.credentialRecord(issued.accessKeyId)!);
+  return xml(
+    op,
+    200,
+    `<AssumeRoleWithWebIdentityResponse xmlns="${NS}">
+  <AssumeRoleWithWebIdentityResult>
+    <SubjectFromWebIdentityToken>${xmlEscape(session.userId)}</SubjectFromWebIdentityToken>
+    <Audience>portico-emulator</Audience>
+    <AssumedRoleUser>
+      <Arn>${xmlEscape(assumed.arn)}</Arn>
+      <AssumedRoleId>${xmlEscape(assumed.userId)}</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
+      <SecretAccessKey>${xmlEscape(issued.secretAccessKey)}</SecretAccessKey>
+      <SessionToken>${xmlEscape(issued.sessionToken)}</SessionToken>
+      <Expiration>${new Date(issued.expiration).toISOString().replace(/\.\d{3}Z$/, "Z")}</Expiration>
+    </Credentials>
+    <Provider>portico-emulator</Provider>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata>
+    <RequestId>${randomUUID()}</RequestId>
+  </ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>
+`,
+  );
+}
+
 export function handleSts(ctx: ServiceContext, req: ApiRequest, params: URLSearchParams): ApiResponse {
   const op = params.get("Action") ?? "";
   const store = ctx.store;
+  if (op === "AssumeRoleWithWebIdentity") {
+    const version = params.get("Version");
+    if (version !== null && version !== "2011-06-15")
+      return stsError(
+        op,
+        400,
+        "InvalidAction",
+        `Could not find operation ${op} for version ${version.slice(0, 32)}`,
+      );
+    return assumeRoleWithWebIdentity(ctx, params);
+  }
   if (op !== "GetCallerIdentity" && op !== "AssumeRole")
     return stsError(
       op || "Unknown",

@@ -6,6 +6,7 @@
  * it was generated), entry = the AssumeRole response with `…UTC` datetimes.
  * Not supported (refused by name): `credential_source`, `mfa_serial` (needs a prompt), web identity.
  */
+import { nonEmptyValue } from "../config/describe";
 import type { SectionView } from "../config/load";
 import { configError, PorticoError } from "../errors";
 import { classifyAwsError, transportError } from "../platform/aws-errors";
@@ -21,10 +22,7 @@ export interface AssumeRoleConfig {
   durationSeconds?: number;
 }
 
-const str = (section: SectionView, key: string): string | undefined => {
-  const v = section.values[key];
-  return typeof v === "string" && v !== "" ? v : undefined;
-};
+const str = (section: SectionView, key: string): string | undefined => nonEmptyValue(section.values, key);
 
 /** The profile's assume-role settings, with botocore's refusals. */
 export function assumeRoleConfig(section: SectionView): AssumeRoleConfig {

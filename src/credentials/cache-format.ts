@@ -14,6 +14,24 @@ export type RoleCacheKeyArgs =
   | { accountId: string; roleName: string; startUrl: string };
 
 /**
+ * The one rule for an SSO profile's key arguments (§2.3): a profile with `sso_session` is keyed by the
+ * session's name, a legacy profile by its start URL. Used by resolution, the credential_process fast
+ * path and logout.
+ */
+export function ssoRoleCacheKeyArgs(p: {
+  accountId: string;
+  roleName: string;
+  /** The profile's sso_session, if it names one. */
+  sessionName?: string | undefined;
+  /** The start URL (legacy profiles). */
+  startUrl: string;
+}): RoleCacheKeyArgs {
+  return p.sessionName !== undefined
+    ? { accountId: p.accountId, roleName: p.roleName, sessionName: p.sessionName }
+    : { accountId: p.accountId, roleName: p.roleName, startUrl: p.startUrl };
+}
+
+/**
  * What the CLI hashes for the key: `json.dumps(args, sort_keys=True, separators=(",", ":"))` with args
  * {accountId, roleName, sessionName} (sso-session) or {accountId, roleName, startUrl} (legacy).
  * The key is the sha1 hex of these UTF-8 bytes (the CLI's `:`/path-separator replacement never applies to hex).

@@ -12,8 +12,15 @@
 import { sha1 } from "@noble/hashes/legacy.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { buildProfileMap, parseConfigText } from "../config/botocore";
+import { configValue, nonEmptyValue, profileProvider } from "../config/describe";
 import { awsPaths, resolveProfileName } from "../config/paths";
-import { isFresh, parseCacheEntry, type RoleCacheKeyArgs, roleCacheKeyMaterial } from "./cache-format";
+import {
+  isFresh,
+  parseCacheEntry,
+  type RoleCacheKeyArgs,
+  roleCacheKeyMaterial,
+  ssoRoleCacheKeyArgs,
+} from "./cache-format";
 import { formatCredentialProcess } from "./format";
 
 // node:fs through process.getBuiltinModule (Node ≥ 20.16): a static ESM `import` of node:fs builds its
@@ -77,17 +84,16 @@ export function credentialProcessFromCache(
     const sectionName = pm.profiles.get(profileName);
     const section = sectionName === undefined ? undefined : cfg.raw.get(sectionName);
     if (!section) return undefined;
-    const get = (k: string) => {
-      const v = section.get(k);
-      return typeof v === "string" && v !== "" ? v : undefined;
-    };
-    // Only plain SSO profiles, exactly as the full resolver would classify them (role_arn etc. win first).
-    if (get("role_arn") || get("web_identity_token_file")) return undefined;
+    const get = (k: string) => nonEmptyValue(section, k);
+    // Only plain SSO profiles, by the one classifier the full resolver uses (role_arn etc. win first);
+    // the credentials file has no section for this profile (checked above), so no key comes from it.
+    if (profileProvider(section) !== "sso") return undefined;
     const accountId = get("sso_account_id");
     const roleName = get("sso_role_name");
     if (!accountId || !roleName) return undefined;
-    const sessionName = get("sso_session");
-    let key: string;
+    const sessionName = configValue(section, "sso_session");
+    if (sessionName === "") return undefined;
+    let startUrl = "";
     if (sessionName !== undefined) {
       const sessSection = pm.ssoSessions.get(sessionName);
       const sess = sessSection === undefined ? undefined : cfg.raw.get(sessSection);
@@ -99,12 +105,11 @@ export function credentialProcessFromCache(
       }
       if (typeof sess.get("sso_start_url") !== "string" || typeof sess.get("sso_region") !== "string")
         return undefined;
-      key = cacheKey({ accountId, roleName, sessionName });
     } else {
-      const startUrl = get("sso_start_url");
+      startUrl = get("sso_start_url") ?? "";
       if (!startUrl || !get("sso_region")) return undefined;
-      key = cacheKey({ accountId, roleName, startUrl });
     }
+    const key = cacheKey(ssoRoleCacheKeyArgs({ accountId, roleName, sessionName, startUrl }));
     const text = readText(`${paths.cliCacheDir}/${key}.json`);
     if (text === undefined) return undefined;
     const creds = parseCacheEntry(text);

@@ -1,14 +1,22 @@
 /**
  * Credentials for a profile, resolved the way botocore / the AWS CLI v2 resolve them
  * (aws-reference.md §1.4): environment keys (unless a profile was named explicitly), then the
- * profile — assume-role (role_arn + source_profile), SSO (role credentials from the CLI's shared cache,
- * else GetRoleCredentials), credentials-file static keys, credential_process, config-file static keys.
- * Web identity is refused with a clear error.
+ * profile, classified by src/config/describe.ts `profileProvider` — assume-role (role_arn +
+ * source_profile), web identity (role_arn + web_identity_token_file → AssumeRoleWithWebIdentity),
+ * SSO (role credentials from the CLI's shared cache, else GetRoleCredentials), credentials-file static
+ * keys, credential_process, config-file static keys. `login_session` profiles are refused by name.
  *
  * With valid cached credentials this touches only fs, crypto and the config parser; the token provider,
  * the AWS SDK, assume-role and credential_process code are imported only when needed. (The
  * credential_process command's hot path is leaner still: fast-path.ts.)
  */
+import {
+  configValue,
+  keyFileTest,
+  nonEmptyValue,
+  type ProfileProvider,
+  profileProvider,
+} from "../config/describe";
 import type { AwsConfig, SectionView } from "../config/load";
 import { loadAwsConfig } from "../config/load";
 import { awsPaths, resolveProfileName, resolveRegion } from "../config/paths";
@@ -20,6 +28,7 @@ import {
   readCachedRoleCredentials,
   roleCacheFile,
   roleCacheKey,
+  ssoRoleCacheKeyArgs,
   writeCachedRoleCredentials,
 } from "./cache";
 import { inheritedChain } from "./chain";
@@ -41,10 +50,9 @@ export interface ResolveOptions {
   forceRefresh?: boolean;
 }
 
-const str = (section: SectionView | undefined, key: string): string | undefined => {
-  const v = section?.values[key];
-  return typeof v === "string" && v !== "" ? v : undefined;
-};
+/** A non-empty value of the profile (the keys portico reads where botocore tests truthiness). */
+const str = (section: SectionView | undefined, key: string): string | undefined =>
+  nonEmptyValue(section?.values, key);
 
 /** botocore's EnvProvider: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, token from AWS_SESSION_TOKEN / AWS_SECURITY_TOKEN. */
 export function credentialsFromEnv(env: NodeJS.ProcessEnv): AwsCredentials | undefined {
@@ -62,26 +70,9 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): AwsCredentials | und
   };
 }
 
-/** What kind of credential source a profile is, in botocore's order (§1.4). */
-export type ProfileKind = "assume-role" | "web-identity" | "sso" | "static" | "credential-process" | "none";
-
-/**
- * botocore's profile providers in order: assume-role, web identity, SSO, credentials-file static keys,
- * credential_process, config-file static keys. `credentialsFile` tells which file the keys came from;
- * without it static keys are taken to be from the credentials file.
- */
-export function profileKind(section: SectionView, credentialsFile?: string): ProfileKind {
-  if (str(section, "role_arn")) return "assume-role";
-  if (str(section, "web_identity_token_file")) return "web-identity";
-  if (str(section, "sso_account_id") || str(section, "sso_role_name")) return "sso";
-  const hasKeys = Boolean(str(section, "aws_access_key_id") && str(section, "aws_secret_access_key"));
-  const keysFile = section.keyFiles?.["aws_access_key_id"];
-  const keysFromConfig =
-    credentialsFile !== undefined && keysFile !== undefined && keysFile !== credentialsFile;
-  if (hasKeys && !keysFromConfig) return "static";
-  if (str(section, "credential_process")) return "credential-process";
-  if (hasKeys) return "static";
-  return "none";
+/** botocore's provider for a loaded profile (src/config/describe.ts, the one classifier). */
+export function providerOf(section: SectionView, credentialsFile: string | undefined): ProfileProvider {
+  return profileProvider(section.values, keyFileTest(section, credentialsFile));
 }
 
 /** The loaded config and the profile a command works on (shared by the credential commands). */
@@ -144,9 +135,23 @@ export async function resolveCredentials(
 
 function staticFrom(section: SectionView): AwsCredentials {
   const sessionToken = str(section, "aws_session_token") ?? str(section, "aws_security_token");
+  const accessKeyId = str(section, "aws_access_key_id");
+  const secretAccessKey = str(section, "aws_secret_access_key");
+  if (accessKeyId === undefined || secretAccessKey === undefined) {
+    // botocore's PartialCredentialsError.
+    const missing = accessKeyId === undefined ? "aws_access_key_id" : "aws_secret_access_key";
+    throw configError(
+      "no_credentials",
+      `Partial credentials found in profile "${section.name}", missing: ${missing}`,
+      {
+        hint: `Set ${missing} for [${section.name}] in the credentials file, or make it an SSO profile: portico configure sso --profile ${section.name}`,
+        details: { profile: section.name, missing },
+      },
+    );
+  }
   return {
-    accessKeyId: str(section, "aws_access_key_id")!,
-    secretAccessKey: str(section, "aws_secret_access_key")!,
+    accessKeyId,
+    secretAccessKey,
     ...(sessionToken ? { sessionToken } : {}),
   };
 }
@@ -162,6 +167,11 @@ export async function resolveProfile(
   visited: string[],
   forceRefresh: boolean,
   region?: string,
+  /**
+   * Resolving an assume-role's source_profile: botocore (`_resolve_credentials_from_profile`) runs the
+   * profile providers without the assume-role one when the source has static keys.
+   */
+  options: { asSource?: boolean } = {},
 ): Promise<Omit<ResolvedCredentials, "region">> {
   const section = config.profiles.get(profileName);
   if (!section) {
@@ -171,19 +181,26 @@ export async function resolveProfile(
       details: { profile: profileName },
     });
   }
-  const kind = profileKind(section, config.paths.credentialsFile);
-  switch (kind) {
+  let provider = providerOf(section, config.paths.credentialsFile);
+  if (provider === "assume-role" && options.asSource && hasStaticKeys(section)) {
+    const { role_arn: _ignored, ...rest } = section.values;
+    provider = profileProvider(rest, keyFileTest(section, config.paths.credentialsFile));
+  }
+  switch (provider) {
     case "sso":
       return resolveSsoCredentials(deps, config, profileName, forceRefresh);
-    case "static":
+    case "shared-credentials-file":
+    case "config-file":
       return { credentials: staticFrom(section), source: { kind: "static" as const, profileName } };
     case "assume-role":
       return resolveAssumeRoleCredentials(deps, config, section, visited, forceRefresh, region);
-    case "credential-process": {
+    case "assume-role-with-web-identity":
+      return resolveWebIdentityCredentials(deps, config, section, forceRefresh, region);
+    case "custom-process": {
       const { runCredentialProcess } = await import("./process");
       const credentials = await runCredentialProcess(
         deps.env,
-        str(section, "credential_process")!,
+        configValue(section.values, "credential_process")!,
         profileName,
         visited,
       );
@@ -194,16 +211,85 @@ export async function resolveProfile(
         hint: `Make it an SSO profile with: portico configure sso --profile ${profileName}`,
         details: { profile: profileName },
       });
-    default:
+    case "login":
       throw configError(
         "credential_source_unsupported",
-        `The profile "${profileName}" gets credentials through ${kind} (web_identity_token_file), which portico does not support yet`,
+        `The profile "${profileName}" signs in with login_session (aws login), which portico does not support yet`,
         {
           hint: `Use the AWS CLI for this profile (aws configure export-credentials --profile ${profileName}), or point portico at an SSO profile.`,
-          details: { profile: profileName, kind },
+          details: { profile: profileName, provider },
         },
       );
   }
+}
+
+/**
+ * Role credentials through the AWS CLI's cache, single-flight across processes: the cache entry if
+ * > 15 min remain, else lock → re-read → `fetch` → write the entry (assume-role and web identity share it).
+ */
+async function cachedAssumedRole(
+  deps: CredentialDeps,
+  config: AwsConfig,
+  keyMaterial: string,
+  forceRefresh: boolean,
+  accountId: string | undefined,
+  fetch: () => Promise<{ credentials: AwsCredentials; entry: string }>,
+): Promise<{ credentials: AwsCredentials; cached: boolean; key: string }> {
+  const { createHash } = await import("node:crypto");
+  const key = createHash("sha1").update(keyMaterial, "utf8").digest("hex");
+  const file = roleCacheFile(config.paths.cliCacheDir, key);
+  const fromCache = async () => {
+    if (forceRefresh) return undefined;
+    const hit = await readCachedRoleCredentials(file);
+    return hit && isFresh(hit, deps.now())
+      ? { credentials: { ...(accountId ? { accountId } : {}), ...hit }, cached: true, key }
+      : undefined;
+  };
+  const first = await fromCache();
+  if (first) return first;
+  return withFileLock(file, async () => {
+    const again = await fromCache();
+    if (again) return again;
+    const out = await fetch();
+    const { writeFileAtomic } = await import("../platform/files");
+    await writeFileAtomic(file, out.entry, { mode: 0o600, dirMode: 0o700, secret: true });
+    return { credentials: out.credentials, cached: false, key };
+  });
+}
+
+/** role_arn + web_identity_token_file: AssumeRoleWithWebIdentity with the token file's content, cached like the CLI. */
+async function resolveWebIdentityCredentials(
+  deps: CredentialDeps,
+  config: AwsConfig,
+  section: SectionView,
+  forceRefresh: boolean,
+  region?: string,
+): Promise<Omit<ResolvedCredentials, "region">> {
+  const profileName = section.name;
+  const wi = await import("./web-identity");
+  const { assumeRoleKeyMaterial, serializeAssumeRoleEntry } = await import("./assume-role");
+  const c = wi.webIdentityConfig(section);
+  const accountId = /^arn:[^:]+:iam::(\d{12}):/.exec(c.roleArn)?.[1];
+  const r = await cachedAssumedRole(
+    deps,
+    config,
+    assumeRoleKeyMaterial(wi.webIdentityKeyConfig(c)),
+    forceRefresh,
+    accountId,
+    async () => {
+      const token = await wi.readWebIdentityToken(c, profileName);
+      const stsRegion = region ?? str(section, "region") ?? "us-east-1";
+      const out = await wi.assumeRoleWithWebIdentity(deps.env, token, c, stsRegion, deps.now(), profileName);
+      return {
+        credentials: out.credentials,
+        entry: serializeAssumeRoleEntry(out.credentials, out.assumedRoleUser),
+      };
+    },
+  );
+  return {
+    credentials: r.credentials,
+    source: { kind: "web-identity", profileName, roleArn: c.roleArn, cached: r.cached, cacheKey: r.key },
+  };
 }
 
 /**
@@ -230,60 +316,57 @@ async function resolveAssumeRoleCredentials(
       `Infinite loop in profile configuration: ${[...chain, rc.sourceProfile].join(" -> ")}`,
       { hint: "Break the cycle of source_profile references." },
     );
-  const { createHash } = await import("node:crypto");
-  const key = createHash("sha1").update(assumeRoleKeyMaterial(rc), "utf8").digest("hex");
-  const file = roleCacheFile(config.paths.cliCacheDir, key);
   const accountId = /^arn:[^:]+:iam::(\d{12}):/.exec(rc.roleArn)?.[1];
-  const source = (cached: boolean) => ({
-    kind: "assume-role" as const,
-    profileName,
-    roleArn: rc.roleArn,
-    sourceProfile: rc.sourceProfile,
-    cached,
-    cacheKey: key,
-  });
-  const fromCache = async () => {
-    if (forceRefresh) return undefined;
-    const hit = await readCachedRoleCredentials(file);
-    return hit && isFresh(hit, deps.now())
-      ? { credentials: { ...(accountId ? { accountId } : {}), ...hit }, source: source(true) }
-      : undefined;
+  const r = await cachedAssumedRole(
+    deps,
+    config,
+    assumeRoleKeyMaterial(rc),
+    forceRefresh,
+    accountId,
+    async () => {
+      const src = config.profiles.get(rc.sourceProfile);
+      let sourceCreds: AwsCredentials;
+      if (rc.sourceProfile === profileName) {
+        // botocore: a profile may be its own source only through its static keys.
+        if (!(src && hasStaticKeys(src)))
+          throw configError(
+            "assume_role_invalid",
+            `The profile "${profileName}" is its own source_profile but has no static keys`,
+            { hint: `Point source_profile at another profile (e.g. an SSO profile).` },
+          );
+        sourceCreds = staticFrom(src);
+      } else
+        sourceCreds = (
+          await resolveProfile(deps, config, rc.sourceProfile, chain, false, region, { asSource: true })
+        ).credentials;
+      const stsRegion =
+        region ?? str(section, "region") ?? (src ? str(src, "region") : undefined) ?? "us-east-1";
+      const out = await assumeRole(deps.env, sourceCreds, rc, stsRegion, deps.now(), profileName);
+      return {
+        credentials: out.credentials,
+        entry: serializeAssumeRoleEntry(out.credentials, out.assumedRoleUser),
+      };
+    },
+  );
+  return {
+    credentials: r.credentials,
+    source: {
+      kind: "assume-role" as const,
+      profileName,
+      roleArn: rc.roleArn,
+      sourceProfile: rc.sourceProfile,
+      cached: r.cached,
+      cacheKey: r.key,
+    },
   };
-  const first = await fromCache();
-  if (first) return first;
-  return withFileLock(file, async () => {
-    const again = await fromCache();
-    if (again) return again;
-    const src = config.profiles.get(rc.sourceProfile);
-    let sourceCreds: AwsCredentials;
-    if (
-      src &&
-      profileKind(src) !== "sso" &&
-      str(src, "aws_access_key_id") &&
-      str(src, "aws_secret_access_key")
-    )
-      sourceCreds = staticFrom(src);
-    else if (rc.sourceProfile === profileName)
-      throw configError(
-        "assume_role_invalid",
-        `The profile "${profileName}" is its own source_profile but has no static keys`,
-        {
-          hint: `Point source_profile at another profile (e.g. an SSO profile).`,
-        },
-      );
-    else
-      sourceCreds = (await resolveProfile(deps, config, rc.sourceProfile, chain, false, region)).credentials;
-    const stsRegion =
-      region ?? str(section, "region") ?? (src ? str(src, "region") : undefined) ?? "us-east-1";
-    const out = await assumeRole(deps.env, sourceCreds, rc, stsRegion, deps.now(), profileName);
-    const { writeFileAtomic } = await import("../platform/files");
-    await writeFileAtomic(file, serializeAssumeRoleEntry(out.credentials, out.assumedRoleUser), {
-      mode: 0o600,
-      dirMode: 0o700,
-      secret: true,
-    });
-    return { credentials: out.credentials, source: source(false) };
-  });
+}
+
+/** botocore's `_has_static_credentials`: either static key present. */
+function hasStaticKeys(section: SectionView): boolean {
+  return (
+    configValue(section.values, "aws_access_key_id") !== undefined ||
+    configValue(section.values, "aws_secret_access_key") !== undefined
+  );
 }
 
 /**
@@ -298,9 +381,12 @@ export async function resolveSsoCredentials(
 ): Promise<ResolvedCredentials> {
   const sp = ssoProfile(config, profileName);
   const key = roleCacheKey(
-    sp.session.kind === "sso-session" && sp.session.sessionName !== undefined
-      ? { accountId: sp.accountId, roleName: sp.roleName, sessionName: sp.session.sessionName }
-      : { accountId: sp.accountId, roleName: sp.roleName, startUrl: sp.session.startUrl },
+    ssoRoleCacheKeyArgs({
+      accountId: sp.accountId,
+      roleName: sp.roleName,
+      sessionName: sp.session.kind === "sso-session" ? sp.session.sessionName : undefined,
+      startUrl: sp.session.startUrl,
+    }),
   );
   const file = roleCacheFile(config.paths.cliCacheDir, key);
   const source = (cached: boolean) => ({

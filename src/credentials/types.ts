@@ -26,6 +26,13 @@ export type CredentialSource =
       cached: boolean;
       cacheKey: string;
     }
+  | {
+      kind: "web-identity";
+      profileName: string;
+      roleArn: string;
+      cached: boolean;
+      cacheKey: string;
+    }
   | { kind: "process"; profileName: string }
   | { kind: "env" }
   | { kind: "static"; profileName: string };

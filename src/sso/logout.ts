@@ -99,29 +99,25 @@ export async function roleCacheFilesFor(
   session: SsoSession,
   cliCacheDir: string,
 ): Promise<string[]> {
-  const { roleCacheKey, roleCacheFile } = await import("../credentials/cache");
+  const { roleCacheKey, roleCacheFile, ssoRoleCacheKeyArgs } = await import("../credentials/cache");
+  const { configValue } = await import("../config/describe");
   const out: string[] = [];
   for (const p of config.profiles.values()) {
-    const v = p.values;
-    const acct = typeof v["sso_account_id"] === "string" ? v["sso_account_id"] : undefined;
-    const role = typeof v["sso_role_name"] === "string" ? v["sso_role_name"] : undefined;
+    const acct = configValue(p.values, "sso_account_id");
+    const role = configValue(p.values, "sso_role_name");
     if (!acct || !role) continue;
-    if (session.kind === "sso-session" && v["sso_session"] === session.sessionName)
+    const sessionName = configValue(p.values, "sso_session");
+    const mine =
+      session.kind === "sso-session"
+        ? sessionName !== undefined && sessionName === session.sessionName
+        : sessionName === undefined && configValue(p.values, "sso_start_url") === session.startUrl;
+    if (mine)
       out.push(
         roleCacheFile(
           cliCacheDir,
-          roleCacheKey({ accountId: acct, roleName: role, sessionName: session.sessionName! }),
-        ),
-      );
-    else if (
-      session.kind === "legacy" &&
-      v["sso_session"] === undefined &&
-      v["sso_start_url"] === session.startUrl
-    )
-      out.push(
-        roleCacheFile(
-          cliCacheDir,
-          roleCacheKey({ accountId: acct, roleName: role, startUrl: session.startUrl }),
+          roleCacheKey(
+            ssoRoleCacheKeyArgs({ accountId: acct, roleName: role, sessionName, startUrl: session.startUrl }),
+          ),
         ),
       );
   }

@@ -403,7 +403,8 @@ describe("whoami with credentials STS does not know", () => {
       });
       const r = await portico(["whoami", "--profile", "dev", "--json"], e2);
       expect(r.code).toBe(5);
-      expect(r.stdout).toBe("");
+      // --json: the error document on stdout (docs/errors.md), nothing else.
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: "credentials_rejected", exitCode: 5 });
       expect(r.stderr).toContain("InvalidClientTokenId");
       expect(r.stderr).toContain(
         "hint: Fetch new ones, ignoring the cache: portico credentials --profile dev --refresh",

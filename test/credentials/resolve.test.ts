@@ -159,19 +159,19 @@ describe("other sources", () => {
     expect(fromFlag.credentials).toEqual({ accessKeyId: "AKIASTATIC", secretAccessKey: "s3cret" });
   });
 
-  it("web identity and MFA assume-role profiles are refused with a clear error naming the kind (exit 3)", async () => {
+  it("a web identity profile without role_arn, and MFA assume-role profiles, are refused naming the key (exit 3)", async () => {
     await writeConfig(
       home.home,
       demoConfig(
         "\n[profile wif]\nweb_identity_token_file = /tmp/t\nrole_arn_x = y\n\n[profile proc]\ncredential_process = /bin/true\n\n[profile viamfa]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = dev\nmfa_serial = arn:aws:iam::1:mfa/me\n",
       ),
     );
-    for (const [profile, words] of [
-      ["wif", "web_identity_token_file"],
-      ["viamfa", "mfa_serial"],
+    for (const [profile, words, code] of [
+      ["wif", "web_identity_token_file", "web_identity_invalid"],
+      ["viamfa", "mfa_serial", "credential_source_unsupported"],
     ] as const) {
       const e = await rejection(resolveCredentials(deps(), { profile }));
-      expect(e.code).toBe("credential_source_unsupported");
+      expect(e.code).toBe(code);
       expect(e.exitCode).toBe(3);
       expect(e.message).toContain(words);
     }
