@@ -122,7 +122,12 @@ export async function assumeRoleWithWebIdentity(
           cause: e,
         },
       );
-    if (info.name === "InvalidIdentityToken" || info.name === "ExpiredTokenException")
+    // The SDK's names for STS's InvalidIdentityToken / ExpiredTokenException / IDPRejectedClaim.
+    if (
+      info.name === "InvalidIdentityTokenException" ||
+      info.name === "ExpiredTokenException" ||
+      info.name === "IDPRejectedClaimException"
+    )
       throw new PorticoError(
         "sign_in_required",
         `STS refused the web identity token of profile "${profileName}" (${info.name}: ${info.message})`,
