@@ -31,6 +31,14 @@ export interface BotocoreOracle {
   parse(file: string): Promise<BotocoreResult>;
   /** botocore.session.Session().full_config for a config and a credentials file. */
   fullConfig(config: string, credentials: string): Promise<BotocoreFullConfig>;
+  /** Which botocore credential provider answers for `profile` (its METHOD), and whether it raised. */
+  provider(
+    config: string,
+    credentials: string,
+    profile: string,
+  ): Promise<
+    { ok: true; method: string | null; error: string | null } | { ok: false; error: string; message: string }
+  >;
   close(): Promise<void>;
 }
 
@@ -67,6 +75,12 @@ export function startBotocore(): BotocoreOracle {
       return new Promise((resolve, reject) => {
         waiting.push({ resolve, reject });
         child.stdin.write(`${JSON.stringify({ config, credentials })}\n`);
+      });
+    },
+    provider(config, credentials, profile) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        child.stdin.write(`${JSON.stringify({ provider: { config, credentials, profile } })}\n`);
       });
     },
     async close() {

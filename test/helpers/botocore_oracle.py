@@ -6,7 +6,9 @@ Usage:
   botocore_oracle.py --serve        read one JSON request per line on stdin, answer one JSON line each (long-lived):
                              "PATH" → raw_config_parse of PATH (below);
                              {"config": PATH, "credentials": PATH} → Session().full_config's profiles,
-                             sso_sessions and services (credentials merged over config), in botocore's order
+                             sso_sessions and services (credentials merged over config), in botocore's order;
+                             {"provider": {"config", "credentials", "profile"}} → which credential provider
+                             botocore's resolver stops at for that profile (see provider() below)
 
 Each result is {"ok": true, "json": "<json.dumps(raw, indent=2)>", "pairs": [[section, [[key, value | [[subkey, subvalue], ...]], ...]], ...],
 "profiles": [[name, section], ...], "sso_sessions": [...], "services": [...]} in botocore's order, or
@@ -77,7 +79,46 @@ def full_config(config_path, credentials_path):
     }
 
 
+def provider(config_path, credentials_path, profile):
+    """Which of botocore's own credential providers answers for `profile` (given with --profile, so the
+    environment is not read): create_credential_resolver's providers, in order, each asked to load()
+    until one returns credentials or raises — what CredentialResolver.load_credentials does. Only the
+    profile providers run (env, the EC2/boto/container/IMDS ones would read the environment or the
+    network); their load() makes no network call (assume-role, web identity and SSO return deferred
+    credentials). Answers {"ok": true, "method": METHOD | None, "error": exception class | None}."""
+    import botocore.credentials
+    import botocore.session
+
+    saved = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
+    for k in saved:
+        del os.environ[k]
+    try:
+        session = botocore.session.Session()
+        session.set_config_variable("config_file", config_path)
+        session.set_config_variable("credentials_file", credentials_path)
+        session.set_config_variable("profile", profile)
+        resolver = botocore.credentials.create_credential_resolver(session)
+        stop = {"ec2-credentials-file", "boto-config", "container-role", "iam-role", "env"}
+        for p in resolver.providers:
+            if p.METHOD in stop:
+                continue
+            try:
+                creds = p.load()
+            except Exception as e:  # noqa: BLE001 - the provider that raised is the one botocore stops at
+                return {"ok": True, "method": p.METHOD, "error": type(e).__name__}
+            if creds is not None:
+                return {"ok": True, "method": p.METHOD, "error": None}
+        return {"ok": True, "method": None, "error": None}
+    except Exception as e:  # noqa: BLE001
+        return {"ok": False, "error": type(e).__name__, "message": str(e)}
+    finally:
+        os.environ.update(saved)
+
+
 def answer(request):
+    if isinstance(request, dict) and "provider" in request:
+        r = request["provider"]
+        return provider(r["config"], r["credentials"], r["profile"])
     if isinstance(request, dict):
         return full_config(request["config"], request["credentials"])
     return parse(request)
