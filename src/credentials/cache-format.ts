@@ -9,40 +9,9 @@ import type { AwsCredentials } from "./types";
 /** Cached credentials are reused while more than this much lifetime remains (botocore's expiry window). */
 export const REUSE_WINDOW_MS = 15 * 60 * 1000;
 
-export type RoleCacheKeyArgs =
-  | { accountId: string; roleName: string; sessionName: string }
-  | { accountId: string; roleName: string; startUrl: string };
-
-/**
- * The one rule for an SSO profile's key arguments (§2.3): a profile with `sso_session` is keyed by the
- * session's name, a legacy profile by its start URL. Used by resolution, the credential_process fast
- * path and logout.
- */
-export function ssoRoleCacheKeyArgs(p: {
-  accountId: string;
-  roleName: string;
-  /** The profile's sso_session, if it names one. */
-  sessionName?: string | undefined;
-  /** The start URL (legacy profiles). */
-  startUrl: string;
-}): RoleCacheKeyArgs {
-  return p.sessionName !== undefined
-    ? { accountId: p.accountId, roleName: p.roleName, sessionName: p.sessionName }
-    : { accountId: p.accountId, roleName: p.roleName, startUrl: p.startUrl };
-}
-
-/**
- * What the CLI hashes for the key: `json.dumps(args, sort_keys=True, separators=(",", ":"))` with args
- * {accountId, roleName, sessionName} (sso-session) or {accountId, roleName, startUrl} (legacy).
- * The key is the sha1 hex of these UTF-8 bytes (the CLI's `:`/path-separator replacement never applies to hex).
- */
-export function roleCacheKeyMaterial(args: RoleCacheKeyArgs): string {
-  const plain: Record<string, string> =
-    "sessionName" in args
-      ? { accountId: args.accountId, roleName: args.roleName, sessionName: args.sessionName }
-      : { accountId: args.accountId, roleName: args.roleName, startUrl: args.startUrl };
-  return pyDumps(plain, { sortKeys: true, separators: [",", ":"] });
-}
+// The SSO role-credential cache key lives with SSO (src/sso/role-cache-key.ts), so logout can use it
+// without importing the credentials layer; re-exported here for the credential code.
+export { type RoleCacheKeyArgs, roleCacheKeyMaterial, ssoRoleCacheKeyArgs } from "../sso/role-cache-key";
 
 /** `YYYY-MM-DDTHH:MM:SSZ`, as botocore writes GetRoleCredentials' epoch-ms expiration. */
 export function isoSeconds(d: Date): string {

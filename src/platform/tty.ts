@@ -1,5 +1,8 @@
 /** A stderr spinner shown only on a TTY (never in pipes or CI logs). */
-import type { Writable } from "../cli/context";
+/** Where the spinner draws (structurally the CLI context's stderr; platform imports nothing from cli). */
+export interface Writable {
+  write(chunk: string): unknown;
+}
 
 export interface Spinner {
   stop(finalLine?: string): void;

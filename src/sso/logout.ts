@@ -11,6 +11,7 @@ import type { AwsPaths } from "../config/paths";
 import { sdkClientConfig } from "../platform/aws-sdk";
 import { withFileLock } from "../platform/lock";
 import { parseToken, tokenFilePath } from "./cache";
+import { type RoleCacheKeyArgs, roleCacheKeyMaterial, ssoRoleCacheKeyArgs } from "./role-cache-key";
 import type { SsoSession } from "./session";
 
 export interface LogoutDeps {
@@ -99,7 +100,9 @@ export async function roleCacheFilesFor(
   session: SsoSession,
   cliCacheDir: string,
 ): Promise<string[]> {
-  const { roleCacheKey, roleCacheFile, ssoRoleCacheKeyArgs } = await import("../credentials/cache");
+  const { createHash } = await import("node:crypto");
+  const key = (args: RoleCacheKeyArgs) =>
+    createHash("sha1").update(roleCacheKeyMaterial(args), "utf8").digest("hex");
   const { configValue } = await import("../config/describe");
   const out: string[] = [];
   for (const p of config.profiles.values()) {
@@ -113,11 +116,9 @@ export async function roleCacheFilesFor(
         : sessionName === undefined && configValue(p.values, "sso_start_url") === session.startUrl;
     if (mine)
       out.push(
-        roleCacheFile(
+        path.join(
           cliCacheDir,
-          roleCacheKey(
-            ssoRoleCacheKeyArgs({ accountId: acct, roleName: role, sessionName, startUrl: session.startUrl }),
-          ),
+          `${key(ssoRoleCacheKeyArgs({ accountId: acct, roleName: role, sessionName, startUrl: session.startUrl }))}.json`,
         ),
       );
   }
