@@ -7,7 +7,9 @@
  *   differently (any sso_* key makes it SSO there; static keys win over SSO there);
  * - names other tools cannot read (outside [A-Za-z0-9_-@+.%:/]).
  */
+
 import { buildProfileMap, type ParsedConfig, parseConfigText } from "./botocore";
+import { configValue } from "./describe";
 import { JS_SECTION_NAME_RE, sdkJsWarnings } from "./sdkjs";
 
 export interface LintFinding {
@@ -75,10 +77,7 @@ function configChecks(parsed: ParsedConfig, file: string, already: LintFinding[]
   const headerLine = (section: string) => parsed.locations.sections.get(section) ?? 0;
   const keyLine = (section: string, key: string) =>
     parsed.locations.keys.get(section)?.get(key) ?? headerLine(section);
-  const str = (section: string, key: string): string | undefined => {
-    const v = parsed.raw.get(section)?.get(key);
-    return typeof v === "string" ? v : undefined;
-  };
+  const str = (section: string, key: string): string | undefined => configValue(parsed.raw.get(section), key);
   const add = (line: number, severity: LintFinding["severity"], code: string, message: string) =>
     out.push({ file, line, severity, code, message });
 

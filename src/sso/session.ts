@@ -3,6 +3,7 @@
  * (aws-reference.md §1.5; botocore `credentials.py` SSOProvider._load_sso_config and
  * `awscli/customizations/sso/utils.py` for `aws sso login`). Pure: takes the loaded config view.
  */
+import { configValue } from "../config/describe";
 import type { AwsConfig, SectionView } from "../config/load";
 import { configError } from "../errors";
 
@@ -40,8 +41,7 @@ export function parseScopes(raw: string): string[] {
 }
 
 function str(section: SectionView | undefined, key: string): string | undefined {
-  const v = section?.values[key];
-  return typeof v === "string" ? v : undefined;
+  return configValue(section?.values, key);
 }
 
 function profileNotFound(name: string) {
