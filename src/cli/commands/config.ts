@@ -243,7 +243,11 @@ export function register(program: Command, ctx: CliContext): void {
         const yes = await confirm(
           { message: `The ${describeRef(ref)} does not exist. Create it?`, default: false },
           { output: process.stderr },
-        );
+        ).catch((e: unknown) => {
+          if ((e as Error)?.name === "ExitPromptError")
+            throw new PorticoError("cancelled", "Cancelled; nothing was written.");
+          throw e;
+        });
         if (!yes) throw missingSection(ref, again);
       }
     }
