@@ -75,11 +75,12 @@ function grantedRole(
   return { accountId: m[1]!, iamRoleName: m[2]!, roleName: ps.name };
 }
 
-/** RoleSessionName and DurationSeconds as STS validates them; a string is the error response. */
+/** RoleSessionName and DurationSeconds as STS validates them; an ApiResponse is the error to send. */
 function sessionParams(
   op: string,
   params: URLSearchParams,
   maxSeconds: number,
+  tooLong: string,
 ): { sessionName: string; duration: number } | ApiResponse {
   const sessionName = params.get("RoleSessionName");
   if (!sessionName)
@@ -103,13 +104,7 @@ function sessionParams(
       return stsError(op, 400, "ValidationError", "DurationSeconds must be an integer from 900 to 43200");
     duration = Number(durationRaw);
   }
-  if (duration > maxSeconds)
-    return stsError(
-      op,
-      400,
-      "ValidationError",
-      `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`,
-    );
+  if (duration > maxSeconds) return stsError(op, 400, "ValidationError", tooLong);
   return { sessionName, duration };
 }
 
@@ -137,7 +132,12 @@ function assumeRoleWithWebIdentity(ctx: ServiceContext, params: URLSearchParams)
       "ValidationError",
       "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
     );
-  const sp = sessionParams(op, params, 43200);
+  const sp = sessionParams(
+    op,
+    params,
+    43200,
+    "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+  );
   if ("status" in sp) return sp;
   const session = store.sessionForAccessToken(token.trim());
   if (!session)
@@ -253,7 +253,6 @@ export function handleSts(ctx: ServiceContext, req: ApiRequest, params: URLSearc
 
   // AssumeRole: role chaining into an Identity Center role the same user holds (docs/emulator.md).
   const roleArn = params.get("RoleArn");
-  const sessionName = params.get("RoleSessionName");
   if (!roleArn)
     return stsError(
       op,
@@ -261,46 +260,17 @@ export function handleSts(ctx: ServiceContext, req: ApiRequest, params: URLSearc
       "ValidationError",
       "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
     );
-  if (!sessionName)
-    return stsError(
-      op,
-      400,
-      "ValidationError",
-      "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
-    );
-  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName))
-    return stsError(
-      op,
-      400,
-      "ValidationError",
-      "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
-    );
-  const durationRaw = params.get("DurationSeconds");
-  let duration = 3600;
-  if (durationRaw !== null) {
-    if (!/^\d{1,6}$/.test(durationRaw) || Number(durationRaw) < 900 || Number(durationRaw) > 43200)
-      return stsError(op, 400, "ValidationError", "DurationSeconds must be an integer from 900 to 43200");
-    duration = Number(durationRaw);
-  }
   // Role chaining (credentials from a role assuming another role) is limited to one hour.
-  if (duration > 3600)
-    return stsError(
-      op,
-      400,
-      "ValidationError",
-      "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
-    );
-  const m =
-    /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?(AWSReservedSSO_([\w+=,.@-]+)_([0-9a-f]{16}))$/.exec(
-      roleArn,
-    );
-  const ps = m ? store.permissionSetByName(m[3]!) : undefined;
-  const allowed =
-    m !== null &&
-    ps !== undefined &&
-    store.iamRoleName(ps) === m[2] &&
-    store.rolesForUser(cred.userId, m[1]!).includes(ps.name);
-  if (!m || !ps || !allowed)
+  const sp = sessionParams(
+    op,
+    params,
+    3600,
+    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+  );
+  if ("status" in sp) return sp;
+  const { sessionName, duration } = sp;
+  const role = grantedRole(store, cred.userId, roleArn);
+  if (!role)
     return stsError(
       op,
       403,
@@ -309,9 +279,9 @@ export function handleSts(ctx: ServiceContext, req: ApiRequest, params: URLSearc
     );
   const issued = store.mintCredentials({
     userId: cred.userId,
-    accountId: m[1]!,
-    roleName: ps.name,
-    iamRoleName: m[2]!,
+    accountId: role.accountId,
+    roleName: role.roleName,
+    iamRoleName: role.iamRoleName,
     sessionName,
     kind: "assume-role",
     ttlSeconds: duration,
