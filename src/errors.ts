@@ -14,6 +14,8 @@ export const ExitCode = {
   accessDenied: 5,
   service: 6,
   timeout: 7,
+  /** The machine refuses: read-only or full file system, permissions, a file where a folder should be. */
+  environment: 8,
   cancelled: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

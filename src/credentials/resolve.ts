@@ -28,6 +28,8 @@ import type { AwsCredentials, ResolvedCredentials } from "./types";
 export interface CredentialDeps {
   env: NodeJS.ProcessEnv;
   now: () => Date;
+  /** People's notices on stderr (e.g. "credentials not cached: … read-only"); see src/platform/notices.ts. */
+  warn?: (message: string) => void;
 }
 
 export interface ResolveOptions {
@@ -251,39 +253,44 @@ async function resolveAssumeRoleCredentials(
   };
   const first = await fromCache();
   if (first) return first;
-  return withFileLock(file, async () => {
-    const again = await fromCache();
-    if (again) return again;
-    const src = config.profiles.get(rc.sourceProfile);
-    let sourceCreds: AwsCredentials;
-    if (
-      src &&
-      profileKind(src) !== "sso" &&
-      str(src, "aws_access_key_id") &&
-      str(src, "aws_secret_access_key")
-    )
-      sourceCreds = staticFrom(src);
-    else if (rc.sourceProfile === profileName)
-      throw configError(
-        "assume_role_invalid",
-        `The profile "${profileName}" is its own source_profile but has no static keys`,
-        {
-          hint: `Point source_profile at another profile (e.g. an SSO profile).`,
-        },
+  return withFileLock(
+    file,
+    async () => {
+      const again = await fromCache();
+      if (again) return again;
+      const src = config.profiles.get(rc.sourceProfile);
+      let sourceCreds: AwsCredentials;
+      if (
+        src &&
+        profileKind(src) !== "sso" &&
+        str(src, "aws_access_key_id") &&
+        str(src, "aws_secret_access_key")
+      )
+        sourceCreds = staticFrom(src);
+      else if (rc.sourceProfile === profileName)
+        throw configError(
+          "assume_role_invalid",
+          `The profile "${profileName}" is its own source_profile but has no static keys`,
+          {
+            hint: `Point source_profile at another profile (e.g. an SSO profile).`,
+          },
+        );
+      else
+        sourceCreds = (await resolveProfile(deps, config, rc.sourceProfile, chain, false, region))
+          .credentials;
+      const stsRegion =
+        region ?? str(section, "region") ?? (src ? str(src, "region") : undefined) ?? "us-east-1";
+      const out = await assumeRole(deps.env, sourceCreds, rc, stsRegion, deps.now(), profileName);
+      const { writeCacheEntryBestEffort } = await import("./cache");
+      await writeCacheEntryBestEffort(
+        file,
+        serializeAssumeRoleEntry(out.credentials, out.assumedRoleUser),
+        deps.warn,
       );
-    else
-      sourceCreds = (await resolveProfile(deps, config, rc.sourceProfile, chain, false, region)).credentials;
-    const stsRegion =
-      region ?? str(section, "region") ?? (src ? str(src, "region") : undefined) ?? "us-east-1";
-    const out = await assumeRole(deps.env, sourceCreds, rc, stsRegion, deps.now(), profileName);
-    const { writeFileAtomic } = await import("../platform/files");
-    await writeFileAtomic(file, serializeAssumeRoleEntry(out.credentials, out.assumedRoleUser), {
-      mode: 0o600,
-      dirMode: 0o700,
-      secret: true,
-    });
-    return { credentials: out.credentials, source: source(false) };
-  });
+      return { credentials: out.credentials, source: source(false) };
+    },
+    { optional: true },
+  );
 }
 
 /**
@@ -316,29 +323,33 @@ export async function resolveSsoCredentials(
     if (hit && isFresh(hit, deps.now()))
       return { credentials: { accountId: sp.accountId, ...hit }, source: source(true) };
   }
-  return withFileLock(file, async () => {
-    if (!forceRefresh) {
-      const again = await readCachedRoleCredentials(file);
-      if (again && isFresh(again, deps.now()))
-        return { credentials: { accountId: sp.accountId, ...again }, source: source(true) };
-    }
-    const loginArgs = loginArgsFor(profileName);
-    const { getSsoToken } = await import("../sso/token-provider");
-    const token = await getSsoToken(
-      { env: deps.env, now: deps.now, paths: config.paths },
-      sp.session,
-      loginArgs,
-    );
-    const { getRoleCredentials } = await import("./portal");
-    const creds = await getRoleCredentials(
-      { region: sp.session.region, env: deps.env, loginArgs },
-      token.accessToken,
-      sp.accountId,
-      sp.roleName,
-    );
-    await writeCachedRoleCredentials(file, creds);
-    return { credentials: creds, source: source(false) };
-  });
+  return withFileLock(
+    file,
+    async () => {
+      if (!forceRefresh) {
+        const again = await readCachedRoleCredentials(file);
+        if (again && isFresh(again, deps.now()))
+          return { credentials: { accountId: sp.accountId, ...again }, source: source(true) };
+      }
+      const loginArgs = loginArgsFor(profileName);
+      const { getSsoToken } = await import("../sso/token-provider");
+      const token = await getSsoToken(
+        { env: deps.env, now: deps.now, paths: config.paths, ...(deps.warn ? { warn: deps.warn } : {}) },
+        sp.session,
+        loginArgs,
+      );
+      const { getRoleCredentials } = await import("./portal");
+      const creds = await getRoleCredentials(
+        { region: sp.session.region, env: deps.env, loginArgs },
+        token.accessToken,
+        sp.accountId,
+        sp.roleName,
+      );
+      await writeCachedRoleCredentials(file, creds, deps.warn);
+      return { credentials: creds, source: source(false) };
+    },
+    { optional: true },
+  );
 }
 
 /** The paths for the current environment (re-exported for commands that only need them). */
