@@ -70,6 +70,35 @@ export async function removeStaleTemps(file: string, minAgeMs = 10_000): Promise
   return removed;
 }
 
+/**
+ * mkdir -p that reports the real reason: Node's recursive mkdir says ENOENT where the file system
+ * said EROFS / EACCES for a missing parent. Existing folders are left as they are.
+ */
+export async function makeDirs(dir: string, mode = 0o700): Promise<void> {
+  try {
+    await fs.mkdir(dir, { mode });
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") {
+      if ((await fs.stat(dir)).isDirectory()) return;
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), {
+        code: "ENOTDIR",
+        path: dir,
+      });
+    }
+    if (code !== "ENOENT") throw e;
+  }
+  const parent = path.dirname(dir);
+  if (parent === dir) throw Object.assign(new Error(`ENOENT: mkdir '${dir}'`), { code: "ENOENT", path: dir });
+  await makeDirs(parent, mode);
+  try {
+    await fs.mkdir(dir, { mode });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+}
+
 /** fsync a folder so a rename in it survives a power loss (best effort where folders cannot be opened). */
 export async function fsyncDir(dir: string): Promise<void> {
   let fh: fs.FileHandle | undefined;
@@ -99,7 +128,7 @@ export async function prepareAtomicWrite(
   options: AtomicWriteOptions & { reserveBytes?: number } = {},
 ): Promise<PreparedWrite> {
   const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
+  await makeDirs(dir, options.dirMode ?? 0o700);
   const mode = options.mode ?? 0o600;
   let tmp = tempNameFor(file);
   let fh: fs.FileHandle;

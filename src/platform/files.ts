@@ -11,7 +11,12 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { ExitCode, PorticoError } from "../errors";
-import { writeFileAtomic as atomicWrite, prepareAtomicWrite, removeStaleTemps } from "./atomic-file";
+import {
+  writeFileAtomic as atomicWrite,
+  makeDirs,
+  prepareAtomicWrite,
+  removeStaleTemps,
+} from "./atomic-file";
 import { FileShapeError, MAX_FILE_BYTES, readRegularFile } from "./regular-file";
 
 export interface AtomicWriteOptions {
@@ -109,7 +114,7 @@ function notRegular(file: string, kind: string): PorticoError {
 /** Create `dir` (and parents) with `mode` if missing; existing folders are left as they are. */
 export async function ensureDir(dir: string, mode = 0o700): Promise<void> {
   try {
-    await fs.mkdir(dir, { recursive: true, mode });
+    await makeDirs(dir, mode);
   } catch (e) {
     throw environmentError(e, dir, "write") ?? e;
   }

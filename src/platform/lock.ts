@@ -24,7 +24,7 @@ import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ExitCode, PorticoError } from "../errors";
-import { removeStaleTemps } from "./atomic-file";
+import { makeDirs, removeStaleTemps } from "./atomic-file";
 import { environmentError, resolveWriteTarget } from "./files";
 
 export interface LockOptions {
@@ -271,7 +271,7 @@ export async function withFileLock<T>(
   }
 
   async function acquire(): Promise<{ entry: string; timer: NodeJS.Timeout; lost: boolean }> {
-    await fs.mkdir(parent, { recursive: true, mode: options.dirMode ?? 0o700 });
+    await makeDirs(parent, options.dirMode ?? 0o700);
     const me = await myIdentity();
     const nonce = randomBytes(8).toString("hex");
     const record: OwnerRecord = {

@@ -8,7 +8,8 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { withFileLock } from "../../src/platform/lock";
 
-const [counter, roundsArg, plantArg, holdArg] = process.argv.slice(2);
+const [counterArg, roundsArg, plantArg, holdArg] = process.argv.slice(2);
+const counter = counterArg ?? "counter";
 const rounds = Number(roundsArg);
 const plant = Number(plantArg ?? 0);
 const holdMs = Number(holdArg ?? 1);

@@ -13,19 +13,24 @@ import { parseConfigText } from "../../src/config/botocore";
 import { assertBuilt, cliEnv, hasCommand, portico } from "./fs-support";
 
 const haveFaketime = hasCommand("faketime");
-if (!haveFaketime) console.warn("skew tests skipped: `faketime` is not installed (apt-get install -y faketime)");
+if (!haveFaketime)
+  console.warn("skew tests skipped: `faketime` is not installed (apt-get install -y faketime)");
 
 let home: string;
 beforeAll(async () => {
   assertBuilt();
   home = await fs.mkdtemp(path.join(os.tmpdir(), "portico-skew-"));
   await fs.mkdir(path.join(home, ".aws"), { mode: 0o700 });
-  await fs.writeFile(path.join(home, ".aws", "config"), "[profile p]\nregion = eu-north-1\n", { mode: 0o600 });
+  await fs.writeFile(path.join(home, ".aws", "config"), "[profile p]\nregion = eu-north-1\n", {
+    mode: 0o600,
+  });
 });
 afterAll(() => fs.rm(home, { recursive: true, force: true }));
 
 describe.skipIf(!haveFaketime)("clock skew", () => {
-  it("30 concurrent edits, a third 5 min ahead, a third 5 min behind: none lost", { timeout: 120_000 }, async () => {
+  it("30 concurrent edits, a third 5 min ahead, a third 5 min behind: none lost", {
+    timeout: 120_000,
+  }, async () => {
     const skews = ["+5m", "-5m", undefined];
     const runs = await Promise.all(
       Array.from({ length: 30 }, (_, i) => {
