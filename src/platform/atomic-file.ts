@@ -39,7 +39,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * Delete `.<base of file>.<pid>.*.tmp` files beside `file` whose process is gone (older than
+ * Delete `.<base of file>.<pid>.*.tmp` files (and lock folders) beside `file` whose process is gone (older than
  * `minAgeMs`, so a pid reused by a live writer on another host sharing the folder is spared for a while).
  * Best effort: never throws.
  */
@@ -60,8 +60,11 @@ export async function removeStaleTemps(file: string, minAgeMs = 10_000): Promise
     if (pid === process.pid || pidAlive(pid)) continue;
     try {
       const st = await fs.lstat(path.join(dir, name));
-      if (!st.isFile() || Date.now() - st.mtimeMs < minAgeMs) continue;
-      await fs.unlink(path.join(dir, name));
+      if (Date.now() - st.mtimeMs < minAgeMs) continue;
+      // Files of atomic writes; folders of lock acquisitions (src/platform/lock.ts) cut short.
+      if (st.isFile()) await fs.unlink(path.join(dir, name));
+      else if (st.isDirectory()) await fs.rm(path.join(dir, name), { recursive: true });
+      else continue;
       removed++;
     } catch {
       // raced with another cleaner, or not ours to remove
