@@ -80,7 +80,7 @@ function refreshAndKill(
 
 const liveRefreshToken = async (): Promise<boolean> => {
   const read = parseToken(await fs.readFile(tokenPath(), "utf8"));
-  if (read.status !== "ok") throw new Error(`token file torn: ${read.reason}`);
+  if (read.status !== "ok") throw new Error(`token file unusable: ${JSON.stringify(read)}`);
   const rt = read.token.refreshToken;
   return rt !== undefined && emu.store.state.refreshTokens[sha256(rt)] !== undefined;
 };
