@@ -18,7 +18,7 @@ import { roleCacheFile, roleCacheKey } from "../../src/credentials/cache";
 import { withFileLock } from "../../src/platform/lock";
 import { parseToken } from "../../src/sso/cache";
 import { demoConfig, deviceSignIn, writeConfig } from "../credentials/support";
-import { AWS_CLI, awsClientEnv, runPython } from "../helpers/aws-clients";
+import { AWS_CLI, awsClientEnv } from "../helpers/aws-clients";
 import { tempHome } from "../helpers/emulator";
 import { assertBuilt, type ChildRun, pool, portico, runChild } from "./fs-support";
 
