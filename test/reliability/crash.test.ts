@@ -91,10 +91,16 @@ describe("kill -9 loops on editors", () => {
   }, async () => {
     const config = path.join(awsDir, "config");
     await fs.chmod(config, 0o644);
+    // Kill moments spread over one edit's length as measured now (so the loop covers every step
+    // from start-up to the rename whatever the machine's load).
+    const probe = await portico(["config", "set", "probe", "1", "--profile", "dev"], env, {
+      timeoutMs: 60_000,
+    });
+    expect(probe.code, probe.stderr).toBe(0);
     const outcomes = await pool(
       4,
       Array.from({ length: 24 }, (_, i) => async () => {
-        const delay = Math.floor(Math.random() * 700);
+        const delay = Math.floor(Math.random() * probe.ms * 1.3);
         const r = await new Promise<{ code: number | null; killed: boolean }>((resolve) => {
           const child = spawn(
             process.execPath,
