@@ -100,7 +100,7 @@ describe("kill -9 loops on editors", () => {
     const outcomes = await pool(
       4,
       Array.from({ length: 24 }, (_, i) => async () => {
-        const delay = Math.floor(Math.random() * probe.ms * 1.3);
+        const delay = Math.floor(Math.random() * probe.ms * 3);
         const r = await new Promise<{ code: number | null; killed: boolean }>((resolve) => {
           const child = spawn(
             process.execPath,
