@@ -1,13 +1,13 @@
 /**
- * `--data FILE`: the whole state as one JSON snapshot, written atomically (temp file in the same folder,
- * fsync, rename) with mode 0600, coalesced so a burst of mutations costs one write. Why a snapshot and
- * not SQLite: the state is small (an org plus live sessions), there is one writer (this process), a
+ * `--data FILE`: the whole state as one JSON snapshot, written atomically (src/platform/atomic-file.ts:
+ * temp file in the same folder, fsync, rename, folder fsync) with mode 0600, coalesced so a burst of
+ * mutations costs one write. Why a snapshot and not SQLite: the state is small (an org plus live sessions), there is one writer (this process), a
  * snapshot is dependency-free and readable, and rename gives all-or-nothing durability. A file that
  * cannot be parsed is refused at start-up and never overwritten.
  */
-import { randomBytes } from "node:crypto";
-import { promises as fs, constants as fsc } from "node:fs";
-import * as path from "node:path";
+import { promises as fs } from "node:fs";
+// The one module the emulator shares with the client: it imports nothing but node:fs and node:path.
+import { writeFileAtomic } from "../src/platform/atomic-file";
 import type { Org } from "./model";
 import type { LiveState } from "./store";
 
@@ -70,27 +70,9 @@ export async function loadSnapshot(file: string): Promise<{ org: Org; state: Liv
   return { org: org as unknown as Org, state: state as unknown as LiveState };
 }
 
-async function writeAtomic(file: string, data: string): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  const fh = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o600);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } catch (e) {
-    await fh.close().catch(() => {});
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-}
+/** The project's one atomic write (shared, dependency-free): temp 0600, fsync, rename, folder fsync. */
+const writeAtomic = (file: string, data: string): Promise<void> =>
+  writeFileAtomic(file, data, { mode: 0o600 });
 
 /** Coalescing writer: `schedule()` after a change; at most one write in flight; `flush()` before exit. */
 export class SnapshotWriter {

@@ -10,9 +10,8 @@
  * values by `checkValue`; anything else is refused before the file is touched.
  */
 import { promises as fs } from "node:fs";
-import * as path from "node:path";
 import { type ErrorCode, ExitCode, PorticoError } from "../errors";
-import { writeFileAtomic } from "../platform/files";
+import { resolveWriteTarget, writeFileAtomic } from "../platform/files";
 import { withFileLock } from "../platform/lock";
 import { buildProfileMap, parseError, parseScan, scanRefusal } from "./botocore";
 import { ConfigDocument } from "./document";
@@ -248,14 +247,15 @@ export const backupPath = (file: string): string => `${file}.portico-backup`;
 
 /**
  * Lock, read, parse (refusing what botocore refuses), apply `edit`, write atomically (backup on first
- * change). Unchanged → file untouched. A symlinked file (dotfiles) is edited where the link points, so
- * the link survives; the lock and the backup sit beside the real file.
+ * change). Unchanged → file untouched. A symlinked file or folder (dotfiles) is edited where the links
+ * point, resolved as the kernel does (resolveWriteTarget), so the links survive; the lock and the
+ * backup sit beside the real file. A dangling link is an error and nothing is created.
  */
 export async function editConfigFile(
   file: string,
   edit: (doc: ConfigEditor) => void | Promise<void>,
 ): Promise<{ changed: boolean }> {
-  const target = await realTarget(file);
+  const target = await resolveWriteTarget(file);
   return withFileLock(target, async () => {
     // Other tools (the AWS CLI's `configure set`, an editor) do not take our lock: if the file changed
     // while the edit was being prepared, start again from the new content rather than overwrite it.
@@ -271,7 +271,7 @@ export async function editConfigFile(
       verify(after, expectations, file);
       if ((await readConfigText(target, file)) !== before) continue;
       if (before !== undefined) await backupOnce(target, before);
-      await writeFileAtomic(target, after, { mode: 0o600, dirMode: 0o700 });
+      await writeFileAtomic(target, after, { mode: 0o600, dirMode: 0o700, cleanTemps: true });
       return { changed: true };
     }
     throw new PorticoError("config_changed_concurrently", `${file} kept changing while portico edited it`, {
@@ -279,21 +279,6 @@ export async function editConfigFile(
       hint: "another program is rewriting it; try again when it has finished",
     });
   });
-}
-
-/** The file a (possibly dangling) chain of symlinks leads to; the path itself if it is not a link. */
-async function realTarget(file: string): Promise<string> {
-  let current = file;
-  for (let hops = 0; hops < 40; hops++) {
-    let link: string;
-    try {
-      link = await fs.readlink(current);
-    } catch {
-      return current; // not a link (or missing)
-    }
-    current = path.resolve(path.dirname(current), link);
-  }
-  return current;
 }
 
 /** Keep the content portico first changed beside the file (0600); an existing backup is never overwritten. */

@@ -5,8 +5,9 @@
  * `aws configure list-profiles` prints them. A missing file is empty; a file botocore refuses is a
  * PorticoError "config_parse" (exit 3) naming file:line.
  */
-import { promises as fs } from "node:fs";
 import { configError } from "../errors";
+import { environmentError } from "../platform/files";
+import { readRegularFile } from "../platform/regular-file";
 import { buildProfileMap, type ParsedConfig, parseConfigText, parseError, type RawSection } from "./botocore";
 import { type AwsPaths, awsPaths } from "./paths";
 import { type ConfigWarning, sdkJsWarnings } from "./sdkjs";
@@ -41,18 +42,19 @@ export interface AwsConfig {
 
 /** A file's text, or undefined if it does not exist. Not UTF-8 → "config_parse" (Python cannot decode it either). */
 export async function readConfigText(file: string, displayFile = file): Promise<string | undefined> {
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
-    bytes = await fs.readFile(file);
+    // Regular files only (a FIFO or /dev/zero must not hang or fill memory); /dev/null reads as empty.
+    bytes = await readRegularFile(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    if (code === "EISDIR") return undefined; // botocore: os.path.isfile() is false → treated as missing
+    const env = environmentError(e, displayFile, "read");
+    if (env && env.code !== "fs_permission_denied") throw env;
     throw configError("config_unreadable", `cannot read ${displayFile}: ${(e as Error).message}`, {
       cause: e,
       hint: `check the permissions of ${displayFile}`,
     });
   }
+  if (bytes === undefined) return undefined;
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (e) {

@@ -6,7 +6,9 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { PorticoError } from "../errors";
 import { writeFileAtomic } from "../platform/files";
+import { readRegularFile } from "../platform/regular-file";
 import {
   parseCacheEntry,
   type RoleCacheKeyArgs,
@@ -30,16 +32,42 @@ export function roleCacheFile(cliCacheDir: string, key: string): string {
 export async function readCachedRoleCredentials(file: string): Promise<AwsCredentials | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(file, "utf8");
+    const bytes = await readRegularFile(file);
+    if (bytes === undefined) return undefined;
+    text = bytes.toString("utf8");
   } catch {
     return undefined;
   }
   return parseCacheEntry(text);
 }
 
-/** Write an entry atomically, 0600 (also over a wider existing file) in a 0700 folder. */
-export async function writeCachedRoleCredentials(file: string, creds: AwsCredentials): Promise<void> {
-  await writeFileAtomic(file, serializeCacheEntry(creds), { mode: 0o600, dirMode: 0o700, secret: true });
+/**
+ * Write a cache entry (atomic, 0600 also over a wider existing file, 0700 folder) — best effort:
+ * credentials are vended even when ~/.aws is read-only, full or not ours. Such a failure is said once
+ * through `warn` and reported as false; other errors propagate. docs/reliability.md "Read-only ~/.aws".
+ */
+export async function writeCacheEntryBestEffort(
+  file: string,
+  bytes: string,
+  warn?: (message: string) => void,
+): Promise<boolean> {
+  try {
+    await writeFileAtomic(file, bytes, { mode: 0o600, dirMode: 0o700, secret: true });
+    return true;
+  } catch (e) {
+    if (!(e instanceof PorticoError) || !e.code.startsWith("fs_")) throw e;
+    warn?.(`credentials not cached: ${e.message}`);
+    return false;
+  }
+}
+
+/** Write an entry (best effort, see writeCacheEntryBestEffort). */
+export async function writeCachedRoleCredentials(
+  file: string,
+  creds: AwsCredentials,
+  warn?: (message: string) => void,
+): Promise<boolean> {
+  return writeCacheEntryBestEffort(file, serializeCacheEntry(creds), warn);
 }
 
 /** Remove an entry (logout); missing is fine. */

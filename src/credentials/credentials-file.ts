@@ -24,7 +24,7 @@ import { backupPath } from "../config/edit";
 import { readConfigText } from "../config/load";
 import { awsPaths } from "../config/paths";
 import { configError, usageError } from "../errors";
-import { writeFileAtomic } from "../platform/files";
+import { resolveWriteTarget, writeFileAtomic } from "../platform/files";
 import { withFileLock } from "../platform/lock";
 import type { AwsCredentials } from "./types";
 
@@ -101,7 +101,8 @@ export async function writeCredentialsSection(
       "Use only letters, digits and _-@+.%:/ (no spaces, brackets or quotes).",
     );
   const paths = awsPaths(deps.env);
-  const file = paths.credentialsFile;
+  // Links (a dotfiles repository) resolved as the kernel does: lock, backup and write beside the real file.
+  const file = await resolveWriteTarget(paths.credentialsFile);
   const now = deps.now?.() ?? new Date();
   return withFileLock(file, async () => {
     const before = (await readConfigText(file, paths.credentialsFileDisplay)) ?? "";
@@ -127,7 +128,7 @@ export async function writeCredentialsSection(
       );
     }
     if (before !== "") await backupOnce(file, before);
-    await writeFileAtomic(file, after, { mode: 0o600, dirMode: 0o700 });
+    await writeFileAtomic(file, after, { mode: 0o600, dirMode: 0o700, cleanTemps: true });
     // The file now holds secrets portico wrote: a group/world-readable mode is tightened to 0600.
     const mode = (await fs.stat(file)).mode & 0o777;
     const tightened = (mode & 0o077) !== 0;

@@ -14,6 +14,7 @@ import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { buildProfileMap, parseConfigText } from "../config/botocore";
 import { configValue, nonEmptyValue, profileProvider } from "../config/describe";
 import { awsPaths, resolveProfileName } from "../config/paths";
+import { readRegularFileSync } from "../platform/regular-file";
 import {
   isFresh,
   parseCacheEntry,
@@ -40,12 +41,16 @@ export function fastPathProfileFlag(argv: string[]): { profile?: string } | unde
   return undefined;
 }
 
-function readText(file: string): string | undefined {
+/** The file's text; undefined if missing; null if it cannot be used as it is (then: no hit). */
+function readText(file: string): string | undefined | null {
   try {
-    const { readFileSync } = builtin<typeof import("node:fs")>("node:fs");
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(readFileSync(file));
+    // Regular files only: a FIFO or /dev/zero is not a hit (the full path reports it).
+    const bytes = readRegularFileSync(file);
+    return bytes === undefined
+      ? undefined
+      : new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    return undefined;
+    return null;
   }
 }
 
@@ -72,12 +77,13 @@ export function credentialProcessFromCache(
     const paths = awsPaths(env);
     // The credentials file can hold keys that change what the profile is: leave those cases to the full path.
     const credText = readText(paths.credentialsFile);
+    if (credText === null) return undefined;
     if (credText !== undefined && credText.trim() !== "") {
       const cred = parseConfigText(credText);
       if (cred.refusal || cred.raw.has(profileName)) return undefined;
     }
     const cfgText = readText(paths.configFile);
-    if (cfgText === undefined) return undefined;
+    if (cfgText === undefined || cfgText === null) return undefined;
     const cfg = parseConfigText(cfgText);
     if (cfg.refusal) return undefined;
     const pm = buildProfileMap(cfg.raw.keys());
@@ -111,7 +117,7 @@ export function credentialProcessFromCache(
     }
     const key = cacheKey(ssoRoleCacheKeyArgs({ accountId, roleName, sessionName, startUrl }));
     const text = readText(`${paths.cliCacheDir}/${key}.json`);
-    if (text === undefined) return undefined;
+    if (text === undefined || text === null) return undefined;
     const creds = parseCacheEntry(text);
     if (!creds || !isFresh(creds, now)) return undefined;
     return formatCredentialProcess({ accountId, ...creds });

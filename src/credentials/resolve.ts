@@ -37,6 +37,8 @@ import type { AwsCredentials, ResolvedCredentials } from "./types";
 export interface CredentialDeps {
   env: NodeJS.ProcessEnv;
   now: () => Date;
+  /** People's notices on stderr (e.g. "credentials not cached: … read-only"); see src/platform/notices.ts. */
+  warn?: (message: string) => void;
 }
 
 export interface ResolveOptions {
@@ -247,14 +249,18 @@ async function cachedAssumedRole(
   };
   const first = await fromCache();
   if (first) return first;
-  return withFileLock(file, async () => {
-    const again = await fromCache();
-    if (again) return again;
-    const out = await fetch();
-    const { writeFileAtomic } = await import("../platform/files");
-    await writeFileAtomic(file, out.entry, { mode: 0o600, dirMode: 0o700, secret: true });
-    return { credentials: out.credentials, cached: false, key };
-  });
+  return withFileLock(
+    file,
+    async () => {
+      const again = await fromCache();
+      if (again) return again;
+      const out = await fetch();
+      const { writeCacheEntryBestEffort } = await import("./cache");
+      await writeCacheEntryBestEffort(file, out.entry, deps.warn);
+      return { credentials: out.credentials, cached: false, key };
+    },
+    { optional: true },
+  );
 }
 
 /** role_arn + web_identity_token_file: AssumeRoleWithWebIdentity with the token file's content, cached like the CLI. */
@@ -402,29 +408,33 @@ export async function resolveSsoCredentials(
     if (hit && isFresh(hit, deps.now()))
       return { credentials: { accountId: sp.accountId, ...hit }, source: source(true) };
   }
-  return withFileLock(file, async () => {
-    if (!forceRefresh) {
-      const again = await readCachedRoleCredentials(file);
-      if (again && isFresh(again, deps.now()))
-        return { credentials: { accountId: sp.accountId, ...again }, source: source(true) };
-    }
-    const loginArgs = loginArgsFor(profileName);
-    const { getSsoToken } = await import("../sso/token-provider");
-    const token = await getSsoToken(
-      { env: deps.env, now: deps.now, paths: config.paths },
-      sp.session,
-      loginArgs,
-    );
-    const { getRoleCredentials } = await import("./portal");
-    const creds = await getRoleCredentials(
-      { region: sp.session.region, env: deps.env, loginArgs },
-      token.accessToken,
-      sp.accountId,
-      sp.roleName,
-    );
-    await writeCachedRoleCredentials(file, creds);
-    return { credentials: creds, source: source(false) };
-  });
+  return withFileLock(
+    file,
+    async () => {
+      if (!forceRefresh) {
+        const again = await readCachedRoleCredentials(file);
+        if (again && isFresh(again, deps.now()))
+          return { credentials: { accountId: sp.accountId, ...again }, source: source(true) };
+      }
+      const loginArgs = loginArgsFor(profileName);
+      const { getSsoToken } = await import("../sso/token-provider");
+      const token = await getSsoToken(
+        { env: deps.env, now: deps.now, paths: config.paths, ...(deps.warn ? { warn: deps.warn } : {}) },
+        sp.session,
+        loginArgs,
+      );
+      const { getRoleCredentials } = await import("./portal");
+      const creds = await getRoleCredentials(
+        { region: sp.session.region, env: deps.env, loginArgs },
+        token.accessToken,
+        sp.accountId,
+        sp.roleName,
+      );
+      await writeCachedRoleCredentials(file, creds, deps.warn);
+      return { credentials: creds, source: source(false) };
+    },
+    { optional: true },
+  );
 }
 
 /** The paths for the current environment (re-exported for commands that only need them). */

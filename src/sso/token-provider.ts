@@ -8,8 +8,10 @@
  */
 import type { AwsPaths } from "../config/paths";
 import { ExitCode, PorticoError } from "../errors";
+import { prepareWrite } from "../platform/files";
 import { withFileLock } from "../platform/lock";
-import { type CachedToken, readToken, type TokenRead, tokenFilePath, writeToken } from "./cache";
+import { finishBeforeSignals } from "../platform/signals";
+import { type CachedToken, readToken, serializeToken, type TokenRead, tokenFilePath } from "./cache";
 import { createOidcApi, isOidcRefusal, type OidcApi } from "./oidc";
 import type { SsoSession } from "./session";
 
@@ -19,6 +21,8 @@ export interface SsoDeps {
   paths: AwsPaths;
   /** OIDC client factory (default: the AWS SDK client, lazily loaded). */
   oidc?: (region: string) => Promise<OidcApi>;
+  /** People's notices (stderr), e.g. that the cache could not be written. */
+  warn?: (message: string) => void;
 }
 
 /** botocore's refresh window (tokens.py `_REFRESH_WINDOW`). */
@@ -128,9 +132,10 @@ export async function getSsoToken(
   if (decision.action === "login") throw signInRequired(session, decision.reason, hintArgs);
 
   const seen = decision.token;
+  const file = tokenFilePath(dir, session);
   const token = await withFileLock(
-    tokenFilePath(dir, session),
-    async () => {
+    file,
+    async (lock) => {
       // Re-read under the lock: another process may have refreshed while we waited.
       const again = await readToken(dir, session);
       const now = deps.now();
@@ -144,25 +149,60 @@ export async function getSsoToken(
         if (base.expiresAt.getTime() > now.getTime()) return base;
         throw signInRequired(session, "expired", hintArgs);
       }
+      // The refresh rotates the refresh token: never refresh when the new one could not be saved
+      // (read-only or full ~/.aws) — that would sign out every other tool sharing the cache.
+      let pending: Awaited<ReturnType<typeof prepareWrite>> | undefined;
+      let unwritable = lock.held ? undefined : lock.unwritable;
+      if (!unwritable) {
+        try {
+          pending = await prepareWrite(file, { mode: 0o600, secret: true, reserveBytes: 8192 });
+        } catch (e) {
+          if (!(e instanceof PorticoError) || !e.code.startsWith("fs_")) throw e;
+          unwritable = e;
+        }
+      }
+      if (unwritable) {
+        if (base.expiresAt.getTime() > now.getTime()) {
+          deps.warn?.(
+            `the SSO token cache cannot be written (${unwritable.message}); using the current token without refreshing it`,
+          );
+          return base;
+        }
+        throw new PorticoError(
+          unwritable.code,
+          `the SSO token has expired and cannot be refreshed here: ${unwritable.message}`,
+          {
+            exitCode: unwritable.exitCode,
+            hint: `refresh where ~/.aws is writable (portico login ${hintArgs ?? ""}`.trimEnd() + ")",
+            cause: unwritable,
+          },
+        );
+      }
       try {
-        const next = await refreshToken(deps, session, base);
-        await writeToken(dir, session, next);
-        return next;
+        // SIGINT/SIGTERM wait (bounded) until the rotated token is on disk.
+        return await finishBeforeSignals(async () => {
+          const next = await refreshToken(deps, session, base);
+          await pending!.commit(serializeToken(next));
+          return next;
+        });
       } catch (e) {
+        await pending!.abort();
         // Never destroy a still-valid token: the file was not touched; hand out the old one.
         if (base.expiresAt.getTime() > deps.now().getTime()) return base;
         const pe = e instanceof PorticoError ? e : undefined;
         if (
           pe &&
-          (pe.exitCode === ExitCode.service || pe.exitCode === ExitCode.timeout) &&
+          (pe.exitCode === ExitCode.service ||
+            pe.exitCode === ExitCode.timeout ||
+            pe.exitCode === ExitCode.environment) &&
           !isOidcRefusal(pe)
         )
           throw pe;
         throw signInRequired(session, "refresh_failed", hintArgs, e);
       }
     },
-    // Waiters outlast one refresh (SDK time-outs × attempts) before giving up on the lock.
-    { timeoutMs: 75_000 },
+    // Waiters outlast one refresh (SDK time-outs × attempts) before giving up on a holder that shows no progress.
+    { timeoutMs: 75_000, optional: true },
   );
   return { accessToken: token.accessToken, expiresAt: token.expiresAt };
 }

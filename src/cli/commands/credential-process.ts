@@ -4,6 +4,7 @@
  * with valid cached credentials only fs, crypto and the config parser load (bench/credential-process.bench.mjs).
  */
 import type { Command } from "commander";
+import { noticeOnce } from "../../platform/notices";
 import type { CliContext } from "../context";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -28,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { formatCredentialProcess } = await import("../../credentials/format");
       // A profile is always used here (never env keys): the point is to turn a profile into credentials.
       const resolved = await resolveCredentials(
-        { env: ctx.env, now: ctx.now },
+        { env: ctx.env, now: ctx.now, warn: noticeOnce(ctx.stderr) },
         { ...(opts.profile !== undefined ? { profile: opts.profile } : {}), ignoreEnv: true },
       );
       ctx.stdout.write(formatCredentialProcess(resolved.credentials));

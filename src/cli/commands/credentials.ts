@@ -4,6 +4,7 @@
  * shared credentials file for tools that read only that file.
  */
 import { type Command, Option } from "commander";
+import { noticeOnce } from "../../platform/notices";
 import type { CliContext } from "../context";
 import { info } from "../output";
 
@@ -35,7 +36,7 @@ export function register(program: Command, ctx: CliContext): void {
       }) => {
         const { resolveCredentials } = await import("../../credentials/resolve");
         const { formatCredentials, isCredentialFormat } = await import("../../credentials/format");
-        const deps = { env: ctx.env, now: ctx.now };
+        const deps = { env: ctx.env, now: ctx.now, warn: noticeOnce(ctx.stderr) };
         const resolved = await resolveCredentials(deps, {
           ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
           forceRefresh: Boolean(opts.refresh),

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { usageError } from "../../errors";
+import { noticeOnce } from "../../platform/notices";
 import type { CliContext } from "../context";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -40,7 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { resolveCredentials } = await import("../../credentials/resolve");
       const { runWithCredentials } = await import("../../credentials/exec");
       const resolved = await resolveCredentials(
-        { env: ctx.env, now: ctx.now },
+        { env: ctx.env, now: ctx.now, warn: noticeOnce(ctx.stderr) },
         {
           ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
           ...(opts.region !== undefined ? { region: opts.region } : {}),

@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import type { CredentialSource } from "../../credentials/types";
 import { PorticoError } from "../../errors";
+import { noticeOnce } from "../../platform/notices";
 import type { CliContext } from "../context";
 import { printJson, printLine, table } from "../output";
 
@@ -22,7 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { getCallerIdentity, parseAssumedRoleArn, formatDuration } = await import(
         "../../credentials/identity"
       );
-      const deps = { env: ctx.env, now: ctx.now };
+      const deps = { env: ctx.env, now: ctx.now, warn: noticeOnce(ctx.stderr) };
       const resolved = await resolveCredentials(deps, {
         ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
         ...(opts.region !== undefined ? { region: opts.region } : {}),
