@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { ExitCode, isPorticoError } from "../errors";
+import { terminalSafe } from "../platform/terminal";
 import { commandModules } from "./commands/index";
 import { type CliContext, processContext } from "./context";
 
@@ -59,13 +60,16 @@ export function reportError(ctx: CliContext, e: unknown): number {
     return ExitCode.usage;
   }
   if (isPorticoError(e)) {
-    ctx.stderr.write(`portico: ${e.message}\n`);
-    if (e.hint) ctx.stderr.write(`hint: ${e.hint}\n`);
+    // Messages can carry server text (service errors, callback parameters): made terminal-safe.
+    ctx.stderr.write(`portico: ${terminalSafe(e.message, { newlines: true })}\n`);
+    if (e.hint) ctx.stderr.write(`hint: ${terminalSafe(e.hint, { newlines: true })}\n`);
     if (ctx.debug && e.stack) ctx.stderr.write(`${e.stack}\n`);
     return e.exitCode;
   }
   const err = e as Error;
-  ctx.stderr.write(`portico: internal error: ${err?.message ?? String(e)}\n`);
+  ctx.stderr.write(
+    `portico: internal error: ${terminalSafe(err?.message ?? String(e), { newlines: true })}\n`,
+  );
   if (ctx.debug && err?.stack) ctx.stderr.write(`${err.stack}\n`);
   else ctx.stderr.write("hint: run again with --debug for details, and report it if it persists.\n");
   return ExitCode.internal;
