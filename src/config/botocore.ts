@@ -116,8 +116,9 @@ export function scanRefusal(s: Scan): ScanError | undefined {
  * Parse like `raw_config_parse(path)`. Never throws: refusals are in `errors`/`refusal`.
  * Use `parseOrThrow` to turn a refusal into the PorticoError "config_parse".
  */
-export function parseConfigText(text: string): ParsedConfig {
-  return parseScan(scan(text));
+export function parseConfigText(text: string, opts: { allErrors?: boolean } = {}): ParsedConfig {
+  // Reading stops at the first refusal, as botocore does; a linter asks for every problem.
+  return parseScan(scan(text, { stopAtRefusal: opts.allErrors !== true }));
 }
 
 /** The read view of an existing scan (see parseConfigText). */
