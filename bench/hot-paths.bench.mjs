@@ -163,6 +163,9 @@ try {
   writeToken(session);
   for (const n of SIZES) {
     const bytes = writeConfig(n);
+    // A config that is not being edited this very second (the fast-path index keeps files last
+    // changed more than 2 s ago; a config edited in between costs one full read, then is indexed).
+    await new Promise((r) => setTimeout(r, 2500));
     const warm = await run(node, [launcher, "credential-process", "--profile", "dev"]);
     if (warm.code !== 0) throw new Error(`credential-process failed at ${n}: ${warm.stderr}`);
     const clear = `rm -rf ${cacheDir}`;

@@ -140,7 +140,7 @@ describe("the built CLI on big configs", () => {
           "  o[k] = function (p, ...a) { if (String(p) === target) n++; return f.call(this, p, ...a); };",
           "}",
           'require("node:module").syncBuiltinESMExports();',
-          'process.on("exit", () => process.stderr.write(`CONFIG_OPENS=${n}\\n`));',
+          'process.on("exit", () => process.stderr.write("CONFIG_OPENS=" + n + "\\n"));',
         ].join("\n"),
       );
       // Let the config settle so the fast path may keep its index, then: miss (index written), miss.
