@@ -254,7 +254,7 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
     if (cursect !== undefined && optname && start > indentLevel) {
       if (curEntry) {
         for (const p of pendingBlanks) addPart(curEntry, "", p);
-        pendingBlanks.length = 0;
+        if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
         addPart(curEntry, line.slice(start, end), i);
         curEntry.end = i;
       }
@@ -299,7 +299,7 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
         kinds[i] ??= "header";
         optname = false;
         curEntry = undefined;
-        pendingBlanks.length = 0;
+        if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
         continue;
       }
     }
@@ -367,7 +367,7 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
       for (const sec of curGroup ?? [cursect]) for (const e of sec.entries) curKeySet.add(e.key);
     }
     curEntry = entry;
-    pendingBlanks.length = 0;
+    if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
     optname = key !== "";
     kinds[i] ??= rawKey === "" ? "invalid" : "entry";
   }

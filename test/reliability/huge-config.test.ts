@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/index";
-import { parseConfigText } from "../../src/config/botocore";
+import { buildProfileMap, parseConfigText, shlexSplit } from "../../src/config/botocore";
 import { scan } from "../../src/config/scan";
 import { demoConfig, deviceSignIn, testEnv, writeConfig } from "../credentials/support";
 import { tempHome } from "../helpers/emulator";
@@ -82,6 +82,54 @@ describe("reading stops at the first refusal", () => {
         if (!full.refusal) expect([...fast.raw]).toEqual([...full.raw]);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("section names without quotes skip the shlex tokenizer", () => {
+  it("and name exactly the profiles shlex.split names", () => {
+    const ch = fc.constantFrom(
+      "profile",
+      "sso-session",
+      "services",
+      "a",
+      "B",
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      "\v",
+      "\f",
+      "\u00a0",
+      "-",
+      ".",
+      "'",
+      '"',
+      "\\",
+    );
+    fc.assert(
+      fc.property(fc.array(ch, { maxLength: 8 }), (parts) => {
+        const header = parts.join("");
+        let expected: string | undefined;
+        try {
+          const w = shlexSplit(header);
+          expected = w.length === 2 ? w[1] : undefined;
+        } catch {
+          expected = undefined;
+        }
+        const pm = buildProfileMap([header]);
+        const got =
+          pm.profiles.get(expected ?? "\u0000") ??
+          pm.ssoSessions.get(expected ?? "\u0000") ??
+          pm.services.get(expected ?? "\u0000");
+        const prefixed = ["profile", "sso-session", "services"].some((t) => header.startsWith(t));
+        if (prefixed && expected !== undefined) expect(got).toBe(header);
+        else
+          expect(pm.profiles.size + pm.ssoSessions.size + pm.services.size).toBe(
+            header === "default" ? 1 : 0,
+          );
+      }),
+      { numRuns: 3000 },
     );
   });
 });
