@@ -229,7 +229,7 @@ const settled = (id: FileId | null, nowMs: number): boolean =>
 function writeIndex(file: string, rec: IndexRecord): void {
   const f = fs();
   const dir = file.slice(0, file.lastIndexOf("/"));
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
     f.mkdirSync(dir, { recursive: true, mode: 0o700 });
     f.writeFileSync(tmp, JSON.stringify(rec), { mode: 0o600, flag: "wx" });
