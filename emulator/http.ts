@@ -49,11 +49,22 @@ export function jsonResponse(
   };
 }
 
-/** Parse a JSON object body; undefined when it is not one (the caller answers 400). */
+/** The body as UTF-8 text; undefined when it is not valid UTF-8 (the caller answers 400, as AWS does). */
+export function utf8Text(body: Buffer): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parse a JSON object body; undefined when it is not one, or not UTF-8 (the caller answers 400). */
 export function parseJsonObject(body: Buffer): Record<string, unknown> | undefined {
   if (body.length === 0) return {};
+  const text = utf8Text(body);
+  if (text === undefined) return undefined;
   try {
-    const v: unknown = JSON.parse(body.toString("utf8"));
+    const v: unknown = JSON.parse(text);
     return typeof v === "object" && v !== null && !Array.isArray(v)
       ? (v as Record<string, unknown>)
       : undefined;

@@ -9,7 +9,15 @@ import type { Lifetimes, Org } from "./model";
 import { defaultLifetimes } from "./model";
 import { loadSnapshot, type Snapshot, SnapshotWriter } from "./persist";
 import { demoSeed, generatedSeed, type InstanceOptions, orgFromSeed, parseSeedText } from "./seeds";
-import { createRequestHandler, type FaultSettings, type RequestRecord, type ServerRuntime } from "./server";
+import {
+  applyServerLimits,
+  createRequestHandler,
+  type FaultSettings,
+  type RequestRecord,
+  type ServerLimits,
+  type ServerRuntime,
+  serverOptions,
+} from "./server";
 import { EmulatorStore, emptyState } from "./store";
 
 export type { Lifetimes, Org } from "./model";
@@ -39,6 +47,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Clock (epoch ms), for tests of expiry without waiting. */
   now?: () => number;
+  /** Connection and time-out limits (emulator/server.ts DEFAULT_SERVER_LIMITS). */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface RunningEmulator {
@@ -171,14 +181,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
   };
   const handler = createRequestHandler(runtime, records);
-  const server: Server = createServer({ keepAliveTimeout: 5000, requestTimeout: 30_000 }, (req, res) => {
+  const server: Server = createServer(serverOptions(options.limits), (req, res) => {
     void handler(req, res);
   });
-  server.on("clientError", (_err, socket) => {
-    if (socket.writable)
-      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-    else socket.destroy();
-  });
+  applyServerLimits(server, options.limits);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -16,9 +16,17 @@
  * Around the AWS APIs: per-operation token-bucket throttling (429), injected latency and faults
  * (500s and connection resets). Every failure is an AWS-shaped error; no stack trace reaches the wire.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { handleAdmin } from "./admin/index";
-import { type ApiRequest, type ApiResponse, header, jsonResponse, type ServiceContext } from "./http";
+import {
+  type ApiRequest,
+  type ApiResponse,
+  header,
+  jsonResponse,
+  type ServiceContext,
+  utf8Text,
+} from "./http";
 import { handleOidc, oidcError, oidcOperation } from "./oidc";
 import { handlePortal, portalError, portalOperation } from "./portal";
 import type { EmulatorStore } from "./store";
@@ -27,6 +35,72 @@ import { handleSts, parseSigV4, stsError, stsParams } from "./sts";
 import { handleWeb } from "./web/index";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * What one client may hold of the emulator (docs/security.md "The emulator under abuse"): a
+ * connection that sends nothing is closed after `idleMs`; request headers must arrive within
+ * `headersTimeoutMs` (slowloris) and the whole request within `requestTimeoutMs` (slow bodies), both
+ * answered 408; at most `maxConnections` sockets at once (more are refused at accept, so memory stays
+ * bounded: connections × (16 KiB headers + MAX_BODY_BYTES)); bodies over MAX_BODY_BYTES get 413.
+ */
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  idleMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+  /** How often Node checks the two time-outs above. */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  // Longer than the longest injected latency (60 s): a request being served is never cut.
+  idleMs: 15_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
+  checkIntervalMs: 1_000,
+};
+
+/** node:http options for the emulator's listener under `limits`. */
+export function serverOptions(limits: Partial<ServerLimits> = {}): ServerOptions {
+  const l = { ...DEFAULT_SERVER_LIMITS, ...limits };
+  return {
+    keepAliveTimeout: l.keepAliveTimeoutMs,
+    headersTimeout: l.headersTimeoutMs,
+    requestTimeout: l.requestTimeoutMs,
+    connectionsCheckingInterval: l.checkIntervalMs,
+    maxHeaderSize: 16 * 1024,
+  };
+}
+
+/**
+ * The limits node:http has no option for: the connection cap, closing sockets that never send a
+ * request, and a plain 400 (never a stack) for requests that do not parse.
+ */
+export function applyServerLimits(server: Server, limits: Partial<ServerLimits> = {}): void {
+  const l = { ...DEFAULT_SERVER_LIMITS, ...limits };
+  server.maxConnections = l.maxConnections;
+  server.on("connection", (socket: Socket) => {
+    // Until the first request: idle sockets are closed. After it, node's keep-alive time-out rules.
+    socket.setTimeout(l.idleMs, () => socket.destroy());
+  });
+  server.on("request", (req: IncomingMessage) => req.socket.setTimeout(0));
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === "ECONNRESET") {
+      socket.destroy();
+      return;
+    }
+    const status =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? "431 Request Header Fields Too Large"
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? "408 Request Timeout"
+          : "400 Bad Request";
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+}
 
 export interface RequestRecord {
   time: string;
@@ -80,6 +154,8 @@ export class TokenBuckets {
 }
 
 class BodyTooLarge extends Error {}
+/** The client went away or timed out mid-body (node already answered 408 or the socket is gone). */
+class ClientGone extends Error {}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -100,7 +176,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       chunks.push(c);
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
+    req.on("error", () => reject(new ClientGone()));
+    req.on("aborted", () => reject(new ClientGone()));
   });
 }
 
@@ -310,7 +387,9 @@ export function createRequestHandler(rt: ServerRuntime, records: RequestRecord[]
         case "admin": {
           let parsed: unknown;
           try {
-            parsed = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
+            const text = utf8Text(body);
+            if (text === undefined) throw new SyntaxError("not UTF-8");
+            parsed = body.length === 0 ? {} : JSON.parse(text);
           } catch {
             send(
               res,
@@ -328,6 +407,12 @@ export function createRequestHandler(rt: ServerRuntime, records: RequestRecord[]
         }
       }
     } catch (e) {
+      if (e instanceof ClientGone) {
+        // Not a server fault: logged as the 408 node sent (or as a reset), nothing more to write.
+        record(r.kind, `${operation} (client gone)`, 408, started);
+        if (!res.headersSent) res.destroy();
+        return;
+      }
       if (res.headersSent) {
         res.destroy();
         return;
@@ -376,7 +461,9 @@ function control(
     return bad(op, 415, "Content-Type must be application/json");
   let input: unknown;
   try {
-    input = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
+    const text = utf8Text(body);
+    if (text === undefined) throw new SyntaxError("not UTF-8");
+    input = body.length === 0 ? {} : JSON.parse(text);
   } catch {
     return bad(op, 400, "The body is not valid JSON");
   }

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { type ErrorCode, ExitCode, isPorticoError } from "../errors";
+import { terminalSafe } from "../platform/terminal";
 import { commandModules } from "./commands/index";
 import { type CliContext, processContext } from "./context";
 
@@ -129,8 +130,9 @@ export function reportError(ctx: CliContext, e: unknown, json = false): number {
     return ExitCode.usage;
   }
   if (isPorticoError(e)) {
-    ctx.stderr.write(`portico: ${e.message}\n`);
-    if (e.hint) ctx.stderr.write(`hint: ${e.hint}\n`);
+    // Messages can carry server text (service errors, callback parameters): made terminal-safe.
+    ctx.stderr.write(`portico: ${terminalSafe(e.message, { newlines: true })}\n`);
+    if (e.hint) ctx.stderr.write(`hint: ${terminalSafe(e.hint, { newlines: true })}\n`);
     if (ctx.debug && e.stack) ctx.stderr.write(`${e.stack}\n`);
     if (json) ctx.stdout.write(errorJson(e.code, e.message, e.hint, e.exitCode, e.details));
     return e.exitCode;
@@ -138,7 +140,7 @@ export function reportError(ctx: CliContext, e: unknown, json = false): number {
   const err = e as Error;
   const message = `internal error: ${err?.message ?? String(e)}`;
   const hint = "run again with --debug for details, and report it if it persists.";
-  ctx.stderr.write(`portico: ${message}\n`);
+  ctx.stderr.write(`portico: ${terminalSafe(message, { newlines: true })}\n`);
   if (ctx.debug && err?.stack) ctx.stderr.write(`${err.stack}\n`);
   else ctx.stderr.write(`hint: ${hint}\n`);
   if (json) ctx.stdout.write(errorJson("internal", message, hint, ExitCode.internal));

@@ -1,4 +1,5 @@
 /** stdout carries data only; everything meant for people goes to stderr. */
+import { terminalSafe } from "../platform/terminal";
 import type { CliContext } from "./context";
 
 export function printJson(ctx: CliContext, value: unknown): void {
@@ -9,16 +10,20 @@ export function printLine(ctx: CliContext, line = ""): void {
   ctx.stdout.write(`${line}\n`);
 }
 
+/** A message for people on stderr; control and bidi characters from servers shown escaped (src/platform/terminal.ts). */
 export function info(ctx: CliContext, line = ""): void {
-  ctx.stderr.write(`${line}\n`);
+  ctx.stderr.write(`${terminalSafe(line, { newlines: true })}\n`);
 }
 
 export function warn(ctx: CliContext, line: string): void {
-  ctx.stderr.write(`${ctx.color ? "\x1b[33mwarning\x1b[0m" : "warning"}: ${line}\n`);
+  ctx.stderr.write(
+    `${ctx.color ? "\x1b[33mwarning\x1b[0m" : "warning"}: ${terminalSafe(line, { newlines: true })}\n`,
+  );
 }
 
-/** Render rows as an aligned text table (no colours, no truncation). */
-export function table(rows: string[][]): string {
+/** Render rows as an aligned text table (no colours, no truncation; cells made terminal-safe). */
+export function table(input: string[][]): string {
+  const rows = input.map((row) => row.map((cell) => terminalSafe(cell)));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {

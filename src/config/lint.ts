@@ -49,7 +49,7 @@ export function lintFiles(inputs: LintInput[]): LintFinding[] {
       continue;
     }
     if (input.text === undefined) continue;
-    const parsed = parseConfigText(input.text);
+    const parsed = parseConfigText(input.text, { allErrors: true });
     for (const e of parsed.errors) {
       findings.push({
         file: input.file,

@@ -161,10 +161,25 @@ function addPart(e: ScanEntry, part: string, line: number): void {
 const blankKind: LineKind = "blank";
 const commentKind: LineKind = "comment";
 
-export function scan(input: string | string[]): Scan {
-  const texts = typeof input === "string" ? splitLines(input).texts : input;
-  const n = texts.length;
-  const kinds: LineKind[] = new Array(n);
+export interface ScanOptions {
+  /**
+   * Stop at the first refusal configparser raises at once (duplicate section or key, a line before
+   * any section, a BOM), as botocore does: a huge file with a duplicate near the top is refused in
+   * microseconds (docs/benchmarks.md "Huge files"). `texts`/`kinds` then cover the lines read so far.
+   */
+  stopAtRefusal?: boolean;
+}
+
+export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
+  // A text without "\r" is read line by line as the scan goes (no up-front split: nothing is split
+  // that an early refusal would not read); other texts are split the universal-newline way first.
+  const lazy = typeof input === "string" && input.indexOf("\r") === -1 ? input : undefined;
+  const texts = lazy !== undefined ? [] : typeof input === "string" ? splitLines(input).texts : input;
+  const n = lazy !== undefined ? Number.POSITIVE_INFINITY : texts.length;
+  let pos = 0;
+  const stopAtRefusal = opts.stopAtRefusal === true;
+  let checked = 0;
+  const kinds: LineKind[] = lazy !== undefined ? [] : new Array(n);
   const sections: ScanSection[] = [];
   const errors: ScanError[] = [];
   // configparser's `elements_added`, kept lean: the first header of each name; the headers of a name
@@ -192,7 +207,20 @@ export function scan(input: string | string[]): Scan {
   const pendingBlanks: number[] = [];
 
   for (let i = 0; i < n; i++) {
-    const line = texts[i]!;
+    if (stopAtRefusal && errors.length !== checked) {
+      let stop = false;
+      for (let k = checked; k < errors.length; k++) if (errors[k]!.immediate) stop = true;
+      if (stop) break;
+      checked = errors.length;
+    }
+    let line: string;
+    if (lazy !== undefined) {
+      if (pos >= lazy.length) break;
+      const nl = lazy.indexOf("\n", pos);
+      line = nl === -1 ? lazy.slice(pos) : lazy.slice(pos, nl);
+      pos = nl === -1 ? lazy.length : nl + 1;
+      texts.push(line);
+    } else line = texts[i]!;
     const len = line.length;
     let start = 0;
     while (start < len && isPyWs(line.charCodeAt(start))) start++;
@@ -226,7 +254,7 @@ export function scan(input: string | string[]): Scan {
     if (cursect !== undefined && optname && start > indentLevel) {
       if (curEntry) {
         for (const p of pendingBlanks) addPart(curEntry, "", p);
-        pendingBlanks.length = 0;
+        if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
         addPart(curEntry, line.slice(start, end), i);
         curEntry.end = i;
       }
@@ -271,7 +299,7 @@ export function scan(input: string | string[]): Scan {
         kinds[i] ??= "header";
         optname = false;
         curEntry = undefined;
-        pendingBlanks.length = 0;
+        if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
         continue;
       }
     }
@@ -339,7 +367,7 @@ export function scan(input: string | string[]): Scan {
       for (const sec of curGroup ?? [cursect]) for (const e of sec.entries) curKeySet.add(e.key);
     }
     curEntry = entry;
-    pendingBlanks.length = 0;
+    if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
     optname = key !== "";
     kinds[i] ??= rawKey === "" ? "invalid" : "entry";
   }

@@ -14,7 +14,6 @@ import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { buildProfileMap, parseConfigText } from "../config/botocore";
 import { configValue, nonEmptyValue, profileProvider } from "../config/describe";
 import { awsPaths, resolveProfileName } from "../config/paths";
-import { readRegularFileSync } from "../platform/regular-file";
 import {
   isFresh,
   parseCacheEntry,
@@ -41,32 +40,261 @@ export function fastPathProfileFlag(argv: string[]): { profile?: string } | unde
   return undefined;
 }
 
-/** The file's text; undefined if missing; null if it cannot be used as it is (then: no hit). */
-function readText(file: string): string | undefined | null {
+type Fs = typeof import("node:fs");
+const fs = (): Fs => builtin<Fs>("node:fs");
+
+/** What identifies one version of a file without reading it (docs/credentials.md "Fast-path index"). */
+interface FileId {
+  dev: string;
+  ino: string;
+  size: string;
+  mtimeNs: string;
+  ctimeNs: string;
+}
+
+const fileId = (st: import("node:fs").BigIntStats): FileId => ({
+  dev: String(st.dev),
+  ino: String(st.ino),
+  size: String(st.size),
+  mtimeNs: String(st.mtimeNs),
+  ctimeNs: String(st.ctimeNs),
+});
+
+const sameId = (a: FileId | null, b: FileId | null): boolean =>
+  a === null || b === null
+    ? a === b
+    : a.dev === b.dev &&
+      a.ino === b.ino &&
+      a.size === b.size &&
+      a.mtimeNs === b.mtimeNs &&
+      a.ctimeNs === b.ctimeNs;
+
+/** A file's identity (null when it does not exist); undefined for anything but a readable regular file. */
+function statId(file: string): FileId | null | undefined {
   try {
-    // Regular files only: a FIFO or /dev/zero is not a hit (the full path reports it).
-    const bytes = readRegularFileSync(file);
-    return bytes === undefined
-      ? undefined
-      : new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    const st = fs().statSync(file, { bigint: true, throwIfNoEntry: false });
+    if (st === undefined) return null;
+    return st.isFile() ? fileId(st) : undefined;
   } catch {
-    return null;
+    return undefined;
   }
+}
+
+/**
+ * A regular file's text and identity, from one descriptor: opened non-blocking (a FIFO never blocks
+ * here), fstat'ed (only regular files are read), decoded as strict UTF-8. null when it does not
+ * exist, undefined for anything else (the full path reports it).
+ */
+function readRegular(file: string): { text: string; id: FileId } | null | undefined {
+  const f = fs();
+  let fd: number;
+  try {
+    fd = f.openSync(file, f.constants.O_RDONLY | f.constants.O_NONBLOCK);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ENOENT" ? null : undefined;
+  }
+  try {
+    const st = f.fstatSync(fd, { bigint: true });
+    if (!st.isFile()) return undefined;
+    const buf = f.readFileSync(fd);
+    if (BigInt(buf.length) !== st.size) return undefined; // changed while read: let the full path look
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf), id: fileId(st) };
+  } catch {
+    return undefined;
+  } finally {
+    f.closeSync(fd);
+  }
+}
+
+function readText(file: string): string | undefined {
+  const r = readRegular(file);
+  return r ? r.text : undefined;
+}
+
+/** sha1 hex of a string, with @noble/hashes: node:crypto alone costs more than the rest of this path. */
+const sha1Hex = (s: string): string => bytesToHex(sha1(utf8ToBytes(s)));
+
+/** sha1 hex of the key material. */
+function cacheKey(args: RoleCacheKeyArgs): string {
+  return sha1Hex(roleCacheKeyMaterial(args));
+}
+
+/** What the fast path needs of a profile: the role-cache key arguments, or null (not for the fast path). */
+export type FastPathProfile = RoleCacheKeyArgs | null;
+
+/**
+ * The profile lookup over the files' texts — exactly the full resolver's classification for the
+ * cases the fast path answers (plain SSO profiles); null for every other case.
+ */
+export function lookupFastPathProfile(
+  cfgText: string,
+  credText: string | undefined,
+  profileName: string,
+): FastPathProfile {
+  // The credentials file can hold keys that change what the profile is: leave those cases to the full path.
+  if (credText !== undefined && credText.trim() !== "") {
+    const cred = parseConfigText(credText);
+    if (cred.refusal || cred.raw.has(profileName)) return null;
+  }
+  const cfg = parseConfigText(cfgText);
+  if (cfg.refusal) return null;
+  const pm = buildProfileMap(cfg.raw.keys());
+  const sectionName = pm.profiles.get(profileName);
+  const section = sectionName === undefined ? undefined : cfg.raw.get(sectionName);
+  if (!section) return null;
+  const get = (k: string) => nonEmptyValue(section, k);
+  // Only plain SSO profiles, by the one classifier the full resolver uses (role_arn etc. win first);
+  // the credentials file has no section for this profile (checked above), so no key comes from it.
+  if (profileProvider(section) !== "sso") return null;
+  const accountId = get("sso_account_id");
+  const roleName = get("sso_role_name");
+  if (!accountId || !roleName) return null;
+  const sessionName = configValue(section, "sso_session");
+  if (sessionName === "") return null;
+  let startUrl = "";
+  if (sessionName !== undefined) {
+    const sessSection = pm.ssoSessions.get(sessionName);
+    const sess = sessSection === undefined ? undefined : cfg.raw.get(sessSection);
+    if (!sess) return null;
+    // botocore refuses a profile whose sso_* values disagree with its sso-session: let the full path say so.
+    for (const [k, v] of sess) {
+      const mine = section.get(k);
+      if (typeof v === "string" && typeof mine === "string" && mine !== v) return null;
+    }
+    if (typeof sess.get("sso_start_url") !== "string" || typeof sess.get("sso_region") !== "string")
+      return null;
+  } else {
+    startUrl = get("sso_start_url") ?? "";
+    if (!startUrl || !get("sso_region")) return null;
+  }
+  return ssoRoleCacheKeyArgs({ accountId, roleName, sessionName, startUrl });
+}
+
+/**
+ * The fast-path index (docs/credentials.md "Fast-path index"): for one (config file, credentials
+ * file, profile), the lookup's result together with the identity (device, inode, size, mtime and
+ * ctime in ns) of both files it was computed from. A later run whose files have the same identity
+ * uses the result without reading the config at all; any change to either file (an edit, an atomic
+ * replace, a touch) changes the identity and the lookup runs again. It is written only for files
+ * last changed more than SETTLE_MS ago, so a change within the same timestamp tick as the read
+ * cannot go unnoticed. Never trusted beyond an exact identity match; unwritable → simply not kept.
+ */
+interface IndexRecord {
+  v: 1;
+  config: FileId;
+  credentials: FileId | null;
+  profile: FastPathProfile;
+}
+
+export const FAST_PATH_INDEX_DIR = ["portico", "fast-path"] as const;
+const SETTLE_MS = 2_000;
+
+function indexFile(awsDir: string, configFile: string, credentialsFile: string, profile: string): string {
+  const key = sha1Hex(JSON.stringify([configFile, credentialsFile, profile]));
+  return `${awsDir}/${FAST_PATH_INDEX_DIR.join("/")}/${key}.json`;
+}
+
+const isId = (x: unknown): x is FileId =>
+  typeof x === "object" &&
+  x !== null &&
+  ["dev", "ino", "size", "mtimeNs", "ctimeNs"].every(
+    (k) => typeof (x as Record<string, unknown>)[k] === "string",
+  );
+
+function isProfile(x: unknown): x is FastPathProfile {
+  if (x === null) return true;
+  if (typeof x !== "object") return false;
+  const o = x as Record<string, unknown>;
+  if (typeof o["accountId"] !== "string" || typeof o["roleName"] !== "string") return false;
+  const keys = Object.keys(o).sort().join(",");
+  return (
+    (keys === "accountId,roleName,sessionName" && typeof o["sessionName"] === "string") ||
+    (keys === "accountId,roleName,startUrl" && typeof o["startUrl"] === "string")
+  );
+}
+
+function readIndex(file: string): IndexRecord | undefined {
+  const r = readRegular(file);
+  if (!r) return undefined;
+  try {
+    const x = JSON.parse(r.text) as Record<string, unknown>;
+    if (x["v"] !== 1 || !isId(x["config"]) || !(x["credentials"] === null || isId(x["credentials"])))
+      return undefined;
+    if (!isProfile(x["profile"])) return undefined;
+    return x as unknown as IndexRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+const settled = (id: FileId | null, nowMs: number): boolean =>
+  id === null ||
+  (BigInt(id.ctimeNs) / 1_000_000n < BigInt(nowMs - SETTLE_MS) &&
+    BigInt(id.mtimeNs) / 1_000_000n < BigInt(nowMs - SETTLE_MS));
+
+/** Write the index entry atomically (temp + rename, 0600 in a 0700 folder); any failure is ignored. */
+function writeIndex(file: string, rec: IndexRecord): void {
+  const f = fs();
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    f.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    f.writeFileSync(tmp, JSON.stringify(rec), { mode: 0o600, flag: "wx" });
+    f.renameSync(tmp, file);
+  } catch {
+    try {
+      f.unlinkSync(tmp);
+    } catch {
+      // nothing was left
+    }
+  }
+}
+
+export interface FastPathOptions {
+  /** Use and keep the index (default true). */
+  index?: boolean;
+  /** Wall clock for the index's settle rule (ms); tests pass a clock far ahead. Default Date.now. */
+  wallClock?: () => number;
+}
+
+/** The profile's cache-key arguments: from the index when it matches both files, else from the files. */
+function fastPathProfile(
+  paths: ReturnType<typeof awsPaths>,
+  profileName: string,
+  opts: FastPathOptions,
+): FastPathProfile | undefined {
+  const useIndex = opts.index !== false;
+  const idxFile = useIndex
+    ? indexFile(paths.awsDir, paths.configFile, paths.credentialsFile, profileName)
+    : "";
+  if (useIndex) {
+    const cfgId = statId(paths.configFile);
+    const credId = statId(paths.credentialsFile);
+    if (cfgId && credId !== undefined) {
+      const rec = readIndex(idxFile);
+      if (rec && sameId(rec.config, cfgId) && sameId(rec.credentials, credId)) return rec.profile;
+    }
+  }
+  const cred = readRegular(paths.credentialsFile);
+  if (cred === undefined) return undefined;
+  const cfg = readRegular(paths.configFile);
+  if (!cfg) return undefined;
+  const profile = lookupFastPathProfile(cfg.text, cred?.text, profileName);
+  const now = (opts.wallClock ?? Date.now)();
+  if (useIndex && settled(cfg.id, now) && settled(cred?.id ?? null, now))
+    writeIndex(idxFile, { v: 1, config: cfg.id, credentials: cred?.id ?? null, profile });
+  return profile;
 }
 
 /**
  * Try to answer from the cache. Returns the text to print on stdout, or undefined to fall back.
  * Never throws.
  */
-/** sha1 hex of the key material, with @noble/hashes: node:crypto alone costs more than the rest of this path. */
-function cacheKey(args: RoleCacheKeyArgs): string {
-  return bytesToHex(sha1(utf8ToBytes(roleCacheKeyMaterial(args))));
-}
-
 export function credentialProcessFromCache(
   argv: string[],
   env: NodeJS.ProcessEnv,
   now: Date,
+  opts: FastPathOptions = {},
 ): string | undefined {
   try {
     const flag = fastPathProfileFlag(argv);
@@ -75,55 +303,24 @@ export function credentialProcessFromCache(
     if (flag.profile === undefined && env["AWS_ACCESS_KEY_ID"]) return undefined;
     const profileName = resolveProfileName(env, flag.profile).name;
     const paths = awsPaths(env);
-    // The credentials file can hold keys that change what the profile is: leave those cases to the full path.
-    const credText = readText(paths.credentialsFile);
-    if (credText === null) return undefined;
-    if (credText !== undefined && credText.trim() !== "") {
-      const cred = parseConfigText(credText);
-      if (cred.refusal || cred.raw.has(profileName)) return undefined;
-    }
-    const cfgText = readText(paths.configFile);
-    if (cfgText === undefined || cfgText === null) return undefined;
-    const cfg = parseConfigText(cfgText);
-    if (cfg.refusal) return undefined;
-    const pm = buildProfileMap(cfg.raw.keys());
-    const sectionName = pm.profiles.get(profileName);
-    const section = sectionName === undefined ? undefined : cfg.raw.get(sectionName);
-    if (!section) return undefined;
-    const get = (k: string) => nonEmptyValue(section, k);
-    // Only plain SSO profiles, by the one classifier the full resolver uses (role_arn etc. win first);
-    // the credentials file has no section for this profile (checked above), so no key comes from it.
-    if (profileProvider(section) !== "sso") return undefined;
-    const accountId = get("sso_account_id");
-    const roleName = get("sso_role_name");
-    if (!accountId || !roleName) return undefined;
-    const sessionName = configValue(section, "sso_session");
-    if (sessionName === "") return undefined;
-    let startUrl = "";
-    if (sessionName !== undefined) {
-      const sessSection = pm.ssoSessions.get(sessionName);
-      const sess = sessSection === undefined ? undefined : cfg.raw.get(sessSection);
-      if (!sess) return undefined;
-      // botocore refuses a profile whose sso_* values disagree with its sso-session: let the full path say so.
-      for (const [k, v] of sess) {
-        const mine = section.get(k);
-        if (typeof v === "string" && typeof mine === "string" && mine !== v) return undefined;
-      }
-      if (typeof sess.get("sso_start_url") !== "string" || typeof sess.get("sso_region") !== "string")
-        return undefined;
-    } else {
-      startUrl = get("sso_start_url") ?? "";
-      if (!startUrl || !get("sso_region")) return undefined;
-    }
-    const key = cacheKey(ssoRoleCacheKeyArgs({ accountId, roleName, sessionName, startUrl }));
-    const text = readText(`${paths.cliCacheDir}/${key}.json`);
-    if (text === undefined || text === null) return undefined;
+    const key = fastPathProfile(paths, profileName, opts);
+    if (!key) return undefined;
+    const text = readText(`${paths.cliCacheDir}/${cacheKey(key)}.json`);
+    if (text === undefined) return undefined;
     const creds = parseCacheEntry(text);
     if (!creds || !isFresh(creds, now)) return undefined;
-    return formatCredentialProcess({ accountId, ...creds });
+    return formatCredentialProcess({ accountId: key.accountId, ...creds });
   } catch {
     return undefined;
   }
+}
+
+/** Set by an entry point whose fast path missed, so later attempts in the same process skip it. */
+const MISSED = Symbol.for("portico.credentialProcessFastPath.missed");
+
+/** Whether this process's entry point already tried the fast path for `env` and missed. */
+export function fastPathMissed(env: NodeJS.ProcessEnv): boolean {
+  return (globalThis as Record<symbol, unknown>)[MISSED] === env;
 }
 
 /**
@@ -132,9 +329,13 @@ export function credentialProcessFromCache(
  * Writes with fs.writeSync on fd 1: creating process.stdout would load node:stream for one line.
  */
 export function tryCredentialProcessFastPath(argv: string[], env: NodeJS.ProcessEnv): boolean {
-  if (argv[0] !== "credential-process") return false;
+  if (argv[0] !== "credential-process" || fastPathMissed(env)) return false;
   const out = credentialProcessFromCache(argv, env, new Date());
-  if (out === undefined) return false;
+  if (out === undefined) {
+    // The launcher and the ESM entry both try; the config is read (at most) once per process.
+    (globalThis as Record<symbol, unknown>)[MISSED] = env;
+    return false;
+  }
   const { writeSync } = builtin<typeof import("node:fs")>("node:fs");
   const bytes = new TextEncoder().encode(out);
   let done = 0;

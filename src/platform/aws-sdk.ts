@@ -35,6 +35,15 @@ export function sdkClientConfig(o: SdkClientOptions) {
     region: o.region,
     ...(endpoint ? { endpoint } : {}),
     maxAttempts: o.maxAttempts ?? 3,
+    // Every setting the SDK would otherwise look up in ~/.aws/config itself (its own ini loader, a
+    // second full parse of the file on portico's paths): portico has read the config once already, and
+    // these are the values it means. (docs/benchmarks.md "Hot paths": the config is opened once.)
+    retryMode: "standard" as const,
+    defaultsMode: "standard" as const,
+    useFipsEndpoint: false,
+    useDualstackEndpoint: false,
+    userAgentAppId: async () => undefined,
+    authSchemePreference: async (): Promise<string[]> => [],
     // throwOnRequestTimeout: without it the SDK only logs a warning and a silent endpoint hangs forever.
     requestHandler: { connectionTimeout: timeout, requestTimeout: timeout, throwOnRequestTimeout: true },
   };

@@ -1,30 +1,93 @@
 /**
  * Opening URLs for people, safely. A server-supplied URL is opened or printed only when it is https
- * on an AWS-owned host (aws-reference.md §3.5 suffixes) or lies under the configured endpoint
- * override (AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL). The opener honours BROWSER like git and
+ * on an IAM Identity Center sign-in host (`isTrustedSignInHost`, docs/security.md) or lies under the
+ * configured endpoint override (AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL). The opener honours BROWSER like git and
  * Python's webbrowser (the AWS CLI): a command line, `%s` replaced by the URL if present, else the
  * URL appended as one argument; never through a shell.
  */
 import { spawn } from "node:child_process";
 import { ExitCode, PorticoError } from "../errors";
 
-/** Host suffixes of AWS-owned sign-in and OIDC hosts (aws, aws-cn, aws-eusc partitions). */
-const AWS_SUFFIXES = [
-  "amazonaws.com",
-  "amazonaws.com.cn",
-  "amazonaws.eu",
-  "awsapps.com",
-  "awsapps.cn",
-  "app.aws",
-  "api.aws",
-  "amazonwebservices.com.cn",
-  "amazonwebservices.eu",
+/**
+ * The IAM Identity Center sign-in hosts, by partition (docs/security.md "Trusted hosts" lists each
+ * with its source). `region` is the partition's region pattern; `dns`/`dual` its DNS suffixes.
+ */
+const PARTITIONS: readonly { id: string; region: RegExp; dns: string; dual: string }[] = [
+  { id: "aws", region: /^(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d+$/, dns: "amazonaws.com", dual: "api.aws" },
+  { id: "aws-us-gov", region: /^us-gov-[a-z]+-\d+$/, dns: "amazonaws.com", dual: "api.aws" },
+  { id: "aws-cn", region: /^cn-[a-z]+-\d+$/, dns: "amazonaws.com.cn", dual: "api.amazonwebservices.com.cn" },
+  { id: "aws-eusc", region: /^eusc-de-[a-z]+-\d+$/, dns: "amazonaws.eu", dual: "api.amazonwebservices.eu" },
 ];
 
-export function isAwsHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, "");
-  return AWS_SUFFIXES.some((s) => h.endsWith(`.${s}`));
+/** Start-portal hosts any label (or labels) under which belong to Identity Center instances. */
+const PORTAL_SUFFIXES = ["awsapps.com", "awsapps.cn"];
+
+/** Hosts accepted exactly (the CLI's AWS-owned exact list, docs/reference.md §3.5). */
+const EXACT_HOSTS = new Set([
+  "identitycenter.amazonaws.com",
+  "identitycenter.amazonaws.com.cn",
+  "identitycenter.amazonaws.eu",
+  "identitycenter.us-gov.amazonaws.com",
+]);
+
+/** One DNS label as AWS issues them: letters, digits, inner hyphens; no punycode (xn--). */
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function isLabel(s: string): boolean {
+  return LABEL.test(s) && !s.startsWith("xn--");
 }
+
+function anyRegion(r: string): boolean {
+  return PARTITIONS.some((p) => p.region.test(r));
+}
+
+/**
+ * Whether `host` (a URL's hostname: lower-case, ASCII, as WHATWG URL gives it) is one of the hosts the
+ * Identity Center device and authorize flows use:
+ * - `oidc.<region>.<dns|dual>` and `oidc-fips.<region>.<dns|dual>` (the OIDC service, where
+ *   `/authorize` lives), `device.sso.<region>.<dns>` (device verification), with the region valid
+ *   for that partition;
+ * - `<labels>.awsapps.com`, `<labels>.awsapps.cn` (start portals, GovCloud's `start.us-gov-home…`),
+ *   `<id>.portal.<region>.app.aws`, `<id>.<region>.portal.amazonaws.com[.cn|.eu]`;
+ * - the `identitycenter.*` hosts above.
+ * Anything else under an AWS suffix (S3 buckets, API Gateway, EC2 public DNS, …) is refused.
+ */
+export function isTrustedSignInHost(host: string): boolean {
+  let h = host.toLowerCase();
+  if (h.endsWith(".")) h = h.slice(0, -1); // one trailing dot names the same host (as the CLI)
+  if (h.length > 253) return false;
+  if (EXACT_HOSTS.has(h)) return true;
+  const labels = h.split(".");
+  if (!labels.every(isLabel)) return false;
+  for (const p of PARTITIONS) {
+    for (const suffix of [p.dns, p.dual]) {
+      if (!h.endsWith(`.${suffix}`)) continue;
+      const head = labels.slice(0, labels.length - suffix.split(".").length);
+      // oidc.<region> / oidc-fips.<region>
+      if (head.length === 2 && (head[0] === "oidc" || head[0] === "oidc-fips") && p.region.test(head[1]!))
+        return true;
+      // device.sso.<region> (on the plain DNS suffix only)
+      if (
+        suffix === p.dns &&
+        head.length === 3 &&
+        head[0] === "device" &&
+        head[1] === "sso" &&
+        p.region.test(head[2]!)
+      )
+        return true;
+      // <id>.<region>.portal (amazonaws.com / .com.cn / .eu)
+      if (suffix === p.dns && head.length === 3 && head[2] === "portal" && p.region.test(head[1]!))
+        return true;
+    }
+  }
+  // <id>.portal.<region>.app.aws
+  if (labels.length === 5 && labels[1] === "portal" && labels[3] === "app" && labels[4] === "aws")
+    return anyRegion(labels[2]!);
+  return PORTAL_SUFFIXES.some((s) => h.endsWith(`.${s}`));
+}
+
+/** @deprecated the old name; kept for callers outside this module. */
+export const isAwsHost = isTrustedSignInHost;
 
 function underOverride(u: URL, override: string): boolean {
   let base: URL;
@@ -55,7 +118,9 @@ export function checkServerUrl(url: string, env: NodeJS.ProcessEnv, what = "veri
   if (u.username || u.password) throw untrusted(url, what, "it carries credentials");
   if (endpointOverrides(env).some((o) => underOverride(u, o))) return u;
   if (u.protocol !== "https:") throw untrusted(url, what, "it is not https");
-  if (!isAwsHost(u.hostname)) throw untrusted(url, what, `${u.hostname} is not an AWS host`);
+  if (u.port !== "") throw untrusted(url, what, "it names a port");
+  if (!isTrustedSignInHost(u.hostname))
+    throw untrusted(url, what, `${u.hostname} is not an IAM Identity Center sign-in host`);
   return u;
 }
 

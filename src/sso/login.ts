@@ -10,6 +10,7 @@ import type { AwsPaths } from "../config/paths";
 import { ExitCode, PorticoError } from "../errors";
 import { checkServerUrl } from "../platform/browser";
 import { withFileLock } from "../platform/lock";
+import { terminalSafe } from "../platform/terminal";
 import {
   type CachedToken,
   type ClientRegistration,
@@ -269,6 +270,12 @@ async function deviceFlow(
   }
   checkServerUrl(auth.verificationUri, io.env);
   checkServerUrl(auth.verificationUriComplete, io.env);
+  // What is printed is server text: shown escaped if it carries control or bidi characters.
+  const shown = {
+    uri: terminalSafe(auth.verificationUri),
+    complete: terminalSafe(auth.verificationUriComplete),
+    code: terminalSafe(auth.userCode),
+  };
   const started = Date.now();
   const deadline = started + Math.min(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, auth.expiresIn * 1000);
   let interval = (auth.interval ?? 5) * 1000;
@@ -280,13 +287,13 @@ async function deviceFlow(
 
   if (io.openBrowser) {
     io.print(
-      `Attempting to open your default browser.\nIf the browser does not open or you wish to use a different device to authorize this request, open the following URL:\n\n${auth.verificationUri}\n\nThen enter the code:\n\n${auth.userCode}\n`,
+      `Attempting to open your default browser.\nIf the browser does not open or you wish to use a different device to authorize this request, open the following URL:\n\n${shown.uri}\n\nThen enter the code:\n\n${shown.code}\n`,
     );
     const opened = await io.openBrowser(auth.verificationUriComplete);
     if (!opened) io.print("(Could not start a browser; open the URL above yourself.)\n");
   } else {
     io.print(
-      `Browser will not be automatically opened.\nPlease visit the following URL:\n\n${auth.verificationUri}\n\nThen enter the code:\n\n${auth.userCode}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n${auth.verificationUriComplete}\n`,
+      `Browser will not be automatically opened.\nPlease visit the following URL:\n\n${shown.uri}\n\nThen enter the code:\n\n${shown.code}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n${shown.complete}\n`,
     );
   }
   io.waiting?.(true);
@@ -452,7 +459,8 @@ async function pkceFlow(
       // invalid_grant etc. are mapped by explainLoginError (wrong sso_region / start URL).
       throw new PorticoError(
         oidcErrorCode(cb.error),
-        `Error loading authorization code: Failed to retrieve an authorization code (${cb.error}${cb.description ? `: ${cb.description}` : ""}).`,
+        // The callback's parameters are anyone's text (a page can request the loopback URL): escaped, capped.
+        `Error loading authorization code: Failed to retrieve an authorization code (${terminalSafe(cb.error.slice(0, 100))}${cb.description ? `: ${terminalSafe(cb.description.slice(0, 300))}` : ""}).`,
         { exitCode: ExitCode.service, details: { oidcError: cb.error } },
       );
     }

@@ -79,6 +79,31 @@ function need<T>(value: T | undefined | null, name: string, op: string): T {
   return value;
 }
 
+/**
+ * Bounds for the numbers the service sends (docs/security.md "Numbers from the server"): a value that
+ * is not a finite number in range is refused before it drives a timer, a poll loop or a cached date.
+ */
+export const SERVER_NUMBER_BOUNDS = {
+  /** StartDeviceAuthorization expiresIn, seconds (the service sends 600). */
+  deviceExpiresIn: [1, 86_400],
+  /** StartDeviceAuthorization interval, seconds (RFC 8628 default 5). */
+  interval: [1, 60],
+  /** CreateToken expiresIn, seconds (an hour to a working day; sessions last at most 90 days). */
+  tokenExpiresIn: [1, 90 * 86_400],
+  /** RegisterClient clientSecretExpiresAt, epoch seconds (2001 … 2100). */
+  clientSecretExpiresAt: [1_000_000_000, 4_102_444_800],
+} as const satisfies Record<string, readonly [number, number]>;
+
+function needNumber(value: unknown, name: string, op: string, [min, max]: readonly [number, number]): number {
+  if (typeof value === "number" && Number.isFinite(value) && value >= min && value <= max) return value;
+  const shown = typeof value === "number" ? String(value) : typeof value;
+  throw new PorticoError(
+    "oidc_bad_response",
+    `${op} returned an out-of-range ${name} (${shown}; expected ${min}…${max})`,
+    { hint: "The SSO OIDC endpoint answered something unexpected; check AWS_ENDPOINT_URL and try again." },
+  );
+}
+
 export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
   const mod = await import("@aws-sdk/client-sso-oidc");
   const override = endpointOverride(opts.env, "SSO_OIDC");
@@ -115,7 +140,12 @@ export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
         return {
           clientId: need(r.clientId, "clientId", "RegisterClient"),
           clientSecret: need(r.clientSecret, "clientSecret", "RegisterClient"),
-          clientSecretExpiresAt: need(r.clientSecretExpiresAt, "clientSecretExpiresAt", "RegisterClient"),
+          clientSecretExpiresAt: needNumber(
+            need(r.clientSecretExpiresAt, "clientSecretExpiresAt", "RegisterClient"),
+            "clientSecretExpiresAt",
+            "RegisterClient",
+            SERVER_NUMBER_BOUNDS.clientSecretExpiresAt,
+          ),
         };
       }),
     startDeviceAuthorization: (input) =>
@@ -127,8 +157,15 @@ export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
           userCode: need(r.userCode, "userCode", op),
           verificationUri: need(r.verificationUri, "verificationUri", op),
           verificationUriComplete: need(r.verificationUriComplete, "verificationUriComplete", op),
-          expiresIn: need(r.expiresIn, "expiresIn", op),
-          ...(typeof r.interval === "number" && r.interval > 0 ? { interval: r.interval } : {}),
+          expiresIn: needNumber(
+            need(r.expiresIn, "expiresIn", op),
+            "expiresIn",
+            op,
+            SERVER_NUMBER_BOUNDS.deviceExpiresIn,
+          ),
+          ...(r.interval === undefined || r.interval === null
+            ? {}
+            : { interval: needNumber(r.interval, "interval", op, SERVER_NUMBER_BOUNDS.interval) }),
         };
       }),
     createToken: (input) =>
@@ -136,7 +173,12 @@ export async function createOidcApi(opts: OidcOptions): Promise<OidcApi> {
         const r = await client.send(new mod.CreateTokenCommand(input));
         return {
           accessToken: need(r.accessToken, "accessToken", "CreateToken"),
-          expiresIn: need(r.expiresIn, "expiresIn", "CreateToken"),
+          expiresIn: needNumber(
+            need(r.expiresIn, "expiresIn", "CreateToken"),
+            "expiresIn",
+            "CreateToken",
+            SERVER_NUMBER_BOUNDS.tokenExpiresIn,
+          ),
           ...(typeof r.refreshToken === "string" && r.refreshToken ? { refreshToken: r.refreshToken } : {}),
         };
       }),

@@ -2,6 +2,16 @@
  * The credential_process fast path answers only cache hits, byte-identical to the full resolver, and
  * steps aside (undefined) for everything else. No network needed: cache entries are written directly.
  */
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -123,5 +133,102 @@ describe("everything else steps aside", () => {
         now,
       ),
     ).toBeUndefined();
+  });
+});
+
+describe("the fast-path index (config located without parsing it)", () => {
+  const ahead = () => Date.now() + 60_000; // the files count as settled
+  const argv = (p: string) => ["credential-process", "--profile", p];
+  const indexDir = () => path.join(home.home, ".aws", "portico", "fast-path");
+
+  it("is written once the files are settled, 0600 in 0700, and answers byte-identically", async () => {
+    expect(credentialProcessFromCache(argv("dev"), env, now)).toBeDefined();
+    expect(existsSync(indexDir())).toBe(false); // files just written: not settled, no index
+    for (const p of ["dev", "legacy"]) {
+      const first = credentialProcessFromCache(argv(p), env, now, { wallClock: ahead });
+      const second = credentialProcessFromCache(argv(p), env, now, { wallClock: ahead });
+      const full = await resolveCredentials({ env, now: () => now }, { profile: p, ignoreEnv: true });
+      expect(first).toBe(formatCredentialProcess(full.credentials));
+      expect(second).toBe(first);
+    }
+    const files = readdirSync(indexDir());
+    expect(files).toHaveLength(2);
+    expect(statSync(indexDir()).mode & 0o777).toBe(0o700);
+    for (const f of files) expect(statSync(path.join(indexDir(), f)).mode & 0o777).toBe(0o600);
+  });
+
+  it("is used while both files keep their identity, and dropped the moment either changes", async () => {
+    expect(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })).toBeDefined();
+    const [f] = readdirSync(indexDir());
+    const file = path.join(indexDir(), f!);
+    // Point the index at another (cached) role: answered from the index, so the config was not read.
+    const rec = JSON.parse(readFileSync(file, "utf8"));
+    rec.profile = { accountId: "222222222222", roleName: "AdministratorAccess", startUrl: START_URL };
+    writeFileSync(file, JSON.stringify(rec));
+    expect(
+      JSON.parse(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })!).AccountId,
+    ).toBe("222222222222");
+    // Same bytes, new ctime/mtime (touch): the index no longer matches, the file is read again.
+    const cfg = path.join(home.home, ".aws", "config");
+    utimesSync(cfg, new Date(), new Date());
+    expect(
+      JSON.parse(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })!).AccountId,
+    ).toBe("333333333333");
+    // A credentials file appearing with the profile in it changes the answer too.
+    expect(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })).toBeDefined();
+    writeFileSync(path.join(home.home, ".aws", "credentials"), "[dev]\naws_access_key_id = AKIA\n");
+    expect(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })).toBeUndefined();
+  });
+
+  it("a same-size edit, an atomic replace and a duplicate section are all seen", async () => {
+    const cfg = path.join(home.home, ".aws", "config");
+    expect(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })).toBeDefined();
+    // Same size, different role: the cache entry for it does not exist → miss.
+    const text = readFileSync(cfg, "utf8");
+    writeFileSync(
+      cfg,
+      text.replace(
+        "sso_role_name = PowerUserAccess\nregion = eu-north-1",
+        "sso_role_name = PowerUserAccesX\nregion = eu-north-1",
+      ),
+    );
+    expect(statSync(cfg).size).toBe(Buffer.byteLength(text));
+    expect(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })).toBeUndefined();
+    // Atomic replace with the original text (new inode): hit again.
+    writeFileSync(`${cfg}.new`, text);
+    renameSync(`${cfg}.new`, cfg);
+    expect(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })).toBeDefined();
+    // A duplicate section anywhere: botocore refuses the file, so the fast path steps aside.
+    writeFileSync(cfg, `${text}\n[profile admin]\nregion = x\n`);
+    expect(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })).toBeUndefined();
+    expect(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })).toBeUndefined();
+  });
+
+  it("a torn or hostile index is ignored", async () => {
+    expect(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })).toBeDefined();
+    const [f] = readdirSync(indexDir());
+    const file = path.join(indexDir(), f!);
+    const good = readFileSync(file, "utf8");
+    for (const bad of [
+      good.slice(0, 20),
+      good.replace('"v":1', '"v":2'),
+      good.replace(
+        /"profile":.*$/,
+        '"profile":{"accountId":"1","roleName":"r","sessionName":"s","extra":"x"}}',
+      ),
+      good.replace(/"profile":.*$/, '"profile":"dev"}'),
+    ]) {
+      writeFileSync(file, bad);
+      const out = credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead });
+      expect(JSON.parse(out!).AccountId).toBe("333333333333");
+    }
+  });
+
+  it("a FIFO as the config file never blocks the fast path", async () => {
+    const fifo = path.join(home.home, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    const t0 = Date.now();
+    expect(credentialProcessFromCache(argv("dev"), { ...env, AWS_CONFIG_FILE: fifo }, now)).toBeUndefined();
+    expect(Date.now() - t0).toBeLessThan(5000);
   });
 });

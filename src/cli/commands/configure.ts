@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { PorticoError } from "../../errors";
+import { terminalSafe } from "../../platform/terminal";
 import type { SsoAnswers, WizardUi } from "../../sso/configure";
 import type { PortalAccountInfo } from "../../sso/portal";
 import type { CliContext } from "../context";
@@ -22,7 +23,7 @@ interface ConfigureFlags extends SsoAnswers {
 }
 
 async function promptUi(ctx: CliContext): Promise<WizardUi> {
-  const say = (t: string) => info(ctx, t.replace(/\n$/, ""));
+  const say = (t: string) => info(ctx, t.replace(/\n$/, "")); // info() makes server text terminal-safe
   if (!ctx.interactive) return { say };
   const { input, search } = await import("@inquirer/prompts");
   const { displayAccount } = await import("../../sso/portal");
@@ -38,7 +39,9 @@ async function promptUi(ctx: CliContext): Promise<WizardUi> {
   };
   const filter = <T>(items: T[], label: (x: T) => string, term: string | undefined) => {
     const t = (term ?? "").toLowerCase();
-    return items.filter((x) => label(x).toLowerCase().includes(t)).map((x) => ({ name: label(x), value: x }));
+    return items
+      .filter((x) => label(x).toLowerCase().includes(t))
+      .map((x) => ({ name: terminalSafe(label(x)), value: x }));
   };
   return {
     say,

@@ -18,9 +18,10 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (opts: { profile?: string }) => {
       // Cache hit: answered by the lean fast path (no config loader, fs/promises or lock chunks).
-      const { credentialProcessFromCache } = await import("../../credentials/fast-path");
+      // Skipped when the executable's entry already tried it in this process and missed.
+      const { credentialProcessFromCache, fastPathMissed } = await import("../../credentials/fast-path");
       const argv = ["credential-process", ...(opts.profile !== undefined ? ["--profile", opts.profile] : [])];
-      const hit = credentialProcessFromCache(argv, ctx.env, ctx.now());
+      const hit = fastPathMissed(ctx.env) ? undefined : credentialProcessFromCache(argv, ctx.env, ctx.now());
       if (hit !== undefined) {
         ctx.stdout.write(hit);
         return;
