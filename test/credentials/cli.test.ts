@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index";
 import { startEmulator } from "../../emulator/index";
 import { tempHome } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { demoConfig, deviceSignIn, testEnv, writeConfig } from "./support";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -306,11 +307,13 @@ describe("exec", () => {
     expect(r.stderr).toContain("hint: portico exec --profile dev -- /bin/echo hi");
   });
 
-  it("in a terminal, Ctrl-C reaches the child once (not forwarded a second time)", async () => {
-    // A real pseudo-terminal (python3's pty): Ctrl-C goes through the line discipline to the foreground
-    // process group, i.e. to portico and its child at once.
-    const child = `let n=0;process.on("SIGINT",()=>{if(n++===0)setTimeout(()=>{console.log("SIGINTS="+n);process.exit(0)},700)});console.log("READY");setInterval(()=>{},1000)`;
-    const py = `
+  it.skipIf(missing("python3"))(
+    "in a terminal, Ctrl-C reaches the child once (not forwarded a second time)",
+    async () => {
+      // A real pseudo-terminal (python3's pty): Ctrl-C goes through the line discipline to the foreground
+      // process group, i.e. to portico and its child at once.
+      const child = `let n=0;process.on("SIGINT",()=>{if(n++===0)setTimeout(()=>{console.log("SIGINTS="+n);process.exit(0)},700)});console.log("READY");setInterval(()=>{},1000)`;
+      const py = `
 import json, os, pty, sys, time
 argv = json.loads(sys.argv[1]); env = json.loads(sys.argv[2])
 pid, fd = pty.fork()
@@ -332,21 +335,32 @@ while True:
 _, status = os.waitpid(pid, 0)
 print(json.dumps({"out": buf.decode(errors="replace"), "code": os.waitstatus_to_exitcode(status)}))
 `;
-    const argv = [process.execPath, PORTICO, "exec", "--profile", "dev", "--", process.execPath, "-e", child];
-    const r = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
-      const p = spawn("python3", ["-c", py, JSON.stringify(argv), JSON.stringify(env)], {
-        stdio: ["ignore", "pipe", "inherit"],
+      const argv = [
+        process.execPath,
+        PORTICO,
+        "exec",
+        "--profile",
+        "dev",
+        "--",
+        process.execPath,
+        "-e",
+        child,
+      ];
+      const r = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
+        const p = spawn("python3", ["-c", py, JSON.stringify(argv), JSON.stringify(env)], {
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        let stdout = "";
+        p.stdout.on("data", (d) => (stdout += d));
+        p.on("error", reject);
+        p.on("close", (code) => resolve({ stdout, code }));
       });
-      let stdout = "";
-      p.stdout.on("data", (d) => (stdout += d));
-      p.on("error", reject);
-      p.on("close", (code) => resolve({ stdout, code }));
-    });
-    expect(r.code).toBe(0);
-    const res = JSON.parse(r.stdout);
-    expect(res.out).toContain("SIGINTS=1");
-    expect(res.code).toBe(0);
-  });
+      expect(r.code).toBe(0);
+      const res = JSON.parse(r.stdout);
+      expect(res.out).toContain("SIGINTS=1");
+      expect(res.code).toBe(0);
+    },
+  );
 
   it("a missing command is a clear error", async () => {
     const r = await portico(["exec", "--profile", "dev", "--", "no-such-command-xyz"], env);
