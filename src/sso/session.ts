@@ -4,6 +4,7 @@
  * `awscli/customizations/sso/utils.py` for `aws sso login`). Pure: takes the loaded config view.
  */
 import type { AwsConfig, SectionView } from "../config/load";
+import { type ProfileSelection, profileNotFound, ssoSessionNotFound } from "../config/paths";
 import { configError } from "../errors";
 
 export interface SsoSession {
@@ -44,12 +45,11 @@ function str(section: SectionView | undefined, key: string): string | undefined 
   return typeof v === "string" ? v : undefined;
 }
 
-function profileNotFound(name: string) {
-  return configError("profile_not_found", `The config profile (${name}) could not be found`, {
-    hint: `Create it with: portico configure sso --profile ${name}`,
-    details: { profile: name },
-  });
-}
+/** A profile argument: a bare name (as given with --profile) or a selection saying where it came from. */
+export type ProfileArg = string | ProfileSelection;
+
+const selectionOf = (p: ProfileArg): ProfileSelection =>
+  typeof p === "string" ? { name: p, source: "flag" } : p;
 
 /** An `[sso-session NAME]` section resolved into a session (as `aws sso login --sso-session NAME`). */
 /** The names of the two keys every SSO sign-in needs that are absent, in botocore's order. */
@@ -59,14 +59,13 @@ function missingStartUrlRegion(startUrl: string | undefined, region: string | un
   );
 }
 
-export function ssoSessionByName(config: AwsConfig, name: string): SsoSession {
+export function ssoSessionByName(
+  config: AwsConfig,
+  name: string,
+  from: { flag: true } | { profile: string } = { flag: true },
+): SsoSession {
   const section = config.ssoSessions.get(name);
-  if (!section) {
-    throw configError("sso_session_not_found", `The specified sso-session does not exist: "${name}"`, {
-      hint: `Create it with: portico configure sso-session ${name}`,
-      details: { ssoSession: name },
-    });
-  }
+  if (!section) throw ssoSessionNotFound(name, from, [...config.ssoSessions.keys()]);
   const startUrl = str(section, "sso_start_url");
   const region = str(section, "sso_region");
   const missing = missingStartUrlRegion(startUrl, region);
@@ -101,12 +100,14 @@ function legacySession(startUrl: string, region: string): SsoSession {
  * The session a profile signs in with, without requiring an account and role (what `aws sso login
  * --profile P` needs). Messages as the CLI's `_get_sso_config`.
  */
-export function ssoSessionForProfile(config: AwsConfig, profileName: string): SsoSession {
+export function ssoSessionForProfile(config: AwsConfig, profileArg: ProfileArg): SsoSession {
+  const selection = selectionOf(profileArg);
+  const profileName = selection.name;
   const profile = config.profiles.get(profileName);
-  if (!profile) throw profileNotFound(profileName);
+  if (!profile) throw profileNotFound(selection, [...config.profiles.keys()]);
   const sessionName = str(profile, "sso_session");
   if (sessionName !== undefined) {
-    const session = ssoSessionByName(config, sessionName);
+    const session = ssoSessionByName(config, sessionName, { profile: profileName });
     checkConsistent(profile, config.ssoSessions.get(sessionName)!);
     return session;
   }
@@ -148,9 +149,11 @@ function checkConsistent(profile: SectionView, session: SectionView): void {
  * `sso_role_name` or `sso_account_id`; then all of sso_role_name, sso_account_id, sso_start_url,
  * sso_region (+ sso_session when referenced) must resolve.
  */
-export function ssoProfile(config: AwsConfig, profileName: string): SsoProfile {
+export function ssoProfile(config: AwsConfig, profileArg: ProfileArg): SsoProfile {
+  const selection = selectionOf(profileArg);
+  const profileName = selection.name;
   const profile = config.profiles.get(profileName);
-  if (!profile) throw profileNotFound(profileName);
+  if (!profile) throw profileNotFound(selection, [...config.profiles.keys()]);
   const hint = `portico configure sso --profile ${profileName}`;
   if (str(profile, "sso_role_name") === undefined && str(profile, "sso_account_id") === undefined) {
     throw configError("not_sso_profile", `The profile "${profileName}" is not configured to use SSO`, {
@@ -163,16 +166,8 @@ export function ssoProfile(config: AwsConfig, profileName: string): SsoProfile {
   for (const [k, v] of Object.entries(profile.values)) if (typeof v === "string") resolved[k] = v;
   if (sessionName !== undefined) {
     const section = config.ssoSessions.get(sessionName);
-    if (!section) {
-      throw configError(
-        "sso_session_not_found",
-        `The specified sso-session does not exist: "${sessionName}"`,
-        {
-          hint: `Create it with: portico configure sso-session ${sessionName}`,
-          details: { profile: profileName, ssoSession: sessionName },
-        },
-      );
-    }
+    if (!section)
+      throw ssoSessionNotFound(sessionName, { profile: profileName }, [...config.ssoSessions.keys()]);
     checkConsistent(profile, section);
     for (const [k, v] of Object.entries(section.values)) if (typeof v === "string") resolved[k] = v;
   }
@@ -194,7 +189,7 @@ export function ssoProfile(config: AwsConfig, profileName: string): SsoProfile {
   }
   const session =
     sessionName !== undefined
-      ? ssoSessionByName(config, sessionName)
+      ? ssoSessionByName(config, sessionName, { profile: profileName })
       : legacySession(resolved["sso_start_url"]!, resolved["sso_region"]!);
   const region = str(profile, "region");
   return {

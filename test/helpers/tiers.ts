@@ -18,6 +18,7 @@ export const UNIT_TESTS = [
   "emulator/web/html.test.ts",
   "test/cli/config-lint.test.ts",
   "test/cli/help.test.ts",
+  "test/cli/profile-names.test.ts",
   "test/config/describe.test.ts",
   "test/config/sdkjs.test.ts",
   "test/credentials/cache.test.ts",

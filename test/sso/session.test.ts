@@ -78,7 +78,7 @@ describe("ssoProfile (botocore SSOProvider rules, §1.5)", () => {
   it("missing sso-session section", () => {
     const cfg = configOf({ dev: { sso_session: "nope", sso_account_id: "1", sso_role_name: "R" } });
     const e = fails(() => ssoProfile(cfg, "dev"));
-    expect(e.message).toBe('The specified sso-session does not exist: "nope"');
+    expect(e.message).toBe('The specified sso-session does not exist: "nope" (sso_session of [profile dev])');
     expect(e.code).toBe("sso_session_not_found");
     expect(e.exitCode).toBe(3);
   });
@@ -104,7 +104,9 @@ describe("ssoProfile (botocore SSOProvider rules, §1.5)", () => {
 
   it("unknown profile and non-SSO profile", () => {
     const cfg = configOf({ keys: { aws_access_key_id: "AKIA" } });
-    expect(fails(() => ssoProfile(cfg, "nope")).message).toBe("The config profile (nope) could not be found");
+    expect(fails(() => ssoProfile(cfg, "nope")).message).toBe(
+      "The config profile (nope) could not be found (from --profile)",
+    );
     expect(fails(() => ssoProfile(cfg, "keys")).code).toBe("not_sso_profile");
   });
 
