@@ -47,7 +47,15 @@ export async function readConfigText(file: string, displayFile = file): Promise<
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    if (code === "EISDIR") return undefined; // botocore: os.path.isfile() is false → treated as missing
+    // botocore reads a directory as "no file" (os.path.isfile); portico names it instead: reading
+    // nothing and then writing over it would fail half-way, and "no profiles" hides the cause.
+    if (code === "EISDIR") {
+      throw configError("config_not_a_file", `${displayFile} is a directory, not a file`, {
+        cause: e,
+        hint: `move it aside (mv ${displayFile} ${displayFile}.dir), or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a file`,
+        details: { file: displayFile },
+      });
+    }
     throw configError("config_unreadable", `cannot read ${displayFile}: ${(e as Error).message}`, {
       cause: e,
       hint: `check the permissions of ${displayFile}`,

@@ -17,6 +17,7 @@ export const ALL_TESTS = ["src/**/*.test.ts", "emulator/**/*.test.ts", "test/**/
 export const UNIT_TESTS = [
   "emulator/web/html.test.ts",
   "test/cli/config-lint.test.ts",
+  "test/cli/config-not-a-file.test.ts",
   "test/cli/help.test.ts",
   "test/cli/profile-names.test.ts",
   "test/config/describe.test.ts",
