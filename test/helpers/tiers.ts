@@ -42,6 +42,7 @@ export const INTEROP_TESTS = [
   "test/config/load.test.ts",
   "test/config/paths.test.ts",
   "test/emulator/admin-interop.test.ts",
+  "test/emulator/portal-hints.test.ts",
   "test/emulator/real-clients.test.ts",
   "test/interop/**/*.test.ts",
   "test/sso/cache.test.ts",
