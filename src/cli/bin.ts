@@ -6,6 +6,8 @@ import { silenceSdkWarning } from "../platform/sdk-warning";
 
 // Before any SDK module loads (they load lazily, after this line); exec's child never sees it.
 silenceSdkWarning(process.env);
+// `--debug` stack traces name src/ files: the bundle's source maps (scripts/build.mjs), read only then.
+if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
 
 const argv = process.argv.slice(2);
 
