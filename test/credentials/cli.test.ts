@@ -195,16 +195,22 @@ describe("whoami and accounts", () => {
       account: "333333333333",
       user: "alice",
       permissionSet: "PowerUserAccess",
-      ssoSessionRefreshable: true,
+      signInSession: { refreshable: true, endsAt: null },
     });
     expect(w.credentialsSecondsLeft).toBeGreaterThan(15 * 60);
-    expect(w.ssoSessionSecondsLeft).toBeGreaterThan(0);
+    expect(w.accessTokenSecondsLeft).toBeGreaterThan(0);
   });
 
   it("whoami in text names the permission set", async () => {
     const r = await portico(["whoami", "--profile", "dev"], env);
     expect(r.stdout).toMatch(/Permission set:\s+PowerUserAccess/);
-    expect(r.stdout).toMatch(/SSO session:\s+expires in/);
+    // Each lifetime named for what it is: the 1-hour token is not "the SSO session".
+    expect(r.stdout).toMatch(/Access token:\s+expires in \d+m \(\S+Z\)\n/);
+    expect(r.stdout).toMatch(
+      /Sign-in session:\s+refreshable; its end is not recorded locally \(at the latest \S+Z, when the client registration expires\)\n/,
+    );
+    expect(r.stdout).toMatch(/Role credentials:\s+expires in/);
+    expect(r.stdout).not.toContain("SSO session");
   });
 
   it("accounts --json lists alice's accounts and roles", async () => {

@@ -26,6 +26,7 @@ export const UNIT_TESTS = [
   "test/credentials/credentials-file.test.ts",
   "test/credentials/fast-path.test.ts",
   "test/credentials/format.test.ts",
+  "test/credentials/lifetimes.test.ts",
   "test/emulator/admin-ops.test.ts",
   "test/platform/files.test.ts",
   "test/platform/secret-mode.test.ts",
