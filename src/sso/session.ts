@@ -5,6 +5,7 @@
  */
 import type { AwsConfig, SectionView } from "../config/load";
 import { type ProfileSelection, profileNotFound, ssoSessionNotFound } from "../config/paths";
+import { isAccountId } from "../config/values";
 import { configError } from "../errors";
 
 export interface SsoSession {
@@ -187,6 +188,8 @@ export function ssoProfile(config: AwsConfig, profileArg: ProfileArg): SsoProfil
       },
     );
   }
+  const accountId = resolved["sso_account_id"]!;
+  if (!isAccountId(accountId)) throw accountIdInvalid(config, profile, profileName, accountId);
   const session =
     sessionName !== undefined
       ? ssoSessionByName(config, sessionName, { profile: profileName })
@@ -195,10 +198,31 @@ export function ssoProfile(config: AwsConfig, profileArg: ProfileArg): SsoProfil
   return {
     profileName,
     session,
-    accountId: resolved["sso_account_id"]!,
+    accountId,
     roleName: resolved["sso_role_name"]!,
     ...(region !== undefined ? { region } : {}),
   };
+}
+
+/**
+ * sso_account_id that is not 12 digits: the portal would answer InvalidRequestException (which reads
+ * like a passing failure); portico names the value, where it is, and the fix before any call.
+ */
+function accountIdInvalid(config: AwsConfig, profile: SectionView, name: string, value: string) {
+  const file = profile.keyFiles?.["sso_account_id"] ?? profile.file;
+  const display =
+    file === config.paths.credentialsFile
+      ? config.paths.credentialsFileDisplay
+      : config.paths.configFileDisplay;
+  const line = profile.keyLines?.["sso_account_id"] ?? profile.line;
+  return configError(
+    "sso_account_id_invalid",
+    `The profile "${name}" has sso_account_id = ${value} (${display}:${line}): an AWS account id is 12 digits, leading zeros included`,
+    {
+      hint: `portico config set sso_account_id 123456789012 --profile ${name} with your account's id (they are listed by: portico accounts --profile ${name})`,
+      details: { profile: name, value, file: display, line },
+    },
+  );
 }
 
 /** The flags that select this session on the command line, for hints: `--profile X` or `--sso-session S`. */

@@ -136,7 +136,7 @@ describe.skipIf(missing("aws", "boto3"))("portico config lint", () => {
   it("reports every problem at once: exit 1", async () => {
     await write(
       "config",
-      '[profile z]\nsso_account_id = 1\n[profile a]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = R\n[profile b]\nregion = x # c\n[profile "my prof"]\nk = v\n[sso-session s]\nsso_region = x\n',
+      '[profile z]\nsso_account_id = 111111111111\n[profile a]\nsso_session = nope\nsso_account_id = 111111111111\nsso_role_name = R\n[profile b]\nregion = x # c\n[profile "my prof"]\nk = v\n[sso-session s]\nsso_region = eu-north-1\n',
     );
     await write("credentials", "[profile c]\naws_access_key_id = A\n");
     const r = await portico(["config", "lint", "--json"]);
@@ -148,6 +148,7 @@ describe.skipIf(missing("aws", "boto3"))("portico config lint", () => {
       "~/.aws/config:1:sso_incomplete",
       "~/.aws/config:4:sso_session_missing",
       "~/.aws/config:8:js_inline_comment",
+      "~/.aws/config:8:region_unknown",
       "~/.aws/config:9:js_section_name",
       "~/.aws/config:11:sso_session_incomplete",
       "~/.aws/credentials:1:credentials_profile_prefix",
