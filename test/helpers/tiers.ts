@@ -32,6 +32,7 @@ export const UNIT_TESTS = [
   "test/emulator/admin-ops.test.ts",
   "test/platform/files.test.ts",
   "test/platform/secret-mode.test.ts",
+  "test/reference-doc.test.ts",
   "test/sso/pkce-browser.test.ts",
   "test/sso/session.test.ts",
   "test/sso/token-policy.test.ts",
