@@ -115,7 +115,7 @@ st = sso.create_account_assignment(InstanceArn=inst["InstanceArn"], TargetId="44
 done = sso.describe_account_assignment_creation_status(InstanceArn=inst["InstanceArn"],
     AccountAssignmentCreationRequestId=st["RequestId"])["AccountAssignmentCreationStatus"]
 try:
-    sso.describe_permission_set(InstanceArn=inst["InstanceArn"], PermissionSetArn=ps["PermissionSetArn"][:-1] + "0")
+    sso.describe_permission_set(InstanceArn=inst["InstanceArn"], PermissionSetArn=ps["PermissionSetArn"][:-1] + ("1" if ps["PermissionSetArn"].endswith("0") else "0"))
     err = None
 except botocore.exceptions.ClientError as e:
     err = e.response["Error"]["Code"]
