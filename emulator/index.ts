@@ -8,7 +8,14 @@ import type { AddressInfo } from "node:net";
 import type { Lifetimes, Org } from "./model";
 import { defaultLifetimes } from "./model";
 import { loadSnapshot, type Snapshot, SnapshotWriter } from "./persist";
-import { demoSeed, generatedSeed, type InstanceOptions, orgFromSeed, parseSeedText } from "./seeds";
+import {
+  demoSeed,
+  generatedSeed,
+  type InstanceOptions,
+  orgFromSeed,
+  parseSeedText,
+  SeedError,
+} from "./seeds";
 import {
   applyServerLimits,
   createRequestHandler,
@@ -125,7 +132,8 @@ export async function buildOrg(o: EmulatorOptions): Promise<Org> {
   try {
     text = await readFile(seed, "utf8");
   } catch (e) {
-    throw new EmulatorOptionsError(`cannot read seed file ${seed}: ${(e as Error).message}`);
+    // A seed problem like any other (exit 3, emulator_seed), not a usage error: the flag was well-formed.
+    throw new SeedError([`cannot read seed file ${seed}: ${(e as Error).message}`]);
   }
   return orgFromSeed(parseSeedText(text, seed), inst);
 }

@@ -23,7 +23,10 @@ await build({
   mainFields: ["module", "main"],
   target: "node20",
   minify: true,
-  sourcemap: false,
+  // External maps (mappings only, no source text): a `--debug` stack trace names src/ files and lines
+  // (src/cli/bin.ts turns maps on for --debug only; unused maps cost nothing at start-up).
+  sourcemap: "linked",
+  sourcesContent: false,
   legalComments: "none",
   banner: { js: `#!/usr/bin/env node\n${banner}` },
   define: { PORTICO_VERSION: JSON.stringify(pkg.version) },
@@ -40,6 +43,8 @@ await build({
   platform: "node",
   target: "node20",
   minify: true,
+  sourcemap: "linked",
+  sourcesContent: false,
   legalComments: "none",
   banner: { js: "#!/usr/bin/env node" },
   logLevel: "warning",

@@ -114,6 +114,44 @@ function issue(r: WebRequest, userId: string, accountId: string, roleName: strin
   }
 }
 
+/**
+ * The sign-in commands the credentials page suggests, with the AWS CLI v2 version each needs: people
+ * run every CLI from 2.9 on (Debian 12 ships 2.9.19), and `--use-device-code` exists only from 2.22.0
+ * (where PKCE became the default); earlier versions refuse it ("Unknown options") and always use a
+ * device code. docs/reference.md §3.4, §9.4; checked against /usr/bin/aws by
+ * test/emulator/portal-hints.test.ts.
+ */
+export const SIGN_IN_COMMANDS: readonly { command: string; since: string; note: string }[] = [
+  {
+    command: "aws configure sso",
+    since: "2.9.0",
+    note: "asks for a session name, the start URL and region, then signs in: in the browser (PKCE) from 2.22.0, with a device code before",
+  },
+  {
+    command: "aws sso login --sso-session NAME --no-browser",
+    since: "2.9.0",
+    note: "signs in again later; prints the URL (and, before 2.22.0, the code) instead of opening a browser",
+  },
+  {
+    command: "aws configure sso --use-device-code",
+    since: "2.22.0",
+    note: "a device code instead of the browser (no --use-device-code before 2.22.0: those versions use a device code anyway)",
+  },
+  {
+    command: "portico configure sso",
+    since: "",
+    note: "browser (PKCE) by default; --device-code --no-browser on a machine without one",
+  },
+];
+
+function signInCommands(): SafeHtml {
+  const rows = SIGN_IN_COMMANDS.map(
+    (c) =>
+      html`<pre>${c.command}</pre><p class="small muted">${c.since ? `AWS CLI ${c.since} and later: ` : ""}${c.note}.</p>`,
+  );
+  return html`<div id="sign-in-commands">${rows}</div>`;
+}
+
 const field = (label: string, value: string): SafeHtml =>
   html`<div class="field"><span>${label}</span><code>${value}</code></div>`;
 
@@ -139,7 +177,7 @@ export function getCredentials(r: WebRequest): void {
     <div class="opt"><h2>AWS IAM Identity Center credentials (Recommended)</h2>
       <p class="small muted">Let the AWS CLI or portico refresh credentials for you: configure an SSO session once, then sign in.</p>
       ${field("SSO start URL", instance.startUrl)}${field("SSO Region", instance.region)}
-      <pre>aws configure sso --use-device-code</pre></div>
+      ${signInCommands()}</div>
 
     <div class="opt"><h2>Option 1: Set AWS environment variables</h2>
       <h3>macOS and Linux</h3>

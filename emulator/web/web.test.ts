@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-sso-oidc";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_PASSWORDS, type RunningEmulator, startEmulator } from "../index";
+import { SIGN_IN_COMMANDS } from "./portal";
 
 let emu: RunningEmulator;
 let clock = Date.now();
@@ -410,6 +411,9 @@ describe("access portal and console federation", () => {
     expect(page.text).toContain(`set AWS_SECRET_ACCESS_KEY=${s}`);
     expect(page.text).toContain(`[222222222222_AdministratorAccess]\naws_access_key_id=${k}`);
     expect(page.headers.get("cache-control")).toBe("no-store");
+    // Sign-in commands with the AWS CLI version each needs (2.9 rejects --use-device-code).
+    for (const c of SIGN_IN_COMMANDS) expect(page.text).toContain(`<pre>${c.command}</pre>`);
+    expect(page.text).toContain("AWS CLI 2.22.0 and later: a device code instead of the browser");
   });
 
   it("getSigninToken → login → console page; tokens are single use and valid 15 minutes", async () => {

@@ -1,8 +1,13 @@
 // The `portico` executable (ESM, dist/cli/portico.mjs). Silence the AWS SDK's Node-version warning
 // before any SDK module loads: it would corrupt credential_process and --json output.
-process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 
 import { tryCredentialProcessFastPath } from "../credentials/fast-path";
+import { silenceSdkWarning } from "../platform/sdk-warning";
+
+// Before any SDK module loads (they load lazily, after this line); exec's child never sees it.
+silenceSdkWarning(process.env);
+// `--debug` stack traces name src/ files: the bundle's source maps (scripts/build.mjs), read only then.
+if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
 
 const argv = process.argv.slice(2);
 

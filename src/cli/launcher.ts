@@ -1,11 +1,16 @@
 // The installed `portico` command (CommonJS, dist/cli/portico.cjs): a CJS entry starts faster than an
 // ESM one, which matters for `credential-process`, run once per process start by every tool that uses
 // it. It answers that from the cache when it can and otherwise loads the full ESM CLI (portico.mjs).
-process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { tryCredentialProcessFastPath } from "../credentials/fast-path";
+import { silenceSdkWarning } from "../platform/sdk-warning";
+
+// Before any SDK module loads (they load lazily, after this line); exec's child never sees it.
+silenceSdkWarning(process.env);
+// `--debug` stack traces name src/ files: the bundle's source maps (scripts/build.mjs), read only then.
+if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
 
 if (!tryCredentialProcessFastPath(process.argv.slice(2), process.env)) {
   import(pathToFileURL(path.join(__dirname, "portico.mjs")).href).catch((e: unknown) => {

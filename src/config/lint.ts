@@ -5,12 +5,16 @@
  * - SSO profiles botocore would reject (aws-reference.md §1.5: missing keys, missing or inconsistent
  *   sso-session), sso-sessions without start URL/region, profiles the SDK for JavaScript treats
  *   differently (any sso_* key makes it SSO there; static keys win over SSO there);
- * - names other tools cannot read (outside [A-Za-z0-9_-@+.%:/]).
+ * - names other tools cannot read (outside [A-Za-z0-9_-@+.%:/]), and sections botocore silently
+ *   drops (`[profile a b]`, `[profiledev]`: not exactly two words);
+ * - values the services or the AWS CLI refuse (values.ts): account ids that are not 12 digits, region
+ *   names the SDK does not know, `output` values the CLI rejects, start URLs that are not https.
  */
 
 import { buildProfileMap, type ParsedConfig, parseConfigText } from "./botocore";
 import { configValue } from "./describe";
 import { JS_SECTION_NAME_RE, sdkJsWarnings } from "./sdkjs";
+import { isAccountId, isHttpsUrl, isKnownRegion, OUTPUT_FORMATS } from "./values";
 
 export interface LintFinding {
   file: string;
@@ -156,6 +160,21 @@ function configChecks(parsed: ParsedConfig, file: string, already: LintFinding[]
       );
     }
   }
+  out.push(...valueChecks(pm, file, str, keyLine));
+  const mapped = new Set([...pm.profiles.values(), ...pm.ssoSessions.values(), ...pm.services.values()]);
+  for (const section of parsed.raw.keys()) {
+    const prefix = ["profile", "sso-session", "services"].find((p) => section.startsWith(p));
+    if (prefix === undefined || mapped.has(section) || section === "default") continue;
+    // Overridden ([default] + [profile default]) is not dropped: only names that are not two words.
+    const single = buildProfileMap([section]);
+    if (single.profiles.size + single.ssoSessions.size + single.services.size > 0) continue;
+    add(
+      headerLine(section),
+      "error",
+      "section_dropped",
+      `[${section}] is silently ignored by botocore and the AWS CLI (a ${prefix} name is one word after "${prefix} ": [${prefix} NAME])`,
+    );
+  }
   const taken = new Set(already.filter((f) => f.file === file).map((f) => f.line));
   const names: [string, string, string][] = [
     ...[...pm.profiles].map(([n, s]) => ["profile", n, s] as [string, string, string]),
@@ -191,5 +210,61 @@ function credentialsChecks(parsed: ParsedConfig, file: string): LintFinding[] {
       });
     }
   }
+  return out;
+}
+
+type Str = (section: string, key: string) => string | undefined;
+
+/** Values the services or the AWS CLI refuse, each named with the value and the fix. */
+function valueChecks(
+  pm: ReturnType<typeof buildProfileMap>,
+  file: string,
+  str: Str,
+  keyLine: (section: string, key: string) => number,
+): LintFinding[] {
+  const out: LintFinding[] = [];
+  const check = (what: string, section: string, isSession: boolean) => {
+    const at = (k: string) => keyLine(section, k);
+    const account = str(section, "sso_account_id");
+    if (!isSession && account !== undefined && !isAccountId(account))
+      out.push({
+        file,
+        line: at("sso_account_id"),
+        severity: "error",
+        code: "account_id_invalid",
+        message: `${what}: sso_account_id = ${account} is not an AWS account id (12 digits, leading zeros included); the portal refuses it (InvalidRequestException)`,
+      });
+    for (const k of isSession ? ["sso_region"] : ["region", "sso_region"]) {
+      const v = str(section, k);
+      if (v !== undefined && v !== "" && !isKnownRegion(v))
+        out.push({
+          file,
+          line: at(k),
+          severity: "warning",
+          code: "region_unknown",
+          message: `${what}: ${k} = ${v} is not a region the AWS SDK knows (e.g. us-east-1, eu-north-1; src/config/regions.ts)`,
+        });
+    }
+    const output = str(section, "output");
+    if (!isSession && output !== undefined && !OUTPUT_FORMATS.includes(output))
+      out.push({
+        file,
+        line: at("output"),
+        severity: "error",
+        code: "output_invalid",
+        message: `${what}: output = ${output} is refused by the AWS CLI; use one of ${OUTPUT_FORMATS.join(", ")}`,
+      });
+    const url = str(section, "sso_start_url");
+    if (url !== undefined && !isHttpsUrl(url))
+      out.push({
+        file,
+        line: at("sso_start_url"),
+        severity: "error",
+        code: "start_url_not_https",
+        message: `${what}: sso_start_url = ${url} is refused by the AWS CLI (it must use https, e.g. https://d-1234567890.awsapps.com/start)`,
+      });
+  };
+  for (const [name, section] of pm.profiles) check(`profile "${name}"`, section, false);
+  for (const [name, section] of pm.ssoSessions) check(`sso-session "${name}"`, section, true);
   return out;
 }

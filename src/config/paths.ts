@@ -13,6 +13,7 @@
  */
 import * as os from "node:os";
 import * as path from "node:path";
+import { configError, type PorticoError } from "../errors";
 
 export interface AwsPaths {
   home: string;
@@ -148,4 +149,168 @@ export function resolveRegion(
   if (d !== undefined) return { region: d, source: "AWS_DEFAULT_REGION" };
   if (profileRegion !== undefined) return { region: profileRegion, source: "profile" };
   return undefined;
+}
+
+/**
+ * Where a profile name came from, for messages: a flag, one of the two variables, the implicit
+ * "default", or another profile's `source_profile`.
+ */
+export type ProfileOrigin = ProfileSource | { sourceProfileOf: string };
+
+/** A profile name with where it came from (what `resolveProfileName` returns). */
+export interface ProfileSelection {
+  name: string;
+  source: ProfileOrigin;
+}
+
+/**
+ * Optimal-string-alignment distance (Damerau-Levenshtein with adjacent transpositions, each substring
+ * edited once): "sandbx" → "sandbox" is 1, "dve" → "dev" is 1.
+ */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let prev2: number[] = [];
+  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur: number[] = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, prev2[j - 2]! + 1);
+      cur.push(d);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The existing names close enough to `name` to be what was meant, nearest first (at most 3): a
+ * case-only difference, or at most one edit per three characters (at least one), so "dev" does not
+ * suggest "qa" but "sandbx" suggests "sandbox".
+ */
+export function nearestNames(name: string, candidates: Iterable<string>): string[] {
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  const scored: [number, string][] = [];
+  for (const c of candidates) {
+    if (c === name) continue;
+    const d = c.toLowerCase() === name.toLowerCase() ? 0 : editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d <= limit) scored.push([d, c]);
+  }
+  scored.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+  return scored.slice(0, 3).map(([, c]) => c);
+}
+
+const MAX_LISTED = 10;
+
+/** "a, b, c" — at most ten names, then "and N more". */
+function listNames(names: string[]): string {
+  const shown = names.slice(0, MAX_LISTED).join(", ");
+  return names.length > MAX_LISTED ? `${shown} and ${names.length - MAX_LISTED} more` : shown;
+}
+
+const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(" or ");
+
+function originPhrase(name: string, origin: ProfileOrigin): string {
+  if (typeof origin === "object") return `source_profile of ${origin.sourceProfileOf}`;
+  switch (origin) {
+    case "flag":
+      return "from --profile";
+    case "AWS_PROFILE":
+      return `from AWS_PROFILE=${name}`;
+    case "AWS_DEFAULT_PROFILE":
+      return `from AWS_DEFAULT_PROFILE=${name}`;
+    default:
+      return "the default profile";
+  }
+}
+
+/** How to select `suggestion` instead, for the origin the wrong name came from. */
+function selectInstead(suggestion: string, origin: ProfileOrigin): string {
+  if (typeof origin === "object")
+    return `source_profile = ${suggestion} in [profile ${origin.sourceProfileOf}]`;
+  if (origin === "AWS_PROFILE" || origin === "AWS_DEFAULT_PROFILE") return `export ${origin}=${suggestion}`;
+  return `--profile ${suggestion}`;
+}
+
+/**
+ * No profile was selected (no --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE) and there is no
+ * `[default]`: one message for every command, listing the profiles and how to pick one. It never
+ * suggests creating a default profile (a default makes every tool use one account without asking).
+ */
+export function noProfileSelected(profiles: string[]): PorticoError {
+  const hint =
+    profiles.length === 0
+      ? "no profiles are configured yet; create one with: portico configure sso --profile NAME"
+      : `pick one with --profile NAME or export AWS_PROFILE=NAME; the profiles are: ${listNames(profiles)}`;
+  return configError(
+    "no_profile_selected",
+    "No profile selected: no --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE, and no [default] profile",
+    { hint, details: { profiles: profiles.slice(0, 100) } },
+  );
+}
+
+/**
+ * A profile name that names no profile (`The config profile (x) could not be found`, the AWS CLI's
+ * words, docs/reference.md §9.5), saying where the name came from, suggesting the nearest existing
+ * names, else listing them, and how to create it. The implicit "default" that does not exist is
+ * `noProfileSelected` instead.
+ */
+export function profileNotFound(selection: ProfileSelection, profiles: string[]): PorticoError {
+  const { name, source } = selection;
+  if (source === "default") return noProfileSelected(profiles);
+  const near = nearestNames(name, profiles);
+  const create = `to create "${name}": portico configure sso --profile ${name}`;
+  let hint: string;
+  if (near.length > 0) hint = `did you mean ${quoted(near)}? (${selectInstead(near[0]!, source)}); ${create}`;
+  else if (profiles.length > 0) hint = `the profiles are: ${listNames(profiles)}; ${create}`;
+  else hint = `no profiles are configured yet; ${create}`;
+  if (source === "AWS_PROFILE" || source === "AWS_DEFAULT_PROFILE") hint += ` (or unset ${source})`;
+  return configError(
+    "profile_not_found",
+    `The config profile (${name}) could not be found (${originPhrase(name, source)})`,
+    {
+      hint,
+      details: {
+        profile: name,
+        from: typeof source === "object" ? "source_profile" : source,
+        ...(near.length > 0 ? { suggestions: near } : {}),
+      },
+    },
+  );
+}
+
+/**
+ * An sso-session name that names no `[sso-session …]` (`The specified sso-session does not exist`,
+ * the AWS CLI's words), with where it came from (`--sso-session`, or a profile's `sso_session`) and
+ * the nearest existing sessions, else the list, and how to create it.
+ */
+export function ssoSessionNotFound(
+  name: string,
+  from: { flag: true } | { profile: string },
+  sessions: string[],
+): PorticoError {
+  const near = nearestNames(name, sessions);
+  const where = "flag" in from ? "from --sso-session" : `sso_session of [profile ${from.profile}]`;
+  const create = `to create "${name}": portico configure sso-session ${name}`;
+  let hint: string;
+  if (near.length > 0) hint = `did you mean ${quoted(near)}? ${create}`;
+  else if (sessions.length > 0) hint = `the sso-sessions are: ${listNames(sessions)}; ${create}`;
+  else hint = `no sso-sessions are configured yet; ${create}`;
+  return configError(
+    "sso_session_not_found",
+    `The specified sso-session does not exist: "${name}" (${where})`,
+    {
+      hint,
+      details: {
+        ssoSession: name,
+        ...("profile" in from ? { profile: from.profile } : {}),
+        ...(near.length > 0 ? { suggestions: near } : {}),
+      },
+    },
+  );
 }

@@ -6,13 +6,17 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { ExitCode, PorticoError } from "../errors";
+import { ExitCode, type ExitCodeValue, PorticoError } from "../errors";
+import { withoutPorticoEnv } from "../platform/sdk-warning";
 import { credentialEnv } from "./format";
 import type { ResolvedCredentials } from "./types";
 
-/** The child's environment: the parent's, minus profile selection, plus the credentials. */
+/**
+ * The child's environment: the parent's as the user gave it (not what portico set for itself,
+ * src/platform/sdk-warning.ts), minus profile selection, plus the credentials.
+ */
 export function childEnv(parent: NodeJS.ProcessEnv, resolved: ResolvedCredentials): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...parent };
+  const env: NodeJS.ProcessEnv = withoutPorticoEnv(parent);
   // Profile selection would make the SDK JS v3 skip env keys (and would name an SSO profile to botocore).
   delete env["AWS_PROFILE"];
   delete env["AWS_DEFAULT_PROFILE"];

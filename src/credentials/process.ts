@@ -11,6 +11,7 @@
 import { execFile } from "node:child_process";
 import { shlexSplit } from "../config/botocore";
 import { configError, ExitCode, PorticoError } from "../errors";
+import { withoutPorticoEnv } from "../platform/sdk-warning";
 import { parseExpiration } from "./cache-format";
 import { CHAIN_ENV, MAX_CHAIN } from "./chain";
 import type { AwsCredentials } from "./types";
@@ -98,7 +99,7 @@ export function runCredentialProcess(
       file,
       args,
       {
-        env: { ...env, [CHAIN_ENV]: [...chain, profileName].join(",") },
+        env: { ...withoutPorticoEnv(env), [CHAIN_ENV]: [...chain, profileName].join(",") },
         timeout: 60_000,
         maxBuffer: 1024 * 1024,
         encoding: "utf8",

@@ -19,8 +19,14 @@ import {
 } from "../config/describe";
 import type { AwsConfig, SectionView } from "../config/load";
 import { loadAwsConfig } from "../config/load";
-import { awsPaths, resolveProfileName, resolveRegion } from "../config/paths";
-import { configError, ExitCode, PorticoError } from "../errors";
+import {
+  awsPaths,
+  type ProfileSource,
+  profileNotFound,
+  resolveProfileName,
+  resolveRegion,
+} from "../config/paths";
+import { configError } from "../errors";
 import { withFileLock } from "../platform/lock";
 import { ssoProfile } from "../sso/session";
 import {
@@ -81,10 +87,22 @@ export function providerOf(section: SectionView, credentialsFile: string | undef
 export async function loadProfileContext(
   deps: CredentialDeps,
   flag?: string,
-): Promise<{ config: AwsConfig; profileName: string; explicit: boolean; section: SectionView | undefined }> {
+): Promise<{
+  config: AwsConfig;
+  profileName: string;
+  source: ProfileSource;
+  explicit: boolean;
+  section: SectionView | undefined;
+}> {
   const config = await loadAwsConfig(deps.env);
   const { name, source } = resolveProfileName(deps.env, flag);
-  return { config, profileName: name, explicit: source !== "default", section: config.profiles.get(name) };
+  return {
+    config,
+    profileName: name,
+    source,
+    explicit: source !== "default",
+    section: config.profiles.get(name),
+  };
 }
 
 export function loginArgsFor(profileName: string): string {
@@ -105,24 +123,8 @@ export async function resolveCredentials(
       return { credentials: fromEnv, source: { kind: "env" }, ...(region ? { region } : {}) };
     }
   }
-  const { config, profileName, explicit, section } = await loadProfileContext(deps, options.profile);
-  if (!section) {
-    if (!explicit) {
-      throw new PorticoError(
-        "no_credentials",
-        "Unable to locate credentials: no profile selected and no default profile",
-        {
-          exitCode: ExitCode.config,
-          hint: "Pass --profile NAME (see `portico configure sso`), or set AWS_PROFILE.",
-        },
-      );
-    }
-    // The AWS CLI's wording (§9.5), as the sign-in commands use it.
-    throw configError("profile_not_found", `The config profile (${profileName}) could not be found`, {
-      hint: `Create it with: portico configure sso --profile ${profileName}`,
-      details: { profile: profileName },
-    });
-  }
+  const { config, profileName, source, section } = await loadProfileContext(deps, options.profile);
+  if (!section) throw profileNotFound({ name: profileName, source }, [...config.profiles.keys()]);
   const region = resolveRegion(deps.env, str(section, "region"), options.region)?.region;
   const resolved = await resolveProfile(
     deps,
@@ -177,11 +179,8 @@ export async function resolveProfile(
 ): Promise<Omit<ResolvedCredentials, "region">> {
   const section = config.profiles.get(profileName);
   if (!section) {
-    const via = visited.length > 0 ? ` (source_profile of ${visited[visited.length - 1]})` : "";
-    throw configError("profile_not_found", `The config profile (${profileName}) could not be found${via}`, {
-      hint: `Create it with: portico configure sso --profile ${profileName}`,
-      details: { profile: profileName },
-    });
+    const source = visited.length > 0 ? { sourceProfileOf: visited[visited.length - 1]! } : ("flag" as const);
+    throw profileNotFound({ name: profileName, source }, [...config.profiles.keys()]);
   }
   let provider = providerOf(section, config.paths.credentialsFile);
   if (provider === "assume-role" && options.asSource && hasStaticKeys(section)) {

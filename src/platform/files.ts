@@ -105,7 +105,7 @@ function notRegular(file: string, kind: string): PorticoError {
     exitCode: ExitCode.config,
     hint:
       kind === "directory"
-        ? `move ${file} away (a folder cannot be read as a file)`
+        ? `move it aside (mv ${file} ${file}.dir), or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a file`
         : `point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a regular file (or /dev/null for none)`,
     details: { file, kind },
   });

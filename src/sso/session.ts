@@ -5,6 +5,8 @@
  */
 import { configValue } from "../config/describe";
 import type { AwsConfig, SectionView } from "../config/load";
+import { type ProfileSelection, profileNotFound, ssoSessionNotFound } from "../config/paths";
+import { isAccountId } from "../config/values";
 import { configError } from "../errors";
 
 export interface SsoSession {
@@ -44,12 +46,11 @@ function str(section: SectionView | undefined, key: string): string | undefined 
   return configValue(section?.values, key);
 }
 
-function profileNotFound(name: string) {
-  return configError("profile_not_found", `The config profile (${name}) could not be found`, {
-    hint: `Create it with: portico configure sso --profile ${name}`,
-    details: { profile: name },
-  });
-}
+/** A profile argument: a bare name (as given with --profile) or a selection saying where it came from. */
+export type ProfileArg = string | ProfileSelection;
+
+const selectionOf = (p: ProfileArg): ProfileSelection =>
+  typeof p === "string" ? { name: p, source: "flag" } : p;
 
 /** An `[sso-session NAME]` section resolved into a session (as `aws sso login --sso-session NAME`). */
 /** The names of the two keys every SSO sign-in needs that are absent, in botocore's order. */
@@ -59,14 +60,13 @@ function missingStartUrlRegion(startUrl: string | undefined, region: string | un
   );
 }
 
-export function ssoSessionByName(config: AwsConfig, name: string): SsoSession {
+export function ssoSessionByName(
+  config: AwsConfig,
+  name: string,
+  from: { flag: true } | { profile: string } = { flag: true },
+): SsoSession {
   const section = config.ssoSessions.get(name);
-  if (!section) {
-    throw configError("sso_session_not_found", `The specified sso-session does not exist: "${name}"`, {
-      hint: `Create it with: portico configure sso-session ${name}`,
-      details: { ssoSession: name },
-    });
-  }
+  if (!section) throw ssoSessionNotFound(name, from, [...config.ssoSessions.keys()]);
   const startUrl = str(section, "sso_start_url");
   const region = str(section, "sso_region");
   const missing = missingStartUrlRegion(startUrl, region);
@@ -101,12 +101,14 @@ function legacySession(startUrl: string, region: string): SsoSession {
  * The session a profile signs in with, without requiring an account and role (what `aws sso login
  * --profile P` needs). Messages as the CLI's `_get_sso_config`.
  */
-export function ssoSessionForProfile(config: AwsConfig, profileName: string): SsoSession {
+export function ssoSessionForProfile(config: AwsConfig, profileArg: ProfileArg): SsoSession {
+  const selection = selectionOf(profileArg);
+  const profileName = selection.name;
   const profile = config.profiles.get(profileName);
-  if (!profile) throw profileNotFound(profileName);
+  if (!profile) throw profileNotFound(selection, [...config.profiles.keys()]);
   const sessionName = str(profile, "sso_session");
   if (sessionName !== undefined) {
-    const session = ssoSessionByName(config, sessionName);
+    const session = ssoSessionByName(config, sessionName, { profile: profileName });
     checkConsistent(profile, config.ssoSessions.get(sessionName)!);
     return session;
   }
@@ -148,9 +150,11 @@ function checkConsistent(profile: SectionView, session: SectionView): void {
  * `sso_role_name` or `sso_account_id`; then all of sso_role_name, sso_account_id, sso_start_url,
  * sso_region (+ sso_session when referenced) must resolve.
  */
-export function ssoProfile(config: AwsConfig, profileName: string): SsoProfile {
+export function ssoProfile(config: AwsConfig, profileArg: ProfileArg): SsoProfile {
+  const selection = selectionOf(profileArg);
+  const profileName = selection.name;
   const profile = config.profiles.get(profileName);
-  if (!profile) throw profileNotFound(profileName);
+  if (!profile) throw profileNotFound(selection, [...config.profiles.keys()]);
   const hint = `portico configure sso --profile ${profileName}`;
   if (str(profile, "sso_role_name") === undefined && str(profile, "sso_account_id") === undefined) {
     throw configError("not_sso_profile", `The profile "${profileName}" is not configured to use SSO`, {
@@ -163,16 +167,8 @@ export function ssoProfile(config: AwsConfig, profileName: string): SsoProfile {
   for (const [k, v] of Object.entries(profile.values)) if (typeof v === "string") resolved[k] = v;
   if (sessionName !== undefined) {
     const section = config.ssoSessions.get(sessionName);
-    if (!section) {
-      throw configError(
-        "sso_session_not_found",
-        `The specified sso-session does not exist: "${sessionName}"`,
-        {
-          hint: `Create it with: portico configure sso-session ${sessionName}`,
-          details: { profile: profileName, ssoSession: sessionName },
-        },
-      );
-    }
+    if (!section)
+      throw ssoSessionNotFound(sessionName, { profile: profileName }, [...config.ssoSessions.keys()]);
     checkConsistent(profile, section);
     for (const [k, v] of Object.entries(section.values)) if (typeof v === "string") resolved[k] = v;
   }
@@ -192,18 +188,41 @@ export function ssoProfile(config: AwsConfig, profileName: string): SsoProfile {
       },
     );
   }
+  const accountId = resolved["sso_account_id"]!;
+  if (!isAccountId(accountId)) throw accountIdInvalid(config, profile, profileName, accountId);
   const session =
     sessionName !== undefined
-      ? ssoSessionByName(config, sessionName)
+      ? ssoSessionByName(config, sessionName, { profile: profileName })
       : legacySession(resolved["sso_start_url"]!, resolved["sso_region"]!);
   const region = str(profile, "region");
   return {
     profileName,
     session,
-    accountId: resolved["sso_account_id"]!,
+    accountId,
     roleName: resolved["sso_role_name"]!,
     ...(region !== undefined ? { region } : {}),
   };
+}
+
+/**
+ * sso_account_id that is not 12 digits: the portal would answer InvalidRequestException (which reads
+ * like a passing failure); portico names the value, where it is, and the fix before any call.
+ */
+function accountIdInvalid(config: AwsConfig, profile: SectionView, name: string, value: string) {
+  const file = profile.keyFiles?.["sso_account_id"] ?? profile.file;
+  const display =
+    file === config.paths.credentialsFile
+      ? config.paths.credentialsFileDisplay
+      : config.paths.configFileDisplay;
+  const line = profile.keyLines?.["sso_account_id"] ?? profile.line;
+  return configError(
+    "sso_account_id_invalid",
+    `The profile "${name}" has sso_account_id = ${value} (${display}:${line}): an AWS account id is 12 digits, leading zeros included`,
+    {
+      hint: `portico config set sso_account_id 123456789012 --profile ${name} with your account's id (they are listed by: portico accounts --profile ${name})`,
+      details: { profile: name, value, file: display, line },
+    },
+  );
 }
 
 /** The flags that select this session on the command line, for hints: `--profile X` or `--sso-session S`. */

@@ -5,23 +5,19 @@
  * assumed role. The same person then opens that role's console from the access portal.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORDS, type RunningEmulator, startEmulator } from "../../emulator/index";
 import { AWS_CLI, awsClientEnv, runAwsCli } from "../helpers/aws-clients";
-import { ARTIFACTS, CHROMIUM, launchChromium } from "../helpers/browser";
+import { ARTIFACTS, launchChromium } from "../helpers/browser";
 import { tempHome } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 
-const ready = existsSync(CHROMIUM) && existsSync(AWS_CLI);
-if (!ready)
-  console.warn(
-    `[browser tests] skipped: needs ${CHROMIUM} and ${AWS_CLI} (apt-get install -y chromium awscli)`,
-  );
+const skip = missing("chromium", "aws");
 
-describe.skipIf(!ready)("AWS CLI device login approved by a person in Chromium", () => {
+describe.skipIf(skip)("AWS CLI device login approved by a person in Chromium", () => {
   let emu: RunningEmulator;
   let browser: Browser;
   let home: { home: string; cleanup(): Promise<void> };

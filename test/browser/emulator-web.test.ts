@@ -6,7 +6,6 @@
  */
 
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -19,13 +18,12 @@ import {
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORDS, type RunningEmulator, startEmulator } from "../../emulator/index";
-import { ARTIFACTS, CHROMIUM, launchChromium } from "../helpers/browser";
+import { ARTIFACTS, launchChromium } from "../helpers/browser";
+import { missing } from "../helpers/tools";
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`[browser tests] skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
+const skip = missing("chromium");
 
-describe.skipIf(!hasChromium)("emulator web pages in Chromium", () => {
+describe.skipIf(skip)("emulator web pages in Chromium", () => {
   let emu: RunningEmulator;
   let browser: Browser;
   let alice: BrowserContext;

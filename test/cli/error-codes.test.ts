@@ -61,14 +61,14 @@ describe("--json failures", () => {
       expect(JSON.parse(r.stdout)).toEqual({
         error: {
           code: "profile_not_found",
-          message: "The config profile (nope) could not be found",
+          message: "The config profile (nope) could not be found (from --profile)",
           hint: expect.stringContaining("--profile nope"),
           exitCode: 3,
-          details: { profile: "nope" },
+          details: { profile: "nope", from: "flag" },
         },
       });
       expect(r.stderr.split("\n").filter(Boolean)).toEqual([
-        "portico: The config profile (nope) could not be found",
+        "portico: The config profile (nope) could not be found (from --profile)",
         expect.stringMatching(/^hint: /),
       ]);
       // Without --json nothing goes to stdout.

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { demoConfig, deviceSignIn, testEnv, writeConfig } from "../credentials/support";
+import { demoConfig, deviceSignIn, START_URL, testEnv, writeConfig } from "../credentials/support";
 import { tempHome } from "../helpers/emulator";
 import { runCli } from "./support";
 
@@ -66,5 +66,29 @@ describe("whoami: credentials STS refuses", () => {
     });
     const fresh = await runCli(["whoami", "--profile", "dev", "--refresh"], env);
     expect(fresh.code, fresh.stderr).toBe(0);
+  });
+});
+
+describe("whoami: each lifetime named for what it is", () => {
+  it("a legacy profile (no sso_session): the sign-in session ends with the access token", async () => {
+    await deviceSignIn(env, START_URL);
+    const r = await runCli(["whoami", "--profile", "legacy"], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Access token: +expires in \d+m \((\S+Z)\)\n/);
+    const token = /Access token: +expires in \d+m \((\S+Z)\)/.exec(r.stdout)![1];
+    expect(r.stdout).toMatch(
+      /Sign-in session: +ends with the access token \((\S+Z)\): a profile without sso_session never refreshes\n/,
+    );
+    expect(/Sign-in session: +ends with the access token \((\S+Z)\)/.exec(r.stdout)![1]).toBe(token);
+    expect(r.stdout).toMatch(/Role credentials: +expires in/);
+    const j = JSON.parse((await runCli(["whoami", "--profile", "legacy", "--json"], env)).stdout);
+    expect(j.signInSession).toEqual({ refreshable: false, endsAt: token, endsAtLatest: null });
+    expect(j.accessTokenExpiresAt).toBe(token);
+  });
+
+  it("static keys: only the credentials, no token or sign-in lines", async () => {
+    const r = await runCli(["whoami", "--profile", "static"], env);
+    expect(r.stdout).not.toContain("Access token");
+    expect(r.stdout).not.toContain("Sign-in session");
   });
 });

@@ -18,6 +18,7 @@ import {
 import { ConfigDocument } from "../../src/config/document";
 import { scan } from "../../src/config/scan";
 import { type BotocoreOracle, type BotocoreResult, startBotocore } from "../helpers/botocore";
+import { missing } from "../helpers/tools";
 import { fixtures } from "./fixtures";
 import { configText, validConfigText } from "./gen";
 
@@ -87,7 +88,7 @@ function newKeyRoundTrip(text: string): void {
   expect(doc.toString()).toBe(text);
 }
 
-describe("fixtures agree with botocore", () => {
+describe.skipIf(missing("boto3"))("fixtures agree with botocore", () => {
   for (const [name, text] of Object.entries(fixtures)) {
     it(name, async () => {
       expect(await disagreement(text)).toBeUndefined();
@@ -97,7 +98,7 @@ describe("fixtures agree with botocore", () => {
   }
 });
 
-describe("generated files agree with botocore", () => {
+describe.skipIf(missing("boto3"))("generated files agree with botocore", () => {
   it(`mixed valid/invalid files (${LONG ? 10000 : 300} cases)`, async () => {
     await fc.assert(
       fc.asyncProperty(configText, async (text) => {
@@ -146,144 +147,79 @@ describe("generated files agree with botocore", () => {
   });
 });
 
-describe("random edit sequences do exactly what they say (model-checked), and botocore agrees", () => {
-  type Op =
-    | { op: "set"; section: string; key: string; value: string }
-    | { op: "unset"; section: string; key: string }
-    | { op: "remove"; section: string }
-    | { op: "rename"; section: string; to: string };
-  const names = ["default", "profile dev", "profile prod", "sso-session s", "profile new1", "services svc2"];
-  const keys = ["region", "output", "k", "x", "sso_session", "new_key"];
-  const values = ["v1", "us-east-1", "http://h:1/x", "a=b", "ü"];
-  const op: fc.Arbitrary<Op> = fc.oneof(
-    {
-      weight: 5,
-      arbitrary: fc
-        .tuple(fc.constantFrom(...names), fc.constantFrom(...keys), fc.constantFrom(...values))
-        .map(([section, key, value]) => ({ op: "set" as const, section, key, value })),
-    },
-    {
-      weight: 3,
-      arbitrary: fc
-        .tuple(fc.constantFrom(...names), fc.constantFrom(...keys))
-        .map(([section, key]) => ({ op: "unset" as const, section, key })),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom(...names).map((section) => ({ op: "remove" as const, section })),
-    },
-    {
-      weight: 1,
-      arbitrary: fc
-        .tuple(fc.constantFrom(...names), fc.constantFrom("profile renamed", "sso-session t"))
-        .map(([section, to]) => ({ op: "rename" as const, section, to })),
-    },
-  );
-  /** Own keys per section, in file order ([DEFAULT] left out). */
-  const ownModel = (text: string): [string, [string, string][]][] => {
-    const s = scan(text);
-    return s.sections
-      .filter((x) => !x.isDefault)
-      .map((x) => [
-        x.name,
-        x.entries.map((e) => [e.key, parseConfigText(text).raw.get(x.name)!.get(e.key) as string]),
-      ]);
-  };
-  it(`${LONG ? 2000 : 100} sequences`, async () => {
-    await fc.assert(
-      fc.asyncProperty(validConfigText, fc.array(op, { minLength: 1, maxLength: 8 }), async (text, ops) => {
-        if (parseConfigText(text).refusal) return;
-        const model = ownModel(text).map(([n, kv]) => [n, new Map(kv)] as [string, Map<string, string>]);
-        const doc = ConfigDocument.parse(text);
-        for (const o of ops) {
-          const i = model.findIndex(([n]) => n === o.section);
-          if (o.op === "set") {
-            doc.set(o.section, o.key, o.value);
-            if (i === -1) model.push([o.section, new Map([[o.key, o.value]])]);
-            else model[i]![1].set(o.key, o.value);
-          } else if (o.op === "unset") {
-            doc.unset(o.section, o.key);
-            if (i !== -1) model[i]![1].delete(o.key);
-          } else if (o.op === "remove") {
-            doc.removeSection(o.section);
-            if (i !== -1) model.splice(i, 1);
-          } else if (i !== -1 && !model.some(([n]) => n === o.to)) {
-            doc.renameSection(o.section, o.to);
-            model[i]![0] = o.to;
-          }
-        }
-        const edited = doc.toString();
-        const d = await disagreement(edited);
-        if (d)
-          throw new Error(`${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\n${d}`);
-        const got = ownModel(edited);
-        const want = model.map(([n, m]) => [n, [...m]]);
-        if (JSON.stringify(got) !== JSON.stringify(want))
-          throw new Error(
-            `${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\ngot ${JSON.stringify(got)}\nwant ${JSON.stringify(want)}`,
-          );
-      }),
-      { numRuns: LONG ? 2000 : 100 },
+describe.skipIf(missing("boto3"))(
+  "random edit sequences do exactly what they say (model-checked), and botocore agrees",
+  () => {
+    type Op =
+      | { op: "set"; section: string; key: string; value: string }
+      | { op: "unset"; section: string; key: string }
+      | { op: "remove"; section: string }
+      | { op: "rename"; section: string; to: string };
+    const names = [
+      "default",
+      "profile dev",
+      "profile prod",
+      "sso-session s",
+      "profile new1",
+      "services svc2",
+    ];
+    const keys = ["region", "output", "k", "x", "sso_session", "new_key"];
+    const values = ["v1", "us-east-1", "http://h:1/x", "a=b", "ü"];
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      {
+        weight: 5,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...names), fc.constantFrom(...keys), fc.constantFrom(...values))
+          .map(([section, key, value]) => ({ op: "set" as const, section, key, value })),
+      },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...names), fc.constantFrom(...keys))
+          .map(([section, key]) => ({ op: "unset" as const, section, key })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(...names).map((section) => ({ op: "remove" as const, section })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...names), fc.constantFrom("profile renamed", "sso-session t"))
+          .map(([section, to]) => ({ op: "rename" as const, section, to })),
+      },
     );
-  });
-});
-
-describe("sub-section edits in [services] sections (model-checked), and botocore agrees", () => {
-  type SubOp =
-    | { op: "set"; key: string; sub: string; value: string }
-    | { op: "unset"; key: string; sub: string };
-  const subOp: fc.Arbitrary<SubOp> = fc.oneof(
-    fc
-      .tuple(
-        fc.constantFrom("s3", "sts", "k"),
-        fc.constantFrom("endpoint_url", "addressing_style"),
-        fc.constantFrom("http://h:1", "path", "v"),
-      )
-      .map(([key, sub, value]) => ({ op: "set" as const, key, sub, value })),
-    fc
-      .tuple(fc.constantFrom("s3", "sts", "k"), fc.constantFrom("endpoint_url", "addressing_style"))
-      .map(([key, sub]) => ({ op: "unset" as const, key, sub })),
-  );
-  it(`${LONG ? 2000 : 100} sequences`, async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        validConfigText,
-        fc.constantFrom("services svc", "services new"),
-        fc.array(subOp, { minLength: 1, maxLength: 6 }),
-        async (text, header, ops) => {
-          const before = parseConfigText(text);
-          if (before.refusal) return;
-          // The section's own keys ([DEFAULT] values are not the edit's business; an own key replaces them).
-          const own = (t: string): Map<string, RawValue> => {
-            const p = parseConfigText(t);
-            const out = new Map<string, RawValue>();
-            for (const sec of p.scan.sections)
-              if (!sec.isDefault && sec.name === header)
-                for (const e of sec.entries) out.set(e.key, p.raw.get(header)!.get(e.key)!);
-            return out;
-          };
-          const model = own(text);
+    /** Own keys per section, in file order ([DEFAULT] left out). */
+    const ownModel = (text: string): [string, [string, string][]][] => {
+      const s = scan(text);
+      return s.sections
+        .filter((x) => !x.isDefault)
+        .map((x) => [
+          x.name,
+          x.entries.map((e) => [e.key, parseConfigText(text).raw.get(x.name)!.get(e.key) as string]),
+        ]);
+    };
+    it(`${LONG ? 2000 : 100} sequences`, async () => {
+      await fc.assert(
+        fc.asyncProperty(validConfigText, fc.array(op, { minLength: 1, maxLength: 8 }), async (text, ops) => {
+          if (parseConfigText(text).refusal) return;
+          const model = ownModel(text).map(([n, kv]) => [n, new Map(kv)] as [string, Map<string, string>]);
           const doc = ConfigDocument.parse(text);
           for (const o of ops) {
-            const cur = model.get(o.key);
+            const i = model.findIndex(([n]) => n === o.section);
             if (o.op === "set") {
-              // A plain value is refused; an empty one (`key =`) becomes the sub-section, as the AWS CLI writes it.
-              if (typeof cur === "string" && cur !== "") {
-                expect(() => doc.setSub(header, o.key, o.sub, o.value)).toThrow();
-                continue;
-              }
-              doc.setSub(header, o.key, o.sub, o.value);
-              const m = new Map(cur instanceof Map ? cur : []);
-              m.set(o.sub, o.value);
-              model.set(o.key, m);
-            } else {
-              doc.unsetSub(header, o.key, o.sub);
-              if (cur instanceof Map && cur.has(o.sub)) {
-                const m = new Map(cur);
-                m.delete(o.sub);
-                if (m.size === 0) model.delete(o.key);
-                else model.set(o.key, m);
-              }
+              doc.set(o.section, o.key, o.value);
+              if (i === -1) model.push([o.section, new Map([[o.key, o.value]])]);
+              else model[i]![1].set(o.key, o.value);
+            } else if (o.op === "unset") {
+              doc.unset(o.section, o.key);
+              if (i !== -1) model[i]![1].delete(o.key);
+            } else if (o.op === "remove") {
+              doc.removeSection(o.section);
+              if (i !== -1) model.splice(i, 1);
+            } else if (i !== -1 && !model.some(([n]) => n === o.to)) {
+              doc.renameSection(o.section, o.to);
+              model[i]![0] = o.to;
             }
           }
           const edited = doc.toString();
@@ -292,16 +228,96 @@ describe("sub-section edits in [services] sections (model-checked), and botocore
             throw new Error(
               `${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\n${d}`,
             );
-          const after = own(edited);
-          const norm = (m: Map<string, RawValue>) =>
-            JSON.stringify([...m].map(([k, v]) => [k, typeof v === "string" ? v : [...v]]).sort());
-          if (norm(after) !== norm(model))
+          const got = ownModel(edited);
+          const want = model.map(([n, m]) => [n, [...m]]);
+          if (JSON.stringify(got) !== JSON.stringify(want))
             throw new Error(
-              `${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\ngot ${norm(after)}\nwant ${norm(model)}`,
+              `${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\ngot ${JSON.stringify(got)}\nwant ${JSON.stringify(want)}`,
             );
-        },
-      ),
-      { numRuns: LONG ? 2000 : 100 },
+        }),
+        { numRuns: LONG ? 2000 : 100 },
+      );
+    });
+  },
+);
+
+describe.skipIf(missing("boto3"))(
+  "sub-section edits in [services] sections (model-checked), and botocore agrees",
+  () => {
+    type SubOp =
+      | { op: "set"; key: string; sub: string; value: string }
+      | { op: "unset"; key: string; sub: string };
+    const subOp: fc.Arbitrary<SubOp> = fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom("s3", "sts", "k"),
+          fc.constantFrom("endpoint_url", "addressing_style"),
+          fc.constantFrom("http://h:1", "path", "v"),
+        )
+        .map(([key, sub, value]) => ({ op: "set" as const, key, sub, value })),
+      fc
+        .tuple(fc.constantFrom("s3", "sts", "k"), fc.constantFrom("endpoint_url", "addressing_style"))
+        .map(([key, sub]) => ({ op: "unset" as const, key, sub })),
     );
-  });
-});
+    it(`${LONG ? 2000 : 100} sequences`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          validConfigText,
+          fc.constantFrom("services svc", "services new"),
+          fc.array(subOp, { minLength: 1, maxLength: 6 }),
+          async (text, header, ops) => {
+            const before = parseConfigText(text);
+            if (before.refusal) return;
+            // The section's own keys ([DEFAULT] values are not the edit's business; an own key replaces them).
+            const own = (t: string): Map<string, RawValue> => {
+              const p = parseConfigText(t);
+              const out = new Map<string, RawValue>();
+              for (const sec of p.scan.sections)
+                if (!sec.isDefault && sec.name === header)
+                  for (const e of sec.entries) out.set(e.key, p.raw.get(header)!.get(e.key)!);
+              return out;
+            };
+            const model = own(text);
+            const doc = ConfigDocument.parse(text);
+            for (const o of ops) {
+              const cur = model.get(o.key);
+              if (o.op === "set") {
+                // A plain value is refused; an empty one (`key =`) becomes the sub-section, as the AWS CLI writes it.
+                if (typeof cur === "string" && cur !== "") {
+                  expect(() => doc.setSub(header, o.key, o.sub, o.value)).toThrow();
+                  continue;
+                }
+                doc.setSub(header, o.key, o.sub, o.value);
+                const m = new Map(cur instanceof Map ? cur : []);
+                m.set(o.sub, o.value);
+                model.set(o.key, m);
+              } else {
+                doc.unsetSub(header, o.key, o.sub);
+                if (cur instanceof Map && cur.has(o.sub)) {
+                  const m = new Map(cur);
+                  m.delete(o.sub);
+                  if (m.size === 0) model.delete(o.key);
+                  else model.set(o.key, m);
+                }
+              }
+            }
+            const edited = doc.toString();
+            const d = await disagreement(edited);
+            if (d)
+              throw new Error(
+                `${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\n${d}`,
+              );
+            const after = own(edited);
+            const norm = (m: Map<string, RawValue>) =>
+              JSON.stringify([...m].map(([k, v]) => [k, typeof v === "string" ? v : [...v]]).sort());
+            if (norm(after) !== norm(model))
+              throw new Error(
+                `${JSON.stringify(text)} ${JSON.stringify(ops)} → ${JSON.stringify(edited)}\ngot ${norm(after)}\nwant ${norm(model)}`,
+              );
+          },
+        ),
+        { numRuns: LONG ? 2000 : 100 },
+      );
+    });
+  },
+);

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadAwsConfig } from "../../src/config/load";
 import { startBotocore } from "../helpers/botocore";
+import { missing } from "../helpers/tools";
 import { validConfigText } from "./gen";
 
 let home: string;
@@ -18,7 +19,7 @@ beforeEach(async () => {
 afterEach(() => rm(home, { recursive: true, force: true }));
 const write = (name: string, text: string | Buffer) => writeFile(path.join(home, ".aws", name), text);
 
-describe("loadAwsConfig", () => {
+describe.skipIf(missing("aws", "boto3"))("loadAwsConfig", () => {
   it("missing files read as empty", async () => {
     await rm(path.join(home, ".aws"), { recursive: true });
     const c = await loadAwsConfig(env());
@@ -119,43 +120,46 @@ describe("loadAwsConfig", () => {
   });
 });
 
-describe("loadAwsConfig agrees with botocore's Session().full_config on generated config + credentials files", () => {
-  it(`${process.env["PORTICO_LONG"] === "1" ? 1000 : 60} pairs of files`, async () => {
-    const oracle = startBotocore();
-    try {
-      await fc.assert(
-        fc.asyncProperty(validConfigText, validConfigText, async (configText, credentialsText) => {
-          await write("config", configText);
-          await write("credentials", credentialsText);
-          const theirs = await oracle.fullConfig(
-            path.join(home, ".aws", "config"),
-            path.join(home, ".aws", "credentials"),
-          );
-          const mine = await loadAwsConfig(env()).catch((e) => e as Error);
-          if (!theirs.ok) {
-            expect(mine).toBeInstanceOf(Error);
-            return;
-          }
-          if (mine instanceof Error) throw new Error(`portico refused: ${mine.message}`);
-          const asPairs = (m: Map<string, { values: Record<string, string | Record<string, string>> }>) =>
-            [...m].map(([n, v]) => [
-              n,
-              Object.entries(v.values).map(([k, x]) => [k, typeof x === "string" ? x : Object.entries(x)]),
-            ]);
-          expect({
-            profiles: asPairs(mine.profiles),
-            sso_sessions: asPairs(mine.ssoSessions),
-            services: asPairs(mine.services),
-          }).toEqual({
-            profiles: theirs.profiles,
-            sso_sessions: theirs.sso_sessions,
-            services: theirs.services,
-          });
-        }),
-        { numRuns: process.env["PORTICO_LONG"] === "1" ? 1000 : 60 },
-      );
-    } finally {
-      await oracle.close();
-    }
-  });
-});
+describe.skipIf(missing("aws", "boto3"))(
+  "loadAwsConfig agrees with botocore's Session().full_config on generated config + credentials files",
+  () => {
+    it(`${process.env["PORTICO_LONG"] === "1" ? 1000 : 60} pairs of files`, async () => {
+      const oracle = startBotocore();
+      try {
+        await fc.assert(
+          fc.asyncProperty(validConfigText, validConfigText, async (configText, credentialsText) => {
+            await write("config", configText);
+            await write("credentials", credentialsText);
+            const theirs = await oracle.fullConfig(
+              path.join(home, ".aws", "config"),
+              path.join(home, ".aws", "credentials"),
+            );
+            const mine = await loadAwsConfig(env()).catch((e) => e as Error);
+            if (!theirs.ok) {
+              expect(mine).toBeInstanceOf(Error);
+              return;
+            }
+            if (mine instanceof Error) throw new Error(`portico refused: ${mine.message}`);
+            const asPairs = (m: Map<string, { values: Record<string, string | Record<string, string>> }>) =>
+              [...m].map(([n, v]) => [
+                n,
+                Object.entries(v.values).map(([k, x]) => [k, typeof x === "string" ? x : Object.entries(x)]),
+              ]);
+            expect({
+              profiles: asPairs(mine.profiles),
+              sso_sessions: asPairs(mine.ssoSessions),
+              services: asPairs(mine.services),
+            }).toEqual({
+              profiles: theirs.profiles,
+              sso_sessions: theirs.sso_sessions,
+              services: theirs.services,
+            });
+          }),
+          { numRuns: process.env["PORTICO_LONG"] === "1" ? 1000 : 60 },
+        );
+      } finally {
+        await oracle.close();
+      }
+    });
+  },
+);

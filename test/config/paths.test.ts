@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsPaths, expandPath, resolveProfileName, resolveRegion } from "../../src/config/paths";
+import { missing } from "../helpers/tools";
 
 function pythonExpand(p: string, env: NodeJS.ProcessEnv): string {
   const r = spawnSync(
@@ -19,7 +20,7 @@ function pythonExpand(p: string, env: NodeJS.ProcessEnv): string {
   return r.stdout.replace(/\n$/, "");
 }
 
-describe("path expansion matches os.path.expandvars + expanduser", () => {
+describe.skipIf(missing("aws", "python3"))("path expansion matches os.path.expandvars + expanduser", () => {
   const env = { PATH: process.env["PATH"], HOME: "/home/tester/", FOO: "bar", EMPTY: "" };
   for (const p of [
     "~/.aws/config",
@@ -41,7 +42,7 @@ describe("path expansion matches os.path.expandvars + expanduser", () => {
   }
 });
 
-describe("awsPaths", () => {
+describe.skipIf(missing("aws", "python3"))("awsPaths", () => {
   it("defaults under HOME", () => {
     const p = awsPaths({ HOME: "/h" });
     expect(p).toMatchObject({
@@ -68,7 +69,7 @@ describe("awsPaths", () => {
   });
 });
 
-describe("profile and region precedence (CLI v2)", () => {
+describe.skipIf(missing("aws", "python3"))("profile and region precedence (CLI v2)", () => {
   it("profile: flag > AWS_PROFILE > AWS_DEFAULT_PROFILE > default", () => {
     const env = { AWS_PROFILE: "p", AWS_DEFAULT_PROFILE: "d" };
     expect(resolveProfileName(env, "f")).toEqual({ name: "f", source: "flag" });

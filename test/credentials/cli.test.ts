@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index";
 import { startEmulator } from "../../emulator/index";
 import { tempHome } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { demoConfig, deviceSignIn, testEnv, writeConfig } from "./support";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -194,16 +195,22 @@ describe("whoami and accounts", () => {
       account: "333333333333",
       user: "alice",
       permissionSet: "PowerUserAccess",
-      ssoSessionRefreshable: true,
+      signInSession: { refreshable: true, endsAt: null },
     });
     expect(w.credentialsSecondsLeft).toBeGreaterThan(15 * 60);
-    expect(w.ssoSessionSecondsLeft).toBeGreaterThan(0);
+    expect(w.accessTokenSecondsLeft).toBeGreaterThan(0);
   });
 
   it("whoami in text names the permission set", async () => {
     const r = await portico(["whoami", "--profile", "dev"], env);
     expect(r.stdout).toMatch(/Permission set:\s+PowerUserAccess/);
-    expect(r.stdout).toMatch(/SSO session:\s+expires in/);
+    // Each lifetime named for what it is: the 1-hour token is not "the SSO session".
+    expect(r.stdout).toMatch(/Access token:\s+expires in \d+m \(\S+Z\)\n/);
+    expect(r.stdout).toMatch(
+      /Sign-in session:\s+refreshable; its end is not recorded locally \(at the latest \S+Z, when the client registration expires\)\n/,
+    );
+    expect(r.stdout).toMatch(/Role credentials:\s+expires in/);
+    expect(r.stdout).not.toContain("SSO session");
   });
 
   it("accounts --json lists alice's accounts and roles", async () => {
@@ -306,11 +313,13 @@ describe("exec", () => {
     expect(r.stderr).toContain("hint: portico exec --profile dev -- /bin/echo hi");
   });
 
-  it("in a terminal, Ctrl-C reaches the child once (not forwarded a second time)", async () => {
-    // A real pseudo-terminal (python3's pty): Ctrl-C goes through the line discipline to the foreground
-    // process group, i.e. to portico and its child at once.
-    const child = `let n=0;process.on("SIGINT",()=>{if(n++===0)setTimeout(()=>{console.log("SIGINTS="+n);process.exit(0)},700)});console.log("READY");setInterval(()=>{},1000)`;
-    const py = `
+  it.skipIf(missing("python3"))(
+    "in a terminal, Ctrl-C reaches the child once (not forwarded a second time)",
+    async () => {
+      // A real pseudo-terminal (python3's pty): Ctrl-C goes through the line discipline to the foreground
+      // process group, i.e. to portico and its child at once.
+      const child = `let n=0;process.on("SIGINT",()=>{if(n++===0)setTimeout(()=>{console.log("SIGINTS="+n);process.exit(0)},700)});console.log("READY");setInterval(()=>{},1000)`;
+      const py = `
 import json, os, pty, sys, time
 argv = json.loads(sys.argv[1]); env = json.loads(sys.argv[2])
 pid, fd = pty.fork()
@@ -332,21 +341,32 @@ while True:
 _, status = os.waitpid(pid, 0)
 print(json.dumps({"out": buf.decode(errors="replace"), "code": os.waitstatus_to_exitcode(status)}))
 `;
-    const argv = [process.execPath, PORTICO, "exec", "--profile", "dev", "--", process.execPath, "-e", child];
-    const r = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
-      const p = spawn("python3", ["-c", py, JSON.stringify(argv), JSON.stringify(env)], {
-        stdio: ["ignore", "pipe", "inherit"],
+      const argv = [
+        process.execPath,
+        PORTICO,
+        "exec",
+        "--profile",
+        "dev",
+        "--",
+        process.execPath,
+        "-e",
+        child,
+      ];
+      const r = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
+        const p = spawn("python3", ["-c", py, JSON.stringify(argv), JSON.stringify(env)], {
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        let stdout = "";
+        p.stdout.on("data", (d) => (stdout += d));
+        p.on("error", reject);
+        p.on("close", (code) => resolve({ stdout, code }));
       });
-      let stdout = "";
-      p.stdout.on("data", (d) => (stdout += d));
-      p.on("error", reject);
-      p.on("close", (code) => resolve({ stdout, code }));
-    });
-    expect(r.code).toBe(0);
-    const res = JSON.parse(r.stdout);
-    expect(res.out).toContain("SIGINTS=1");
-    expect(res.code).toBe(0);
-  });
+      expect(r.code).toBe(0);
+      const res = JSON.parse(r.stdout);
+      expect(res.out).toContain("SIGINTS=1");
+      expect(res.code).toBe(0);
+    },
+  );
 
   it("a missing command is a clear error", async () => {
     const r = await portico(["exec", "--profile", "dev", "--", "no-such-command-xyz"], env);

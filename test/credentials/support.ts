@@ -3,15 +3,12 @@
  * flow (SDK OIDC client → emulator with auto-approval), caching the token as the AWS CLI does.
  * Independent of the `portico login` command so these tests exercise only the credentials code.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import * as path from "node:path";
 import { awsPaths } from "../../src/config/paths";
 import { isPorticoError, type PorticoError } from "../../src/errors";
 import { writeToken } from "../../src/sso/cache";
-import { createOidcApi } from "../../src/sso/oidc";
+import { deviceToken, SSO_REGION, START_URL } from "../helpers/sign-in";
 
-export const START_URL = "https://d-0000000000.awsapps.com/start";
-export const SSO_REGION = "eu-north-1";
+export { SSO_REGION, START_URL, writeConfig } from "../helpers/sign-in";
 
 /** A config with sso-session "acme" and a few profiles on the demo org (alice's assignments). */
 export function demoConfig(extra = ""): string {
@@ -47,11 +44,6 @@ region = eu-north-1
 ${extra}`;
 }
 
-export async function writeConfig(home: string, text: string): Promise<void> {
-  await mkdir(path.join(home, ".aws"), { recursive: true, mode: 0o700 });
-  await writeFile(path.join(home, ".aws", "config"), text, { mode: 0o600 });
-}
-
 export function testEnv(home: string, url: string): NodeJS.ProcessEnv {
   return {
     HOME: home,
@@ -71,50 +63,26 @@ export async function deviceSignIn(
   cacheKey: string,
   options: { scopes?: string[]; expiresAt?: Date } = {},
 ): Promise<{ accessToken: string; refreshToken?: string }> {
-  const oidc = await createOidcApi({ env, region: SSO_REGION });
-  const scopes = options.scopes ?? (cacheKey === START_URL ? undefined : ["sso:account:access"]);
-  const reg = await oidc.registerClient({
-    clientName: "portico-test",
-    clientType: "public",
-    ...(scopes ? { scopes } : {}),
+  const tok = await deviceToken({
+    endpoint: env["AWS_ENDPOINT_URL"]!,
+    region: SSO_REGION,
+    scopes: options.scopes ?? (cacheKey === START_URL ? null : ["sso:account:access"]),
   });
-  const dev = await oidc.startDeviceAuthorization({
-    clientId: reg.clientId,
-    clientSecret: reg.clientSecret,
-    startUrl: START_URL,
-  });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const tok = await oidc.createToken({
-        clientId: reg.clientId,
-        clientSecret: reg.clientSecret,
-        grantType: "urn:ietf:params:oauth:grant-type:device_code",
-        deviceCode: dev.deviceCode,
-      });
-      await writeToken(
-        awsPaths(env).ssoCacheDir,
-        { cacheKey },
-        {
-          startUrl: START_URL,
-          region: SSO_REGION,
-          accessToken: tok.accessToken,
-          expiresAt: options.expiresAt ?? new Date(Date.now() + tok.expiresIn * 1000),
-          clientId: reg.clientId,
-          clientSecret: reg.clientSecret,
-          registrationExpiresAt: new Date(reg.clientSecretExpiresAt * 1000),
-          ...(tok.refreshToken ? { refreshToken: tok.refreshToken } : {}),
-        },
-      );
-      return {
-        accessToken: tok.accessToken,
-        ...(tok.refreshToken ? { refreshToken: tok.refreshToken } : {}),
-      };
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  await writeToken(
+    awsPaths(env).ssoCacheDir,
+    { cacheKey },
+    {
+      startUrl: START_URL,
+      region: SSO_REGION,
+      accessToken: tok.accessToken,
+      expiresAt: options.expiresAt ?? new Date(Date.now() + tok.expiresIn * 1000),
+      clientId: tok.clientId,
+      clientSecret: tok.clientSecret,
+      registrationExpiresAt: new Date(tok.clientSecretExpiresAt * 1000),
+      ...(tok.refreshToken ? { refreshToken: tok.refreshToken } : {}),
+    },
+  );
+  return { accessToken: tok.accessToken, ...(tok.refreshToken ? { refreshToken: tok.refreshToken } : {}) };
 }
 
 /** The PorticoError `p` rejects with (any other outcome fails the test). */

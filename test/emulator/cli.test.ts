@@ -125,5 +125,12 @@ describe("portico emulator", () => {
     expect(badSeed.code).toBe(3);
     expect(badSeed.stderr).toContain("accounts[0].accountId: must be 12 digits");
     expect(badSeed.stderr).toContain("hint:");
+    // A seed file that is not there is a seed problem too (docs/emulator.md: exit 3), not a usage error.
+    const missingSeed = await start(["--seed", path.join(dir, "missing.json")]).exit();
+    expect(missingSeed.code).toBe(3);
+    expect(missingSeed.stderr).toContain(`cannot read seed file ${path.join(dir, "missing.json")}: ENOENT`);
+    expect(missingSeed.stderr).toContain(
+      'hint: fix the seed file (docs/emulator.md, "Seed files"), or use --seed demo',
+    );
   });
 });

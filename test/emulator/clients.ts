@@ -1,15 +1,11 @@
 /** SDK JS v3 clients pointed at a running emulator (no retries unless asked: errors surface as they are). */
 import { SSOClient } from "@aws-sdk/client-sso";
-import {
-  CreateTokenCommand,
-  RegisterClientCommand,
-  SSOOIDCClient,
-  StartDeviceAuthorizationCommand,
-} from "@aws-sdk/client-sso-oidc";
+import { SSOOIDCClient } from "@aws-sdk/client-sso-oidc";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { RunningEmulator } from "../helpers/emulator";
+import { type DeviceToken, deviceToken } from "../helpers/sign-in";
 
-export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+export { DEVICE_GRANT } from "../helpers/sign-in";
 
 export function oidcClient(emu: RunningEmulator, endpoint = emu.url): SSOOIDCClient {
   return new SSOOIDCClient({ region: emu.region, endpoint, maxAttempts: 1 });
@@ -27,42 +23,17 @@ export function stsClient(
 }
 
 /** Register + device authorization + (auto-approved) CreateToken: a signed-in access token. */
-export async function deviceSignIn(
+export function deviceSignIn(
   emu: RunningEmulator,
   scopes: string[] | null = ["sso:account:access"],
-): Promise<{
-  accessToken: string;
-  refreshToken?: string;
-  clientId: string;
-  clientSecret: string;
-  expiresIn: number;
-}> {
-  const oidc = oidcClient(emu);
-  const reg = await oidc.send(
-    new RegisterClientCommand({ clientName: "test", clientType: "public", ...(scopes ? { scopes } : {}) }),
-  );
-  const dev = await oidc.send(
-    new StartDeviceAuthorizationCommand({
-      clientId: reg.clientId!,
-      clientSecret: reg.clientSecret!,
-      startUrl: emu.startUrl,
-    }),
-  );
-  const tok = await oidc.send(
-    new CreateTokenCommand({
-      clientId: reg.clientId!,
-      clientSecret: reg.clientSecret!,
-      grantType: DEVICE_GRANT,
-      deviceCode: dev.deviceCode!,
-    }),
-  );
-  return {
-    accessToken: tok.accessToken!,
-    ...(tok.refreshToken ? { refreshToken: tok.refreshToken } : {}),
-    clientId: reg.clientId!,
-    clientSecret: reg.clientSecret!,
-    expiresIn: tok.expiresIn!,
-  };
+): Promise<DeviceToken> {
+  return deviceToken({
+    endpoint: emu.url,
+    region: emu.region,
+    startUrl: emu.startUrl,
+    scopes,
+    clientName: "test",
+  });
 }
 
 /** The error an SDK call rejects with (fails the test if it resolves). */

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { awsClientEnv, runAwsCli, runPython } from "../helpers/aws-clients";
 import { type RunningEmulator, tempHome, withEmulator } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 
 /** Run a CommonJS snippet with node from the repo root (so the installed SDK resolves). */
 function runNode(
@@ -60,7 +61,7 @@ const expectedArn = (emu: RunningEmulator, user: string): string => {
   return `arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_ViewOnlyAccess_${ps.roleSuffix}/${user}`;
 };
 
-describe("AWS CLI v2 and boto3 against the emulator", () => {
+describe.skipIf(missing("aws", "boto3"))("AWS CLI v2 and boto3 against the emulator", () => {
   it("aws sso login (device code, auto-approve) → sts get-caller-identity → export-credentials → boto3", async () => {
     await withEmulator({ seed: "demo", autoApprove: "bob" }, async (emu) => {
       await writeConfig(emu);

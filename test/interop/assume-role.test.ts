@@ -10,6 +10,7 @@ import type { RunningEmulator } from "../../emulator/index";
 import { startEmulator } from "../../emulator/index";
 import { awsClientEnv, runAwsCli, runPython } from "../helpers/aws-clients";
 import { tempHome } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { assertBuilt, portico, porticoSetup } from "./support";
 
 let emu: RunningEmulator;
@@ -38,7 +39,7 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
-describe("assume-role profile, portico and the AWS CLI", () => {
+describe.skipIf(missing("aws", "boto3"))("assume-role profile, portico and the AWS CLI", () => {
   it("portico first: the CLI's export-credentials is byte-identical and makes no AssumeRole", async () => {
     const mine = await portico(["credentials", "--profile", "admin-chain", "--format", "env"], env);
     expect(mine.code, mine.stderr).toBe(0);

@@ -10,6 +10,7 @@ import type { RunningEmulator } from "../../emulator/index";
 import { startEmulator } from "../../emulator/index";
 import { awsClientEnv, runAwsCli } from "../helpers/aws-clients";
 import { tempHome } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { assertBuilt, portico, SSO_REGION, START_URL } from "./support";
 
 let emu: RunningEmulator;
@@ -44,7 +45,7 @@ async function tokenPath(): Promise<string> {
   return path.join(ssoCache(), `${createHash("sha1").update("acme").digest("hex")}.json`);
 }
 
-describe("AWS CLI first, then portico", () => {
+describe.skipIf(missing("aws"))("AWS CLI first, then portico", () => {
   it("portico reuses the role credentials the AWS CLI cached (no GetRoleCredentials of its own)", async () => {
     const cli = await runAwsCli(["sts", "get-caller-identity", "--profile", "dev"], env);
     expect(cli.code, cli.stderr).toBe(0);

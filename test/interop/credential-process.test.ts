@@ -10,6 +10,7 @@ import type { RunningEmulator } from "../../emulator/index";
 import { startEmulator } from "../../emulator/index";
 import { awsClientEnv, runAwsCli, runPython } from "../helpers/aws-clients";
 import { tempHome } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { assertBuilt, botoCallerArn, PORTICO, portico, porticoSetup, runSdk, sdkCallerArns } from "./support";
 
 let emu: RunningEmulator;
@@ -36,60 +37,63 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
-describe("credential_process = portico credential-process --profile dev", () => {
-  it("prints only the credential_process JSON on stdout", async () => {
-    const r = await portico(["credential-process", "--profile", "dev"], env);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe("");
-    const doc = JSON.parse(r.stdout);
-    expect(doc.Version).toBe(1);
-    expect(Object.keys(doc)).toEqual([
-      "Version",
-      "AccessKeyId",
-      "SecretAccessKey",
-      "SessionToken",
-      "Expiration",
-      "AccountId",
-    ]);
-  });
+describe.skipIf(missing("aws", "boto3"))(
+  "credential_process = portico credential-process --profile dev",
+  () => {
+    it("prints only the credential_process JSON on stdout", async () => {
+      const r = await portico(["credential-process", "--profile", "dev"], env);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe("");
+      const doc = JSON.parse(r.stdout);
+      expect(doc.Version).toBe(1);
+      expect(Object.keys(doc)).toEqual([
+        "Version",
+        "AccessKeyId",
+        "SecretAccessKey",
+        "SessionToken",
+        "Expiration",
+        "AccountId",
+      ]);
+    });
 
-  it("on failure: nothing on stdout, the reason on stderr, non-zero exit", async () => {
-    const r = await portico(["credential-process", "--profile", "nope"], env);
-    expect(r.code).toBe(3);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toContain("nope");
-  });
+    it("on failure: nothing on stdout, the reason on stderr, non-zero exit", async () => {
+      const r = await portico(["credential-process", "--profile", "nope"], env);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("nope");
+    });
 
-  it("portico itself resolves the credential_process profile (running portico as the process)", async () => {
-    const r = await portico(["whoami", "--profile", "dev-process", "--json"], env);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ arn, source: "process" });
-  });
+    it("portico itself resolves the credential_process profile (running portico as the process)", async () => {
+      const r = await portico(["whoami", "--profile", "dev-process", "--json"], env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ arn, source: "process" });
+    });
 
-  it("AWS CLI v2", async () => {
-    const r = await runAwsCli(
-      ["sts", "get-caller-identity", "--profile", "dev-process", "--output", "json"],
-      env,
-    );
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).Arn).toBe(arn);
-  });
+    it("AWS CLI v2", async () => {
+      const r = await runAwsCli(
+        ["sts", "get-caller-identity", "--profile", "dev-process", "--output", "json"],
+        env,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).Arn).toBe(arn);
+    });
 
-  it("AWS CLI v2 reports portico's stderr when it fails", async () => {
-    const r = await runAwsCli(["sts", "get-caller-identity", "--profile", "broken-process"], env);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain("nope");
-  });
+    it("AWS CLI v2 reports portico's stderr when it fails", async () => {
+      const r = await runAwsCli(["sts", "get-caller-identity", "--profile", "broken-process"], env);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain("nope");
+    });
 
-  it("boto3", async () => {
-    const r = await runPython(botoCallerArn("dev-process"), env);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe(arn);
-  });
+    it("boto3", async () => {
+      const r = await runPython(botoCallerArn("dev-process"), env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe(arn);
+    });
 
-  it("SDK JS v3: fromProcess and fromNodeProviderChain", async () => {
-    const r = await runSdk(sdkCallerArns("dev-process"), { ...env, _PORTICO_SDK_MODE: "process" });
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([arn, arn]);
-  });
-});
+    it("SDK JS v3: fromProcess and fromNodeProviderChain", async () => {
+      const r = await runSdk(sdkCallerArns("dev-process"), { ...env, _PORTICO_SDK_MODE: "process" });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([arn, arn]);
+    });
+  },
+);

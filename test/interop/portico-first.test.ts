@@ -10,6 +10,7 @@ import type { RunningEmulator } from "../../emulator/index";
 import { startEmulator } from "../../emulator/index";
 import { awsClientEnv, runAwsCli, runPython } from "../helpers/aws-clients";
 import { tempHome } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { assertBuilt, botoCallerArn, portico, porticoSetup, runSdk, sdkCallerArns } from "./support";
 
 let emu: RunningEmulator;
@@ -29,7 +30,7 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
-describe("portico first, then every other client", () => {
+describe.skipIf(missing("aws", "boto3"))("portico first, then every other client", () => {
   let arn: string;
 
   it("portico whoami reports the assumed-role ARN", async () => {

@@ -12,6 +12,7 @@ import type { RunningEmulator } from "../../emulator/index";
 import { startEmulator } from "../../emulator/index";
 import { awsClientEnv, runAwsCli, runPython } from "../helpers/aws-clients";
 import { tempHome } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { assertBuilt, botoCallerArn, portico, porticoSetup, runSdk } from "./support";
 
 let emu: RunningEmulator;
@@ -49,7 +50,7 @@ const clients: [string, () => Promise<{ code: number; stdout: string; stderr: st
   ["aws-cli", () => runAwsCli(["sts", "get-caller-identity", "--profile", "dev"], env)],
 ];
 
-describe("portico → botocore → SDK → AWS CLI, twice", () => {
+describe.skipIf(missing("aws", "boto3"))("portico → botocore → SDK → AWS CLI, twice", () => {
   it("each client refreshes in turn, rotating and writing back the refresh token", async () => {
     const seen = new Set<string>();
     let prev = JSON.parse(await readFile(tokenFile(), "utf8"));

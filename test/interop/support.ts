@@ -9,8 +9,10 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const PORTICO = path.join(ROOT, "dist", "cli", "portico.mjs");
-export const START_URL = "https://d-0000000000.awsapps.com/start";
-export const SSO_REGION = "eu-north-1";
+
+import { SSO_REGION, START_URL } from "../helpers/sign-in";
+
+export { SSO_REGION, START_URL };
 
 export interface RunResult {
   code: number;

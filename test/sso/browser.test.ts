@@ -4,7 +4,7 @@
  * callback page; device code — the printed verification URL → sign in → Allow. BROWSER is a script
  * that records the URL portico opens; Chromium then visits exactly that URL.
  */
-import { existsSync, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,11 +12,12 @@ import { DEMO_PASSWORDS } from "../../emulator/index";
 import { openBrowser } from "../../src/platform/browser";
 import { parseToken, tokenFilePath } from "../../src/sso/cache";
 import { login } from "../../src/sso/login";
-import { ARTIFACTS, CHROMIUM, launchChromium } from "../helpers/browser";
+import { ARTIFACTS, launchChromium } from "../helpers/browser";
 import { tempHome, withEmulator } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { depsFor, recordingBrowser, sessionFor } from "./support";
 
-describe.skipIf(!existsSync(CHROMIUM))("portico login with a person in Chromium", () => {
+describe.skipIf(missing("chromium"))("portico login with a person in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

@@ -13,6 +13,7 @@ import { awsPaths } from "../../src/config/paths";
 import { readToken, tokenFilePath } from "../../src/sso/cache";
 import { awsClientEnv, runAwsCli } from "../helpers/aws-clients";
 import { type RunningEmulator, tempHome, withEmulator } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { writeConfig } from "./support";
 
 let home: string;
@@ -87,7 +88,7 @@ function aliceAccount(emu: RunningEmulator): { accountId: string; role: string }
   return { accountId: acct.accountId, role: roles.includes("ViewOnlyAccess") ? "ViewOnlyAccess" : roles[0]! };
 }
 
-describe("portico configure sso (unattended, by flags)", () => {
+describe.skipIf(missing("aws"))("portico configure sso (unattended, by flags)", () => {
   it("signs in, writes exactly what the AWS CLI writes, and the AWS CLI v2 then uses it", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       const env = { HOME: home, AWS_ENDPOINT_URL: emu.url };

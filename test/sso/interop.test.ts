@@ -13,6 +13,7 @@ import { login } from "../../src/sso/login";
 import { getSsoToken } from "../../src/sso/token-provider";
 import { awsClientEnv, runAwsCli, runPython } from "../helpers/aws-clients";
 import { tempHome, withEmulator } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { count, depsFor, sessionFor, writeConfig } from "./support";
 
 let home: string;
@@ -44,7 +45,7 @@ function aliceAccount(emu: import("../helpers/emulator").RunningEmulator) {
   return { accountId: acct.accountId, role: emu.store.rolesForUser(alice.userId, acct.accountId)[0]! };
 }
 
-describe("AWS CLI v2 first, then portico", () => {
+describe.skipIf(missing("aws", "boto3"))("AWS CLI v2 first, then portico", () => {
   it("portico uses the CLI's token and reuses the CLI's client registration", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       const { accountId, role } = aliceAccount(emu);

@@ -54,7 +54,7 @@ describe("ssoProfile (botocore SSOProvider rules, §1.5)", () => {
       legacy: {
         sso_start_url: `${START}/`,
         sso_region: "us-east-1",
-        sso_account_id: "2",
+        sso_account_id: "222222222222",
         sso_role_name: "R",
       },
     });
@@ -66,7 +66,7 @@ describe("ssoProfile (botocore SSOProvider rules, §1.5)", () => {
   });
 
   it("names every missing key in botocore's order", () => {
-    const cfg = configOf({ dev: { sso_account_id: "1" } });
+    const cfg = configOf({ dev: { sso_account_id: "111111111111" } });
     const e = fails(() => ssoProfile(cfg, "dev"));
     expect(e.message).toBe(
       'The profile "dev" is configured to use SSO but is missing required configuration: sso_role_name, sso_start_url, sso_region',
@@ -76,16 +76,25 @@ describe("ssoProfile (botocore SSOProvider rules, §1.5)", () => {
   });
 
   it("missing sso-session section", () => {
-    const cfg = configOf({ dev: { sso_session: "nope", sso_account_id: "1", sso_role_name: "R" } });
+    const cfg = configOf({
+      dev: { sso_session: "nope", sso_account_id: "111111111111", sso_role_name: "R" },
+    });
     const e = fails(() => ssoProfile(cfg, "dev"));
-    expect(e.message).toBe('The specified sso-session does not exist: "nope"');
+    expect(e.message).toBe('The specified sso-session does not exist: "nope" (sso_session of [profile dev])');
     expect(e.code).toBe("sso_session_not_found");
     expect(e.exitCode).toBe(3);
   });
 
   it("inconsistent values between profile and sso-session", () => {
     const cfg = configOf(
-      { dev: { sso_session: "my-sso", sso_region: "us-west-2", sso_account_id: "1", sso_role_name: "R" } },
+      {
+        dev: {
+          sso_session: "my-sso",
+          sso_region: "us-west-2",
+          sso_account_id: "111111111111",
+          sso_role_name: "R",
+        },
+      },
       sessions,
     );
     const e = fails(() => ssoProfile(cfg, "dev"));
@@ -96,7 +105,14 @@ describe("ssoProfile (botocore SSOProvider rules, §1.5)", () => {
 
   it("an identical duplicate value is fine", () => {
     const cfg = configOf(
-      { dev: { sso_session: "my-sso", sso_region: "us-east-1", sso_account_id: "1", sso_role_name: "R" } },
+      {
+        dev: {
+          sso_session: "my-sso",
+          sso_region: "us-east-1",
+          sso_account_id: "111111111111",
+          sso_role_name: "R",
+        },
+      },
       sessions,
     );
     expect(ssoProfile(cfg, "dev").session.region).toBe("us-east-1");
@@ -104,17 +120,46 @@ describe("ssoProfile (botocore SSOProvider rules, §1.5)", () => {
 
   it("unknown profile and non-SSO profile", () => {
     const cfg = configOf({ keys: { aws_access_key_id: "AKIA" } });
-    expect(fails(() => ssoProfile(cfg, "nope")).message).toBe("The config profile (nope) could not be found");
+    expect(fails(() => ssoProfile(cfg, "nope")).message).toBe(
+      "The config profile (nope) could not be found (from --profile)",
+    );
     expect(fails(() => ssoProfile(cfg, "keys")).code).toBe("not_sso_profile");
   });
 
   it("sso-session with missing start URL", () => {
     const cfg = configOf(
-      { dev: { sso_session: "s", sso_account_id: "1", sso_role_name: "R" } },
+      { dev: { sso_session: "s", sso_account_id: "111111111111", sso_role_name: "R" } },
       { s: { sso_region: "eu-north-1" } },
     );
     const e = fails(() => ssoProfile(cfg, "dev"));
     expect(e.message).toContain("missing required configuration: sso_start_url");
+  });
+});
+
+describe("values the portal would refuse", () => {
+  it("an sso_account_id that is not 12 digits is named with its line and the fix, before any call", () => {
+    const cfg = configOf(
+      { dev: { sso_session: "s", sso_account_id: "12345", sso_role_name: "R" } },
+      { s: { sso_start_url: START, sso_region: "eu-north-1" } },
+    );
+    const e = fails(() => ssoProfile(cfg, "dev"));
+    expect(e.code).toBe("sso_account_id_invalid");
+    expect(e.exitCode).toBe(3);
+    expect(e.message).toMatch(
+      /^The profile "dev" has sso_account_id = 12345 \(.+:\d+\): an AWS account id is 12 digits/,
+    );
+    expect(e.hint).toBe(
+      "portico config set sso_account_id 123456789012 --profile dev with your account's id (they are listed by: portico accounts --profile dev)",
+    );
+    expect(() =>
+      ssoProfile(
+        configOf(
+          { dev: { ...cfg.profiles.get("dev")!.values, sso_account_id: "012345678901" } },
+          { s: cfg.ssoSessions.get("s")!.values as Record<string, string> },
+        ),
+        "dev",
+      ),
+    ).not.toThrow();
   });
 });
 

@@ -1,6 +1,3 @@
-/** Shared bits of the sign-in integration tests: deps for a temp HOME pointed at a running emulator. */
-import { promises as fs } from "node:fs";
-import * as path from "node:path";
 import { awsPaths } from "../../src/config/paths";
 import type { SsoSession } from "../../src/sso/session";
 import type { SsoDeps } from "../../src/sso/token-provider";
@@ -50,7 +47,4 @@ export const FETCHING_BROWSER = `${process.execPath} -e 'fetch(process.argv[1]).
 export const recordingBrowser = (file: string) =>
   `${process.execPath} -e 'require("fs").writeFileSync(process.argv[1], process.argv[2])' ${file}`;
 
-export async function writeConfig(home: string, text: string): Promise<void> {
-  await fs.mkdir(path.join(home, ".aws"), { recursive: true });
-  await fs.writeFile(path.join(home, ".aws", "config"), text);
-}
+export { writeConfig } from "../helpers/sign-in";

@@ -7,6 +7,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempHome, withEmulator } from "../helpers/emulator";
+import { missing } from "../helpers/tools";
 import { FETCHING_BROWSER } from "./support";
 
 let home: string;
@@ -36,7 +37,7 @@ function drive(
   });
 }
 
-describe("interactive configure sso in a terminal", () => {
+describe.skipIf(missing("python3"))("interactive configure sso in a terminal", () => {
   it("prompts in the CLI's order, signs in with PKCE, filters accounts and roles as you type", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice" }, async (emu) => {
       const r = await drive(

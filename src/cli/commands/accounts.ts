@@ -48,8 +48,9 @@ export function register(program: Command, ctx: CliContext): void {
           session = ssoSessionByName(config, opts.ssoSession);
           loginArgs = `--sso-session ${opts.ssoSession}`;
         } else {
-          const name = resolveProfileName(ctx.env, opts.profile).name;
-          session = ssoSessionForProfile(config, name);
+          const selection = resolveProfileName(ctx.env, opts.profile);
+          const name = selection.name;
+          session = ssoSessionForProfile(config, selection);
           loginArgs = `--profile ${name}`;
         }
         const token = await getSsoToken(

@@ -165,7 +165,7 @@ export function register(program: Command, ctx: CliContext): void {
         selectArgs = `--sso-session ${shellWord(flags.ssoSession)}`;
       } else {
         const profile = resolveProfileName(ctx.env, flags.profile);
-        session = ssoSessionForProfile(config, profile.name);
+        session = ssoSessionForProfile(config, profile);
         selectArgs = profile.source === "default" ? "" : `--profile ${shellWord(profile.name)}`;
       }
       const result = await signIn(ctx, config.paths, session, selectArgs, {

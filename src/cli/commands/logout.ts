@@ -34,7 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
         const session =
           flags.ssoSession !== undefined
             ? ssoSessionByName(config, flags.ssoSession)
-            : ssoSessionForProfile(config, resolveProfileName(ctx.env, flags.profile).name);
+            : ssoSessionForProfile(config, resolveProfileName(ctx.env, flags.profile));
         result = await logoutSession({ env: ctx.env, paths: config.paths }, config, session);
       }
       if (flags.json) {

@@ -1,6 +1,7 @@
 /**
  * `portico whoami [--profile P] [--json]`: STS GetCallerIdentity with the profile's role credentials —
- * account, ARN, user, permission set — and the time left on the SSO session and on the credentials.
+ * account, ARN, user, permission set — and, each named for what it is, the access token's expiry, the
+ * sign-in session (refreshable, or when it ends) and the role credentials' expiry (src/credentials/lifetimes.ts).
  */
 import type { Command } from "commander";
 import type { CredentialSource } from "../../credentials/types";
@@ -12,7 +13,9 @@ import { printJson, printLine, table } from "../output";
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("whoami")
-    .description("show who a profile's credentials belong to, and how long the session and credentials last")
+    .description(
+      "show who a profile's credentials belong to, and when the access token, sign-in session and credentials end",
+    )
     .option("--profile <name>", "the profile (default: AWS_PROFILE or default)")
     .option("--region <region>", "the region for the STS call (default: the profile's region)")
     .option("--refresh", "ignore cached role credentials and fetch new ones")
@@ -29,18 +32,23 @@ export function register(program: Command, ctx: CliContext): void {
         ...(opts.region !== undefined ? { region: opts.region } : {}),
         forceRefresh: Boolean(opts.refresh),
       });
-      let ssoSessionExpiresAt: Date | undefined;
-      let ssoRefreshable: boolean | undefined;
+      const { signInSession, lifetimesJson, lifetimeRows } = await import("../../credentials/lifetimes");
+      let accessTokenExpiresAt: Date | null = null;
+      let session: ReturnType<typeof signInSession> | null = null;
       let ssoRegion: string | undefined;
       if (resolved.source.kind === "sso") {
         const { config } = await loadProfileContext(deps, resolved.source.profileName);
         const { ssoProfile } = await import("../../sso/session");
+        const { readToken } = await import("../../sso/cache");
+        const { canRefresh } = await import("../../sso/token-provider");
         const sp = ssoProfile(config, resolved.source.profileName);
         ssoRegion = sp.session.region;
-        const { readCachedToken } = await import("../../sso/token-provider");
-        const tok = await readCachedToken({ env: ctx.env, now: ctx.now, paths: config.paths }, sp.session);
-        ssoSessionExpiresAt = tok?.expiresAt;
-        ssoRefreshable = tok?.refreshable;
+        const read = await readToken(config.paths.ssoCacheDir, sp.session);
+        if (read.status === "ok") {
+          accessTokenExpiresAt = read.token.expiresAt;
+          const refreshable = canRefresh(sp.session, read.token, ctx.now());
+          session = signInSession(read.token, refreshable, sp.session.kind === "legacy");
+        }
       }
       const region = resolved.region ?? ssoRegion ?? "us-east-1";
       const hintArgs = resolved.source.kind === "env" ? "" : `--profile ${resolved.source.profileName}`;
@@ -50,8 +58,17 @@ export function register(program: Command, ctx: CliContext): void {
         },
       );
       const parsed = parseAssumedRoleArn(id.arn);
-      const now = ctx.now().getTime();
-      const exp = resolved.credentials.expiration;
+      const now = ctx.now();
+      const lifetimes = {
+        sso: resolved.source.kind === "sso",
+        accessTokenExpiresAt,
+        signInSession: session,
+        credentialsExpireAt: resolved.credentials.expiration ?? null,
+        credentialsLabel:
+          resolved.source.kind === "sso" || resolved.source.kind === "assume-role"
+            ? "Role credentials"
+            : "Credentials",
+      };
       const result = {
         profile: resolved.source.kind === "env" ? null : resolved.source.profileName,
         source: resolved.source.kind,
@@ -61,13 +78,7 @@ export function register(program: Command, ctx: CliContext): void {
         user: parsed?.user ?? null,
         role: parsed?.roleName ?? null,
         permissionSet: parsed?.permissionSet ?? null,
-        credentialsExpireAt: exp ? exp.toISOString() : null,
-        credentialsSecondsLeft: exp ? Math.max(0, Math.floor((exp.getTime() - now) / 1000)) : null,
-        ssoSessionExpiresAt: ssoSessionExpiresAt ? ssoSessionExpiresAt.toISOString() : null,
-        ssoSessionSecondsLeft: ssoSessionExpiresAt
-          ? Math.max(0, Math.floor((ssoSessionExpiresAt.getTime() - now) / 1000))
-          : null,
-        ssoSessionRefreshable: ssoRefreshable ?? null,
+        ...lifetimesJson(lifetimes, now),
       };
       if (opts.json) {
         printJson(ctx, result);
@@ -80,20 +91,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (parsed) rows.push(["User", parsed.user]);
       if (parsed?.permissionSet) rows.push(["Permission set", parsed.permissionSet]);
       if (result.profile) rows.push(["Profile", result.profile]);
-      rows.push([
-        "Credentials",
-        exp
-          ? `expire in ${formatDuration(exp.getTime() - now)} (${exp.toISOString()})`
-          : "long-term (no expiry)",
-      ]);
-      if (resolved.source.kind === "sso") {
-        rows.push([
-          "SSO session",
-          ssoSessionExpiresAt
-            ? `expires in ${formatDuration(ssoSessionExpiresAt.getTime() - now)} (${ssoSessionExpiresAt.toISOString()})${ssoRefreshable ? ", refreshable" : ""}`
-            : "no cached token",
-        ]);
-      }
+      rows.push(...lifetimeRows(lifetimes, now, formatDuration, `portico login ${hintArgs}`.trim()));
       printLine(ctx, table(rows.map(([k, v]) => [`${k}:`, v ?? ""])));
     });
 }
