@@ -43,14 +43,14 @@ export {
 } from "./credentials/format";
 export type { CallerIdentity, ParsedSsoArn } from "./credentials/identity";
 export { getCallerIdentity, parseAssumedRoleArn } from "./credentials/identity";
-export type { PortalAccount, PortalTarget } from "./credentials/portal";
-export { getRoleCredentials, listAccountsAndRoles } from "./credentials/portal";
 export type { CredentialDeps, ResolveOptions } from "./credentials/resolve";
 export { credentialsFromEnv, resolveCredentials, resolveSsoCredentials } from "./credentials/resolve";
 export type { AwsCredentials, CredentialSource, ResolvedCredentials } from "./credentials/types";
 export { ExitCode, isPorticoError, PorticoError } from "./errors";
 export { writeFileAtomic } from "./platform/files";
 export { withFileLock } from "./platform/lock";
+export type { Portal, PortalAccount, PortalAccountWithRoles, PortalTarget } from "./portal/index";
+export { getRoleCredentials, listAccountsAndRoles, openPortal } from "./portal/index";
 export type { LoginIo, LoginOptions, LoginResult } from "./sso/login";
 export { login } from "./sso/login";
 export { logoutAll, logoutSession } from "./sso/logout";

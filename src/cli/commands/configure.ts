@@ -6,8 +6,8 @@
  */
 import type { Command } from "commander";
 import { PorticoError } from "../../errors";
+import type { PortalAccount } from "../../portal/types";
 import type { SsoAnswers, WizardUi } from "../../sso/configure";
-import type { PortalAccountInfo } from "../../sso/portal";
 import type { CliContext } from "../context";
 import { info, printJson } from "../output";
 import { parsePort, parseTimeout, signIn } from "./login";
@@ -25,7 +25,7 @@ async function promptUi(ctx: CliContext): Promise<WizardUi> {
   const say = (t: string) => info(ctx, t.replace(/\n$/, ""));
   if (!ctx.interactive) return { say };
   const { input, search } = await import("@inquirer/prompts");
-  const { displayAccount } = await import("../../sso/portal");
+  const { displayAccount } = await import("../../portal/accounts");
   const io = { output: process.stderr };
   const cancelOnExit = async <T>(p: Promise<T>): Promise<T> => {
     try {
@@ -44,10 +44,10 @@ async function promptUi(ctx: CliContext): Promise<WizardUi> {
     say,
     ask: (prompt, validate) =>
       cancelOnExit(input({ message: prompt.replace(/:\s*$/, ":"), ...(validate ? { validate } : {}) }, io)),
-    pickAccount: async (accounts: PortalAccountInfo[]) =>
+    pickAccount: async (accounts: PortalAccount[]) =>
       (
         await cancelOnExit(
-          search<PortalAccountInfo>(
+          search<PortalAccount>(
             {
               message: "Select an account (type to filter):",
               source: (term) => filter(accounts, displayAccount, term),
@@ -146,7 +146,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { loadAwsConfig } = await import("../../config/load");
       const { editConfigFile } = await import("../../config/edit");
       const { configureSso } = await import("../../sso/configure");
-      const { createPortal } = await import("../../sso/portal");
+      const { openPortal } = await import("../../portal/client");
       const { getSsoToken } = await import("../../sso/token-provider");
       const { shellWord } = await import("../../sso/session");
       const config = await loadAwsConfig(ctx.env);
@@ -154,11 +154,11 @@ export function register(program: Command, ctx: CliContext): void {
       const deps = { env: ctx.env, now: ctx.now, paths: config.paths };
       const selectArgs = (s: import("../../sso/session").SsoSession) =>
         s.kind === "sso-session" ? `--sso-session ${shellWord(s.sessionName!)}` : "";
-      const portals = new Map<string, Awaited<ReturnType<typeof createPortal>>>();
+      const portals = new Map<string, Awaited<ReturnType<typeof openPortal>>>();
       const portal = async (s: import("../../sso/session").SsoSession) => {
         let p = portals.get(s.region);
         if (!p) {
-          p = await createPortal(ctx.env, s.region, selectArgs(s));
+          p = await openPortal({ env: ctx.env, region: s.region, loginArgs: selectArgs(s) });
           portals.set(s.region, p);
         }
         return p;
