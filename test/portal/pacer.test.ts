@@ -94,7 +94,12 @@ describe("pacer policy vs a 20/s collective budget", () => {
 describe("paced runner", () => {
   const clock = () => {
     let now = 0;
-    return { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    return {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+    };
   };
   const err = (name: string, status: number, headers: Record<string, string> = {}) =>
     Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status }, $response: { headers } });
