@@ -14,6 +14,7 @@ import { register as exec } from "./exec";
 import { register as login } from "./login";
 import { register as logout } from "./logout";
 import { register as profiles } from "./profiles";
+import { register as sync } from "./sync";
 import { register as whoami } from "./whoami";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -23,6 +24,7 @@ export const commandModules: RegisterCommand[] = [
   login,
   logout,
   accounts,
+  sync,
   whoami,
   credentials,
   credentialProcess,

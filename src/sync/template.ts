@@ -1,0 +1,105 @@
+/**
+ * Profile names from a template (docs/sync.md "Names"), pure. Fields: {account_id}, {account_name},
+ * {account_email}, {role_name}, {session_name}. Each field's value is sanitised so every reader takes
+ * the name (the config layer's rule, src/config/edit.ts `checkName`): accents dropped, anything outside
+ * letters, digits and `_-.@+` becomes the separator, runs collapse, no separator at the ends.
+ */
+import { checkName } from "../config/edit";
+import { usageError } from "../errors";
+
+export const TEMPLATE_FIELDS = [
+  "account_id",
+  "account_name",
+  "account_email",
+  "role_name",
+  "session_name",
+] as const;
+export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
+export type TemplateValues = Record<TemplateField, string>;
+
+export const DEFAULT_TEMPLATE = "{account_name}-{role_name}";
+
+export type TemplatePart = { literal: string } | { field: TemplateField };
+
+export interface NameOptions {
+  /** Lower-case the whole name. */
+  lowerCase?: boolean;
+  /** What replaces characters a name cannot hold (default "-"). */
+  separator?: string;
+}
+
+/** Parse `--name`: literal text and `{field}`s. Unknown fields and stray braces are usage errors. */
+export function parseTemplate(template: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  const re = /\{([^{}]*)\}|([{}])|([^{}]+)/g;
+  for (let m = re.exec(template); m; m = re.exec(template)) {
+    if (m[3] !== undefined) parts.push({ literal: m[3] });
+    else if (m[2] !== undefined)
+      throw usageError(
+        `The name template "${template}" has an unmatched "${m[2]}"`,
+        `portico sync --name '${DEFAULT_TEMPLATE}'`,
+      );
+    else {
+      const f = m[1]!.trim();
+      if (!(TEMPLATE_FIELDS as readonly string[]).includes(f))
+        throw usageError(
+          `The name template "${template}" has an unknown field {${f}}; the fields are ${TEMPLATE_FIELDS.map((x) => `{${x}}`).join(", ")}`,
+          `portico sync --name '${DEFAULT_TEMPLATE}'`,
+        );
+      parts.push({ field: f as TemplateField });
+    }
+  }
+  if (!parts.some((p) => "field" in p))
+    throw usageError(
+      `The name template "${template}" has no field, so every profile would get the same name`,
+      `portico sync --name '${DEFAULT_TEMPLATE}'`,
+    );
+  return parts;
+}
+
+const SAFE = /[A-Za-z0-9_.@+-]/;
+
+/** One value made safe for a profile name (pure). */
+export function sanitize(value: string, separator = "-"): string {
+  const plain = value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  let out = "";
+  for (const ch of plain) out += SAFE.test(ch) ? ch : separator;
+  if (separator !== "") {
+    const sep = separator.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    out = out
+      .replace(new RegExp(`(?:${sep}){2,}`, "g"), separator)
+      .replace(new RegExp(`^(?:${sep})+|(?:${sep})+$`, "g"), "");
+  }
+  return out;
+}
+
+/** The name for one account × role (before collision handling). */
+export function renderName(parts: TemplatePart[], values: TemplateValues, options: NameOptions = {}): string {
+  const sep = options.separator ?? "-";
+  // Field values are sanitised one by one, then the whole (literal text may hold characters too).
+  let name = parts.map((p) => ("literal" in p ? p.literal : sanitize(values[p.field], sep))).join("");
+  name = sanitize(name, sep).replace(/^-+/, "");
+  if (options.lowerCase) name = name.toLowerCase();
+  return name === "" ? values.account_id : name;
+}
+
+/** True when the config layer would write this name (src/config/edit.ts checkName). */
+export function isWritableName(name: string): boolean {
+  // "default" is the default profile's own name: never generated into a block.
+  if (name === "default") return false;
+  try {
+    checkName("profile", name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Validate the separator itself: it must be a character names may hold. */
+export function checkSeparator(separator: string): void {
+  if (!/^[A-Za-z0-9_.@+-]{0,3}$/.test(separator))
+    throw usageError(
+      `--separator "${separator}" cannot be part of a profile name; use -, _ or .`,
+      "portico sync --separator -",
+    );
+}
