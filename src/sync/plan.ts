@@ -239,7 +239,9 @@ export function planSync(input: PlanInput): SyncPlan {
       next.set(o.name, o);
     } else removed.push(o.name);
   }
-  const profiles = [...next.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  for (const l of [added, changed, removed, kept]) l.sort(byName);
+  const profiles = [...next.values()].sort((a, b) => byName(a.name, b.name));
   const body = renderBlock(input.sessionName, profiles, input.command);
   const current = found ? lines.slice(found.begin + 1, found.end) : undefined;
   const changes =

@@ -60,8 +60,31 @@ export function parseTemplate(template: string): TemplatePart[] {
 const SAFE = /[A-Za-z0-9_.@+-]/;
 
 /** One value made safe for a profile name (pure). */
+/** Letters NFKD does not decompose into ASCII, spelled as they usually are in ASCII. */
+const SPELLED: Record<string, string> = {
+  æ: "ae",
+  Æ: "AE",
+  ø: "o",
+  Ø: "O",
+  œ: "oe",
+  Œ: "OE",
+  ß: "ss",
+  đ: "d",
+  Đ: "D",
+  ł: "l",
+  Ł: "L",
+  þ: "th",
+  Þ: "TH",
+  ð: "d",
+  Ð: "D",
+  ı: "i",
+};
+
 export function sanitize(value: string, separator = "-"): string {
-  const plain = value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  const plain = value
+    .replace(/[æÆøØœŒßđĐłŁþÞðÐı]/g, (c) => SPELLED[c] ?? c)
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "");
   let out = "";
   for (const ch of plain) out += SAFE.test(ch) ? ch : separator;
   if (separator !== "") {
@@ -77,7 +100,12 @@ export function sanitize(value: string, separator = "-"): string {
 export function renderName(parts: TemplatePart[], values: TemplateValues, options: NameOptions = {}): string {
   const sep = options.separator ?? "-";
   // Field values are sanitised one by one, then the whole (literal text may hold characters too).
-  let name = parts.map((p) => ("literal" in p ? p.literal : sanitize(values[p.field], sep))).join("");
+  // A name with nothing left (e.g. only CJK letters) stands in as the account id.
+  const field = (f: TemplateField) => {
+    const v = sanitize(values[f], sep);
+    return v === "" && f === "account_name" ? values.account_id : v;
+  };
+  let name = parts.map((p) => ("literal" in p ? p.literal : field(p.field))).join("");
   name = sanitize(name, sep).replace(/^-+/, "");
   if (options.lowerCase) name = name.toLowerCase();
   return name === "" ? values.account_id : name;
