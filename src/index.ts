@@ -58,3 +58,8 @@ export type { SsoProfile, SsoSession } from "./sso/session";
 export { ssoProfile, ssoSessionByName, ssoSessionForProfile } from "./sso/session";
 export type { SsoDeps } from "./sso/token-provider";
 export { getSsoToken, readCachedToken } from "./sso/token-provider";
+export type { DiscoveredAccount, PlanInput, SyncPlan } from "./sync/plan";
+export { planSync } from "./sync/plan";
+export type { SyncOptions, SyncResult } from "./sync/sync";
+export { runSync, writeSyncPlan } from "./sync/sync";
+export { parseTemplate } from "./sync/template";

@@ -5,7 +5,7 @@
  * file and writes the result through the config layer (src/config/edit.ts, one atomic write).
  */
 import { buildProfileMap } from "../config/botocore";
-import { ConfigDocument } from "../config/document";
+import { scan } from "../config/scan";
 import { usageError } from "../errors";
 import { blockId, findBlock, type GeneratedProfile, renderBlock } from "./block";
 import { isWritableName, type NameOptions, renderName, type TemplatePart } from "./template";
@@ -56,6 +56,7 @@ export interface Skipped {
 
 export interface SyncPlan {
   id: string;
+  sessionName: string;
   /** The id of this session's block in the file now, when it differs (start URL changed): removed. */
   replacesId?: string;
   profiles: GeneratedProfile[];
@@ -183,23 +184,22 @@ export function textLines(t: string): string[] {
 
 /** Plan a sync of one session's block. Throws (exit 2/3) for hand edits, a duplicated block. */
 export function planSync(input: PlanInput): SyncPlan {
-  const doc = ConfigDocument.parse(input.text);
   const lines = textLines(input.text);
   const found = findExisting(lines, input);
   const id = blockId(input.sessionName, input.startUrl);
   if (/\s/.test(input.startUrl)) throw usageError(`The start URL "${input.startUrl}" contains whitespace`);
 
-  // Profiles defined outside this block (the user's own, other sessions' blocks) win.
+  // Profiles defined outside this block (the user's own, other sessions' blocks) win: the sections of
+  // the file without the block, as botocore would read that file.
+  const outsideLines = found ? [...lines.slice(0, found.begin), ...lines.slice(found.end + 1)] : lines;
   const outside = new Map<string, number>();
   const names: string[] = [];
   const lineOf = new Map<string, number>();
-  for (const sec of doc.scan.sections) {
-    if (sec.isDefault) continue;
-    if (found && sec.line > found.begin && sec.line < found.end) continue;
-    if (!lineOf.has(sec.name)) {
-      lineOf.set(sec.name, sec.line + 1);
-      names.push(sec.name);
-    }
+  for (const sec of scan(outsideLines).sections) {
+    if (sec.isDefault || lineOf.has(sec.name)) continue;
+    // 1-based line in the real file.
+    lineOf.set(sec.name, sec.line + 1 + (found && sec.line >= found.begin ? found.end - found.begin + 1 : 0));
+    names.push(sec.name);
   }
   for (const [profile, header] of buildProfileMap(names).profiles)
     outside.set(profile, lineOf.get(header) ?? 0);
@@ -248,6 +248,7 @@ export function planSync(input: PlanInput): SyncPlan {
     !found || found.id !== id || current!.length !== body.length || current!.some((l, i) => l !== body[i]);
   return {
     id,
+    sessionName: input.sessionName,
     ...(found && found.id !== id ? { replacesId: found.id } : {}),
     profiles,
     body,

@@ -4,10 +4,11 @@
  * ~/.aws/config at the end, under the config lock (src/config/edit.ts `editConfigFile`): an interrupted
  * sync (Ctrl-C, a failure, a kill) leaves the file exactly as it was and the discovery cache usable.
  */
-import { parseConfigText } from "../config/botocore";
+
 import { ConfigDocument } from "../config/document";
 import { editConfigFile } from "../config/edit";
 import { type AwsConfig, readConfigText } from "../config/load";
+import { entryValue, scan } from "../config/scan";
 import { ExitCode, PorticoError } from "../errors";
 import { openPortal } from "../portal/client";
 import { createPacedRunner, type PacerStats } from "../portal/paced";
@@ -239,17 +240,31 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
       exitCode: ExitCode.cancelled,
     });
 
-  const edit = await editConfigFile(file, (ed) => {
-    // Re-planned on the text under the lock (another tool may have written meanwhile).
-    plan = planFor(ed.text(), accounts, lastWritten);
-    if (!plan.changes) return;
-    if (plan.replacesId) ed.removeManagedBlock(plan.replacesId);
-    ed.replaceManagedBlock(plan.id, plan.body.join("\n"));
-    verifyGenerated(ed.text(), plan.profiles, o.ssoSession, display);
-  });
+  const edit = await writeSyncPlan(file, (text) => planFor(text, accounts, lastWritten));
+  plan = edit.plan;
   cache.written = { file, profiles: plan.profiles };
   await writeDiscoveryCache(paths, cache);
   return result(edit.changed, plan);
+}
+
+/**
+ * The one write of a sync: under the config lock, plan on the file's current text (another tool may
+ * have written since the summary was shown), replace the block, check every generated profile reads
+ * back, write atomically — or nothing at all when the block is unchanged.
+ */
+export async function writeSyncPlan(
+  file: string,
+  plan: (text: string) => SyncPlan,
+): Promise<{ changed: boolean; plan: SyncPlan }> {
+  let p: SyncPlan | undefined;
+  const r = await editConfigFile(file, (ed) => {
+    p = plan(ed.text());
+    if (!p.changes) return;
+    if (p.replacesId) ed.removeManagedBlock(p.replacesId);
+    ed.replaceManagedBlock(p.id, p.body.join("\n"));
+    verifyGenerated(ed.text(), p, file);
+  });
+  return { changed: r.changed, plan: p! };
 }
 
 /** The text with the plan applied (pure; what `editConfigFile` writes), for --dry-run. */
@@ -261,30 +276,41 @@ export function applyPlan(text: string, plan: SyncPlan): string {
   return doc.toString();
 }
 
-/** Every generated profile reads back (botocore's view) exactly as planned; else nothing is written. */
-function verifyGenerated(
-  text: string,
-  profiles: GeneratedProfile[],
-  sessionName: string,
-  file: string,
-): void {
-  const parsed = parseConfigText(text);
+/**
+ * Every generated profile reads back (botocore's view) exactly as planned; else nothing is written.
+ * The whole file's parse is checked by editConfigFile; the block's profiles are checked here on the
+ * block's own lines (names outside it were excluded by the plan, so nothing merges into them).
+ */
+function verifyGenerated(text: string, plan: SyncPlan, file: string): void {
+  const { profiles, sessionName } = plan;
   const fail = (what: string) =>
     new PorticoError("config_edit_unsafe", `refusing to write ${file}: ${what}`, {
       exitCode: ExitCode.internal,
       hint: "the file was left unchanged; please report this with the file's structure (not its secrets)",
     });
-  if (parsed.refusal)
-    throw fail(`the result would not parse (line ${parsed.refusal.line}: ${parsed.refusal.message})`);
-  for (const p of profiles) {
-    const s = parsed.raw.get(`profile ${p.name}`);
+  const lines = textLines(text);
+  const b = lines.findIndex((l) => l.trim() === `# >>> portico managed: ${plan.id}`);
+  const e = b === -1 ? -1 : lines.indexOf(`# <<< portico managed: ${plan.id}`, b);
+  if (b === -1 || e === -1) throw fail("the managed block is not where it was written");
+  // botocore's scan of the block: its sections and their entries, as configparser reads them.
+  const scanned = scan(lines.slice(b, e + 1));
+  if (scanned.refusal)
+    throw fail(`the block would not parse (line ${scanned.refusal.line}: ${scanned.refusal.message})`);
+  if (scanned.sections.length !== profiles.length)
+    throw fail("the block does not hold exactly the planned profiles");
+  for (let i = 0; i < profiles.length; i++) {
+    const p = profiles[i]!;
+    const sec = scanned.sections[i]!;
+    const got: Record<string, string> = {};
+    for (const en of sec.entries) got[en.key] = entryValue(en);
     if (
-      !s ||
-      s.get("sso_session") !== sessionName ||
-      s.get("sso_account_id") !== p.accountId ||
-      s.get("sso_role_name") !== p.roleName ||
-      s.get("region") !== p.region ||
-      s.get("output") !== p.output
+      sec.name !== `profile ${p.name}` ||
+      sec.entries.length !== 3 + (p.region !== undefined ? 1 : 0) + (p.output !== undefined ? 1 : 0) ||
+      got["sso_session"] !== sessionName ||
+      got["sso_account_id"] !== p.accountId ||
+      got["sso_role_name"] !== p.roleName ||
+      got["region"] !== p.region ||
+      got["output"] !== p.output
     )
       throw fail(`profile ${p.name} would not read back as generated`);
   }

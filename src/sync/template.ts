@@ -57,8 +57,6 @@ export function parseTemplate(template: string): TemplatePart[] {
   return parts;
 }
 
-const SAFE = /[A-Za-z0-9_.@+-]/;
-
 /** One value made safe for a profile name (pure). */
 /** Letters NFKD does not decompose into ASCII, spelled as they usually are in ASCII. */
 const SPELLED: Record<string, string> = {
@@ -80,13 +78,20 @@ const SPELLED: Record<string, string> = {
   ı: "i",
 };
 
+const CLEAN = /^[A-Za-z0-9_.@+]+(?:-[A-Za-z0-9_.@+]+)*$/;
+const UNSAFE = /[^A-Za-z0-9_.@+-]+/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export function sanitize(value: string, separator = "-"): string {
-  const plain = value
-    .replace(/[æÆøØœŒßđĐłŁþÞðÐı]/g, (c) => SPELLED[c] ?? c)
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "");
-  let out = "";
-  for (const ch of plain) out += SAFE.test(ch) ? ch : separator;
+  // Fast path (most account and role names): nothing to change.
+  if (separator === "-" && CLEAN.test(value)) return value;
+  let plain = value;
+  if (NON_ASCII.test(plain))
+    plain = plain
+      .replace(/[æÆøØœŒßđĐłŁþÞðÐı]/g, (c) => SPELLED[c] ?? c)
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "");
+  let out = plain.replace(UNSAFE, separator);
   if (separator !== "") {
     const sep = separator.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     out = out
