@@ -44,19 +44,30 @@ async function promptUi(ctx: CliContext): Promise<WizardUi> {
     say,
     ask: (prompt, validate) =>
       cancelOnExit(input({ message: prompt.replace(/:\s*$/, ":"), ...(validate ? { validate } : {}) }, io)),
-    pickAccount: async (accounts: PortalAccount[]) =>
-      (
+    pickAccount: async (accounts: PortalAccount[]) => {
+      // The same ordering as `portico pick`: recent choices first (the picker's history), then the CLI's.
+      const { rankAccounts, remember } = await import("../../sync/pick");
+      const { readHistory, writeHistory } = await import("../../sync/history");
+      const { awsPaths } = await import("../../config/paths");
+      const paths = awsPaths(ctx.env);
+      const history = await readHistory(paths);
+      const now = ctx.now().getTime();
+      const ordered = rankAccounts(accounts, history, now);
+      const id = (
         await cancelOnExit(
           search<PortalAccount>(
             {
               message: "Select an account (type to filter):",
-              source: (term) => filter(accounts, displayAccount, term),
+              source: (term) => filter(ordered, displayAccount, term),
               pageSize: 12,
             },
             io,
           ),
         )
-      ).accountId,
+      ).accountId;
+      await writeHistory(paths, remember(history, `account:${id}`, now)).catch(() => undefined);
+      return id;
+    },
     pickRole: (roles: string[]) =>
       cancelOnExit(
         search<string>(

@@ -13,6 +13,7 @@ import { register as emulator } from "./emulator";
 import { register as exec } from "./exec";
 import { register as login } from "./login";
 import { register as logout } from "./logout";
+import { register as pick } from "./pick";
 import { register as profiles } from "./profiles";
 import { register as sync } from "./sync";
 import { register as whoami } from "./whoami";
@@ -25,6 +26,7 @@ export const commandModules: RegisterCommand[] = [
   logout,
   accounts,
   sync,
+  pick,
   whoami,
   credentials,
   credentialProcess,
