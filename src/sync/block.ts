@@ -134,10 +134,12 @@ export function findBlock(
     );
   const body = lines.slice(begin + 1, end);
   const profiles = readBlock(body, sessionName);
-  const canonical = profileLines(sessionName, profiles);
   const rest = body.slice(1);
-  let edits = handEdits(rest, canonical, begin + 3);
   const note = NOTE_RE.exec(body[0] ?? "");
+  // The checksum portico wrote covers exactly the lines it rendered: when it matches, the block is
+  // untouched and the shape check (a second rendering) can be skipped — the common, large case.
+  const intact = note !== null && note[2] === checksum(rest);
+  let edits = intact ? [] : handEdits(rest, profileLines(sessionName, profiles), begin + 3);
   if (edits.length === 0 && !note)
     edits = [{ line: begin + 2, text: body[0] ?? "(the note line is missing)" }];
   if (edits.length === 0 && note![2] !== checksum(rest)) {

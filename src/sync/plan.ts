@@ -49,7 +49,7 @@ export interface Skipped {
   name: string;
   accountId: string;
   roleName: string;
-  reason: "user_profile" | "unwritable_name";
+  reason: "user_profile" | "unwritable_name" | "unwritable_value";
   /** 1-based line of the profile that wins, for user_profile. */
   line?: number;
 }
@@ -70,6 +70,14 @@ export interface SyncPlan {
   /** False when the file would stay byte-identical. */
   changes: boolean;
 }
+
+/**
+ * Values from the portal are server input: only an account id of 12 digits and a role name of the
+ * characters IAM allows in names ([\w+=,.@-]) are written, so every value reads back as written in
+ * every parser (no `#`/`;`, spaces or line breaks); others are skipped and reported.
+ */
+const WRITABLE_ID = /^\d{12}$/;
+const WRITABLE_ROLE = /^[\w+=,.@-]{1,128}$/;
 
 /** A glob (`*`, `?`) as an anchored, case-insensitive RegExp. */
 export function globRegExp(glob: string): RegExp {
@@ -213,6 +221,8 @@ export function planSync(input: PlanInput): SyncPlan {
     const base = { name, accountId: p.account.accountId, roleName: p.roleName };
     if (outside.has(name)) skipped.push({ ...base, reason: "user_profile", line: outside.get(name)! });
     else if (!isWritableName(name)) skipped.push({ ...base, reason: "unwritable_name" });
+    else if (!WRITABLE_ID.test(p.account.accountId) || !WRITABLE_ROLE.test(p.roleName))
+      skipped.push({ ...base, reason: "unwritable_value" });
     else
       fresh.push({
         ...base,

@@ -8,7 +8,6 @@
 import { ConfigDocument } from "../config/document";
 import { editConfigFile } from "../config/edit";
 import { type AwsConfig, readConfigText } from "../config/load";
-import { entryValue, scan } from "../config/scan";
 import { ExitCode, PorticoError } from "../errors";
 import { openPortal } from "../portal/client";
 import { createPacedRunner, type PacerStats } from "../portal/paced";
@@ -277,41 +276,27 @@ export function applyPlan(text: string, plan: SyncPlan): string {
 }
 
 /**
- * Every generated profile reads back (botocore's view) exactly as planned; else nothing is written.
- * The whole file's parse is checked by editConfigFile; the block's profiles are checked here on the
- * block's own lines (names outside it were excluded by the plan, so nothing merges into them).
+ * The block in the edited text is exactly the planned body, between its markers; else nothing is
+ * written. Together with what the plan guarantees (names by the config layer's rule, values of the
+ * characters every parser reads alike, no name shared with a profile outside the block) and
+ * editConfigFile's own check that the whole file parses as botocore parses it, every generated profile
+ * reads back as planned (botocore's reading is checked end to end in test/sync/interop.test.ts).
  */
 function verifyGenerated(text: string, plan: SyncPlan, file: string): void {
-  const { profiles, sessionName } = plan;
-  const fail = (what: string) =>
-    new PorticoError("config_edit_unsafe", `refusing to write ${file}: ${what}`, {
-      exitCode: ExitCode.internal,
-      hint: "the file was left unchanged; please report this with the file's structure (not its secrets)",
-    });
   const lines = textLines(text);
-  const b = lines.findIndex((l) => l.trim() === `# >>> portico managed: ${plan.id}`);
-  const e = b === -1 ? -1 : lines.indexOf(`# <<< portico managed: ${plan.id}`, b);
-  if (b === -1 || e === -1) throw fail("the managed block is not where it was written");
-  // botocore's scan of the block: its sections and their entries, as configparser reads them.
-  const scanned = scan(lines.slice(b, e + 1));
-  if (scanned.refusal)
-    throw fail(`the block would not parse (line ${scanned.refusal.line}: ${scanned.refusal.message})`);
-  if (scanned.sections.length !== profiles.length)
-    throw fail("the block does not hold exactly the planned profiles");
-  for (let i = 0; i < profiles.length; i++) {
-    const p = profiles[i]!;
-    const sec = scanned.sections[i]!;
-    const got: Record<string, string> = {};
-    for (const en of sec.entries) got[en.key] = entryValue(en);
-    if (
-      sec.name !== `profile ${p.name}` ||
-      sec.entries.length !== 3 + (p.region !== undefined ? 1 : 0) + (p.output !== undefined ? 1 : 0) ||
-      got["sso_session"] !== sessionName ||
-      got["sso_account_id"] !== p.accountId ||
-      got["sso_role_name"] !== p.roleName ||
-      got["region"] !== p.region ||
-      got["output"] !== p.output
-    )
-      throw fail(`profile ${p.name} would not read back as generated`);
-  }
+  const b = lines.indexOf(`# >>> portico managed: ${plan.id}`);
+  const e = b === -1 ? -1 : b + plan.body.length + 1;
+  const ok =
+    b !== -1 &&
+    lines[e] === `# <<< portico managed: ${plan.id}` &&
+    plan.body.every((l, i) => lines[b + 1 + i] === l);
+  if (!ok)
+    throw new PorticoError(
+      "config_edit_unsafe",
+      `refusing to write ${file}: the managed block would not hold the planned profiles`,
+      {
+        exitCode: ExitCode.internal,
+        hint: "the file was left unchanged; please report this with the file's structure (not its secrets)",
+      },
+    );
 }

@@ -26,7 +26,9 @@ describe("pick ranking (pure)", () => {
   const prepared = prepare(entries);
   it("every word must match; exact name first, then prefix, then frecency, then name", () => {
     expect(rank(prepared, "", {}, 0)).toHaveLength(21_000);
-    expect(rank(prepared, "account-0042 readonly", {}, 0).map((e) => e.profile)).toEqual(["account-0042-ReadOnly"]);
+    expect(rank(prepared, "account-0042 readonly", {}, 0).map((e) => e.profile)).toEqual([
+      "account-0042-ReadOnly",
+    ]);
     expect(rank(prepared, "0042 readonly", {}, 0)).toHaveLength(111); // ids 100000000042, 10000000042x, 1000000042xx: ids match too
     const now = 10 * 86_400_000;
     let h = remember({}, "account-0007-Billing", now - 1000);
@@ -41,9 +43,13 @@ describe("pick ranking (pure)", () => {
     ]);
     expect(rank(prepared, "100000000700", h, now)[0]!.profile).toBe("account-0700-Admin");
     expect(rank(prepared, "account-0001-admin", {}, 0)[0]!.profile).toBe("account-0001-Admin");
-    expect(pickOne(rank(prepared, "account-0001-admin", {}, 0), "account-0001-admin")!.profile).toBe("account-0001-Admin");
+    expect(pickOne(rank(prepared, "account-0001-admin", {}, 0), "account-0001-admin")!.profile).toBe(
+      "account-0001-Admin",
+    );
     expect(pickOne(rank(prepared, "0001", {}, 0), "0001")).toBeUndefined();
-    expect(frecency({ count: 2, last: now - 1000 }, now)).toBeGreaterThan(frecency({ count: 2, last: now - 3 * 86_400_000 }, now));
+    expect(frecency({ count: 2, last: now - 1000 }, now)).toBeGreaterThan(
+      frecency({ count: 2, last: now - 3 * 86_400_000 }, now),
+    );
   });
 });
 

@@ -173,7 +173,9 @@ async function syncAction(ctx: CliContext, flags: SyncFlags): Promise<void> {
         ctx,
         s.reason === "user_profile"
           ? `skipped ${s.name} (${s.accountId} ${s.roleName}): your own profile of that name (line ${s.line}) wins`
-          : `skipped ${s.name} (${s.accountId} ${s.roleName}): not a name other tools can read`,
+          : s.reason === "unwritable_name"
+            ? `skipped ${s.name} (${s.accountId} ${s.roleName}): not a name other tools can read`
+            : `skipped ${s.name}: the portal sent an account id or role name that cannot be written safely`,
       );
     if (r.skipped.length > 20) warn(ctx, `… and ${r.skipped.length - 20} more skipped (see --json)`);
     if (flags.json) {
