@@ -225,7 +225,7 @@ const lines = [
   "",
   "`npm run bench:sync` (bench/sync.bench.mjs): the built `portico sync --yes --json` (its own process) against the built emulator (its own process) with a generated org of N accounts × 3 roles, portal throttled at 20 requests/s per token (`--portal-tps 20`, one collective bucket). Floor = (⌈N/100⌉ + N calls) ÷ 20/s; the wall time includes the process start and the config write.",
   "",
-  "| accounts | profiles | wall s | floor s | × floor | requests | 429 share | failures |",
+  "| accounts | profiles | wall s | floor s | × floor | requests | 429 share | 5xx/resets/time-outs retried |",
   "|---|---|---|---|---|---|---|---|",
   ...rows.map(
     (r) =>
