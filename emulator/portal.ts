@@ -3,6 +3,8 @@
  * next_token paging), GetRoleCredentials (expiration in epoch ms), Logout. Unsigned; the access token
  * travels in `x-amz-sso_bearer_token`. Errors: body {"message"} with the type in x-amzn-ErrorType.
  */
+import { createHash } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
 import { type ApiRequest, type ApiResponse, header, jsonResponse, type ServiceContext } from "./http";
 import { StoreError } from "./store";
 
@@ -20,6 +22,35 @@ export function portalOperation(req: ApiRequest): string | undefined {
   if (req.method === "GET" && req.path === "/federation/credentials") return "GetRoleCredentials";
   if (req.method === "POST" && req.path === "/logout") return "Logout";
   return undefined;
+}
+
+/**
+ * The throttle bucket a portal request draws from: one collective bucket per access token (all four
+ * operations together), so a client listing thousands of accounts meets the budget as it would on AWS.
+ */
+export function portalBucketKey(headers: IncomingHttpHeaders): string {
+  const token = header(headers, "x-amz-sso_bearer_token") ?? "";
+  return `portal:${createHash("sha256").update(token).digest("hex").slice(0, 16)}`;
+}
+
+/** The path of the emulator's vanity start URL (a non-AWS host that redirects once to the instance's). */
+export const VANITY_PATH = "/vanity";
+
+/**
+ * A vanity start URL as an organisation's own domain serves it (docs/reference.md §3.5): HEAD or GET
+ * `/vanity[/…]` answers one 302 to the instance's AWS-owned start URL. undefined for other requests.
+ */
+export function vanityRedirect(method: string, path: string, startUrl: string): ApiResponse | undefined {
+  if (path !== VANITY_PATH && !path.startsWith(`${VANITY_PATH}/`)) return undefined;
+  if (method !== "HEAD" && method !== "GET")
+    return { status: 405, headers: { allow: "GET, HEAD" }, body: "", service: "web", operation: "Vanity" };
+  return {
+    status: 302,
+    headers: { location: startUrl, "cache-control": "no-store" },
+    body: "",
+    service: "web",
+    operation: "Vanity",
+  };
 }
 
 const unauthorized = (op: string): ApiResponse =>

@@ -13,7 +13,7 @@
  * Regions: a path prefix `/region/<r>` or a Host `oidc.<r>.amazonaws.com` / `portal.sso.<r>.amazonaws.com`
  * names the region a client addressed; without either it is the instance's region (docs/emulator.md).
  *
- * Around the AWS APIs: per-operation token-bucket throttling (429), injected latency and faults
+ * Around the AWS APIs: token-bucket throttling (429; portal: one collective bucket per token), injected latency and faults
  * (500s and connection resets). Every failure is an AWS-shaped error; no stack trace reaches the wire.
  */
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from "node:http";
@@ -28,7 +28,7 @@ import {
   utf8Text,
 } from "./http";
 import { handleOidc, oidcError, oidcOperation } from "./oidc";
-import { handlePortal, portalError, portalOperation } from "./portal";
+import { handlePortal, portalBucketKey, portalError, portalOperation, vanityRedirect } from "./portal";
 import type { EmulatorStore } from "./store";
 import { StoreError } from "./store";
 import { handleSts, parseSigV4, stsError, stsParams } from "./sts";
@@ -318,6 +318,11 @@ export function createRequestHandler(rt: ServerRuntime, records: RequestRecord[]
       r = route(method, path, url.searchParams, req.headers);
 
       if (r.kind === "web") {
+        const vanity = vanityRedirect(method, path, store.org.instance.startUrl);
+        if (vanity) {
+          send(res, vanity, started);
+          return;
+        }
         const handled = await handleWeb(
           { store, baseUrl: rt.baseUrl(), now: () => new Date(store.now()) },
           req,
@@ -349,7 +354,10 @@ export function createRequestHandler(rt: ServerRuntime, records: RequestRecord[]
       const body = await readBody(req);
       if (rt.faults.latencyMs > 0) await sleep(rt.faults.latencyMs);
       const buckets = r.kind === "oidc" ? oidcBuckets : r.kind === "portal" ? portalBuckets : undefined;
-      if (buckets && (r.kind === "oidc" || r.kind === "portal") && !buckets.take(r.operation)) {
+      // Portal APIs share one collective bucket per access token (as the real service budgets a
+      // caller); OIDC operations have one bucket each.
+      const bucketKey = r.kind === "portal" ? portalBucketKey(req.headers) : operation;
+      if (buckets && (r.kind === "oidc" || r.kind === "portal") && !buckets.take(bucketKey)) {
         send(res, throttled(r), started);
         return;
       }

@@ -299,6 +299,17 @@ export class ConfigDocument {
     return true;
   }
 
+  /** Remove the managed block `id`, markers included. Returns false if absent. */
+  removeManagedBlock(id: string): boolean {
+    const begin = `# >>> portico managed: ${id}`;
+    const end = `# <<< portico managed: ${id}`;
+    const b = this.texts.findIndex((t) => t.trim() === begin);
+    const e = b === -1 ? -1 : this.texts.findIndex((t, i) => i > b && t.trim() === end);
+    if (b === -1 || e === -1) return false;
+    this.removeLines(b, e, []);
+    return true;
+  }
+
   // --- helpers -------------------------------------------------------------------------------------
 
   /** Comment lines inside an entry's line range (kept when the entry is rewritten or removed). */

@@ -34,6 +34,13 @@ export interface ConfigEditor {
   setSub(ref: SectionRef, key: string, sub: string, value: string): void;
   /** Remove one sub-key (the key itself once it has none left). */
   unsetSub(ref: SectionRef, key: string, sub: string): void;
+  /**
+   * Replace the body of the managed block `id` (`# >>> portico managed: ID` … `# <<< portico managed: ID`),
+   * appended at the end when missing; the caller checks what the body means (src/sync).
+   */
+  replaceManagedBlock(id: string, body: string): void;
+  /** Remove the managed block `id`, markers included (no-op when absent). */
+  removeManagedBlock(id: string): void;
   /** The text as it would be written now. */
   text(): string;
 }
@@ -195,6 +202,13 @@ export function createEditor(doc: ConfigDocument, expectations: Expectation[] = 
       }
       doc.renameSection(h, headerFor(to));
       expectations.push({ ref, gone: true });
+    },
+    replaceManagedBlock(id, body) {
+      if (/[\r\n]/.test(id)) throw new Error("a managed-block id cannot contain a line break");
+      doc.replaceManagedBlock(id, body);
+    },
+    removeManagedBlock(id) {
+      doc.removeManagedBlock(id);
     },
     text: () => doc.toString(),
   };

@@ -422,7 +422,7 @@ export async function resolveSsoCredentials(
         sp.session,
         loginArgs,
       );
-      const { getRoleCredentials } = await import("./portal");
+      const { getRoleCredentials } = await import("../portal/client");
       const creds = await getRoleCredentials(
         { region: sp.session.region, env: deps.env, loginArgs },
         token.accessToken,

@@ -8,13 +8,14 @@
 import { checkName } from "../config/edit";
 import type { AwsConfig } from "../config/load";
 import { ExitCode, PorticoError, usageError } from "../errors";
-import { displayAccount, type PortalAccountInfo, sortAccounts } from "./portal";
+import { displayAccount, sortAccounts } from "../portal/accounts";
+import type { PortalAccount } from "../portal/types";
 import { parseScopes, type SsoSession } from "./session";
 
 export interface WizardUi {
   /** Ask a question; `prompt` is the full CLI prompt text (e.g. "SSO region [None]: "). Empty answer → "". */
   ask?: (prompt: string, validate?: (v: string) => string | true) => Promise<string>;
-  pickAccount?: (accounts: PortalAccountInfo[]) => Promise<string>;
+  pickAccount?: (accounts: PortalAccount[]) => Promise<string>;
   pickRole?: (roles: string[]) => Promise<string>;
   /** Messages for people (stderr). */
   say: (text: string) => void;
@@ -44,7 +45,7 @@ export interface WizardDeps {
   /** A valid access token for the session (reusing a cached one with ≥ 15 min left, else signing in). */
   token: (session: SsoSession, isNew: boolean) => Promise<string>;
   /** Portal listings. */
-  listAccounts: (session: SsoSession, accessToken: string) => Promise<PortalAccountInfo[]>;
+  listAccounts: (session: SsoSession, accessToken: string) => Promise<PortalAccount[]>;
   listRoles: (session: SsoSession, accessToken: string, accountId: string) => Promise<string[]>;
 }
 

@@ -33,6 +33,7 @@ import {
   redirectUriFor,
 } from "./pkce";
 import type { SsoSession } from "./session";
+import { resolveStartUrl } from "./start-url";
 
 export interface LoginIo {
   env: NodeJS.ProcessEnv;
@@ -134,6 +135,8 @@ async function registration(
   flow: "pkce" | "device",
   /** Register anew even if a usable registration is cached (the service refused the cached one). */
   fresh = false,
+  /** The start URL sent as issuerUrl (resolved from a vanity URL); the cache keys keep session.startUrl. */
+  issuerUrl = session.startUrl,
 ): Promise<{ reg: ClientRegistration; reused: boolean }> {
   const file = registrationFilePath(io.paths.ssoCacheDir, registrationKeyArgs(session));
   const cached = fresh ? undefined : await readRegistration(file);
@@ -150,7 +153,7 @@ async function registration(
       clientType: "public",
       grantTypes: PKCE_GRANT_TYPES,
       redirectUris: [REGISTERED_REDIRECT_URI],
-      issuerUrl: session.startUrl,
+      issuerUrl,
       scopes,
     });
     reg = {
@@ -204,12 +207,15 @@ export async function login(
   opts: LoginOptions,
   profileArgs = "",
 ): Promise<LoginResult> {
+  // A vanity start URL goes to the service resolved (one HEAD, src/sso/start-url.ts); the cache keeps
+  // the configured one, as the AWS CLI does.
+  const serviceUrl = (await resolveStartUrl(session.startUrl, io.env)).url;
   const api = await (io.oidc
     ? io.oidc(session.region)
     : createOidcApi({ env: io.env, region: session.region }));
   try {
     const run = opts.flow === "pkce" ? pkceFlow : deviceFlow;
-    const { token, reused } = await run(io, api, session, opts);
+    const { token, reused } = await run(io, api, session, opts, serviceUrl);
     if (io.signal?.aborted) throw cancelled();
     await withFileLock(tokenFilePath(io.paths.ssoCacheDir, session), () =>
       writeToken(io.paths.ssoCacheDir, session, token),
@@ -250,13 +256,14 @@ async function deviceFlow(
   api: OidcApi,
   session: SsoSession,
   opts: LoginOptions,
+  serviceUrl = session.startUrl,
 ): Promise<{ token: CachedToken; reused: boolean }> {
   let { reg, reused } = await registration(io, api, session, "device");
   const start = () =>
     api.startDeviceAuthorization({
       clientId: reg.clientId,
       clientSecret: reg.clientSecret,
-      startUrl: session.startUrl,
+      startUrl: serviceUrl,
     });
   let auth: Awaited<ReturnType<typeof start>>;
   try {
@@ -399,11 +406,12 @@ async function pkceFlow(
   api: OidcApi,
   session: SsoSession,
   opts: LoginOptions,
+  serviceUrl = session.startUrl,
 ): Promise<{ token: CachedToken; reused: boolean }> {
   const random = io.random ?? ((n: number) => randomBytes(n));
   const loop = await startLoopback(opts.callbackPort);
   try {
-    const { reg, reused } = await registration(io, api, session, "pkce");
+    const { reg, reused } = await registration(io, api, session, "pkce", false, serviceUrl);
     const verifier = codeVerifier(random(32));
     const state = Buffer.from(random(32)).toString("base64url");
     const redirectUri = redirectUriFor(loop.port);

@@ -8,7 +8,6 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { AwsConfig } from "../config/load";
 import type { AwsPaths } from "../config/paths";
-import { sdkClientConfig } from "../platform/aws-sdk";
 import { withFileLock } from "../platform/lock";
 import { parseToken, tokenFilePath } from "./cache";
 import { type RoleCacheKeyArgs, roleCacheKeyMaterial, ssoRoleCacheKeyArgs } from "./role-cache-key";
@@ -30,16 +29,9 @@ export interface LogoutResult {
 }
 
 async function sdkLogout(env: NodeJS.ProcessEnv, region: string, accessToken: string): Promise<void> {
-  const sdk = await import("@aws-sdk/client-sso");
-  // One short attempt: logout must not hang on a dead endpoint (the local files go regardless).
-  const client = new sdk.SSOClient(
-    sdkClientConfig({ env, service: "SSO", region, maxAttempts: 1, timeoutMs: 5000 }),
-  );
-  try {
-    await client.send(new sdk.LogoutCommand({ accessToken }));
-  } finally {
-    client.destroy();
-  }
+  // The portal's Logout (src/portal): one attempt, the portal client's time-out.
+  const { portalLogout } = await import("../portal/client");
+  await portalLogout(env, region, accessToken);
 }
 
 async function readJson(file: string): Promise<unknown> {

@@ -19,12 +19,6 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/**
- * TEMPORARY (remove after merging the `sync` branch, which moves the portal API into src/portal/):
- * the exact sso → credentials edges that only go away with that move. Nothing else may be added here.
- */
-const TEMPORARY_SSO_TO_CREDENTIALS = new Set(["src/sso/portal.ts -> src/credentials/portal.ts"]);
-
 /** The only src/ ↔ emulator/ edges allowed (rule 1). */
 const CLIENT_EMULATOR_BRIDGES = new Set([
   "src/cli/commands/emulator.ts -> emulator/index.ts",
@@ -111,16 +105,9 @@ describe("import rules", () => {
     expect(bad.map(show)).toEqual([]);
   });
 
-  it("4. src/sso never imports src/credentials (temporary allowance: the portal move)", () => {
-    const bad = edges.filter(
-      (e) =>
-        area(e.from) === "src/sso" &&
-        area(e.to) === "src/credentials" &&
-        !TEMPORARY_SSO_TO_CREDENTIALS.has(show(e)),
-    );
+  it("4. src/sso never imports src/credentials (both use src/portal for the portal API)", () => {
+    const bad = edges.filter((e) => area(e.from) === "src/sso" && area(e.to) === "src/credentials");
     expect(bad.map(show)).toEqual([]);
-    // The allowance lists edges that exist: once the move lands, this fails and the allowance goes.
-    for (const allowed of TEMPORARY_SSO_TO_CREDENTIALS) expect(edges.map(show)).toContain(allowed);
   });
 
   it("5. only src/cli imports src/cli", () => {
@@ -133,13 +120,7 @@ describe("import rules", () => {
     for (const e of edges) {
       const a = area(e.from);
       const b = area(e.to);
-      if (
-        a === b ||
-        !a.startsWith("src") ||
-        !b.startsWith("src") ||
-        TEMPORARY_SSO_TO_CREDENTIALS.has(show(e))
-      )
-        continue;
+      if (a === b || !a.startsWith("src") || !b.startsWith("src")) continue;
       if (!graph.has(a)) graph.set(a, new Set());
       graph.get(a)!.add(b);
     }

@@ -52,7 +52,8 @@ describe("~/.aws/config is a directory", () => {
     expect(r.stderr).toMatch(
       /\nhint: move it aside \(mv \S+\/\.aws\/config \S+\/\.aws\/config\.dir\), or point AWS_CONFIG_FILE/,
     );
-    if (args[1] !== "set") expect(r.stderr).toContain("portico: ~/.aws/config is a directory, not a regular file\n");
+    if (args[1] !== "set")
+      expect(r.stderr).toContain("portico: ~/.aws/config is a directory, not a regular file\n");
     expect(await readdir(path.join(home.home, ".aws"))).toEqual(["config"]);
     expect(await readdir(path.join(home.home, ".aws", "config"))).toEqual([]);
   });

@@ -196,7 +196,7 @@ describe("other sources", () => {
 describe("a portal that never answers", () => {
   it("times out (exit 7) instead of hanging", async () => {
     const { createServer } = await import("node:net");
-    const { getRoleCredentials } = await import("../../src/credentials/portal");
+    const { getRoleCredentials } = await import("../../src/portal/client");
     const sockets: import("node:net").Socket[] = [];
     const server = createServer((s) => void sockets.push(s)); // accepts, never answers
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -133,7 +133,7 @@ describe("portal", () => {
     );
   });
 
-  it("throttles per operation with 429 TooManyRequestsException (--portal-tps)", async () => {
+  it("throttles each token's portal calls collectively with 429 TooManyRequestsException (--portal-tps)", async () => {
     await withEmulator({ seed: "demo", autoApprove: "alice", portalTps: 1 }, async (emu) => {
       const { accessToken } = await deviceSignIn(emu);
       const statuses: number[] = [];
@@ -148,11 +148,17 @@ describe("portal", () => {
       expect(statuses.slice(1)).toContain(429);
       const e = await sdkError(portalClient(emu).send(new ListAccountsCommand({ accessToken })));
       expect(e.name).toBe("TooManyRequestsException");
-      // Another operation has its own bucket.
+      // The portal operations share the token's one bucket, as the service's collective budget does…
       const roles = await fetch(`${emu.url}/assignment/roles?account_id=111111111111`, {
         headers: { "x-amz-sso_bearer_token": accessToken },
       });
-      expect(roles.status).toBe(200);
+      expect(roles.status).toBe(429);
+      // …while another token (another caller) has its own.
+      const other = await deviceSignIn(emu);
+      const theirs = await fetch(`${emu.url}/assignment/roles?account_id=111111111111`, {
+        headers: { "x-amz-sso_bearer_token": other.accessToken },
+      });
+      expect(theirs.status).toBe(200);
     });
   });
 });

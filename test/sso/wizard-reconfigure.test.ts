@@ -7,8 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { editConfigFile } from "../../src/config/edit";
 import { loadAwsConfig } from "../../src/config/load";
+import { openPortal } from "../../src/portal/client";
 import { configureSso, type WizardUi } from "../../src/sso/configure";
-import { createPortal } from "../../src/sso/portal";
 import { demoConfig, deviceSignIn, testEnv, writeConfig } from "../credentials/support";
 import { tempHome, withEmulator } from "../helpers/emulator";
 
@@ -28,7 +28,7 @@ describe("configure sso on an existing profile", () => {
       await writeConfig(home, demoConfig());
       const { accessToken } = await deviceSignIn(env, "acme");
       const config = await loadAwsConfig(env);
-      const portal = await createPortal(env, emu.region, "--sso-session acme");
+      const portal = await openPortal({ env, region: emu.region, loginArgs: "--sso-session acme" });
       const shown: string[] = [];
       const ui: WizardUi = {
         say: () => {},

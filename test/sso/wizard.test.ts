@@ -7,9 +7,9 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { editConfigFile } from "../../src/config/edit";
 import { loadAwsConfig } from "../../src/config/load";
+import { openPortal } from "../../src/portal/client";
 import { configureSso, type WizardUi } from "../../src/sso/configure";
 import { login } from "../../src/sso/login";
-import { createPortal } from "../../src/sso/portal";
 import { getSsoToken } from "../../src/sso/token-provider";
 import { tempHome, withEmulator } from "../helpers/emulator";
 import { depsFor, writeConfig } from "./support";
@@ -47,7 +47,7 @@ describe("configure sso wizard", () => {
       const deps = depsFor(home, emu);
       const config = await loadAwsConfig(deps.env);
       const log: string[] = [];
-      const portal = await createPortal(deps.env, emu.region, "--sso-session corp");
+      const portal = await openPortal({ env: deps.env, region: emu.region, loginArgs: "--sso-session corp" });
       try {
         const r = await configureSso(
           {
@@ -97,7 +97,7 @@ describe("configure sso wizard", () => {
       const config = await loadAwsConfig(deps.env);
       const log: string[] = [];
       let signIns = 0;
-      const portal = await createPortal(deps.env, emu.region, "--profile dev");
+      const portal = await openPortal({ env: deps.env, region: emu.region, loginArgs: "--profile dev" });
       const session0 = { ...(await import("../../src/sso/session")).ssoSessionByName(config, "corp") };
       await login({ ...deps, print: () => {} }, session0, { flow: "device" });
       try {

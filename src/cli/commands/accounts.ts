@@ -40,7 +40,7 @@ export function register(program: Command, ctx: CliContext): void {
         const { resolveProfileName } = await import("../../config/paths");
         const { ssoSessionByName, ssoSessionForProfile } = await import("../../sso/session");
         const { getSsoToken } = await import("../../sso/token-provider");
-        const { listAccountsAndRoles } = await import("../../credentials/portal");
+        const { listAccountsAndRoles } = await import("../../portal/client");
         const config = await loadAwsConfig(ctx.env);
         let session: ReturnType<typeof ssoSessionByName>;
         let loginArgs: string;
@@ -69,8 +69,8 @@ export function register(program: Command, ctx: CliContext): void {
             region: session.region,
             accounts: accounts.map((a) => ({
               accountId: a.accountId,
-              accountName: a.accountName,
-              emailAddress: a.emailAddress,
+              accountName: a.accountName ?? "",
+              emailAddress: a.emailAddress ?? "",
               ...(opts.roles ? { roles: a.roles } : {}),
             })),
           });
@@ -88,7 +88,7 @@ export function register(program: Command, ctx: CliContext): void {
           table([
             header,
             ...accounts.map((a) => {
-              const row = [a.accountId, a.accountName, a.emailAddress];
+              const row = [a.accountId, a.accountName ?? "", a.emailAddress ?? ""];
               if (opts.roles) row.push(a.roles.join(", "));
               return row;
             }),

@@ -7,8 +7,8 @@
 import type { Command } from "commander";
 import { PorticoError } from "../../errors";
 import { terminalSafe } from "../../platform/terminal";
+import type { PortalAccount } from "../../portal/types";
 import type { SsoAnswers, WizardUi } from "../../sso/configure";
-import type { PortalAccountInfo } from "../../sso/portal";
 import type { CliContext } from "../context";
 import { info, printJson } from "../output";
 import { parsePort, parseTimeout, signIn } from "./login";
@@ -26,7 +26,7 @@ async function promptUi(ctx: CliContext): Promise<WizardUi> {
   const say = (t: string) => info(ctx, t.replace(/\n$/, "")); // info() makes server text terminal-safe
   if (!ctx.interactive) return { say };
   const { input, search } = await import("@inquirer/prompts");
-  const { displayAccount } = await import("../../sso/portal");
+  const { displayAccount } = await import("../../portal/accounts");
   const io = { output: process.stderr };
   const cancelOnExit = async <T>(p: Promise<T>): Promise<T> => {
     try {
@@ -47,19 +47,30 @@ async function promptUi(ctx: CliContext): Promise<WizardUi> {
     say,
     ask: (prompt, validate) =>
       cancelOnExit(input({ message: prompt.replace(/:\s*$/, ":"), ...(validate ? { validate } : {}) }, io)),
-    pickAccount: async (accounts: PortalAccountInfo[]) =>
-      (
+    pickAccount: async (accounts: PortalAccount[]) => {
+      // The same ordering as `portico pick`: recent choices first (the picker's history), then the CLI's.
+      const { rankAccounts, remember } = await import("../../sync/pick");
+      const { readHistory, writeHistory } = await import("../../sync/history");
+      const { awsPaths } = await import("../../config/paths");
+      const paths = awsPaths(ctx.env);
+      const history = await readHistory(paths);
+      const now = ctx.now().getTime();
+      const ordered = rankAccounts(accounts, history, now);
+      const id = (
         await cancelOnExit(
-          search<PortalAccountInfo>(
+          search<PortalAccount>(
             {
               message: "Select an account (type to filter):",
-              source: (term) => filter(accounts, displayAccount, term),
+              source: (term) => filter(ordered, displayAccount, term),
               pageSize: 12,
             },
             io,
           ),
         )
-      ).accountId,
+      ).accountId;
+      await writeHistory(paths, remember(history, `account:${id}`, now)).catch(() => undefined);
+      return id;
+    },
     pickRole: (roles: string[]) =>
       cancelOnExit(
         search<string>(
@@ -149,7 +160,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { loadAwsConfig } = await import("../../config/load");
       const { editConfigFile } = await import("../../config/edit");
       const { configureSso } = await import("../../sso/configure");
-      const { createPortal } = await import("../../sso/portal");
+      const { openPortal } = await import("../../portal/client");
       const { getSsoToken } = await import("../../sso/token-provider");
       const { shellWord } = await import("../../sso/session");
       const config = await loadAwsConfig(ctx.env);
@@ -157,11 +168,11 @@ export function register(program: Command, ctx: CliContext): void {
       const deps = { env: ctx.env, now: ctx.now, paths: config.paths };
       const selectArgs = (s: import("../../sso/session").SsoSession) =>
         s.kind === "sso-session" ? `--sso-session ${shellWord(s.sessionName!)}` : "";
-      const portals = new Map<string, Awaited<ReturnType<typeof createPortal>>>();
+      const portals = new Map<string, Awaited<ReturnType<typeof openPortal>>>();
       const portal = async (s: import("../../sso/session").SsoSession) => {
         let p = portals.get(s.region);
         if (!p) {
-          p = await createPortal(ctx.env, s.region, selectArgs(s));
+          p = await openPortal({ env: ctx.env, region: s.region, loginArgs: selectArgs(s) });
           portals.set(s.region, p);
         }
         return p;

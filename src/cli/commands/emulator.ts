@@ -25,6 +25,7 @@ interface StartFlags {
   roleCredentialsTtl?: number;
   deviceCodeTtl?: number;
   portalTps?: number;
+  throttle?: boolean;
   oidcTps?: number;
   faultRate?: number;
   latencyMs?: number;
@@ -77,7 +78,12 @@ function declareStart(cmd: Command): Command {
       int(1, 31_536_000),
     )
     .option("--device-code-ttl <s>", "device code lifetime in seconds (default 600)", int(1, 31_536_000))
-    .option("--portal-tps <n>", "throttle each portal operation to N requests/s (429 beyond)", positive)
+    .option(
+      "--portal-tps <n>",
+      "throttle the portal APIs of each access token to N requests/s together (429 beyond; burst N)",
+      positive,
+    )
+    .option("--throttle", "throttle like AWS: --portal-tps 20 unless --portal-tps is given")
     .option("--oidc-tps <n>", "throttle each OIDC operation to N requests/s (429 beyond)", positive)
     .option("--fault-rate <p>", "fail this fraction of API requests (500 or connection reset)", fraction)
     .option("--latency-ms <ms>", "delay every API response by this many ms", int(0, 60_000))
@@ -122,7 +128,7 @@ async function startAction(c: CliContext, f: StartFlags): Promise<void> {
       ...(f.startUrl !== undefined ? { startUrl: f.startUrl } : {}),
       ...(f.region !== undefined ? { region: f.region } : {}),
       lifetimes,
-      ...(f.portalTps !== undefined ? { portalTps: f.portalTps } : {}),
+      ...(f.portalTps !== undefined ? { portalTps: f.portalTps } : f.throttle ? { portalTps: 20 } : {}),
       ...(f.oidcTps !== undefined ? { oidcTps: f.oidcTps } : {}),
       ...(f.faultRate !== undefined ? { faultRate: f.faultRate } : {}),
       ...(f.latencyMs !== undefined ? { latencyMs: f.latencyMs } : {}),

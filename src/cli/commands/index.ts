@@ -13,16 +13,22 @@ import { register as emulator } from "./emulator";
 import { register as exec } from "./exec";
 import { register as login } from "./login";
 import { register as logout } from "./logout";
+import { register as pick } from "./pick";
 import { register as profiles } from "./profiles";
+import { register as setup } from "./setup";
+import { register as sync } from "./sync";
 import { register as whoami } from "./whoami";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 export const commandModules: RegisterCommand[] = [
+  setup,
   configure,
   login,
   logout,
   accounts,
+  sync,
+  pick,
   whoami,
   credentials,
   credentialProcess,

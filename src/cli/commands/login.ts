@@ -76,12 +76,12 @@ export async function signIn(
   selectArgs: string,
   flags: SignInFlags,
 ): Promise<LoginResult> {
-  if (!/^https:\/\//i.test(session.startUrl)) {
-    throw new PorticoError("start_url_not_https", "The sso_start_url must use the https scheme.", {
-      exitCode: ExitCode.config,
-      hint: `Fix sso_start_url in ${paths.configFileDisplay} (e.g. https://d-1234567890.awsapps.com/start)`,
-    });
-  }
+  const { checkStartUrlScheme } = await import("../../sso/start-url");
+  checkStartUrlScheme(
+    session.startUrl,
+    ctx.env,
+    `Fix sso_start_url in ${paths.configFileDisplay} (e.g. https://d-1234567890.awsapps.com/start)`,
+  );
   const { canOpenBrowser, openBrowser } = await import("../../platform/browser");
   const explicitNoBrowser = flags.browser === false;
   if (!ctx.interactive && !flags.deviceCode && !explicitNoBrowser) throw nonInteractiveSignIn(selectArgs);

@@ -1,0 +1,36 @@
+/**
+ * The picker's list: every SSO profile of the config (account × role), with account names from the
+ * discovery caches of their sessions (no network). Reads only files.
+ */
+import type { AwsConfig } from "../config/load";
+import { readDiscoveryCache } from "./cache";
+import type { PickEntry } from "./pick";
+
+const value = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+export async function pickEntries(config: AwsConfig, ssoSession?: string): Promise<PickEntry[]> {
+  const entries: PickEntry[] = [];
+  const sessions = new Set<string>();
+  for (const [name, view] of config.profiles) {
+    const accountId = value(view.values["sso_account_id"]);
+    const roleName = value(view.values["sso_role_name"]);
+    if (!accountId || !roleName) continue;
+    const session = value(view.values["sso_session"]);
+    if (ssoSession !== undefined && session !== ssoSession) continue;
+    if (session) sessions.add(session);
+    entries.push({ profile: name, accountId, roleName, ...(session ? { ssoSession: session } : {}) });
+  }
+  const names = new Map<string, string>();
+  for (const s of sessions) {
+    const url = value(config.ssoSessions.get(s)?.values["sso_start_url"]);
+    if (!url) continue;
+    const cache = await readDiscoveryCache(config.paths, s, url);
+    for (const a of cache?.accounts ?? [])
+      if (a.accountName) names.set(`${s}\n${a.accountId}`, a.accountName);
+  }
+  for (const e of entries) {
+    const n = names.get(`${e.ssoSession ?? ""}\n${e.accountId}`);
+    if (n) e.accountName = n;
+  }
+  return entries;
+}
