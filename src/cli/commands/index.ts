@@ -14,6 +14,8 @@ import { register as exec } from "./exec";
 import { register as login } from "./login";
 import { register as logout } from "./logout";
 import { register as profiles } from "./profiles";
+import { register as shellInit } from "./shell-init";
+import { register as use } from "./use";
 import { register as whoami } from "./whoami";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -28,6 +30,8 @@ export const commandModules: RegisterCommand[] = [
   credentialProcess,
   exec,
   profiles,
+  use,
+  shellInit,
   config,
   emulator,
 ];
