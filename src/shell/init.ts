@@ -113,7 +113,9 @@ function fish(fn: string): string {
 function ${fn} --description 'switch the AWS profile of this shell (portico use)'
     set -l args $argv
     if test (count $args) -eq 0
-        set -l picked (command portico pick); or return
+        set -l picked (command portico pick)
+        set -l rc $status
+        test $rc -eq 0; or return $rc
         test -n "$picked"; or return 1
         set args -- $picked
     else if test "$args[1]" = -
@@ -123,8 +125,10 @@ function ${fn} --description 'switch the AWS profile of this shell (portico use)
         end
         set args $args[2..-1] -- $PORTICO_PREVIOUS
     end
-    set -l out (command portico use --print-env --shell fish $args); or return
-    string join \n -- $out | source
+    set -l out (command portico use --print-env --shell fish $args)
+    set -l rc $status
+    test $rc -eq 0; or return $rc
+    string join \\n -- $out | source
     return 0
 end
 # Seconds since the epoch without a process: PORTICO_BOOT (set at switch time) + /proc/uptime.
@@ -170,7 +174,7 @@ function __portico_hook --on-event fish_prompt
     test $now -ge $PORTICO_REFRESH_AT; or return 0
     set -l out (command portico --non-interactive use --print-env --shell fish --export -- $PORTICO_PROFILE)
     if test $status -eq 0
-        string join \n -- $out | source
+        string join \\n -- $out | source
     else
         set -gx PORTICO_REFRESH_AT (math $now + 60)
     end
@@ -215,8 +219,8 @@ function global:__portico_hook {
     if ($LASTEXITCODE -eq 0) { Invoke-Expression (($out | Out-String)) }
     else { $env:PORTICO_REFRESH_AT = [string]($now + 60) }
 }
-if (-not (Test-Path Function:__portico_original_prompt)) {
-    Copy-Item Function:prompt Function:global:__portico_original_prompt
+if (-not (Test-Path Function:\\__portico_original_prompt)) {
+    Copy-Item Function:\\prompt Function:\\global:__portico_original_prompt
     function global:prompt { __portico_hook; __portico_original_prompt }
 }
 `;

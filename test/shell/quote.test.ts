@@ -102,7 +102,9 @@ describe.each(["bash", "zsh", "fish"] as const)("%s reads back exactly what was 
     fc.assert(
       fc.property(fc.array(value, { minLength: 1, maxLength: 25 }), (vals) => {
         // Lone surrogates cannot travel through UTF-8 (the shells see U+FFFD): compare well-formed text.
-        const clean = vals.map((v) => v.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD"));
+        const clean = vals.map((v) =>
+          v.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD"),
+        );
         expect(roundTrip(shell, clean)).toEqual(clean);
       }),
       { numRuns: 40 },
