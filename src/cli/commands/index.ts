@@ -15,6 +15,7 @@ import { register as login } from "./login";
 import { register as logout } from "./logout";
 import { register as profiles } from "./profiles";
 import { register as shellInit } from "./shell-init";
+import { register as status } from "./status";
 import { register as use } from "./use";
 import { register as whoami } from "./whoami";
 
@@ -26,6 +27,7 @@ export const commandModules: RegisterCommand[] = [
   logout,
   accounts,
   whoami,
+  status,
   credentials,
   credentialProcess,
   exec,
