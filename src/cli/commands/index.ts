@@ -7,6 +7,7 @@ import type { CliContext } from "../context";
 import { register as accounts } from "./accounts";
 import { register as config } from "./config";
 import { register as configure } from "./configure";
+import { register as consoleCmd } from "./console";
 import { register as credentialProcess } from "./credential-process";
 import { register as credentials } from "./credentials";
 import { register as emulator } from "./emulator";
@@ -28,6 +29,7 @@ export const commandModules: RegisterCommand[] = [
   accounts,
   whoami,
   status,
+  consoleCmd,
   credentials,
   credentialProcess,
   exec,
