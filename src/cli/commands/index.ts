@@ -15,6 +15,7 @@ import { register as exec } from "./exec";
 import { register as login } from "./login";
 import { register as logout } from "./logout";
 import { register as profiles } from "./profiles";
+import { register as serve } from "./serve";
 import { register as shellInit } from "./shell-init";
 import { register as status } from "./status";
 import { register as use } from "./use";
@@ -30,6 +31,7 @@ export const commandModules: RegisterCommand[] = [
   whoami,
   status,
   consoleCmd,
+  serve,
   credentials,
   credentialProcess,
   exec,
