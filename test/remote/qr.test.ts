@@ -18,7 +18,6 @@ import { tempHome } from "../helpers/emulator";
 
 /** Text lines back to modules: the inverse of the renderer (quiet zone included). */
 function linesToModules(text: string, color: boolean): boolean[][] {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping the colour codes
   const rows = text
     .replace(/\x1b\[[0-9;]*m/g, "")
     .split("\n")
