@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context";
 import { register as accounts } from "./accounts";
+import { register as completion } from "./completion";
 import { register as config } from "./config";
 import { register as configure } from "./configure";
 import { register as consoleCmd } from "./console";
@@ -32,6 +33,7 @@ export const commandModules: RegisterCommand[] = [
   status,
   consoleCmd,
   serve,
+  completion,
   credentials,
   credentialProcess,
   exec,
