@@ -20,7 +20,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .addHelpText(
       "after",
-      '\nAdd to your rc file:\n  bash: eval "$(portico completion bash)"\n  zsh (after compinit): eval "$(portico completion zsh)"\n  fish: portico completion fish | source\n  PowerShell: portico completion pwsh | Out-String | Invoke-Expression\n',
+      '\nExamples:\n  # add one line to the rc file of your shell\n  bash: eval "$(portico completion bash)"\n  zsh (after compinit): eval "$(portico completion zsh)"\n  fish: portico completion fish | source\n  PowerShell: portico completion pwsh | Out-String | Invoke-Expression\n',
     )
     .action(
       async (

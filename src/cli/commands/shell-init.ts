@@ -13,7 +13,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--name <name>", "name of the switch function", "pc")
     .addHelpText(
       "after",
-      '\nAdd to your rc file:\n  bash (~/.bashrc):  eval "$(portico shell-init bash)"\n  zsh (~/.zshrc):    eval "$(portico shell-init zsh)"\n  fish (config.fish): portico shell-init fish | source\n  PowerShell ($PROFILE): portico shell-init pwsh | Out-String | Invoke-Expression\nThen: pc PROFILE, pc (pick), pc - (previous), pc --unset. Prompt: docs/switching.md\n',
+      '\nExamples:\n  # add one line to the rc file of your shell\n  bash (~/.bashrc):   eval "$(portico shell-init bash)"\n  zsh (~/.zshrc):     eval "$(portico shell-init zsh)"\n  fish (config.fish): portico shell-init fish | source\n  PowerShell ($PROFILE): portico shell-init pwsh | Out-String | Invoke-Expression\nThen: pc PROFILE, pc (pick), pc - (previous), pc --unset. Prompt: docs/switching.md\n',
     )
     .action(async (shell: "bash" | "zsh" | "fish" | "pwsh", flags: { name: string }) => {
       const { shellInit } = await import("../../shell/init");
