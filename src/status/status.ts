@@ -107,31 +107,40 @@ export async function collectStatus(
     cached = new Set();
   }
   const roleCredentials: RoleCredentialStatus[] = [];
+  const val = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
   for (const [name, section] of config.profiles) {
     if (profileKind(section, config.paths.credentialsFile) !== "sso") continue;
-    let sp: ReturnType<typeof ssoProfile>;
+    const accountId = val(section.values["sso_account_id"]);
+    const roleName = val(section.values["sso_role_name"]);
+    const sessionName = val(section.values["sso_session"]);
+    const startUrl = val(section.values["sso_start_url"]);
+    if (sessionName === undefined && startUrl !== undefined && !seenLegacy.has(startUrl)) {
+      seenLegacy.add(startUrl);
+      try {
+        sessions.push(await sessionStatus(config, ssoProfile(config, name).session, now));
+      } catch {
+        // incomplete legacy profile: `portico config lint` reports it
+      }
+    }
+    // Only hash when the cache has entries; validate (ssoProfile) only the profiles that have one.
+    if (cached.size === 0 || accountId === undefined || roleName === undefined) continue;
+    const key = roleCacheKey(
+      sessionName !== undefined
+        ? { accountId, roleName, sessionName }
+        : { accountId, roleName, startUrl: startUrl ?? "" },
+    );
+    if (!cached.has(`${key}.json`)) continue;
     try {
-      sp = ssoProfile(config, name);
+      ssoProfile(config, name);
     } catch {
       continue;
     }
-    if (sp.session.kind === "legacy" && !seenLegacy.has(sp.session.startUrl)) {
-      seenLegacy.add(sp.session.startUrl);
-      sessions.push(await sessionStatus(config, sp.session, now));
-    }
-    if (cached.size === 0) continue;
-    const key = roleCacheKey(
-      sp.session.kind === "sso-session"
-        ? { accountId: sp.accountId, roleName: sp.roleName, sessionName: sp.session.sessionName! }
-        : { accountId: sp.accountId, roleName: sp.roleName, startUrl: sp.session.startUrl },
-    );
-    if (!cached.has(`${key}.json`)) continue;
     const creds = await readCachedRoleCredentials(roleCacheFile(config.paths.cliCacheDir, key));
     if (!creds) continue;
     roleCredentials.push({
       profile: name,
-      accountId: sp.accountId,
-      roleName: sp.roleName,
+      accountId,
+      roleName,
       expiration: iso(creds.expiration),
       fresh: isFresh(creds, now),
     });

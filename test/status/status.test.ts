@@ -76,7 +76,7 @@ describe("status", () => {
     expect(requests()).toBe(before);
     const text = await runCli(["status"], { ...env, AWS_PROFILE: "dev" });
     expect(text.stdout).toMatch(
-      /acme\s+https:\/\/d-0000000000\.awsapps\.com\/start\s+eu-north-1\s+yes\s+\d+h\d\dm\s+yes/,
+      /acme\s+https:\/\/d-0000000000\.awsapps\.com\/start\s+eu-north-1\s+yes\s+(\d+h)?\d+m\s+yes/,
     );
     expect(text.stdout).toMatch(/dev\s+333333333333\s+PowerUserAccess\s+(\d+h)?\d+m/);
     expect(text.stdout).toContain("profile: dev (from AWS_PROFILE)");
