@@ -132,9 +132,13 @@ const hf = await run(
 if (hf.code !== 0) throw new Error(`hyperfine failed: ${hf.stderr}`);
 const results = JSON.parse(readFileSync(json, "utf8")).results;
 const base = results[0].median;
-console.log(`| what | median ms | × node -e 0 |\n|---|---|---|`);
+const cpu = (r) => r.user + r.system;
+// CPU time (user + sys, means) is steadier than wall time on a shared, loaded machine: both columns.
+console.log(`| what | median ms | × node -e 0 | CPU ms | CPU × node -e 0 |\n|---|---|---|---|---|`);
 for (const r of results)
-  console.log(`| ${r.command} | ${(r.median * 1000).toFixed(1)} | ${(r.median / base).toFixed(2)}× |`);
+  console.log(
+    `| ${r.command} | ${(r.median * 1000).toFixed(1)} | ${(r.median / base).toFixed(2)}× | ${(cpu(r) * 1000).toFixed(1)} | ${(cpu(r) / cpu(results[0])).toFixed(2)}× |`,
+  );
 const big21 = readFileSync(path.join(big, ".aws", "config"));
 console.log(
   `\n${RUNS} runs after 3 warm-ups; 21,000-profile config ${(big21.length / 1048576).toFixed(2)} MiB; load average at start ${load}; node ${process.version}; ${new Date().toISOString()}`,
