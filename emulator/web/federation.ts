@@ -4,12 +4,15 @@
  *   for role credentials this emulator issued (all three values must match, unexpired); valid 15 min.
  * - `GET /federation?Action=login&Issuer=…&Destination=…&SigninToken=…` → 302 to `/console`, the
  *   emulator's console landing page, with a console-session cookie. Tokens are single use.
+ * - `GET /oauth?Action=logout&redirect_uri=…` → ends the browser's console session (cookie and
+ *   server record), then 302 to `redirect_uri` when it is this emulator's own `/federation?Action=login`
+ *   URL (the logout-then-redirect step of the URL `portico console` prints), else a "signed out" page.
  * Destination and Issuer are only displayed, never redirected to (no open redirect).
  */
 
 import type { EmulatorStore } from "../store";
 import { html } from "./html";
-import { sessionCookie } from "./http";
+import { clearCookie, sessionCookie } from "./http";
 import { frame, redirect, reply, showMessage, type WebRequest } from "./request";
 import { CONSOLE_COOKIE, newSecret, prune, SIGNIN_TOKEN_TTL_MS, type WebState } from "./state";
 
@@ -188,4 +191,33 @@ export function getConsole(r: WebRequest): void {
       <p><a class="btn secondary" href="/start">Back to the access portal</a></p>
     </div>`;
   reply(r, { status: 200, body: frame(r, "Console Home", body) });
+}
+
+/** The console sign-out endpoint, followed by the federation login when it is ours (see module comment). */
+export function getOauth(r: WebRequest): void {
+  if (r.url.searchParams.get("Action") !== "logout") {
+    fail(r, 400, "Action must be logout.");
+    return;
+  }
+  const id = r.cookies.get(CONSOLE_COOKIE);
+  if (id) r.state.consoleSessions.delete(id);
+  r.setCookies.push(clearCookie(CONSOLE_COOKIE));
+  const next = r.url.searchParams.get("redirect_uri") ?? "";
+  let target: URL | undefined;
+  try {
+    target = new URL(next);
+  } catch {
+    target = undefined;
+  }
+  const own = new URL(r.ctx.baseUrl);
+  if (
+    target &&
+    target.origin === own.origin &&
+    target.pathname === "/federation" &&
+    target.searchParams.get("Action") === "login"
+  ) {
+    redirect(r, `${target.pathname}${target.search}`);
+    return;
+  }
+  showMessage(r, 200, "ok", "Signed out", "You have signed out of the console.");
 }

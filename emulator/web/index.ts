@@ -6,12 +6,12 @@
  *
  * Routes: GET / → /start · GET /signin · POST /signin · POST /signout · GET|POST /device ·
  * GET|POST /consent · GET /start (alias /portal) · GET /start/credentials · GET /start/console ·
- * GET /federation?Action=getSigninToken|login · GET /console.
+ * GET /federation?Action=getSigninToken|login · GET /oauth?Action=logout · GET /console.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getConsent, postConsent } from "./consent";
 import { getDevice, postDevice } from "./device";
-import { getConsole, getFederation } from "./federation";
+import { getConsole, getFederation, getOauth } from "./federation";
 import { getConsoleLaunch, getCredentials, getPortal } from "./portal";
 import { redirect, showMessage, type WebContext, type WebRequest, webRequest } from "./request";
 import { getSignIn, postSignIn, postSignOut } from "./signin";
@@ -33,6 +33,7 @@ const routes: Record<string, { GET?: Handler; POST?: Handler }> = {
   "/start/console": { GET: getConsoleLaunch },
   "/federation": { GET: getFederation },
   "/console": { GET: getConsole },
+  "/oauth": { GET: getOauth },
 };
 
 export async function handleWeb(

@@ -6,13 +6,17 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { tryCredentialProcessFastPath } from "../credentials/fast-path";
 import { silenceSdkWarning } from "../platform/sdk-warning";
+import { tryUseFastPath } from "../shell/fast-path";
 
 // Before any SDK module loads (they load lazily, after this line); exec's child never sees it.
 silenceSdkWarning(process.env);
 // `--debug` stack traces name src/ files: the bundle's source maps (scripts/build.mjs), read only then.
 if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
 
-if (!tryCredentialProcessFastPath(process.argv.slice(2), process.env)) {
+if (
+  !tryCredentialProcessFastPath(process.argv.slice(2), process.env) &&
+  !tryUseFastPath(process.argv.slice(2), process.env)
+) {
   import(pathToFileURL(path.join(__dirname, "portico.mjs")).href).catch((e: unknown) => {
     process.stderr.write(`portico: fatal: cannot load the CLI: ${String(e)}\n`);
     process.exitCode = 1;

@@ -21,6 +21,8 @@ export interface SignInFlags {
   browser?: boolean;
   callbackPort?: number;
   timeoutMs?: number;
+  /** false when --no-qr was given. */
+  qr?: boolean;
 }
 
 export function parsePort(s: string | undefined): number | undefined {
@@ -88,6 +90,27 @@ export async function signIn(
   const browserAllowed = ctx.interactive && !explicitNoBrowser && canOpenBrowser(ctx.env);
   const flow = chooseFlow(session.kind, flags, browserAllowed);
 
+  // Remote sign-in help (docs/switching.md): a QR code of the complete device URL on a TTY without a
+  // browser, and for PKCE on a forwarded --callback-port the exact ssh -L line.
+  const remote = await import("../../remote/qr");
+  const tty = (ctx.stderr as { isTTY?: boolean }).isTTY === true;
+  const encodeQR =
+    flow === "device" && remote.wantQr({ tty, noQr: flags.qr === false, browserAllowed })
+      ? (await import("qr")).default
+      : undefined;
+  if (flow === "pkce" && flags.callbackPort !== undefined && !browserAllowed) {
+    const { hostname, userInfo } = await import("node:os");
+    info(
+      ctx,
+      `On the machine with the browser, forward the callback port first:\n  ${remote.sshForwardLine(flags.callbackPort, hostname(), userInfo().username)}\n`,
+    );
+  }
+  const print = (t: string) => {
+    info(ctx, t);
+    const complete = /autofill the code upon loading:\n(\S+)\n?$/.exec(t)?.[1];
+    if (encodeQR && complete)
+      ctx.stderr.write(remote.renderHalfBlocks(remote.qrModules(encodeQR, complete), ctx.color));
+  };
   const { startSpinner } = await import("../../platform/tty");
   const { login } = await import("../../sso/login");
   const abort = new AbortController();
@@ -100,7 +123,7 @@ export async function signIn(
         env: ctx.env,
         now: ctx.now,
         paths,
-        print: (t) => info(ctx, t),
+        print,
         ...(browserAllowed ? { openBrowser: (url: string) => openBrowser(url, ctx.env) } : {}),
         waiting: (on) => {
           if (on) spinner = startSpinner(ctx.stderr, ctx.color, "Waiting for authorization…");
@@ -130,6 +153,7 @@ interface LoginFlags {
   callbackPort?: string;
   timeout?: string;
   json?: boolean;
+  qr?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -144,6 +168,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--no-browser", "do not open a browser; print the URL instead")
     .option("--callback-port <port>", "PKCE loopback port on 127.0.0.1 (e.g. to forward it over SSH)")
     .option("--timeout <seconds>", "give up waiting for the authorization after this long (default 600)")
+    .option("--no-qr", "do not show a QR code of the sign-in URL (shown on a terminal without a browser)")
     .option("--json", "print the result as JSON on stdout")
     .addHelpText(
       "after",
@@ -173,6 +198,7 @@ export function register(program: Command, ctx: CliContext): void {
         ...(flags.browser === false ? { browser: false } : {}),
         ...(callbackPort !== undefined ? { callbackPort } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(flags.qr === false ? { qr: false } : {}),
       }).catch((e: unknown) => {
         throw runAgainHint(e, selectArgs, flags);
       });

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// `npm run bench:switch` (builds first). The daily-use commands against `node -e 0`, in one run, with
+// hyperfine -N (no shell), each command prefixed by `env HOME=…` (the baseline too):
+//  - `portico use dev --print-env --shell bash` with a valid session, at 10 and 21,000 profiles
+//    (target ≤ 1.3 × node -e 0: the launcher's fast path, no SDK);
+//  - `portico status` at 21,000 profiles (target < 1.3 ×);
+//  - `portico console --profile dev --print` with cached role credentials: one federation request
+//    to the emulator in this process (target ≤ 1.5 × node -e 0 plus that request).
+// The emulator runs in this process (tsx) and signs in with the real device flow (auto-approved).
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { tsImport } from "tsx/esm/api";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const cli = path.join(root, "dist", "cli", "portico.cjs");
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const START_URL = "https://d-0000000000.awsapps.com/start";
+
+const { startEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
+const emu = await startEmulator({ seed: "demo", autoApprove: "alice" });
+const tmp = mkdtempSync(path.join(tmpdir(), "portico-bench-switch-"));
+const small = path.join(tmp, "small");
+const big = path.join(tmp, "big");
+
+function config(extra) {
+  return `[sso-session acme]
+sso_start_url = ${START_URL}
+sso_region = eu-north-1
+sso_registration_scopes = sso:account:access
+
+[profile dev]
+sso_session = acme
+sso_account_id = 333333333333
+sso_role_name = PowerUserAccess
+region = eu-north-1
+${extra}`;
+}
+function profiles(n) {
+  let s = "";
+  for (let i = 0; i < n; i++)
+    s += `\n[profile gen-${i}]\nsso_session = acme\nsso_account_id = ${String(100000000000 + i)}\nsso_role_name = Role${i % 3}\nregion = eu-west-1\n`;
+  return s;
+}
+for (const [home, n] of [
+  [small, 9],
+  [big, 20_999],
+]) {
+  mkdirSync(path.join(home, ".aws"), { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(home, ".aws", "config"), config(profiles(n)), { mode: 0o600 });
+}
+const baseEnv = {
+  PATH: process.env.PATH,
+  AWS_ENDPOINT_URL: emu.url,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  PORTICO_SIGNIN_URL: emu.url,
+};
+
+function run(cmd, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// Sign in once (device code, auto-approved), then share the token cache with the big HOME.
+const login = await run(
+  process.execPath,
+  [cli, "login", "--sso-session", "acme", "--device-code", "--no-browser"],
+  { ...baseEnv, HOME: small },
+);
+if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
+const creds = await run(process.execPath, [cli, "credentials", "--profile", "dev"], {
+  ...baseEnv,
+  HOME: small,
+});
+if (creds.code !== 0) throw new Error(`credentials failed: ${creds.stderr}`);
+cpSync(path.join(small, ".aws", "sso"), path.join(big, ".aws", "sso"), { recursive: true });
+cpSync(path.join(small, ".aws", "cli"), path.join(big, ".aws", "cli"), { recursive: true });
+for (const [home, args] of [
+  [small, ["use", "dev", "--print-env", "--shell", "bash"]],
+  [big, ["use", "dev", "--print-env", "--shell", "bash"]],
+  [big, ["status"]],
+  [small, ["console", "--profile", "dev", "--print"]],
+]) {
+  const r = await run(process.execPath, [cli, ...args], { ...baseEnv, HOME: home });
+  if (r.code !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
+}
+
+const q = (s) => `'${s.replace(/'/g, "'\\''")}'`;
+const envCmd = (home, rest) => `env HOME=${q(home)} ${rest}`;
+const cases = [
+  ["node -e 0", envCmd(small, `${process.execPath} -e 0`)],
+  [
+    "use --print-env, 10 profiles",
+    envCmd(small, `${process.execPath} ${cli} use dev --print-env --shell bash`),
+  ],
+  [
+    "use --print-env, 21,000 profiles",
+    envCmd(big, `${process.execPath} ${cli} use dev --print-env --shell bash`),
+  ],
+  ["status, 21,000 profiles", envCmd(big, `${process.execPath} ${cli} status`)],
+  [
+    "console --print (cached credentials, 1 federation request)",
+    envCmd(small, `${process.execPath} ${cli} console --profile dev --print`),
+  ],
+];
+const json = path.join(tmp, "hyperfine.json");
+const load = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(" / ");
+const hf = await run(
+  "hyperfine",
+  [
+    "-N",
+    "--runs",
+    String(RUNS),
+    "--warmup",
+    "3",
+    "--export-json",
+    json,
+    ...cases.flatMap(([name, cmd]) => ["-n", name, cmd]),
+  ],
+  { ...baseEnv, HOME: small },
+);
+if (hf.code !== 0) throw new Error(`hyperfine failed: ${hf.stderr}`);
+const results = JSON.parse(readFileSync(json, "utf8")).results;
+const base = results[0].median;
+const cpu = (r) => r.user + r.system;
+// CPU time (user + sys, means) is steadier than wall time on a shared, loaded machine: both columns.
+console.log(`| what | median ms | × node -e 0 | CPU ms | CPU × node -e 0 |\n|---|---|---|---|---|`);
+for (const r of results)
+  console.log(
+    `| ${r.command} | ${(r.median * 1000).toFixed(1)} | ${(r.median / base).toFixed(2)}× | ${(cpu(r) * 1000).toFixed(1)} | ${(cpu(r) / cpu(results[0])).toFixed(2)}× |`,
+  );
+const big21 = readFileSync(path.join(big, ".aws", "config"));
+console.log(
+  `\n${RUNS} runs after 3 warm-ups; 21,000-profile config ${(big21.length / 1048576).toFixed(2)} MiB; load average at start ${load}; node ${process.version}; ${new Date().toISOString()}`,
+);
+await emu.stop();
+rmSync(tmp, { recursive: true, force: true });

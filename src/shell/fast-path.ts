@@ -1,0 +1,180 @@
+/**
+ * The `portico use … --print-env` fast path, for the executable's entry before the full CLI loads
+ * (src/cli/launcher.ts): with a valid SSO session (profile mode: a cached access token with more than
+ * botocore's 15-minute window left; `--export`: fresh cached role credentials) the statements are
+ * printed with nothing but synchronous `node:fs`, the config layer's pure parser and SHA-1 — no
+ * commander, no fs/promises, no AWS SDK (test/shell/use-cli.test.ts checks the loaded bundle files;
+ * bench/switch.bench.mjs times it). Anything else — another flag, another kind of profile, a missing,
+ * expiring or torn token, any config problem, any error — returns undefined and the full command runs
+ * (src/shell/use.ts), which signs in, refreshes and reports errors properly.
+ */
+import { sha1 } from "@noble/hashes/legacy.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { buildProfileMap, parseConfigText } from "../config/botocore";
+import { awsPaths } from "../config/paths";
+import { isFresh, parseCacheEntry, roleCacheKeyMaterial } from "../credentials/cache-format";
+import { renderPlan, switchPlan } from "./plan";
+import { isShell, type Shell } from "./quote";
+
+const builtin = <T>(id: string): T =>
+  (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(id);
+
+/** botocore's token refresh window (src/sso/token-provider.ts REFRESH_WINDOW_MS). */
+const TOKEN_WINDOW_MS = 15 * 60_000;
+
+export interface UseArgs {
+  profile: string;
+  shell: Shell;
+  mode: "profile" | "export";
+  keepRegion: boolean;
+}
+
+/** A plain `use [--print-env] --shell S [--export] [--keep-region] [--] PROFILE`, else undefined. */
+export function fastUseArgs(argv: string[]): UseArgs | undefined {
+  if (argv[0] !== "use") return undefined;
+  let profile: string | undefined;
+  let shell: string | undefined;
+  let printEnv = false;
+  let mode: UseArgs["mode"] = "profile";
+  let keepRegion = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      if (profile !== undefined || i !== argv.length - 2) return undefined;
+      profile = argv[i + 1]!;
+      break;
+    }
+    if (a === "--print-env") printEnv = true;
+    else if (a === "--export") mode = "export";
+    else if (a === "--keep-region") keepRegion = true;
+    else if (a === "--shell") shell = argv[++i];
+    else if (a.startsWith("--shell=")) shell = a.slice(8);
+    else if (a.startsWith("-")) return undefined;
+    else if (profile === undefined) profile = a;
+    else return undefined;
+  }
+  if (!printEnv || profile === undefined || profile === "" || shell === undefined || !isShell(shell))
+    return undefined;
+  return { profile, shell, mode, keepRegion };
+}
+
+function readText(file: string): string | undefined {
+  try {
+    const { readFileSync } = builtin<typeof import("node:fs")>("node:fs");
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(readFileSync(file));
+  } catch {
+    return undefined;
+  }
+}
+
+const sha1Hex = (s: string): string => bytesToHex(sha1(utf8ToBytes(s)));
+
+/** The SSO access token's expiry if the cached token is usable without a refresh, else undefined. */
+function usableTokenExpiry(ssoCacheDir: string, cacheKey: string, now: Date): Date | undefined {
+  const text = readText(`${ssoCacheDir}/${sha1Hex(cacheKey)}.json`);
+  if (text === undefined) return undefined;
+  const doc = JSON.parse(text) as { accessToken?: unknown; expiresAt?: unknown };
+  if (typeof doc.accessToken !== "string" || doc.accessToken === "" || typeof doc.expiresAt !== "string")
+    return undefined;
+  // The CLI writes `…Z`; the SDK JS `….000Z`: both are ISO forms Date.parse reads exactly.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(doc.expiresAt)) return undefined;
+  const at = new Date(doc.expiresAt);
+  return at.getTime() - now.getTime() > TOKEN_WINDOW_MS ? at : undefined;
+}
+
+/** The statements to print, or undefined to let the full command run. Never throws. */
+export function useFromCache(argv: string[], env: NodeJS.ProcessEnv, now: Date): string | undefined {
+  try {
+    const args = fastUseArgs(argv);
+    if (!args) return undefined;
+    const paths = awsPaths(env);
+    const credText = readText(paths.credentialsFile);
+    if (credText !== undefined && credText.trim() !== "") {
+      const cred = parseConfigText(credText);
+      if (cred.refusal || cred.raw.has(args.profile)) return undefined;
+    }
+    const cfgText = readText(paths.configFile);
+    if (cfgText === undefined) return undefined;
+    const cfg = parseConfigText(cfgText);
+    if (cfg.refusal) return undefined;
+    const pm = buildProfileMap(cfg.raw.keys());
+    const sectionName = pm.profiles.get(args.profile);
+    const section = sectionName === undefined ? undefined : cfg.raw.get(sectionName);
+    if (!section) return undefined;
+    const get = (k: string) => {
+      const v = section.get(k);
+      return typeof v === "string" && v !== "" ? v : undefined;
+    };
+    if (get("role_arn") || get("web_identity_token_file")) return undefined;
+    const accountId = get("sso_account_id");
+    const roleName = get("sso_role_name");
+    if (!accountId || !roleName) return undefined;
+    const sessionName = get("sso_session");
+    let tokenKey: string;
+    let roleKey: string;
+    if (sessionName !== undefined) {
+      const sessSection = pm.ssoSessions.get(sessionName);
+      const sess = sessSection === undefined ? undefined : cfg.raw.get(sessSection);
+      if (!sess) return undefined;
+      for (const [k, v] of sess) {
+        const mine = section.get(k);
+        if (typeof v === "string" && typeof mine === "string" && mine !== v) return undefined;
+      }
+      if (typeof sess.get("sso_start_url") !== "string" || typeof sess.get("sso_region") !== "string")
+        return undefined;
+      tokenKey = sessionName;
+      roleKey = sha1Hex(roleCacheKeyMaterial({ accountId, roleName, sessionName }));
+    } else {
+      const startUrl = get("sso_start_url");
+      if (!startUrl || !get("sso_region")) return undefined;
+      tokenKey = startUrl;
+      roleKey = sha1Hex(roleCacheKeyMaterial({ accountId, roleName, startUrl }));
+    }
+    const region = get("region");
+    const base = {
+      shell: args.shell,
+      profile: args.profile,
+      keepRegion: args.keepRegion,
+      env,
+      now,
+      ...(region !== undefined ? { region } : {}),
+      ...(args.shell === "fish" ? { uptimeS: builtin<typeof import("node:os")>("node:os").uptime() } : {}),
+    };
+    if (args.mode === "profile") {
+      const expiresAt = usableTokenExpiry(paths.ssoCacheDir, tokenKey, now);
+      if (expiresAt === undefined) return undefined;
+      return renderPlan(args.shell, switchPlan({ ...base, mode: "profile", expiresAt }));
+    }
+    const text = readText(`${paths.cliCacheDir}/${roleKey}.json`);
+    if (text === undefined) return undefined;
+    const creds = parseCacheEntry(text);
+    if (!creds || !isFresh(creds, now)) return undefined;
+    return renderPlan(
+      args.shell,
+      switchPlan({
+        ...base,
+        mode: "export",
+        credentials: { accountId, ...creds },
+        ...(creds.expiration ? { expiresAt: creds.expiration } : {}),
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answer `portico use …` here and return true, or return false (nothing written). */
+export function tryUseFastPath(argv: string[], env: NodeJS.ProcessEnv): boolean {
+  if (argv[0] !== "use") return false;
+  const out = useFromCache(argv, env, new Date());
+  if (out === undefined) return false;
+  const { writeSync } = builtin<typeof import("node:fs")>("node:fs");
+  const bytes = new TextEncoder().encode(out);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(1, bytes, done);
+  } catch {
+    process.stdout.write(bytes.subarray(done));
+  }
+  return true;
+}
