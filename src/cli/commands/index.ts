@@ -9,6 +9,7 @@ import { register as config } from "./config";
 import { register as configure } from "./configure";
 import { register as credentialProcess } from "./credential-process";
 import { register as credentials } from "./credentials";
+import { register as doctor } from "./doctor";
 import { register as emulator } from "./emulator";
 import { register as exec } from "./exec";
 import { register as login } from "./login";
@@ -29,5 +30,6 @@ export const commandModules: RegisterCommand[] = [
   exec,
   profiles,
   config,
+  doctor,
   emulator,
 ];
