@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context";
 import { register as accounts } from "./accounts";
+import { register as admin } from "./admin";
 import { register as config } from "./config";
 import { register as configure } from "./configure";
 import { register as credentialProcess } from "./credential-process";
@@ -31,5 +32,6 @@ export const commandModules: RegisterCommand[] = [
   profiles,
   config,
   doctor,
+  admin,
   emulator,
 ];
