@@ -89,6 +89,8 @@ export function adminRegion(
 
 export class Admin {
   private psCache: PermissionSet[] | undefined;
+  private readonly userCache = new Map<string, User>();
+  private readonly groupCache = new Map<string, Group>();
   constructor(
     readonly api: AdminClients,
     readonly instanceArn: string,
@@ -130,6 +132,8 @@ export class Admin {
   }
 
   async findUser(name: string): Promise<User> {
+    const cached = this.userCache.get(name);
+    if (cached) return cached;
     const raw = await this.pages<Record<string, unknown>>(
       (t) =>
         this.api.ids("ListUsers", {
@@ -145,7 +149,9 @@ export class Admin {
         exitCode: ExitCode.usage,
         hint: "Give the exact user name (portico admin users list).",
       });
-    return userOf(raw[0]!);
+    const u = userOf(raw[0]!);
+    this.userCache.set(name, u);
+    return u;
   }
 
   async createUser(
@@ -190,6 +196,8 @@ export class Admin {
   }
 
   async findGroup(name: string): Promise<Group> {
+    const cached = this.groupCache.get(name);
+    if (cached) return cached;
     const raw = await this.pages<Record<string, unknown>>(
       (t) =>
         this.api.ids("ListGroups", {
@@ -205,7 +213,9 @@ export class Admin {
         exitCode: ExitCode.usage,
         hint: "Rename one of them in Identity Center; portico cannot tell them apart by name.",
       });
-    return groupOf(raw[0]!);
+    const g = groupOf(raw[0]!);
+    this.groupCache.set(name, g);
+    return g;
   }
 
   async createGroup(
@@ -688,7 +698,11 @@ const assignmentOf = (a: Record<string, unknown>): Assignment => ({
 });
 
 /** Credentials from the profile, the region, the instance: an Admin ready to call. */
-export async function openAdmin(deps: AdminDeps, target: AdminTarget): Promise<Admin> {
+export async function openAdmin(
+  deps: AdminDeps,
+  target: AdminTarget,
+  o: { rate?: number } = {},
+): Promise<Admin> {
   const { resolveCredentials } = await import("../credentials/resolve");
   const { loadAwsConfig } = await import("../config/load");
   const { resolveProfileName } = await import("../config/paths");
@@ -705,7 +719,17 @@ export async function openAdmin(deps: AdminDeps, target: AdminTarget): Promise<A
       "pass --region REGION (the region of your Identity Center)",
     );
   const { createAdminClients } = await import("./api");
-  const api = await createAdminClients({ env: deps.env, region, credentials: resolved.credentials });
+  let api = await createAdminClients({
+    env: deps.env,
+    region,
+    credentials: resolved.credentials,
+    ...(o.rate ? { maxAttempts: 1 } : {}),
+  });
+  if (o.rate) {
+    // Paced (admin apply): the pacer does the retrying, adaptively, instead of the SDK.
+    const { Pacer, pacedClients } = await import("./pacer");
+    api = pacedClients(api, new Pacer({ rate: o.rate }));
+  }
   try {
     const r = await api.sso("ListInstances", {});
     const instances = ((r["Instances"] as Record<string, unknown>[] | undefined) ?? []).filter(

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { Admin } from "../../admin/index";
-import { usageError } from "../../errors";
+import { ExitCode, PorticoError, usageError } from "../../errors";
 import type { CliContext } from "../context";
 import { info, printJson, printLine, table } from "../output";
 
@@ -492,5 +492,114 @@ export function register(program: Command, ctx: CliContext): void {
       }
     }),
   );
+  // ---------------------------------------------------------------- declarative
+  const loadPlan = async (file: string) => {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (e) {
+      throw usageError(`cannot read ${file}: ${(e as Error).message}`);
+    }
+    const { parsePlan } = await import("../../admin/plan");
+    return parsePlan(text, file);
+  };
+  common(
+    admin
+      .command("plan")
+      .argument("<file>", "desired state (JSON, docs/admin.md)")
+      .description("show the exact changes that would make Identity Center match FILE (reads only)"),
+  ).action(async (file: string, o: Common) => {
+    const want = await loadPlan(file);
+    const a = await open(o);
+    try {
+      const { computePlan, describeChange } = await import("../../admin/plan");
+      const changes = await computePlan(a, want);
+      if (o.json) printJson(ctx, changes);
+      else {
+        for (const c of changes) printLine(ctx, `+ ${describeChange(c)}`);
+        info(
+          ctx,
+          changes.length
+            ? `${changes.length} change(s); apply them with: portico admin apply ${file}`
+            : "nothing to change",
+        );
+      }
+    } finally {
+      a.api.destroy();
+    }
+  });
+  common(
+    admin
+      .command("apply")
+      .argument("<file>", "desired state (JSON, docs/admin.md)")
+      .option("--rate <tps>", "API calls per second at most (Identity Center allows 20 in all)", "20")
+      .option("--concurrency <n>", "changes in flight at once", "8")
+      .description("make Identity Center match FILE: only the missing changes, in dependency order, paced"),
+    true,
+  ).action(async (file: string, o: Common & { rate: string; concurrency: string }) => {
+    const rate = Number(o.rate);
+    const concurrency = Number.parseInt(o.concurrency, 10);
+    if (!(rate > 0 && rate <= 1000))
+      throw usageError(`--rate must be a number from 0 to 1000 (got ${o.rate})`);
+    if (!(concurrency >= 1 && concurrency <= 64))
+      throw usageError(`--concurrency must be from 1 to 64 (got ${o.concurrency})`);
+    const want = await loadPlan(file);
+    const { openAdmin } = await import("../../admin/index");
+    const a = await openAdmin(
+      { env: ctx.env, now: ctx.now },
+      {
+        ...(o.profile !== undefined ? { profile: o.profile } : {}),
+        ...(o.region ? { region: o.region } : {}),
+        ...(o.instanceArn ? { instanceArn: o.instanceArn } : {}),
+      },
+      { rate },
+    );
+    try {
+      const { applyPlan, computePlan, describeChange } = await import("../../admin/plan");
+      const changes = await computePlan(a, want);
+      if (o.dryRun || changes.length === 0) {
+        if (o.json)
+          printJson(ctx, { changes: changes.map(describeChange), applied: [], dryRun: Boolean(o.dryRun) });
+        else {
+          for (const c of changes) printLine(ctx, `+ ${describeChange(c)}`);
+          info(
+            ctx,
+            changes.length ? `dry run: ${changes.length} change(s) not applied` : "nothing to change",
+          );
+        }
+        return;
+      }
+      let shown = 0;
+      const r = await applyPlan(a, changes, {
+        concurrency,
+        onApplied: (c, n, total) => {
+          if (!o.json && (n - shown >= 25 || n === total || ctx.color)) {
+            shown = n;
+            info(ctx, `[${n}/${total}] ${describeChange(c)}`);
+          }
+        },
+      });
+      if (o.json) printJson(ctx, r);
+      else {
+        info(ctx, `applied ${r.applied.length} of ${changes.length} change(s)`);
+        if (r.failed)
+          info(
+            ctx,
+            `stopped at: ${r.failed.change}: ${r.failed.error}\nnot attempted: ${r.notAttempted.length}`,
+          );
+      }
+      if (r.failed)
+        throw new PorticoError(
+          "admin_apply_stopped",
+          `apply stopped after ${r.applied.length} change(s): ${r.failed.change} failed (${r.failed.code})`,
+          {
+            exitCode: ExitCode.service,
+            hint: `Fix the cause, then run the same apply again: it applies only what is still missing (portico admin plan ${file})`,
+          },
+        );
+    } finally {
+      a.api.destroy();
+    }
+  });
   addExamples(admin);
 }
