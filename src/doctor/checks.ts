@@ -60,7 +60,20 @@ export function toolChecks(f: Facts): Finding[] {
     const ev = [`${first.path}: ${first.version ?? first.error ?? "no version"}`];
     const others = rest.map((t) => `${t.path}: ${t.version ?? t.error ?? "no version"}`);
     const v2Later = rest.find((t) => (awsCliVersion(t.version)?.[0] ?? 0) >= 2);
-    if (!v) {
+    if (!v && first.error?.startsWith("did not answer")) {
+      out.push(
+        mk(
+          "tools",
+          "tools.aws_cli",
+          "warning",
+          `the first aws on PATH (${first.path}) did not report its version in time (a slow start, or a machine under load)`,
+          [...ev, ...others],
+          {
+            fix: `run ${first.path} --version yourself; then portico doctor again`,
+          },
+        ),
+      );
+    } else if (!v) {
       out.push(
         mk(
           "tools",

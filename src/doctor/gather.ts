@@ -54,7 +54,7 @@ export async function fileFact(p: string): Promise<FileFact> {
   }
 }
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 8000): Promise<string> {
+function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       file,
@@ -62,7 +62,8 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 8
       { env, timeout: timeoutMs, encoding: "utf8", maxBuffer: 1 << 20 },
       (err, stdout, stderr) => {
         const out = `${stdout}${stderr}`.trim();
-        if (err) reject(Object.assign(new Error(out.split("\n")[0] || err.message), { output: out }));
+        if (err?.killed) reject(new Error(`did not answer within ${timeoutMs / 1000} s`));
+        else if (err) reject(Object.assign(new Error(out.split("\n")[0] || err.message), { output: out }));
         else resolve(out);
       },
     );
