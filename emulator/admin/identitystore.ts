@@ -234,3 +234,41 @@ export function listGroupMemberships(ctx: AdminContext, body: Body): unknown {
     ...(nextToken ? { NextToken: nextToken } : {}),
   };
 }
+
+/** Deletes a group with its memberships and account assignments (what portico admin needs; §7.1). */
+export function deleteGroup(ctx: AdminContext, body: Body): unknown {
+  checkStore(ctx, body);
+  const groupId = reqString(body, "GroupId", { pattern: RESOURCE_ID, max: 47 });
+  findGroup(ctx, groupId);
+  const org = ctx.org;
+  org.groups = org.groups.filter((g) => g.groupId !== groupId);
+  org.memberships = org.memberships.filter((m) => m.groupId !== groupId);
+  org.assignments = org.assignments.filter(
+    (a) => !(a.principalType === "GROUP" && a.principalId === groupId),
+  );
+  return {};
+}
+
+export function deleteGroupMembership(ctx: AdminContext, body: Body): unknown {
+  checkStore(ctx, body);
+  const membershipId = reqString(body, "MembershipId", { pattern: RESOURCE_ID, max: 47 });
+  if (!ctx.org.memberships.some((m) => m.membershipId === membershipId))
+    throw notFound("GROUP_MEMBERSHIP", membershipId);
+  ctx.org.memberships = ctx.org.memberships.filter((m) => m.membershipId !== membershipId);
+  return {};
+}
+
+/** The groups a user belongs to (`MemberId: {"UserId": …}`). */
+export function listGroupMembershipsForMember(ctx: AdminContext, body: Body): unknown {
+  checkStore(ctx, body);
+  const member = optObject(body, "MemberId");
+  if (!member) throw validation('MemberId is required, e.g. {"UserId": "…"}.', "MISSING_PARAMETER");
+  const userId = reqString(member, "UserId", { pattern: RESOURCE_ID, max: 47 });
+  findUser(ctx, userId);
+  const members = ctx.org.memberships.filter((m) => m.userId === userId);
+  const { items, nextToken } = page(members, body, `ListGroupMembershipsForMember:${userId}`);
+  return {
+    GroupMemberships: items.map((m) => membershipView(ctx, m)),
+    ...(nextToken ? { NextToken: nextToken } : {}),
+  };
+}

@@ -21,6 +21,9 @@ const operations: Record<string, Operation> = {
   "AWSIdentityStore.ListGroups": ids.listGroups,
   "AWSIdentityStore.CreateGroupMembership": ids.createGroupMembership,
   "AWSIdentityStore.ListGroupMemberships": ids.listGroupMemberships,
+  "AWSIdentityStore.DeleteGroup": ids.deleteGroup,
+  "AWSIdentityStore.DeleteGroupMembership": ids.deleteGroupMembership,
+  "AWSIdentityStore.ListGroupMembershipsForMember": ids.listGroupMembershipsForMember,
   "SWBExternalService.ListInstances": sso.listInstances,
   "SWBExternalService.CreatePermissionSet": sso.createPermissionSet,
   "SWBExternalService.DescribePermissionSet": sso.describePermissionSet,
@@ -34,10 +37,14 @@ const operations: Record<string, Operation> = {
   "SWBExternalService.ListAccountAssignments": sso.listAccountAssignments,
   "SWBExternalService.ProvisionPermissionSet": sso.provisionPermissionSet,
   "SWBExternalService.DescribePermissionSetProvisioningStatus": sso.describePermissionSetProvisioningStatus,
+  "SWBExternalService.DeletePermissionSet": sso.deletePermissionSet,
+  "SWBExternalService.ListManagedPoliciesInPermissionSet": sso.listManagedPoliciesInPermissionSet,
+  "SWBExternalService.GetInlinePolicyForPermissionSet": sso.getInlinePolicyForPermissionSet,
+  "SWBExternalService.ListAccountAssignmentsForPrincipal": sso.listAccountAssignmentsForPrincipal,
 };
 
 /** Operations that only read: the server need not persist after them. */
-const readOnly = /\.(Describe|List)/;
+const readOnly = /\.(Describe|List|Get)/;
 export const isAdminMutation = (target: string): boolean => target in operations && !readOnly.test(target);
 
 /** Status records of the asynchronous operations, kept beside each store (not persisted: AWS forgets them too). */

@@ -343,3 +343,58 @@ export function describePermissionSetProvisioningStatus(ctx: AdminContext, body:
     ),
   };
 }
+
+/** Refused while the permission set is assigned anywhere, as AWS refuses it (ConflictException). */
+export function deletePermissionSet(ctx: AdminContext, body: Body): unknown {
+  checkInstance(ctx, body);
+  const ps = findPermissionSet(ctx, body);
+  if (ctx.org.assignments.some((a) => a.permissionSetArn === ps.permissionSetArn))
+    throw conflict(`Permission set ${ps.name} is still assigned to accounts; remove the assignments first.`);
+  ctx.org.permissionSets = ctx.org.permissionSets.filter((p) => p !== ps);
+  return {};
+}
+
+export function listManagedPoliciesInPermissionSet(ctx: AdminContext, body: Body): unknown {
+  checkInstance(ctx, body);
+  const ps = findPermissionSet(ctx, body);
+  const policies = ps.managedPolicies.map((arn) => ({ Arn: arn, Name: arn.slice(arn.lastIndexOf("/") + 1) }));
+  const { items, nextToken } = page(
+    policies,
+    body,
+    `ListManagedPoliciesInPermissionSet:${ps.permissionSetArn}`,
+  );
+  return { AttachedManagedPolicies: items, ...(nextToken ? { NextToken: nextToken } : {}) };
+}
+
+export function getInlinePolicyForPermissionSet(ctx: AdminContext, body: Body): unknown {
+  checkInstance(ctx, body);
+  const ps = findPermissionSet(ctx, body);
+  return { InlinePolicy: ps.inlinePolicy ?? "" };
+}
+
+/** Every assignment of one principal (`PrincipalId`, `PrincipalType`), optionally filtered by account. */
+export function listAccountAssignmentsForPrincipal(ctx: AdminContext, body: Body): unknown {
+  checkInstance(ctx, body);
+  const principalId = reqString(body, "PrincipalId", { pattern: RESOURCE_ID, max: 47 });
+  const principalType = reqEnum(body, "PrincipalType", ["USER", "GROUP"]);
+  const filter = body["Filter"];
+  const accountId =
+    typeof filter === "object" && filter !== null && !Array.isArray(filter)
+      ? optString(filter as Body, "AccountId", { pattern: ACCOUNT_ID, max: 12 })
+      : undefined;
+  const list = ctx.org.assignments
+    .filter((a) => a.principalId === principalId && a.principalType === principalType)
+    .filter((a) => accountId === undefined || a.accountId === accountId)
+    .map((a) => ({
+      AccountId: a.accountId,
+      PermissionSetArn: a.permissionSetArn,
+      PrincipalId: a.principalId,
+      PrincipalType: a.principalType,
+    }));
+  const { items, nextToken } = page(
+    list,
+    body,
+    `ListAccountAssignmentsForPrincipal:${principalType}:${principalId}:${accountId ?? ""}`,
+  );
+  return { AccountAssignments: items, ...(nextToken ? { NextToken: nextToken } : {}) };
+}

@@ -5,9 +5,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { type ErrorCode, ExitCode, isPorticoError } from "../errors";
-import { terminalSafe } from "../platform/terminal";
 import { commandModules } from "./commands/index";
 import { type CliContext, processContext } from "./context";
+import { errorLines } from "./output";
 
 declare const PORTICO_VERSION: string | undefined;
 export const version: string = typeof PORTICO_VERSION === "string" ? PORTICO_VERSION : "0.0.0-dev";
@@ -131,8 +131,7 @@ export function reportError(ctx: CliContext, e: unknown, json = false): number {
   }
   if (isPorticoError(e)) {
     // Messages can carry server text (service errors, callback parameters): made terminal-safe.
-    ctx.stderr.write(`portico: ${terminalSafe(e.message, { newlines: true })}\n`);
-    if (e.hint) ctx.stderr.write(`hint: ${terminalSafe(e.hint, { newlines: true })}\n`);
+    errorLines(ctx, e.message, e.hint);
     if (ctx.debug && e.stack) ctx.stderr.write(`${e.stack}\n`);
     if (json) ctx.stdout.write(errorJson(e.code, e.message, e.hint, e.exitCode, e.details));
     return e.exitCode;
@@ -140,9 +139,8 @@ export function reportError(ctx: CliContext, e: unknown, json = false): number {
   const err = e as Error;
   const message = `internal error: ${err?.message ?? String(e)}`;
   const hint = "run again with --debug for details, and report it if it persists.";
-  ctx.stderr.write(`portico: ${terminalSafe(message, { newlines: true })}\n`);
+  errorLines(ctx, message, ctx.debug && err?.stack ? undefined : hint);
   if (ctx.debug && err?.stack) ctx.stderr.write(`${err.stack}\n`);
-  else ctx.stderr.write(`hint: ${hint}\n`);
   if (json) ctx.stdout.write(errorJson("internal", message, hint, ExitCode.internal));
   return ExitCode.internal;
 }

@@ -15,6 +15,12 @@ export function info(ctx: CliContext, line = ""): void {
   ctx.stderr.write(`${terminalSafe(line, { newlines: true })}\n`);
 }
 
+/** A failure for people: `portico: MESSAGE` and `hint: HINT` on stderr (the two lines of docs/errors.md). */
+export function errorLines(ctx: CliContext, message: string, hint?: string): void {
+  ctx.stderr.write(`portico: ${terminalSafe(message, { newlines: true })}\n`);
+  if (hint) ctx.stderr.write(`hint: ${terminalSafe(hint, { newlines: true })}\n`);
+}
+
 export function warn(ctx: CliContext, line: string): void {
   ctx.stderr.write(
     `${ctx.color ? "\x1b[33mwarning\x1b[0m" : "warning"}: ${terminalSafe(line, { newlines: true })}\n`,

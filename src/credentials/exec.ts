@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { ExitCode, type ExitCodeValue, PorticoError } from "../errors";
+import { ExitCode, PorticoError } from "../errors";
 import { withoutPorticoEnv } from "../platform/sdk-warning";
 import { credentialEnv } from "./format";
 import type { ResolvedCredentials } from "./types";

@@ -5,12 +5,14 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context";
 import { register as accounts } from "./accounts";
+import { register as admin } from "./admin";
 import { register as completion } from "./completion";
 import { register as config } from "./config";
 import { register as configure } from "./configure";
 import { register as consoleCmd } from "./console";
 import { register as credentialProcess } from "./credential-process";
 import { register as credentials } from "./credentials";
+import { register as doctor } from "./doctor";
 import { register as emulator } from "./emulator";
 import { register as exec } from "./exec";
 import { register as login } from "./login";
@@ -47,5 +49,7 @@ export const commandModules: RegisterCommand[] = [
   use,
   shellInit,
   config,
+  doctor,
+  admin,
   emulator,
 ];

@@ -1,0 +1,83 @@
+/**
+ * `portico doctor [--profile P] [--json] [--fix] [--yes] [--verify]`: every check at once (docs/doctor.md).
+ * Thin: the checks live in src/doctor/. Exit 0 when no problem, 1 when there is one.
+ */
+import type { Command } from "commander";
+import { ExitCode, PorticoError } from "../../errors";
+import type { CliContext } from "../context";
+import { info, printJson, printLine } from "../output";
+
+interface Opts {
+  profile?: string;
+  json?: boolean;
+  fix?: boolean;
+  yes?: boolean;
+  verify?: boolean;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const { confirm: ask } = await import("@inquirer/prompts");
+  return ask({ message: question, default: false }, { output: process.stderr });
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command("doctor")
+    .description(
+      "check the AWS CLI, config files, profiles, environment and SSO sessions; show (and --fix) what is wrong",
+    )
+    .option("--profile <name>", "the profile to check in depth (default: AWS_PROFILE or default)")
+    .option(
+      "--verify",
+      "also use the network: OIDC endpoint, start URL region, clock skew, sts get-caller-identity",
+    )
+    .option("--fix", "apply the fixes shown (asks first on a terminal)")
+    .option("--yes", "with --fix: apply without asking")
+    .option("--json", "print the findings as JSON: [{ id, status, message, evidence, fix, … }]")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 no problem (warnings allowed), 1 at least one problem.\n\nExamples:\n  portico doctor\n  portico doctor --profile dev --verify\n  portico doctor --fix --yes --json\n",
+    )
+    .action(async (opts: Opts) => {
+      const doctor = await import("../../doctor/index");
+      const run = () =>
+        doctor.runDoctor({
+          env: ctx.env,
+          now: ctx.now,
+          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+          verify: Boolean(opts.verify),
+        });
+      let { facts, findings } = await run();
+      const fixes = doctor.plannedFixes(facts, findings);
+      let applied: string[] = [];
+      let failed: { id: string; error: string }[] = [];
+      if (fixes.length > 0 && !opts.json) {
+        info(ctx, `${fixes.length} fix(es) portico can make:`);
+        for (const f of fixes) info(ctx, `\n[${f.finding.id}] ${f.finding.subject ?? ""}\n${f.preview}`);
+        info(ctx);
+      }
+      if (opts.fix && fixes.length > 0) {
+        let go = Boolean(opts.yes);
+        if (!go && ctx.interactive) go = await confirm(`Apply ${fixes.length} fix(es)?`);
+        else if (!go) info(ctx, "not applied: no terminal to confirm on; run with --fix --yes to apply");
+        if (go) {
+          ({ applied, failed } = await doctor.applyFixes(fixes));
+          if (!opts.json) {
+            info(ctx, `applied ${applied.length} fix(es)${failed.length ? `, ${failed.length} failed` : ""}`);
+            for (const x of failed) info(ctx, `  ${x.id}: ${x.error}`);
+          }
+          ({ facts, findings } = await run());
+        }
+      } else if (fixes.length > 0 && !opts.json) info(ctx, "run `portico doctor --fix` to apply them");
+      if (opts.json) {
+        printJson(ctx, doctor.findingsJson(findings));
+        if (opts.fix) info(ctx, JSON.stringify({ applied, failed }));
+      } else printLine(ctx, doctor.renderReport(findings, ctx.color));
+      const problems = findings.filter((f) => f.status === "problem").length;
+      if (problems > 0)
+        throw new PorticoError("doctor_problems", `${problems} problem(s) found`, {
+          exitCode: ExitCode.internal,
+          hint: fixes.length > 0 && !opts.fix ? "portico doctor --fix" : "follow the fix: lines above",
+        });
+    });
+}

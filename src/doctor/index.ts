@@ -1,0 +1,101 @@
+/**
+ * `portico doctor` as a library function: gather (I/O) → checks (pure) → report; fixes are planned
+ * from the findings and applied by `applyFixes`. docs/doctor.md documents every finding id.
+ */
+import { runChecks } from "./checks";
+import { applyAction, describeAction } from "./fix";
+import { gatherFacts } from "./gather";
+import type { Facts, Finding, Group, Status } from "./types";
+
+export type { Facts, Finding, FixAction, Status } from "./types";
+
+export interface DoctorOptions {
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  profile?: string;
+  verify?: boolean;
+}
+
+export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findings: Finding[] }> {
+  const facts = await gatherFacts({
+    env: o.env,
+    now: o.now,
+    ...(o.profile !== undefined ? { profile: o.profile } : {}),
+  });
+  if (o.verify && facts.config) {
+    const { verifyFacts } = await import("./verify");
+    const v = await verifyFacts(facts, { env: o.env, now: o.now });
+    facts.verify = v.verify;
+    if (v.identity) facts.identity = v.identity;
+  }
+  return { facts, findings: runChecks(facts) };
+}
+
+/** The stable JSON shape (docs/doctor.md). */
+export function findingsJson(findings: Finding[]): Record<string, unknown>[] {
+  return findings.map((f) => ({
+    id: f.id,
+    status: f.status,
+    message: f.message,
+    evidence: f.evidence,
+    fix: f.fix ?? null,
+    group: f.group,
+    subject: f.subject ?? null,
+    fixable: f.action !== undefined,
+  }));
+}
+
+const ICON: Record<Status, string> = { ok: "ok", warning: "warning", problem: "PROBLEM" };
+const GROUPS: Group[] = ["tools", "files", "profiles", "environment", "sessions", "verify"];
+
+/** The report for people: grouped, each finding with its evidence and fix. */
+export function renderReport(findings: Finding[], color = false): string {
+  const paint = (s: Status, t: string) =>
+    !color
+      ? t
+      : s === "problem"
+        ? `\x1b[31m${t}\x1b[0m`
+        : s === "warning"
+          ? `\x1b[33m${t}\x1b[0m`
+          : `\x1b[32m${t}\x1b[0m`;
+  const lines: string[] = [];
+  for (const g of GROUPS) {
+    const fs = findings.filter((f) => f.group === g);
+    if (fs.length === 0) continue;
+    lines.push(`${g}:`);
+    for (const f of fs) {
+      lines.push(`  ${paint(f.status, ICON[f.status].padEnd(7))} ${f.message}  [${f.id}]`);
+      if (f.status !== "ok") for (const e of f.evidence) lines.push(`            ${e}`);
+      if (f.fix && f.status !== "ok") lines.push(`            fix: ${f.fix}`);
+    }
+  }
+  const n = (s: Status) => findings.filter((f) => f.status === s).length;
+  lines.push("", `${n("problem")} problem(s), ${n("warning")} warning(s), ${n("ok")} ok`);
+  return lines.join("\n");
+}
+
+/** The fixes doctor can make, each with what it would change (a diff or a mode change). */
+export function plannedFixes(facts: Facts, findings: Finding[]): { finding: Finding; preview: string }[] {
+  const texts = new Map<string, string>();
+  texts.set(facts.paths.configFile, facts.configText ?? "");
+  texts.set(facts.paths.credentialsFile, facts.credentialsText ?? "");
+  return findings
+    .filter((f) => f.action !== undefined && f.status !== "ok")
+    .map((f) => ({ finding: f, preview: describeAction(f.action!, texts) }));
+}
+
+export async function applyFixes(
+  fixes: { finding: Finding }[],
+): Promise<{ applied: string[]; failed: { id: string; error: string }[] }> {
+  const applied: string[] = [];
+  const failed: { id: string; error: string }[] = [];
+  for (const { finding } of fixes) {
+    try {
+      await applyAction(finding.action!);
+      applied.push(finding.id);
+    } catch (e) {
+      failed.push({ id: finding.id, error: (e as Error).message });
+    }
+  }
+  return { applied, failed };
+}

@@ -1,0 +1,134 @@
+/**
+ * The data of `portico doctor` (docs/doctor.md): the facts gathered from the machine (I/O, gather.ts)
+ * and the findings the checks derive from them (pure, checks.ts). A finding's `id` is stable: scripts
+ * and agents key on it; the same id may appear once per subject (a file, a profile, a session).
+ */
+import type { LintFinding } from "../config/lint";
+import type { AwsConfig } from "../config/load";
+import type { AwsPaths } from "../config/paths";
+import type { PorticoError } from "../errors";
+import type { TokenRead } from "../sso/cache";
+import type { SsoSession } from "../sso/session";
+
+export type Status = "ok" | "warning" | "problem";
+export type Group = "tools" | "files" | "profiles" | "environment" | "sessions" | "verify";
+
+/** A change doctor can make itself with --fix (shown as a diff first). */
+export type FixAction =
+  | { kind: "chmod"; path: string; from: number; to: number }
+  | {
+      kind: "config-edit";
+      /** The file as resolved (what is edited) and as shown. */
+      file: string;
+      display: string;
+      /** The edit as ConfigEditor operations, in order (serialisable, so --json can show it). */
+      ops: ConfigOp[];
+    };
+
+export type ConfigOp =
+  | { op: "set"; kind: "profile" | "sso-session"; name: string; key: string; value: string }
+  | { op: "unset"; kind: "profile" | "sso-session"; name: string; key: string };
+
+export interface Finding {
+  id: string;
+  group: Group;
+  status: Status;
+  /** What the finding is about (a path, a profile, a session), when the id can repeat. */
+  subject?: string;
+  message: string;
+  /** What was seen: paths with file:line, versions, modes, times. Never a secret. */
+  evidence: string[];
+  /** The exact fix for a person (a command, or what to change where); undefined when nothing to do. */
+  fix?: string;
+  /** What `--fix` would do. */
+  action?: FixAction;
+}
+
+export interface FileFact {
+  path: string;
+  exists: boolean;
+  /** lstat: is a symlink; `dangling` when it points at nothing. */
+  symlink: boolean;
+  dangling: boolean;
+  directory: boolean;
+  /** Permission bits (mode & 0o777) of what the path resolves to. */
+  mode?: number;
+}
+
+export interface ToolFact {
+  path: string;
+  /** `aws --version` first line, e.g. "aws-cli/2.15.0 Python/3.11 ...". */
+  version?: string;
+  error?: string;
+}
+
+export interface SessionFact {
+  /** sso-session name, or the start URL (legacy profiles). */
+  key: string;
+  session: SsoSession;
+  /** Where it is configured (file:line). */
+  where: string;
+  token: TokenRead;
+  tokenFile: string;
+  /** Profiles that use it. */
+  profiles: string[];
+}
+
+export interface VerifyFact {
+  key: string;
+  region: string;
+  endpoint?: string;
+  /** RegisterClient answered. */
+  reachable: boolean;
+  reachError?: string;
+  /** StartDeviceAuthorization + one CreateToken poll: "pending" = the start URL belongs to this region. */
+  startUrl?: "ok" | "wrong_region" | "error";
+  startUrlError?: string;
+  /** Regions probed as alternatives, and the one that accepted the start URL. */
+  probed?: string[];
+  correctRegion?: string;
+  /** Server Date minus local time, ms. */
+  skewMs?: number;
+}
+
+export interface IdentityFact {
+  profile: string;
+  ok: boolean;
+  account?: string;
+  arn?: string;
+  role?: string;
+  permissionSet?: string;
+  user?: string;
+  error?: { code: string; message: string; hint?: string };
+}
+
+export interface Facts {
+  now: Date;
+  /** The AWS-related environment variables doctor looks at (values never printed for secrets). */
+  env: NodeJS.ProcessEnv;
+  paths: AwsPaths;
+  profileFlag?: string;
+  aws: ToolFact[];
+  python?: { python: string; boto3?: string; botocore?: string; error?: string };
+  files: {
+    awsDir: FileFact;
+    config: FileFact;
+    credentials: FileFact;
+    ssoCache: FileFact;
+    cliCache: FileFact;
+    backups: FileFact[];
+    /** Token / credential cache files (sso/cache, cli/cache). */
+    cacheFiles: FileFact[];
+    caBundle?: FileFact;
+  };
+  lint: LintFinding[];
+  configText?: string;
+  credentialsText?: string;
+  config?: AwsConfig;
+  configError?: PorticoError;
+  sessions: SessionFact[];
+  /** credential_process program (first word) → resolved path, or null when not found. */
+  programs: Map<string, string | null>;
+  verify?: VerifyFact[];
+  identity?: IdentityFact;
+}
