@@ -34,7 +34,7 @@ describe("--debug stack traces", () => {
     const r = run(["profiles", "--debug"]);
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/\n\s+at .*\bsrc\/config\/load\.ts:\d+:\d+\)?\n/);
-    expect(r.stderr).toMatch(/\n\s+at .*\bsrc\/errors\.ts:\d+:\d+\)?\n/);
+    expect(r.stderr).toMatch(/\n\s+at .*\bsrc\/platform\/files\.ts:\d+:\d+\)?\n/);
     expect(r.stderr).not.toMatch(/dist\/cli\/[^\s]+\.mjs:\d+/);
   });
 

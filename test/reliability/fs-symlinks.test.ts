@@ -46,7 +46,7 @@ describe("config edits through links", () => {
     await fs.symlink("../real", path.join(home, ".aws"));
     await fs.symlink("../dotfiles/aws-config", path.join(root, "real", "config"));
 
-    const r = await runCli(["config", "set", "region", "b", "--profile", "p"], env());
+    const r = await runCli(["config", "set", "region", "b", "--profile", "p", "--create"], env());
     expect(r.code, r.stderr).toBe(0);
     expect(await fs.readFile(path.join(root, "dotfiles", "aws-config"), "utf8")).toBe(
       "[profile p]\nregion = b\n",
@@ -89,7 +89,7 @@ describe("config edits through links", () => {
     await fs.mkdir(path.join(home, ".aws"));
     await fs.symlink("../../nowhere/config", path.join(home, ".aws", "config"));
     const before = await tree(root);
-    const r = await runCli(["config", "set", "region", "b", "--profile", "p"], env());
+    const r = await runCli(["config", "set", "region", "b", "--profile", "p", "--create"], env());
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("does not exist");
     expect(r.stderr).toContain(path.join(root, "nowhere", "config"));
@@ -99,7 +99,7 @@ describe("config edits through links", () => {
   it("a dangling ~/.aws link: a clear error and nothing created", async () => {
     await fs.symlink("../missing", path.join(home, ".aws"));
     const before = await tree(root);
-    const r = await runCli(["config", "set", "region", "b", "--profile", "p"], env());
+    const r = await runCli(["config", "set", "region", "b", "--profile", "p", "--create"], env());
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/symbolic link .* does not exist/);
     expect(await tree(root)).toEqual(before);
@@ -109,7 +109,7 @@ describe("config edits through links", () => {
     await fs.mkdir(path.join(home, ".aws"));
     await fs.mkdir(path.join(root, "adir"));
     await fs.symlink("../../adir", path.join(home, ".aws", "config"));
-    const r = await runCli(["config", "set", "region", "b", "--profile", "p"], env());
+    const r = await runCli(["config", "set", "region", "b", "--profile", "p", "--create"], env());
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("is a directory, not a regular file");
     expect(await fs.readdir(path.join(root, "adir"))).toEqual([]);
@@ -117,7 +117,7 @@ describe("config edits through links", () => {
 
   it("a symlinked HOME works like a plain one", async () => {
     await fs.symlink("home", path.join(root, "home-link"));
-    const r = await runCli(["config", "set", "region", "b", "--profile", "p"], {
+    const r = await runCli(["config", "set", "region", "b", "--profile", "p", "--create"], {
       HOME: path.join(root, "home-link"),
       NO_COLOR: "1",
     });

@@ -3,9 +3,9 @@
  * Thin: the checks live in src/doctor/. Exit 0 when no problem, 1 when there is one.
  */
 import type { Command } from "commander";
-import { ExitCode, PorticoError } from "../../errors";
+import { ExitCode, errorCodes } from "../../errors";
 import type { CliContext } from "../context";
-import { info, printJson, printLine } from "../output";
+import { errorLines, info, printJson, printLine } from "../output";
 
 interface Opts {
   profile?: string;
@@ -74,10 +74,14 @@ export function register(program: Command, ctx: CliContext): void {
         if (opts.fix) info(ctx, JSON.stringify({ applied, failed }));
       } else printLine(ctx, doctor.renderReport(findings, ctx.color));
       const problems = findings.filter((f) => f.status === "problem").length;
-      if (problems > 0)
-        throw new PorticoError("doctor_problems", `${problems} problem(s) found`, {
-          exitCode: ExitCode.internal,
-          hint: fixes.length > 0 && !opts.fix ? "portico doctor --fix" : "follow the fix: lines above",
-        });
+      // Problems are findings, not a failure of doctor: the report (or --json, one document) says them,
+      // stderr sums them up, and the exit code is lint's (docs/errors.md doctor_problems).
+      if (problems === 0) return ExitCode.ok;
+      errorLines(
+        ctx,
+        `${problems} problem(s) found`,
+        fixes.length > 0 && !opts.fix ? "portico doctor --fix" : "follow the fix: lines above",
+      );
+      return errorCodes.doctor_problems;
     });
 }
