@@ -38,6 +38,8 @@ export function run(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A child may exit without reading its stdin: that EPIPE is not the test's business.
+    child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
   });
 }
