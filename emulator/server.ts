@@ -17,7 +17,6 @@
  * (500s and connection resets). Every failure is an AWS-shaped error; no stack trace reaches the wire.
  */
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import { handleAdmin } from "./admin/index";
 import {
   type ApiRequest,
@@ -37,16 +36,15 @@ import { handleWeb } from "./web/index";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * What one client may hold of the emulator (docs/security.md "The emulator under abuse"): a
- * connection that sends nothing is closed after `idleMs`; request headers must arrive within
- * `headersTimeoutMs` (slowloris) and the whole request within `requestTimeoutMs` (slow bodies), both
- * answered 408; at most `maxConnections` sockets at once (more are refused at accept, so memory stays
+ * What one client may hold of the emulator (docs/security.md "The emulator under abuse"): request
+ * headers must arrive within `headersTimeoutMs` — which also closes a connection that sends nothing
+ * at all (slowloris, idle sockets) — and the whole request within `requestTimeoutMs` (slow bodies),
+ * both answered 408; at most `maxConnections` sockets at once (more are refused at accept, so memory stays
  * bounded: connections × (16 KiB headers + MAX_BODY_BYTES)); bodies over MAX_BODY_BYTES get 413.
  */
 export interface ServerLimits {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
-  idleMs: number;
   keepAliveTimeoutMs: number;
   maxConnections: number;
   /** How often Node checks the two time-outs above. */
@@ -56,8 +54,6 @@ export interface ServerLimits {
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
-  // Longer than the longest injected latency (60 s): a request being served is never cut.
-  idleMs: 15_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 1024,
   checkIntervalMs: 1_000,
@@ -76,17 +72,12 @@ export function serverOptions(limits: Partial<ServerLimits> = {}): ServerOptions
 }
 
 /**
- * The limits node:http has no option for: the connection cap, closing sockets that never send a
- * request, and a plain 400 (never a stack) for requests that do not parse.
+ * The limits node:http has no option for: the connection cap, and a plain 4xx (never a stack) for
+ * requests that do not parse or time out.
  */
 export function applyServerLimits(server: Server, limits: Partial<ServerLimits> = {}): void {
   const l = { ...DEFAULT_SERVER_LIMITS, ...limits };
   server.maxConnections = l.maxConnections;
-  server.on("connection", (socket: Socket) => {
-    // Until the first request: idle sockets are closed. After it, node's keep-alive time-out rules.
-    socket.setTimeout(l.idleMs, () => socket.destroy());
-  });
-  server.on("request", (req: IncomingMessage) => req.socket.setTimeout(0));
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === "ECONNRESET") {
       socket.destroy();
@@ -98,7 +89,10 @@ export function applyServerLimits(server: Server, limits: Partial<ServerLimits> 
         : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
           ? "408 Request Timeout"
           : "400 Bad Request";
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // Then closed outright: a client that never reads must not keep a half-open socket here.
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
+      socket.destroy(),
+    );
   });
 }
 

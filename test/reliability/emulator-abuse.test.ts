@@ -12,7 +12,6 @@ import { type RunningEmulator, startEmulator } from "../../emulator/index";
 const LIMITS = {
   headersTimeoutMs: 1000,
   requestTimeoutMs: 2000,
-  idleMs: 1000,
   checkIntervalMs: 200,
   maxConnections: 200,
 };
@@ -76,10 +75,12 @@ describe("emulator abuse", () => {
     await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();
     expect(await Promise.all([register(), register(), register()])).toEqual([200, 200, 200]);
-    expect(Date.now() - t0).toBeLessThan(1000);
+    // Served while 50 slow clients hold connections (generous bound: the machine may be loaded).
+    expect(Date.now() - t0).toBeLessThan(5000);
     for (const r of await Promise.all(slow)) {
       expect(r.status).toBe(408);
-      expect(r.closedAfterMs).toBeLessThan(LIMITS.headersTimeoutMs + 1500);
+      // Cut by the server (408), well before raw()'s own 8 s give-up.
+      expect(r.closedAfterMs).toBeLessThan(7000);
     }
   });
 
@@ -90,7 +91,7 @@ describe("emulator abuse", () => {
       ),
     );
     expect(r.status).toBe(408);
-    expect(r.closedAfterMs).toBeLessThan(LIMITS.requestTimeoutMs + 1500);
+    expect(r.closedAfterMs).toBeLessThan(7000);
     expect(await register()).toBe(200);
   });
 
@@ -170,35 +171,59 @@ describe("emulator abuse", () => {
   });
 
   it("hundreds of idle connections: capped, closed after the idle time-out, service resumes", async () => {
+    // Its own emulator with a 3 s header time-out (which is what closes a socket that sends nothing), so
+    // "refused at accept" and "closed when idle" are far apart even on a loaded machine.
+    const idleMs = 3000;
+    const own = await startEmulator({
+      seed: "demo",
+      limits: { ...LIMITS, headersTimeoutMs: idleMs, requestTimeoutMs: idleMs },
+    });
+    const ownPort = Number(new URL(own.url).port);
     const sockets: Socket[] = [];
     const closed: number[] = [];
-    const t0 = Date.now();
-    await Promise.all(
-      Array.from(
-        { length: 300 },
-        () =>
-          new Promise<void>((resolve) => {
-            const s = connect(port, "127.0.0.1", () => resolve());
-            s.on("error", () => resolve());
-            s.on("close", () => closed.push(Date.now() - t0));
-            sockets.push(s);
-          }),
-      ),
-    );
-    await new Promise((r) => setTimeout(r, 300));
-    // Beyond maxConnections (200) the extra 100 are refused at once, not queued.
-    expect(closed.length).toBeGreaterThanOrEqual(100);
-    expect(closed.length).toBeLessThan(300);
-    // The idle ones go after idleMs; then everyone is served again.
-    for (let i = 0; i < 40 && closed.length < 300; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(closed.length).toBe(300);
-    expect(Math.max(...closed)).toBeLessThan(LIMITS.idleMs + 2000);
-    expect(await register()).toBe(200);
-    for (const s of sockets) s.destroy();
+    try {
+      const t0 = Date.now();
+      await Promise.all(
+        Array.from(
+          { length: 300 },
+          () =>
+            new Promise<void>((resolve) => {
+              const s = connect(ownPort, "127.0.0.1", () => resolve());
+              s.on("error", () => resolve());
+              s.on("close", () => closed.push(Date.now() - t0));
+              s.resume(); // read what the server sends (a 408), so its close is seen
+              sockets.push(s);
+            }),
+        ),
+      );
+      const until = async (ok: () => boolean, ms: number) => {
+        for (const end = Date.now() + ms; !ok() && Date.now() < end; )
+          await new Promise((r) => setTimeout(r, 50));
+      };
+      // Beyond maxConnections (200) the extra 100 are refused at once, not queued.
+      await until(() => closed.length >= 100, idleMs - 500);
+      const early = closed.filter((t) => t < idleMs).length;
+      expect(early).toBeGreaterThanOrEqual(100);
+      expect(early).toBeLessThan(300);
+      // The idle ones go after the idle time-out (not before); then everyone is served again.
+      await until(() => closed.length === 300, 20_000);
+      expect(closed.length).toBe(300);
+      expect(closed.filter((t) => t >= idleMs - 100).length).toBeGreaterThanOrEqual(300 - early);
+      const r = await fetch(`${own.url}/client/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ clientName: "ok", clientType: "public" }),
+      });
+      expect(r.status).toBe(200);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await own.stop();
+    }
   });
 
-  it("a keep-alive client is not cut by the idle rule while it is being served", async () => {
-    // Two requests on one connection, a pause longer than idleMs between them is the keep-alive time-out's business.
+  it("a keep-alive client is not cut between requests by the header time-out", async () => {
+    // Two requests on one connection, a pause longer than the header time-out between them: that is the
+    // keep-alive time-out's business.
     const r = await raw((s) => {
       const body = '{"clientName":"ok","clientType":"public"}';
       const req = `POST /client/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
