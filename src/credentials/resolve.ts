@@ -13,7 +13,7 @@ import type { AwsConfig, SectionView } from "../config/load";
 import { loadAwsConfig } from "../config/load";
 import { awsPaths, resolveProfileName, resolveRegion } from "../config/paths";
 import { configError, ExitCode, PorticoError } from "../errors";
-import { withFileLock } from "../platform/lock";
+import { withCacheLock } from "../platform/lock";
 import { ssoProfile } from "../sso/session";
 import {
   isFresh,
@@ -28,7 +28,7 @@ import type { AwsCredentials, ResolvedCredentials } from "./types";
 export interface CredentialDeps {
   env: NodeJS.ProcessEnv;
   now: () => Date;
-  /** People's notices on stderr (e.g. "credentials not cached: … read-only"); see src/platform/notices.ts. */
+  /** People's notices on stderr (e.g. "credentials not cached: … read-only"); src/platform/notices.ts. */
   warn?: (message: string) => void;
 }
 
@@ -253,44 +253,36 @@ async function resolveAssumeRoleCredentials(
   };
   const first = await fromCache();
   if (first) return first;
-  return withFileLock(
-    file,
-    async () => {
-      const again = await fromCache();
-      if (again) return again;
-      const src = config.profiles.get(rc.sourceProfile);
-      let sourceCreds: AwsCredentials;
-      if (
-        src &&
-        profileKind(src) !== "sso" &&
-        str(src, "aws_access_key_id") &&
-        str(src, "aws_secret_access_key")
-      )
-        sourceCreds = staticFrom(src);
-      else if (rc.sourceProfile === profileName)
-        throw configError(
-          "assume_role_invalid",
-          `The profile "${profileName}" is its own source_profile but has no static keys`,
-          {
-            hint: `Point source_profile at another profile (e.g. an SSO profile).`,
-          },
-        );
-      else
-        sourceCreds = (await resolveProfile(deps, config, rc.sourceProfile, chain, false, region))
-          .credentials;
-      const stsRegion =
-        region ?? str(section, "region") ?? (src ? str(src, "region") : undefined) ?? "us-east-1";
-      const out = await assumeRole(deps.env, sourceCreds, rc, stsRegion, deps.now(), profileName);
-      const { writeCacheEntryBestEffort } = await import("./cache");
-      await writeCacheEntryBestEffort(
-        file,
-        serializeAssumeRoleEntry(out.credentials, out.assumedRoleUser),
-        deps.warn,
+  return withCacheLock(file, async () => {
+    const again = await fromCache();
+    if (again) return again;
+    const src = config.profiles.get(rc.sourceProfile);
+    let sourceCreds: AwsCredentials;
+    if (
+      src &&
+      profileKind(src) !== "sso" &&
+      str(src, "aws_access_key_id") &&
+      str(src, "aws_secret_access_key")
+    )
+      sourceCreds = staticFrom(src);
+    else if (rc.sourceProfile === profileName)
+      throw configError(
+        "assume_role_invalid",
+        `The profile "${profileName}" is its own source_profile but has no static keys`,
+        {
+          hint: `Point source_profile at another profile (e.g. an SSO profile).`,
+        },
       );
-      return { credentials: out.credentials, source: source(false) };
-    },
-    { optional: true },
-  );
+    else
+      sourceCreds = (await resolveProfile(deps, config, rc.sourceProfile, chain, false, region)).credentials;
+    const stsRegion =
+      region ?? str(section, "region") ?? (src ? str(src, "region") : undefined) ?? "us-east-1";
+    const out = await assumeRole(deps.env, sourceCreds, rc, stsRegion, deps.now(), profileName);
+    const { writeCacheEntryBestEffort } = await import("./cache");
+    const entry = serializeAssumeRoleEntry(out.credentials, out.assumedRoleUser);
+    await writeCacheEntryBestEffort(file, entry, deps.warn);
+    return { credentials: out.credentials, source: source(false) };
+  });
 }
 
 /**
@@ -323,33 +315,29 @@ export async function resolveSsoCredentials(
     if (hit && isFresh(hit, deps.now()))
       return { credentials: { accountId: sp.accountId, ...hit }, source: source(true) };
   }
-  return withFileLock(
-    file,
-    async () => {
-      if (!forceRefresh) {
-        const again = await readCachedRoleCredentials(file);
-        if (again && isFresh(again, deps.now()))
-          return { credentials: { accountId: sp.accountId, ...again }, source: source(true) };
-      }
-      const loginArgs = loginArgsFor(profileName);
-      const { getSsoToken } = await import("../sso/token-provider");
-      const token = await getSsoToken(
-        { env: deps.env, now: deps.now, paths: config.paths, ...(deps.warn ? { warn: deps.warn } : {}) },
-        sp.session,
-        loginArgs,
-      );
-      const { getRoleCredentials } = await import("./portal");
-      const creds = await getRoleCredentials(
-        { region: sp.session.region, env: deps.env, loginArgs },
-        token.accessToken,
-        sp.accountId,
-        sp.roleName,
-      );
-      await writeCachedRoleCredentials(file, creds, deps.warn);
-      return { credentials: creds, source: source(false) };
-    },
-    { optional: true },
-  );
+  return withCacheLock(file, async () => {
+    if (!forceRefresh) {
+      const again = await readCachedRoleCredentials(file);
+      if (again && isFresh(again, deps.now()))
+        return { credentials: { accountId: sp.accountId, ...again }, source: source(true) };
+    }
+    const loginArgs = loginArgsFor(profileName);
+    const { getSsoToken } = await import("../sso/token-provider");
+    const token = await getSsoToken(
+      { env: deps.env, now: deps.now, paths: config.paths, ...(deps.warn ? { warn: deps.warn } : {}) },
+      sp.session,
+      loginArgs,
+    );
+    const { getRoleCredentials } = await import("./portal");
+    const creds = await getRoleCredentials(
+      { region: sp.session.region, env: deps.env, loginArgs },
+      token.accessToken,
+      sp.accountId,
+      sp.roleName,
+    );
+    await writeCachedRoleCredentials(file, creds, deps.warn);
+    return { credentials: creds, source: source(false) };
+  });
 }
 
 /** The paths for the current environment (re-exported for commands that only need them). */
