@@ -86,6 +86,7 @@ export const errorCodes = {
   fs_not_a_directory: E.environment,
   fs_permission_denied: E.environment,
   fs_read_only: E.environment,
+  home_missing: E.environment,
   internal: E.internal,
   lint_findings: E.internal,
   listen_failed: E.service,

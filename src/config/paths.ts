@@ -13,7 +13,7 @@
  */
 import * as os from "node:os";
 import * as path from "node:path";
-import { configError, type PorticoError } from "../errors";
+import { configError, ExitCode, PorticoError } from "../errors";
 
 export interface AwsPaths {
   home: string;
@@ -45,10 +45,26 @@ export function homeDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = proc
     if (hp) return drive + hp;
     return os.homedir();
   }
-  // posixpath.expanduser: $HOME if present in the environment (even if empty), else the passwd entry.
+  // posixpath.expanduser: $HOME if present in the environment, else the passwd entry. An empty HOME or
+  // no passwd entry (a container's random uid) is `home_missing` rather than paths relative to the
+  // current folder (docs/reliability.md "Read-only or full ~/.aws").
   const home = env["HOME"];
-  if (home !== undefined) return home;
-  return os.homedir();
+  if (home !== undefined && home !== "") return home;
+  if (home === undefined) {
+    try {
+      const h = os.homedir();
+      if (h) return h;
+    } catch {
+      // no passwd entry for this uid
+    }
+  }
+  const why =
+    home === "" ? "HOME is empty" : "HOME is not set and this user has no home in the password database";
+  throw new PorticoError("home_missing", `cannot find the home folder: ${why}`, {
+    exitCode: ExitCode.environment,
+    hint: "set HOME (e.g. HOME=/tmp/home), or point AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE at the files",
+    details: { HOME: home ?? null },
+  });
 }
 
 const VAR_RE = /\$(\w+|\{[^}]*\})/g;

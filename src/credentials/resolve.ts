@@ -27,7 +27,7 @@ import {
   resolveRegion,
 } from "../config/paths";
 import { configError } from "../errors";
-import { withFileLock } from "../platform/lock";
+import { withCacheLock } from "../platform/lock";
 import { ssoProfile } from "../sso/session";
 import {
   isFresh,
@@ -43,7 +43,7 @@ import type { AwsCredentials, ResolvedCredentials } from "./types";
 export interface CredentialDeps {
   env: NodeJS.ProcessEnv;
   now: () => Date;
-  /** People's notices on stderr (e.g. "credentials not cached: … read-only"); see src/platform/notices.ts. */
+  /** People's notices on stderr (e.g. "credentials not cached: … read-only"); src/platform/notices.ts. */
   warn?: (message: string) => void;
 }
 
@@ -248,18 +248,14 @@ async function cachedAssumedRole(
   };
   const first = await fromCache();
   if (first) return first;
-  return withFileLock(
-    file,
-    async () => {
-      const again = await fromCache();
-      if (again) return again;
-      const out = await fetch();
-      const { writeCacheEntryBestEffort } = await import("./cache");
-      await writeCacheEntryBestEffort(file, out.entry, deps.warn);
-      return { credentials: out.credentials, cached: false, key };
-    },
-    { optional: true },
-  );
+  return withCacheLock(file, async () => {
+    const again = await fromCache();
+    if (again) return again;
+    const out = await fetch();
+    const { writeCacheEntryBestEffort } = await import("./cache");
+    await writeCacheEntryBestEffort(file, out.entry, deps.warn);
+    return { credentials: out.credentials, cached: false, key };
+  });
 }
 
 /** role_arn + web_identity_token_file: AssumeRoleWithWebIdentity with the token file's content, cached like the CLI. */
@@ -407,33 +403,29 @@ export async function resolveSsoCredentials(
     if (hit && isFresh(hit, deps.now()))
       return { credentials: { accountId: sp.accountId, ...hit }, source: source(true) };
   }
-  return withFileLock(
-    file,
-    async () => {
-      if (!forceRefresh) {
-        const again = await readCachedRoleCredentials(file);
-        if (again && isFresh(again, deps.now()))
-          return { credentials: { accountId: sp.accountId, ...again }, source: source(true) };
-      }
-      const loginArgs = loginArgsFor(profileName);
-      const { getSsoToken } = await import("../sso/token-provider");
-      const token = await getSsoToken(
-        { env: deps.env, now: deps.now, paths: config.paths, ...(deps.warn ? { warn: deps.warn } : {}) },
-        sp.session,
-        loginArgs,
-      );
-      const { getRoleCredentials } = await import("../portal/client");
-      const creds = await getRoleCredentials(
-        { region: sp.session.region, env: deps.env, loginArgs },
-        token.accessToken,
-        sp.accountId,
-        sp.roleName,
-      );
-      await writeCachedRoleCredentials(file, creds, deps.warn);
-      return { credentials: creds, source: source(false) };
-    },
-    { optional: true },
-  );
+  return withCacheLock(file, async () => {
+    if (!forceRefresh) {
+      const again = await readCachedRoleCredentials(file);
+      if (again && isFresh(again, deps.now()))
+        return { credentials: { accountId: sp.accountId, ...again }, source: source(true) };
+    }
+    const loginArgs = loginArgsFor(profileName);
+    const { getSsoToken } = await import("../sso/token-provider");
+    const token = await getSsoToken(
+      { env: deps.env, now: deps.now, paths: config.paths, ...(deps.warn ? { warn: deps.warn } : {}) },
+      sp.session,
+      loginArgs,
+    );
+    const { getRoleCredentials } = await import("../portal/client");
+    const creds = await getRoleCredentials(
+      { region: sp.session.region, env: deps.env, loginArgs },
+      token.accessToken,
+      sp.accountId,
+      sp.roleName,
+    );
+    await writeCachedRoleCredentials(file, creds, deps.warn);
+    return { credentials: creds, source: source(false) };
+  });
 }
 
 /** The paths for the current environment (re-exported for commands that only need them). */

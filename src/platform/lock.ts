@@ -438,3 +438,16 @@ export async function withFileLock<T>(
     }
   }
 }
+
+/**
+ * The lock for a cache entry (role credentials, a token refresh): `withFileLock` with `optional`, so a
+ * read-only or full ~/.aws runs `fn` unlocked (`held: false`) instead of failing — reading never
+ * requires writing.
+ */
+export function withCacheLock<T>(
+  target: string,
+  fn: (lock: HeldLock) => Promise<T>,
+  options: Omit<LockOptions, "optional"> = {},
+): Promise<T> {
+  return withFileLock(target, fn, { ...options, optional: true });
+}

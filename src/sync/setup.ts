@@ -94,7 +94,7 @@ export function parsePreset(text: string, source: string): Preset {
             .filter(Boolean)
         : undefined;
     if (key.includes("_")) {
-      if (!list || !list.every((x) => typeof x === "string" && x !== "")) {
+      if (!list?.every((x) => typeof x === "string" && x !== "")) {
         problems.push(`"${k}" must be a list of strings (or a comma-separated string)`);
         continue;
       }
