@@ -1,5 +1,5 @@
 /**
- * Identifier and secret formats, shaped like the real ones (aws-reference.md §3.1, §5, §7) so the
+ * Identifier and secret formats, shaped like the real ones (docs/reference.md §3.1, §5, §7) so the
  * clients' validators and humans reading logs both recognise them.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
@@ -14,12 +14,12 @@ export const sha256hex = (s: string): string => createHash("sha256").update(s).d
 export const pkceChallenge = (verifier: string): string =>
   createHash("sha256").update(verifier, "ascii").digest("base64url");
 
-/** identitystore UserId/GroupId/MembershipId: `<10 hex>-<uuid>` (aws-reference.md §7.1). */
+/** identitystore UserId/GroupId/MembershipId: `<10 hex>-<uuid>` (docs/reference.md §7.1). */
 export const identityStoreObjectId = (): string => `${randomHex(5)}-${randomUUID()}`;
 
 export const newInstanceArn = (): string => `arn:aws:sso:::instance/ssoins-${randomHex(8)}`;
 
-/** arn:aws:sso:::permissionSet/ssoins-<16>/ps-<16> (aws-reference.md §7.2). */
+/** arn:aws:sso:::permissionSet/ssoins-<16>/ps-<16> (docs/reference.md §7.2). */
 export function newPermissionSetArn(instanceArn: string): string {
   const ins = instanceArn.split("/").pop() ?? `ssoins-${randomHex(8)}`;
   return `arn:aws:sso:::permissionSet/${ins}/ps-${randomHex(8)}`;

@@ -1,5 +1,5 @@
 /**
- * SSO OIDC (aws-reference.md §3): RegisterClient, StartDeviceAuthorization, CreateToken (device code,
+ * SSO OIDC (docs/reference.md §3): RegisterClient, StartDeviceAuthorization, CreateToken (device code,
  * authorization code + PKCE S256, refresh token with rotation) and the browser endpoint GET /authorize.
  * restJson1; errors carry `x-amzn-ErrorType` plus an OAuth body {error, error_description} and the
  * model's HTTP status (§3.2). Absent fields are omitted, never null.

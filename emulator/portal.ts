@@ -1,5 +1,5 @@
 /**
- * The access portal API (`sso`, aws-reference.md §4): ListAccounts, ListAccountRoles (max_result /
+ * The access portal API (`sso`, docs/reference.md §4): ListAccounts, ListAccountRoles (max_result /
  * next_token paging), GetRoleCredentials (expiration in epoch ms), Logout. Unsigned; the access token
  * travels in `x-amz-sso_bearer_token`. Errors: body {"message"} with the type in x-amzn-ErrorType.
  */

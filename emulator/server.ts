@@ -1,5 +1,5 @@
 /**
- * The one HTTP listener (aws-reference.md §10.1): every service told apart by method, path and headers,
+ * The one HTTP listener (docs/reference.md §10.1): every service told apart by method, path and headers,
  * so a single AWS_ENDPOINT_URL reaches them all.
  *
  *   POST /client/register | /device_authorization | /token, GET /authorize   → SSO OIDC (oidc.ts)

@@ -40,7 +40,7 @@ export interface DeviceAuthorization {
   region: string;
   status: "pending" | "approved" | "denied";
   userId?: string;
-  /** Set when the start URL or region does not belong to this instance (aws-reference.md §3.3). */
+  /** Set when the start URL or region does not belong to this instance (docs/reference.md §3.3). */
   error?: "invalid_grant";
   createdAt: number;
   expiresAt: number;

@@ -1,5 +1,5 @@
 /**
- * STS GetCallerIdentity, AssumeRole and AssumeRoleWithWebIdentity (awsQuery, XML; aws-reference.md §5). The caller is the
+ * STS GetCallerIdentity, AssumeRole and AssumeRoleWithWebIdentity (awsQuery, XML; docs/reference.md §5). The caller is the
  * temporary credential named by the SigV4 `Credential=` access key (signatures are not verified; the
  * session token must match the one issued with the key). Identity Center sessions look like
  * arn:aws:sts::<acct>:assumed-role/AWSReservedSSO_<PS>_<16 hex>/<user>.
@@ -109,7 +109,7 @@ function sessionParams(
 }
 
 /**
- * AssumeRoleWithWebIdentity (unsigned, aws-reference.md §5): the emulator's identity provider is its own
+ * AssumeRoleWithWebIdentity (unsigned, docs/reference.md §5): the emulator's identity provider is its own
  * OIDC — the web identity token is an access token it issued (docs/emulator.md). The caller may assume
  * the Identity Center roles its user holds, like AssumeRole.
  */

@@ -1,5 +1,5 @@
 /**
- * Every `docs/reference.md §N` (and, until they are rewritten, `aws-reference.md §N`) cited in the
+ * Every `docs/reference.md §N` (and, until they are rewritten, `docs/reference.md §N`) cited in the
  * code and docs names a section of docs/reference.md — `§10.N` an item of the emulator checklist.
  */
 import { readdirSync, readFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * awsJson1_1 errors for the admin APIs (aws-reference.md §7): body `{"__type": "<Type>", "Message": "…"}`
+ * awsJson1_1 errors for the admin APIs (docs/reference.md §7): body `{"__type": "<Type>", "Message": "…"}`
  * plus the modelled extra members (`Reason`, `ResourceType`, `ResourceId`), HTTP 400 unless the model
  * says otherwise. Both SDKs read the type from `__type` first.
  */

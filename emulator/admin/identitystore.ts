@@ -1,5 +1,5 @@
 /**
- * identitystore (awsJson1_1, `X-Amz-Target: AWSIdentityStore.<Op>`, aws-reference.md §7.1) over the
+ * identitystore (awsJson1_1, `X-Amz-Target: AWSIdentityStore.<Op>`, docs/reference.md §7.1) over the
  * emulator's organisation: users, groups and group memberships.
  *
  * Emulator extension (the real API has no passwords): CreateUser accepts

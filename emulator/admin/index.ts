@@ -1,6 +1,6 @@
 /**
  * The emulator's administration APIs: identitystore (`AWSIdentityStore.*`) and sso-admin
- * (`SWBExternalService.*`), awsJson1_1 (aws-reference.md §7). The server routes `POST /` with one of
+ * (`SWBExternalService.*`), awsJson1_1 (docs/reference.md §7). The server routes `POST /` with one of
  * those `X-Amz-Target` prefixes here and persists the store after a successful mutation.
  */
 import type { EmulatorStore } from "../store";

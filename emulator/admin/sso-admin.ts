@@ -1,5 +1,5 @@
 /**
- * sso-admin (awsJson1_1, `X-Amz-Target: SWBExternalService.<Op>`, aws-reference.md §7.2) over the
+ * sso-admin (awsJson1_1, `X-Amz-Target: SWBExternalService.<Op>`, docs/reference.md §7.2) over the
  * emulator's organisation: the instance, permission sets and account assignments.
  *
  * Assignments change `org.assignments` at once, so the portal (ListAccounts/ListAccountRoles) and

@@ -1,5 +1,5 @@
 /**
- * Console federation (aws-reference.md §6), emulated:
+ * Console federation (docs/reference.md §6), emulated:
  * - `GET /federation?Action=getSigninToken&Session=<json>[&SessionDuration=s]` → `{"SigninToken": …}`
  *   for role credentials this emulator issued (all three values must match, unexpired); valid 15 min.
  * - `GET /federation?Action=login&Issuer=…&Destination=…&SigninToken=…` → 302 to `/console`, the

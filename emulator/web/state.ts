@@ -10,7 +10,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 
 export const SESSION_COOKIE = "portico_session";
 export const CONSOLE_COOKIE = "portico_console";
-/** A sign-in token is valid for 15 minutes (aws-reference.md §6). */
+/** A sign-in token is valid for 15 minutes (docs/reference.md §6). */
 export const SIGNIN_TOKEN_TTL_MS = 15 * 60_000;
 const ANONYMOUS_TTL_MS = 60 * 60_000;
 const MAX_ENTRIES = 5_000;

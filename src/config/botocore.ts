@@ -1,5 +1,5 @@
 /**
- * The read view with botocore's exact semantics (aws-reference.md §1.2): what
+ * The read view with botocore's exact semantics (docs/reference.md §1.2): what
  * `botocore.configloader.raw_config_parse` returns for a file, and how `build_profile_map` turns its
  * section names into profiles, sso-sessions and services. Pure: text in, values out.
  *

@@ -1,5 +1,5 @@
 /**
- * What a profile is, in botocore's credential-provider order (aws-reference.md §1.4) — the one
+ * What a profile is, in botocore's credential-provider order (docs/reference.md §1.4) — the one
  * classifier, used by `profiles`/`config show`, by credential resolution (src/credentials/resolve.ts)
  * and by the credential_process fast path. Each provider's test is botocore's own, including how it
  * treats an empty value (test/config/providers-diff.test.ts checks it against the real botocore):

@@ -6,7 +6,7 @@
  * file untouched.
  *
  * What portico writes is the subset botocore and the AWS SDK for JavaScript read identically
- * (aws-reference.md §1.3 "Interop rule"): names validated by `checkName`, keys by `checkKey`,
+ * (docs/reference.md §1.3 "Interop rule"): names validated by `checkName`, keys by `checkKey`,
  * values by `checkValue`; anything else is refused before the file is touched.
  */
 import { promises as fs } from "node:fs";

@@ -2,7 +2,7 @@
  * `portico config lint`: every problem in the config/credentials files at once. Pure over the texts.
  * - refusals: everything botocore refuses (all of them, not just the first), invalid UTF-8;
  * - SDK-JS divergences (sdkjs.ts);
- * - SSO profiles botocore would reject (aws-reference.md §1.5: missing keys, missing or inconsistent
+ * - SSO profiles botocore would reject (docs/reference.md §1.5: missing keys, missing or inconsistent
  *   sso-session), sso-sessions without start URL/region, profiles the SDK for JavaScript treats
  *   differently (any sso_* key makes it SSO there; static keys win over SSO there);
  * - names other tools cannot read (outside [A-Za-z0-9_-@+.%:/]), and sections botocore silently

@@ -1,6 +1,6 @@
 /**
  * Reads the shared config and credentials files the way botocore's `Session.full_config` does
- * (aws-reference.md §1.2): config-file sections mapped by `build_profile_map`, credentials-file sections
+ * (docs/reference.md §1.2): config-file sections mapped by `build_profile_map`, credentials-file sections
  * used verbatim and merged key by key over the config profile of the same name; profiles in the order
  * `aws configure list-profiles` prints them. A missing file is empty; a file botocore refuses is a
  * PorticoError "config_parse" (exit 3) naming file:line.

@@ -1,6 +1,6 @@
 /**
  * Where the shared config/credentials files live and which profile/region is selected, resolved the
- * way AWS CLI v2 does it (aws-reference.md §1.1):
+ * way AWS CLI v2 does it (docs/reference.md §1.1):
  * - files: AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/config and ~/.aws/credentials,
  *   expanded with Python's `os.path.expandvars` then `os.path.expanduser`;
  * - home: `expanduser("~")` — $HOME on POSIX (USERPROFILE, then HOMEDRIVE+HOMEPATH on Windows);

@@ -5,7 +5,7 @@
  *
  * It does not throw: every problem configparser would raise is collected as a ScanError with its
  * 1-based line, so a linter can report them all; `refusal` is the one configparser would raise first
- * (aws-reference.md §1.2). The document model (document.ts) and the botocore read view (botocore.ts)
+ * (docs/reference.md §1.2). The document model (document.ts) and the botocore read view (botocore.ts)
  * are both built on this scan, so what portico edits is exactly what botocore reads.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Where the AWS SDK for JavaScript v3 reads a file differently from botocore (aws-reference.md §1.3).
+ * Where the AWS SDK for JavaScript v3 reads a file differently from botocore (docs/reference.md §1.3).
  * Pure: a port of the SDK's ini reader (`@smithy/core` config `parseIni` + `getConfigData`) is run
  * beside the botocore view, and every profile, sso-session, services section or key the two read
  * differently becomes a ConfigWarning naming the line and the construct that causes it.

@@ -1,12 +1,11 @@
 /**
  * `portico config show`: the effective profile, keys and region with where each comes from, as
- * `aws configure list` reports them (aws-reference.md §9.1). Pure over the loaded config and the env;
+ * `aws configure list` reports them (docs/reference.md §9.1). Pure over the loaded config and the env;
  * the command (src/cli/commands/config.ts) only loads, calls and renders.
  */
-import { configError } from "../errors";
 import { configValue, keyFileTest, type ProfileProvider, profileProvider } from "./describe";
 import type { AwsConfig } from "./load";
-import { resolveProfileName, resolveRegion } from "./paths";
+import { profileNotFound, resolveProfileName, resolveRegion } from "./paths";
 
 export interface ShowRow {
   value: string | null;
@@ -26,11 +25,7 @@ const unset: ShowRow = { value: null, type: null, location: null };
 export function configShowRows(cfg: AwsConfig, env: NodeJS.ProcessEnv, profileFlag?: string): ShowRows {
   const sel = resolveProfileName(env, profileFlag);
   const profile = cfg.profiles.get(sel.name);
-  if (!profile && sel.source !== "default")
-    throw configError("profile_not_found", `the config profile (${sel.name}) could not be found`, {
-      hint: "list the profiles with: portico profiles",
-      details: { profile: sel.name },
-    });
+  if (!profile && sel.source !== "default") throw profileNotFound(sel, [...cfg.profiles.keys()]);
   const where = (key: string): string => {
     if (!profile) return "";
     const file = profile.keyFiles[key] ?? profile.file;

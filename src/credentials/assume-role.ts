@@ -1,7 +1,7 @@
 /**
  * Assume-role profiles (`role_arn` + `source_profile`), as botocore / the AWS CLI v2 resolve them
  * (awscli/botocore/credentials.py `AssumeRoleProvider`, `AssumeRoleCredentialFetcher`), with the
- * role credentials shared through the AWS CLI's cache (aws-reference.md §2.3): key = sha1 of
+ * role credentials shared through the AWS CLI's cache (docs/reference.md §2.3): key = sha1 of
  * `json.dumps(AssumeRole kwargs, sort_keys=True)` (default separators; `RoleSessionName` left out when
  * it was generated), entry = the AssumeRole response with `…UTC` datetimes.
  * Not supported (refused by name): `credential_source`, `mfa_serial` (needs a prompt), web identity.

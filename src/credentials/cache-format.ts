@@ -1,5 +1,5 @@
 /**
- * The AWS CLI's role-credential cache entries (aws-reference.md §2.3), pure: key material, bytes,
+ * The AWS CLI's role-credential cache entries (docs/reference.md §2.3), pure: key material, bytes,
  * parsing, freshness. No imports of Node built-ins, so the credential_process fast path can use it
  * without paying for ESM facades of node:crypto / node:fs (src/credentials/fast-path.ts).
  */

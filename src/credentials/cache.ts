@@ -1,6 +1,6 @@
 /**
  * Role credentials in the AWS CLI's own credential cache, `~/.aws/cli/cache/<key>.json`
- * (aws-reference.md §2.3; awscli/botocore/credentials.py `SSOCredentialFetcher`, utils.py `JSONFileCache`),
+ * (docs/reference.md §2.3; awscli/botocore/credentials.py `SSOCredentialFetcher`, utils.py `JSONFileCache`),
  * so portico and the AWS CLI share one set of role credentials. The pure part is in cache-format.ts.
  */
 import { createHash } from "node:crypto";

@@ -1,6 +1,6 @@
 /**
  * Output formats, byte for byte as the AWS CLI's `aws configure export-credentials`
- * (awscli/customizations/configure/exportcreds.py; aws-reference.md §9.3), and the
+ * (awscli/customizations/configure/exportcreds.py; docs/reference.md §9.3), and the
  * credential_process JSON (§1.7). Pure: values in, text out.
  */
 import { type PyJsonValue, pyDumps } from "../platform/pyjson";

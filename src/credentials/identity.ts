@@ -1,5 +1,5 @@
 /**
- * Who the credentials belong to: STS GetCallerIdentity (aws-reference.md §5) through
+ * Who the credentials belong to: STS GetCallerIdentity (docs/reference.md §5) through
  * @aws-sdk/client-sts (imported lazily), and the Identity Center parts of the ARN.
  */
 import { PorticoError } from "../errors";

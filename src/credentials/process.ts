@@ -1,5 +1,5 @@
 /**
- * `credential_process` profiles, as botocore runs them (aws-reference.md §1.7; botocore `ProcessProvider`):
+ * `credential_process` profiles, as botocore runs them (docs/reference.md §1.7; botocore `ProcessProvider`):
  * the command line split like POSIX `shlex.split` and run WITHOUT a shell, its stdout parsed as
  * `{"Version": 1, "AccessKeyId", "SecretAccessKey", ["SessionToken"], ["Expiration"], ["AccountId"]}`,
  * a non-zero exit reported with its stderr.

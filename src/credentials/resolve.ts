@@ -1,6 +1,6 @@
 /**
  * Credentials for a profile, resolved the way botocore / the AWS CLI v2 resolve them
- * (aws-reference.md §1.4): environment keys (unless a profile was named explicitly), then the
+ * (docs/reference.md §1.4): environment keys (unless a profile was named explicitly), then the
  * profile, classified by src/config/describe.ts `profileProvider` — assume-role (role_arn +
  * source_profile), web identity (role_arn + web_identity_token_file → AssumeRoleWithWebIdentity),
  * SSO (role credentials from the CLI's shared cache, else GetRoleCredentials), credentials-file static

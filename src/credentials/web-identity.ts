@@ -2,7 +2,7 @@
  * Web-identity profiles (`role_arn` + `web_identity_token_file`), as botocore / the AWS CLI v2 resolve
  * them (botocore credentials.py `AssumeRoleWithWebIdentityProvider`): the token file's whole content is
  * the WebIdentityToken of an unsigned STS AssumeRoleWithWebIdentity; the credentials are shared through
- * the AWS CLI's cache exactly like assume-role ones (aws-reference.md §2.3: key = sha1 of
+ * the AWS CLI's cache exactly like assume-role ones (docs/reference.md §2.3: key = sha1 of
  * `json.dumps({RoleArn, RoleSessionName?}, sort_keys=True)` — the token is not part of it; entry = the
  * response with `…UTC` datetimes). Only the profile's keys are read (AWS_ROLE_ARN /
  * AWS_WEB_IDENTITY_TOKEN_FILE are not: portico resolves a named profile, like the CLI with --profile).

@@ -7,7 +7,7 @@
 export type SdkService = "SSO" | "SSO_OIDC" | "STS" | "IDENTITYSTORE" | "SSO_ADMIN";
 
 /**
- * The configured endpoint override for a service, as the SDKs read it (aws-reference.md §8.1):
+ * The configured endpoint override for a service, as the SDKs read it (docs/reference.md §8.1):
  * AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true.
  * The SDK would read process.env by itself; passing the value explicitly makes an injected env
  * (tests, library callers) authoritative.

@@ -1,6 +1,6 @@
 /**
  * Python's `json.dumps` byte for byte, for every file and output the AWS CLI writes with it: the token
- * and client-registration caches and their key hashes (aws-reference.md §2.1–2.2), the role-credential
+ * and client-registration caches and their key hashes (docs/reference.md §2.1–2.2), the role-credential
  * cache and its keys (§2.3), and `configure export-credentials` (§9.3). What differs from
  * JSON.stringify: `ensure_ascii` escapes every character outside U+0020–U+007E (DEL included, astral
  * characters as surrogate pairs) as lowercase `\uXXXX`; separators are configurable (`", "` / `": "` by

@@ -1,6 +1,6 @@
 /**
  * The SSO token cache and the client-registration cache, kept exactly as the AWS CLI keeps them
- * (aws-reference.md §2.1, §2.2): `~/.aws/sso/cache/<sha1>.json`, one line of Python-style JSON
+ * (docs/reference.md §2.1, §2.2): `~/.aws/sso/cache/<sha1>.json`, one line of Python-style JSON
  * (`", "` / `": "`, ensure_ascii), the CLI's key order, `Z` timestamps without millis, 0600, written
  * atomically. Reads also accept the SDK JS variant (pretty-printed, millis). A file that cannot be
  * parsed is "signed out": never a crash, never deleted.

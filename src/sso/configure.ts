@@ -1,5 +1,5 @@
 /**
- * The `aws configure sso` / `aws configure sso-session` wizards (aws-reference.md §1.6): same
+ * The `aws configure sso` / `aws configure sso-session` wizards (docs/reference.md §1.6): same
  * questions, order, defaults and closing messages, every answer also settable by a flag, and the
  * file written exactly as the AWS CLI writes it (profile section, then sso-session section; keys in
  * the CLI's order) through the config layer's lossless editor. UI and sign-in come in as functions,

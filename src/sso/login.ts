@@ -1,5 +1,5 @@
 /**
- * Interactive sign-in (aws-reference.md §3.3 device code, §3.4 authorization code + PKCE, §9.4
+ * Interactive sign-in (docs/reference.md §3.3 device code, §3.4 authorization code + PKCE, §9.4
  * messages): registration reuse, the flows, and the token written to the CLI's cache. Everything the
  * flows touch comes in through LoginIo; nothing is written until the token is in hand, and the write
  * is atomic under the token file's lock, so a cancelled login leaves the cache as it was.

@@ -1,5 +1,5 @@
 /**
- * Sign out (aws-reference.md §2.4): call the portal's Logout with each token (errors ignored, short
+ * Sign out (docs/reference.md §2.4): call the portal's Logout with each token (errors ignored, short
  * time-out), delete the token files and the role credentials the AWS CLI cached from them; keep
  * client registrations. `--all` works like `aws sso logout`: every cache file with an accessToken,
  * every CLI-cache file with "ProviderType": "sso".

@@ -1,5 +1,5 @@
 /**
- * SSO OIDC calls (aws-reference.md §3) through @aws-sdk/client-sso-oidc, loaded lazily, and the one
+ * SSO OIDC calls (docs/reference.md §3) through @aws-sdk/client-sso-oidc, loaded lazily, and the one
  * place OIDC errors become PorticoErrors. RegisterClient, StartDeviceAuthorization and CreateToken are
  * unsigned. The endpoint honours AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL from the *given* env
  * (not only process.env), so in-process callers with their own env are redirected too.

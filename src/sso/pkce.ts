@@ -1,5 +1,5 @@
 /**
- * PKCE pieces for the authorization-code flow (RFC 7636; aws-reference.md §3.4), pure: randomness
+ * PKCE pieces for the authorization-code flow (RFC 7636; docs/reference.md §3.4), pure: randomness
  * comes in as bytes. Verifier = base64url of 32 random bytes (43 chars), challenge = S256.
  */
 import { createHash, timingSafeEqual } from "node:crypto";

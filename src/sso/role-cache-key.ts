@@ -1,5 +1,5 @@
 /**
- * The key of an SSO profile's role credentials in the AWS CLI's cache (aws-reference.md §2.3;
+ * The key of an SSO profile's role credentials in the AWS CLI's cache (docs/reference.md §2.3;
  * botocore `SSOCredentialFetcher._create_cache_key`) — the one place it is derived, used by credential
  * resolution, the credential_process fast path and logout. Pure, no Node built-ins (the fast path
  * hashes it with @noble/hashes, the others with node:crypto).

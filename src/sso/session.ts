@@ -1,6 +1,6 @@
 /**
  * Which SSO session a profile uses, with botocore's validation and messages
- * (aws-reference.md §1.5; botocore `credentials.py` SSOProvider._load_sso_config and
+ * (docs/reference.md §1.5; botocore `credentials.py` SSOProvider._load_sso_config and
  * `awscli/customizations/sso/utils.py` for `aws sso login`). Pure: takes the loaded config view.
  */
 import { configValue } from "../config/describe";

@@ -1,6 +1,6 @@
 /**
  * getSsoToken: a valid SSO access token from the AWS CLI's cache, refreshed like botocore
- * (aws-reference.md §2.1 "Refresh decisions"): < 15 min left and an sso-session token with a
+ * (docs/reference.md §2.1 "Refresh decisions"): < 15 min left and an sso-session token with a
  * refresh token and a live registration → CreateToken(refresh_token). Refresh is single-flight
  * across processes: take the token file's lock, re-read (another process may have refreshed
  * meanwhile), refresh, write back atomically. A failed refresh never destroys a token that is still

@@ -1,4 +1,4 @@
-/** Profile kinds in botocore's provider order (aws-reference.md §1.4). */
+/** Profile kinds in botocore's provider order (docs/reference.md §1.4). */
 import { describe, expect, it } from "vitest";
 import { parseRoleArn, profileKind } from "../../src/config/describe";
 

@@ -1,5 +1,5 @@
 /**
- * Config-file fixtures: one per botocore reading rule (aws-reference.md §1.2) and per SDK-JS divergence
+ * Config-file fixtures: one per botocore reading rule (docs/reference.md §1.2) and per SDK-JS divergence
  * (§1.3). The differential suite checks each against the real botocore; the round-trip suite checks that
  * each survives an unedited parse/serialize byte for byte.
  */

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell-style ${VAR} strings are the test data
-/** Paths and precedence as AWS CLI v2 resolves them (aws-reference.md §1.1), checked against python3 and /usr/bin/aws. */
+/** Paths and precedence as AWS CLI v2 resolves them (docs/reference.md §1.1), checked against python3 and /usr/bin/aws. */
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

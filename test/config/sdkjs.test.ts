@@ -1,5 +1,5 @@
 /**
- * SDK-JS divergence warnings (aws-reference.md §1.3): each construct of the table is warned about on its
+ * SDK-JS divergence warnings (docs/reference.md §1.3): each construct of the table is warned about on its
  * line, and — checked against the real SDK reader (@smithy/core loadSharedConfigFiles) — a file gets a
  * warning exactly when the SDK for JavaScript reads it differently from botocore.
  */

@@ -14,7 +14,7 @@ import {
 } from "../../src/credentials/cache";
 import { pyDumps, pyJsonString } from "../../src/platform/pyjson";
 
-describe("roleCacheKey (aws-reference §2.3 verified values)", () => {
+describe("roleCacheKey (docs/reference.md §2.3 verified values)", () => {
   it("sso-session key", () => {
     expect(
       roleCacheKey({ accountId: "111111111111", roleName: "AdministratorAccess", sessionName: "my-sso" }),

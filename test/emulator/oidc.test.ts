@@ -1,6 +1,6 @@
 /**
  * SSO OIDC over real HTTP with the real SDK client (client-sso-oidc): registration, device flow,
- * authorization code + PKCE, refresh rotation, and every error boundary of aws-reference.md §3.
+ * authorization code + PKCE, refresh rotation, and every error boundary of docs/reference.md §3.
  */
 import { createHash, randomBytes } from "node:crypto";
 import {

@@ -222,7 +222,7 @@ describe.skipIf(missing("aws", "boto3"))("AWS CLI v2 and boto3 against the emula
       const env = await awsClientEnv(home, emu.url);
       const login = await runAwsCli(["sso", "login", "--no-browser", "--profile", "legacy"], env);
       expect(login.code).toBe(0);
-      // Legacy cache file: sha1 of the start URL as written (aws-reference.md §2.1).
+      // Legacy cache file: sha1 of the start URL as written (docs/reference.md §2.1).
       const name = createHash("sha1").update(emu.startUrl).digest("hex");
       const token = JSON.parse(await readFile(path.join(home, ".aws/sso/cache", `${name}.json`), "utf8"));
       expect(token.accessToken).toMatch(/^aoa/);

@@ -1,6 +1,6 @@
 /**
  * `portico config show|inspect|lint|get|set|unset`: the AWS config files as botocore reads them, and
- * in-place edits of one key (aws-reference.md §1, §9.1). Thin: flags → src/config → render.
+ * in-place edits of one key (docs/reference.md §1, §9.1). Thin: flags → src/config → render.
  */
 import * as path from "node:path";
 import type { Command } from "commander";

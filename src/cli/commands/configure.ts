@@ -1,6 +1,6 @@
 /**
  * `portico configure sso-session [NAME]` and `portico configure sso [--profile NAME]`: the AWS CLI's
- * wizards (aws-reference.md §1.6) with type-to-filter account/role pickers and a flag for every
+ * wizards (docs/reference.md §1.6) with type-to-filter account/role pickers and a flag for every
  * answer. Prompts go to stderr; without a TTY (or with --non-interactive) nothing prompts: missing
  * answers fail with exit 4 naming the flag, and sign-in follows the `portico login` rules.
  */

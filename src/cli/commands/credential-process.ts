@@ -1,5 +1,5 @@
 /**
- * `portico credential-process --profile P`: the credential_process JSON (aws-reference.md §1.7) and
+ * `portico credential-process --profile P`: the credential_process JSON (docs/reference.md §1.7) and
  * nothing else on stdout, ever. Errors go to stderr with a non-zero exit. This is the hot path:
  * with valid cached credentials only fs, crypto and the config parser load (bench/credential-process.bench.mjs).
  */

@@ -1,6 +1,6 @@
 /**
  * `portico credentials [--profile P] [--format F] [--write-credentials-file [NAME]]`: the AWS CLI's
- * `aws configure export-credentials` output byte for byte (aws-reference.md §9.3), or a section in the
+ * `aws configure export-credentials` output byte for byte (docs/reference.md §9.3), or a section in the
  * shared credentials file for tools that read only that file.
  */
 import { type Command, Option } from "commander";

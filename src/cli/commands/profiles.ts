@@ -1,5 +1,5 @@
 /**
- * `portico profiles [--json]`: like `aws configure list-profiles` (aws-reference.md §9.2) — config-file
+ * `portico profiles [--json]`: like `aws configure list-profiles` (docs/reference.md §9.2) — config-file
  * profiles in file order, then credentials-file-only ones. `--json` adds what each profile is (kind in
  * botocore's provider order), its sso-session, account, role, region and where it is defined.
  */
