@@ -7,7 +7,7 @@
  * The browser comes from BROWSER (a browser profile needs a known browser, not xdg-open/open).
  */
 import { usageError } from "../errors";
-import { browserCommand } from "../platform/browser";
+import { browserCommand, launchDetached } from "../platform/browser";
 
 const CHROMIUM_RE = /(chrom(e|ium)|msedge|microsoft-edge|brave|vivaldi)[^/\\]*$/i;
 const FIREFOX_RE = /firefox[^/\\]*$/i;
@@ -42,19 +42,5 @@ export function consoleBrowserArgv(
   return [...before, `--profile-directory=${browserProfile}`, ...after];
 }
 
-/** Launch argv detached, no shell; false if it could not be started. */
-export async function launchBrowser(argv: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
-  const { spawn } = await import("node:child_process");
-  return new Promise((resolve) => {
-    try {
-      const child = spawn(argv[0]!, argv.slice(1), { env, stdio: "ignore", detached: true, shell: false });
-      child.once("error", () => resolve(false));
-      child.once("spawn", () => {
-        child.unref();
-        resolve(true);
-      });
-    } catch {
-      resolve(false);
-    }
-  });
-}
+/** Launch argv detached, no shell; false if it could not be started (the one launcher, src/platform/browser.ts). */
+export const launchBrowser = launchDetached;

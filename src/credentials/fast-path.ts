@@ -106,13 +106,14 @@ function readRegular(file: string): { text: string; id: FileId } | null | undefi
   }
 }
 
-function readText(file: string): string | undefined {
+/** A regular file's text (strict UTF-8); undefined when missing or anything but a readable regular file. */
+export function readText(file: string): string | undefined {
   const r = readRegular(file);
   return r ? r.text : undefined;
 }
 
 /** sha1 hex of a string, with @noble/hashes: node:crypto alone costs more than the rest of this path. */
-const sha1Hex = (s: string): string => bytesToHex(sha1(utf8ToBytes(s)));
+export const sha1Hex = (s: string): string => bytesToHex(sha1(utf8ToBytes(s)));
 
 /** sha1 hex of the key material. */
 function cacheKey(args: RoleCacheKeyArgs): string {
@@ -131,6 +132,18 @@ export function lookupFastPathProfile(
   credText: string | undefined,
   profileName: string,
 ): FastPathProfile {
+  return locateSsoProfile(cfgText, credText, profileName)?.key ?? null;
+}
+
+/**
+ * A plain SSO profile located in the files' texts: its role-cache key arguments and its `region`.
+ * The one lookup of both fast paths (credential_process here, `use --print-env` in src/shell/fast-path.ts).
+ */
+export function locateSsoProfile(
+  cfgText: string,
+  credText: string | undefined,
+  profileName: string,
+): { key: RoleCacheKeyArgs; region: string | undefined } | null {
   // The credentials file can hold keys that change what the profile is: leave those cases to the full path.
   if (credText !== undefined && credText.trim() !== "") {
     const cred = parseConfigText(credText);
@@ -167,7 +180,7 @@ export function lookupFastPathProfile(
     startUrl = get("sso_start_url") ?? "";
     if (!startUrl || !get("sso_region")) return null;
   }
-  return ssoRoleCacheKeyArgs({ accountId, roleName, sessionName, startUrl });
+  return { key: ssoRoleCacheKeyArgs({ accountId, roleName, sessionName, startUrl }), region: get("region") };
 }
 
 /**

@@ -5,9 +5,9 @@
  * the token policy from src/sso/token-provider.ts, the profile/region precedence from src/config/paths.ts.
  */
 import { shlexSplit } from "../config/botocore";
-import { profileKind } from "../config/describe";
+import { configValue, profileKind } from "../config/describe";
 import type { AwsConfig, SectionView } from "../config/load";
-import { resolveProfileName } from "../config/paths";
+import { nearestNames, resolveProfileName } from "../config/paths";
 import { isPorticoError } from "../errors";
 import { shellWord, ssoProfile } from "../sso/session";
 import { canRefresh, REFRESH_WINDOW_MS } from "../sso/token-provider";
@@ -297,45 +297,9 @@ export function fileChecks(f: Facts): Finding[] {
 
 // ------------------------------------------------------------------------------------------- profiles
 
-/** Damerau-free Levenshtein distance (small strings). */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** Up to 3 existing names close to `name` (case-insensitive match first, then edit distance). */
-export function nearestNames(name: string, names: Iterable<string>): string[] {
-  const lower = name.toLowerCase();
-  const scored: [number, string][] = [];
-  for (const n of names) {
-    const l = n.toLowerCase();
-    if (l === lower) scored.push([0, n]);
-    else if (l.includes(lower) || lower.includes(l)) scored.push([1, n]);
-    else {
-      if (Math.abs(l.length - lower.length) > 3) continue;
-      const d = distance(lower, l);
-      if (d <= Math.max(2, Math.floor(lower.length / 3))) scored.push([1 + d, n]);
-    }
-  }
-  return scored
-    .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]))
-    .slice(0, 3)
-    .map(([, n]) => n);
-}
-
 const where = (p: SectionView, key?: string) =>
   `${p.keyFiles[key ?? ""] ?? p.file}:${(key && p.keyLines[key]) || p.line}`;
-const sval = (p: SectionView, k: string) =>
-  typeof p.values[k] === "string" ? (p.values[k] as string) : undefined;
+const sval = (p: SectionView, k: string) => configValue(p.values, k);
 const ADMIN_RE = /admin|poweruser|fullaccess|root|owner/i;
 
 /** A config-file name for a new sso-session for `startUrl`: its host's first label, made unique. */

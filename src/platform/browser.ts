@@ -208,6 +208,11 @@ export function openBrowser(
 ): Promise<boolean> {
   const argv = browserCommand(url, env, platform);
   if (!argv) return Promise.resolve(false);
+  return launchDetached(argv, env);
+}
+
+/** Start argv detached (no shell, stdio ignored); resolves false if it could not be started. */
+export function launchDetached(argv: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
   return new Promise((resolve) => {
     try {
       const child = spawn(argv[0]!, argv.slice(1), { env, stdio: "ignore", detached: true, shell: false });

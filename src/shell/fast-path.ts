@@ -8,11 +8,9 @@
  * expiring or torn token, any config problem, any error — returns undefined and the full command runs
  * (src/shell/use.ts), which signs in, refreshes and reports errors properly.
  */
-import { sha1 } from "@noble/hashes/legacy.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { buildProfileMap, parseConfigText } from "../config/botocore";
 import { awsPaths } from "../config/paths";
 import { isFresh, parseCacheEntry, roleCacheKeyMaterial } from "../credentials/cache-format";
+import { locateSsoProfile, readText, sha1Hex } from "../credentials/fast-path";
 import { renderPlan, switchPlan } from "./plan";
 import { isShell, type Shell } from "./quote";
 
@@ -58,17 +56,6 @@ export function fastUseArgs(argv: string[]): UseArgs | undefined {
   return { profile, shell, mode, keepRegion };
 }
 
-function readText(file: string): string | undefined {
-  try {
-    const { readFileSync } = builtin<typeof import("node:fs")>("node:fs");
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(readFileSync(file));
-  } catch {
-    return undefined;
-  }
-}
-
-const sha1Hex = (s: string): string => bytesToHex(sha1(utf8ToBytes(s)));
-
 /** The SSO access token's expiry if the cached token is usable without a refresh, else undefined. */
 function usableTokenExpiry(ssoCacheDir: string, cacheKey: string, now: Date): Date | undefined {
   const text = readText(`${ssoCacheDir}/${sha1Hex(cacheKey)}.json`);
@@ -88,49 +75,14 @@ export function useFromCache(argv: string[], env: NodeJS.ProcessEnv, now: Date):
     const args = fastUseArgs(argv);
     if (!args) return undefined;
     const paths = awsPaths(env);
-    const credText = readText(paths.credentialsFile);
-    if (credText !== undefined && credText.trim() !== "") {
-      const cred = parseConfigText(credText);
-      if (cred.refusal || cred.raw.has(args.profile)) return undefined;
-    }
     const cfgText = readText(paths.configFile);
     if (cfgText === undefined) return undefined;
-    const cfg = parseConfigText(cfgText);
-    if (cfg.refusal) return undefined;
-    const pm = buildProfileMap(cfg.raw.keys());
-    const sectionName = pm.profiles.get(args.profile);
-    const section = sectionName === undefined ? undefined : cfg.raw.get(sectionName);
-    if (!section) return undefined;
-    const get = (k: string) => {
-      const v = section.get(k);
-      return typeof v === "string" && v !== "" ? v : undefined;
-    };
-    if (get("role_arn") || get("web_identity_token_file")) return undefined;
-    const accountId = get("sso_account_id");
-    const roleName = get("sso_role_name");
-    if (!accountId || !roleName) return undefined;
-    const sessionName = get("sso_session");
-    let tokenKey: string;
-    let roleKey: string;
-    if (sessionName !== undefined) {
-      const sessSection = pm.ssoSessions.get(sessionName);
-      const sess = sessSection === undefined ? undefined : cfg.raw.get(sessSection);
-      if (!sess) return undefined;
-      for (const [k, v] of sess) {
-        const mine = section.get(k);
-        if (typeof v === "string" && typeof mine === "string" && mine !== v) return undefined;
-      }
-      if (typeof sess.get("sso_start_url") !== "string" || typeof sess.get("sso_region") !== "string")
-        return undefined;
-      tokenKey = sessionName;
-      roleKey = sha1Hex(roleCacheKeyMaterial({ accountId, roleName, sessionName }));
-    } else {
-      const startUrl = get("sso_start_url");
-      if (!startUrl || !get("sso_region")) return undefined;
-      tokenKey = startUrl;
-      roleKey = sha1Hex(roleCacheKeyMaterial({ accountId, roleName, startUrl }));
-    }
-    const region = get("region");
+    const located = locateSsoProfile(cfgText, readText(paths.credentialsFile), args.profile);
+    if (!located) return undefined;
+    const { key, region } = located;
+    const accountId = key.accountId;
+    const tokenKey = "sessionName" in key ? key.sessionName : key.startUrl;
+    const roleKey = sha1Hex(roleCacheKeyMaterial(key));
     const base = {
       shell: args.shell,
       profile: args.profile,
