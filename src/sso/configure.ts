@@ -5,8 +5,10 @@
  * the CLI's order) through the config layer's lossless editor. UI and sign-in come in as functions,
  * so the wizard runs unattended from flags alone.
  */
+
 import { checkName } from "../config/edit";
 import type { AwsConfig } from "../config/load";
+import { OUTPUT_FORMATS } from "../config/values";
 import { ExitCode, PorticoError, usageError } from "../errors";
 import { displayAccount, sortAccounts } from "../portal/accounts";
 import type { PortalAccount } from "../portal/types";
@@ -50,7 +52,6 @@ export interface WizardDeps {
 }
 
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const OUTPUTS = ["json", "yaml", "yaml-stream", "text", "table"];
 
 export function validateStartUrl(v: string): string | true {
   let u: URL;
@@ -379,7 +380,8 @@ export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<Con
   if (region) profileValues.push(["region", region]);
   const output = await answer(ui, a.output, {
     prompt: `CLI default output format (json if not specified) [${shown(str(profileConfig["output"]))}]: `,
-    validate: (v) => (OUTPUTS.includes(v) ? true : `Output format must be one of ${OUTPUTS.join(", ")}`),
+    validate: (v) =>
+      OUTPUT_FORMATS.includes(v) ? true : `Output format must be one of ${OUTPUT_FORMATS.join(", ")}`,
   });
   if (output) profileValues.push(["output", output]);
   const defaultName = accountId && roleName ? `${roleName}-${accountId}` : undefined;
