@@ -193,10 +193,12 @@ export function locateSsoProfile(
  * cannot go unnoticed. Never trusted beyond an exact identity match; unwritable → simply not kept.
  */
 interface IndexRecord {
-  v: 1;
+  v: 2;
   config: FileId;
   credentials: FileId | null;
   profile: FastPathProfile;
+  /** The profile's `region` (for `use --print-env`), null when it has none or is not for the fast path. */
+  region: string | null;
 }
 
 export const FAST_PATH_INDEX_DIR = ["portico", "fast-path"] as const;
@@ -231,9 +233,10 @@ function readIndex(file: string): IndexRecord | undefined {
   if (!r) return undefined;
   try {
     const x = JSON.parse(r.text) as Record<string, unknown>;
-    if (x["v"] !== 1 || !isId(x["config"]) || !(x["credentials"] === null || isId(x["credentials"])))
+    if (x["v"] !== 2 || !isId(x["config"]) || !(x["credentials"] === null || isId(x["credentials"])))
       return undefined;
-    if (!isProfile(x["profile"])) return undefined;
+    if (!isProfile(x["profile"]) || !(x["region"] === null || typeof x["region"] === "string"))
+      return undefined;
     return x as unknown as IndexRecord;
   } catch {
     return undefined;
@@ -276,6 +279,20 @@ function fastPathProfile(
   profileName: string,
   opts: FastPathOptions,
 ): FastPathProfile | undefined {
+  const located = locateFastPathProfile(paths, profileName, opts);
+  return located === undefined ? undefined : (located?.key ?? null);
+}
+
+/**
+ * The profile's cache-key arguments and region: from the index when it matches both files, else from
+ * the files (null: not a fast-path profile; undefined: the files cannot be read here). Shared with the
+ * `use --print-env` fast path (src/shell/fast-path.ts).
+ */
+export function locateFastPathProfile(
+  paths: ReturnType<typeof awsPaths>,
+  profileName: string,
+  opts: FastPathOptions = {},
+): { key: RoleCacheKeyArgs; region: string | undefined } | null | undefined {
   const useIndex = opts.index !== false;
   const idxFile = useIndex
     ? indexFile(paths.awsDir, paths.configFile, paths.credentialsFile, profileName)
@@ -285,18 +302,25 @@ function fastPathProfile(
     const credId = statId(paths.credentialsFile);
     if (cfgId && credId !== undefined) {
       const rec = readIndex(idxFile);
-      if (rec && sameId(rec.config, cfgId) && sameId(rec.credentials, credId)) return rec.profile;
+      if (rec && sameId(rec.config, cfgId) && sameId(rec.credentials, credId))
+        return rec.profile === null ? null : { key: rec.profile, region: rec.region ?? undefined };
     }
   }
   const cred = readRegular(paths.credentialsFile);
   if (cred === undefined) return undefined;
   const cfg = readRegular(paths.configFile);
   if (!cfg) return undefined;
-  const profile = lookupFastPathProfile(cfg.text, cred?.text, profileName);
+  const located = locateSsoProfile(cfg.text, cred?.text, profileName);
   const now = (opts.wallClock ?? Date.now)();
   if (useIndex && settled(cfg.id, now) && settled(cred?.id ?? null, now))
-    writeIndex(idxFile, { v: 1, config: cfg.id, credentials: cred?.id ?? null, profile });
-  return profile;
+    writeIndex(idxFile, {
+      v: 2,
+      config: cfg.id,
+      credentials: cred?.id ?? null,
+      profile: located?.key ?? null,
+      region: located?.region ?? null,
+    });
+  return located;
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { awsPaths } from "../config/paths";
 import { isFresh, parseCacheEntry, roleCacheKeyMaterial } from "../credentials/cache-format";
-import { locateSsoProfile, readText, sha1Hex } from "../credentials/fast-path";
+import { locateFastPathProfile, readText, sha1Hex } from "../credentials/fast-path";
 import { renderPlan, switchPlan } from "./plan";
 import { isShell, type Shell } from "./quote";
 
@@ -75,9 +75,8 @@ export function useFromCache(argv: string[], env: NodeJS.ProcessEnv, now: Date):
     const args = fastUseArgs(argv);
     if (!args) return undefined;
     const paths = awsPaths(env);
-    const cfgText = readText(paths.configFile);
-    if (cfgText === undefined) return undefined;
-    const located = locateSsoProfile(cfgText, readText(paths.credentialsFile), args.profile);
+    // The same located profile (and validated index) as the credential_process fast path.
+    const located = locateFastPathProfile(paths, args.profile);
     if (!located) return undefined;
     const { key, region } = located;
     const accountId = key.accountId;

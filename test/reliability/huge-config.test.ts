@@ -213,6 +213,11 @@ describe("the built CLI on big configs", () => {
       const hit = await run(["credential-process", "--profile", "dev"], env, ["-r", hook]);
       expect(hit.code).toBe(0);
       expect(/CONFIG_OPENS=(\d+)/.exec(hit.stderr)?.[1]).toBe("0");
+      // `use --print-env` shares the same located profile and index: it does not open the config either.
+      const use = await run(["use", "dev", "--print-env", "--shell", "bash"], env, ["-r", hook]);
+      expect(use.code, use.stderr).toBe(0);
+      expect(use.stdout).toContain("export AWS_PROFILE='dev'");
+      expect(/CONFIG_OPENS=(\d+)/.exec(use.stderr)?.[1]).toBe("0");
     } finally {
       await home.cleanup();
       await emu.stop();
