@@ -2,7 +2,8 @@
 // `npm run demo`: the main job end to end on the embedded emulator, with the real `portico` commands.
 // Everything happens in a temporary HOME (never your ~/.aws), which is removed at the end.
 // Steps: start the emulator (demo org, auto-approving alice) → configure an sso-session → login (device
-// code, approved by the emulator) → configure a profile by flags → accounts → whoami → credentials --format env (secrets masked) → exec `aws sts get-caller-identity` if an AWS
+// code, approved by the emulator) → configure a profile by flags → accounts → whoami → credentials --format env
+// (secrets masked) → sync every account × role → profiles → use --print-env → status → exec `aws sts get-caller-identity` if an AWS
 // CLI v2 is installed. Prints each command and its output; exits non-zero if any step fails.
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -166,6 +167,16 @@ async function main() {
       ["credentials", "--profile", "dev", "--format", "env"],
       { secret: true },
     ],
+    [
+      "Every account and role you can reach, as profiles every AWS tool reads",
+      ["sync", "--sso-session", "acme", "--yes"],
+    ],
+    ["The profiles now in ~/.aws/config", ["profiles"]],
+    [
+      "Switch this terminal (what `pc dev` evaluates; `portico shell-init bash` defines pc)",
+      ["use", "dev", "--print-env", "--shell", "bash"],
+    ],
+    ["What is live: sessions and cached credentials", ["status"]],
   ];
   for (const [title, args, opts] of steps) {
     if (!(await runStep(title, args, opts))) return;
