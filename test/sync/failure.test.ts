@@ -17,11 +17,18 @@ import { readConfig, SESSION, signedIn } from "./support";
 describe("sync under throttling and faults", () => {
   it("a 5/s budget with 15% faults: completes, or stops resumably with the file untouched", async () => {
     await withEmulator(
-      { accounts: 30, rolesPerAccount: 2, autoApprove: "alice", portalTps: 5, faultRate: 0.15 },
+      { accounts: 60, rolesPerAccount: 1, autoApprove: "alice", portalTps: 5, control: true },
       async (emu) => {
         const h = await tempHome();
         try {
           const env = await signedIn(h.home, emu);
+          // The storm starts after the sign-in (the test's own sign-in helper does not retry resets).
+          const set = await fetch(`${emu.url}/_emulator/faults`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ faultRate: 0.15 }),
+          });
+          expect(set.status).toBe(200);
           let r = await runCli(["sync", "--yes", "--json"], env);
           let runs = 1;
           while (r.code !== 0 && runs < 4) {
@@ -40,7 +47,9 @@ describe("sync under throttling and faults", () => {
           const reqs = emu.requests().filter((x) => x.service === "sso");
           // The storm happened (faults certainly at 15%). The share of 429s is the pacer's business, proven
           // in test/portal/pacer.test.ts and measured in bench/sync.bench.mjs, not under this storm.
-          expect(reqs.filter((x) => x.status === 500).length).toBeGreaterThan(0);
+          // Half the injected faults are 500s, half resets (logged with status 0); with ≥ 61 portal calls at
+          // 15%, a run with no fault at all has a chance of about 5 in 100,000.
+          expect(reqs.filter((x) => x.status === 500 || x.status === 0).length).toBeGreaterThan(0);
         } finally {
           await h.cleanup();
         }
