@@ -106,6 +106,34 @@ describe("document edits", () => {
       "[a]\nx = 1\n# >>> portico managed: sso\n[profile m]\nk = 2\n# <<< portico managed: sso\n",
     );
   });
+  it("a managed block given as lines: the same bytes as the text; a line holding a break is refused", () => {
+    const lines = ["[profile m]", "k = 1"];
+    expect(edit("[a]\r\nx = 1", (d) => d.replaceManagedBlock("sso", lines))).toBe(
+      edit("[a]\r\nx = 1", (d) => d.replaceManagedBlock("sso", lines.join("\n"))),
+    );
+    expect(edit("[a]\r\nx = 1", (d) => d.replaceManagedBlock("sso", lines))).toBe(
+      "[a]\r\nx = 1\r\n# >>> portico managed: sso\r\n[profile m]\r\nk = 1\r\n# <<< portico managed: sso",
+    );
+    for (const bad of ["k = 1\n[profile x]", "k = 1\rx = 2"])
+      expect(() => ConfigDocument.parse("").replaceManagedBlock("sso", ["[profile m]", bad])).toThrow(
+        /line break/,
+      );
+  });
+  it("a large managed block is replaced in place, the lines around it byte for byte", () => {
+    const big = (v: number) =>
+      Array.from({ length: 3000 }, (_, i) => `[profile p${i}]\nk = ${v}`).join("\n\n");
+    const block = (v: number) => `# >>> portico managed: sso\n${big(v)}\n# <<< portico managed: sso\n`;
+    const head = "[a]\nx = 1\n";
+    const tail = "\n[b]\n  y = 2";
+    const text = `${head}${block(1)}${tail}`;
+    expect(edit(text, (d) => d.replaceManagedBlock("sso", big(2).split("\n")))).toBe(
+      `${head}${block(2)}${tail}`,
+    );
+    expect(edit(text, (d) => d.replaceManagedBlock("sso", big(2)))).toBe(`${head}${block(2)}${tail}`);
+    expect(edit(text, (d) => d.replaceManagedBlock("sso", "[profile q]\nk = 3"))).toBe(
+      `${head}# >>> portico managed: sso\n[profile q]\nk = 3\n# <<< portico managed: sso\n${tail}`,
+    );
+  });
 });
 
 describe("editConfigFile", () => {
