@@ -260,8 +260,9 @@ export async function writeSyncPlan(
     p = plan(ed.text());
     if (!p.changes) return;
     if (p.replacesId) ed.removeManagedBlock(p.replacesId);
-    ed.replaceManagedBlock(p.id, p.body.join("\n"));
-    verifyGenerated(ed.text(), p, file);
+    ed.replaceManagedBlock(p.id, p.body);
+    const planned = p;
+    ed.checkResult((result) => verifyGenerated(result.texts, planned, file));
   });
   return { changed: r.changed, plan: p! };
 }
@@ -271,7 +272,7 @@ export function applyPlan(text: string, plan: SyncPlan): string {
   // The same document operations as the real write, without the file.
   const doc = ConfigDocument.parse(text);
   if (plan.replacesId) doc.removeManagedBlock(plan.replacesId);
-  doc.replaceManagedBlock(plan.id, plan.body.join("\n"));
+  doc.replaceManagedBlock(plan.id, plan.body);
   return doc.toString();
 }
 
@@ -282,8 +283,7 @@ export function applyPlan(text: string, plan: SyncPlan): string {
  * editConfigFile's own check that the whole file parses as botocore parses it, every generated profile
  * reads back as planned (botocore's reading is checked end to end in test/sync/interop.test.ts).
  */
-function verifyGenerated(text: string, plan: SyncPlan, file: string): void {
-  const lines = textLines(text);
+function verifyGenerated(lines: readonly string[], plan: SyncPlan, file: string): void {
   const b = lines.indexOf(`# >>> portico managed: ${plan.id}`);
   const e = b === -1 ? -1 : b + plan.body.length + 1;
   const ok =

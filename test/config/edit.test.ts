@@ -193,6 +193,51 @@ describe("editConfigFile", () => {
     );
   });
 
+  it("a managed block that would make the file unreadable is refused, and a result check sees the written lines", async () => {
+    await mkdir(path.dirname(cfg), { recursive: true });
+    const user = "[profile dev]\nregion = a\n";
+    await writeFile(cfg, user);
+    // A block repeating a section outside it: botocore refuses the whole file (duplicate section).
+    const dup = await editConfigFile(cfg, (d) => {
+      d.replaceManagedBlock("sso", ["[profile ok]", "k = 1", "", "[profile dev]", "k = 2"]);
+      d.checkResult(() => {
+        throw new Error("the result check must not run on a text that does not parse");
+      });
+    }).catch((e: unknown) => e);
+    expect(isPorticoError(dup) && dup.code).toBe("config_edit_unsafe");
+    expect(String((dup as Error).message)).toMatch(
+      /would not parse \(line 7: section \[profile dev\] appears more than once\)/,
+    );
+    expect(await readFile(cfg, "utf8")).toBe(user);
+    await expect(stat(backupPath(cfg))).rejects.toThrow();
+    // A block that parses but that the caller's check rejects: nothing written either.
+    let seen: string[] = [];
+    const refused = await editConfigFile(cfg, (d) => {
+      d.replaceManagedBlock("sso", ["[profile ok]", "k = 1"]);
+      d.checkResult((result) => {
+        seen = [...result.texts];
+        throw new Error("not what was planned");
+      });
+    }).catch((e: unknown) => e);
+    expect((refused as Error).message).toBe("not what was planned");
+    expect(seen).toEqual([
+      "[profile dev]",
+      "region = a",
+      "# >>> portico managed: sso",
+      "[profile ok]",
+      "k = 1",
+      "# <<< portico managed: sso",
+    ]);
+    expect(await readFile(cfg, "utf8")).toBe(user);
+    // Accepted: written.
+    expect(
+      (await editConfigFile(cfg, (d) => d.replaceManagedBlock("sso", ["[profile ok]", "k = 1"]))).changed,
+    ).toBe(true);
+    expect(await readFile(cfg, "utf8")).toBe(
+      `${user}# >>> portico managed: sso\n[profile ok]\nk = 1\n# <<< portico managed: sso\n`,
+    );
+  });
+
   it("an edit that changes nothing leaves the file untouched", async () => {
     await mkdir(path.dirname(cfg), { recursive: true });
     await writeFile(cfg, "[profile dev]\nregion = a\n");
