@@ -282,6 +282,8 @@ export function applyPlan(text: string, plan: SyncPlan): string {
  * characters every parser reads alike, no name shared with a profile outside the block) and
  * editConfigFile's own check that the whole file parses as botocore parses it, every generated profile
  * reads back as planned (botocore's reading is checked end to end in test/sync/interop.test.ts).
+ * `lines` are those of the exact text about to be written, from editConfigFile's own scan of it
+ * (`checkResult`), so the 2 MiB result of a large sync is neither re-rendered nor split again.
  */
 function verifyGenerated(lines: readonly string[], plan: SyncPlan, file: string): void {
   const b = lines.indexOf(`# >>> portico managed: ${plan.id}`);
