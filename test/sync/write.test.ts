@@ -1,17 +1,20 @@
 /**
  * writeSyncPlan (src/sync/sync.ts): the block is checked on the config layer's one scan of the exact
  * text written — a plan that would make the file unreadable, or a block that is not the planned body,
- * writes nothing.
+ * writes nothing; runSync plans again under the lock when the file changed after the summary.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfigText } from "../../src/config/botocore";
+import { loadAwsConfig } from "../../src/config/load";
 import { isPorticoError } from "../../src/errors";
 import { planSync } from "../../src/sync/plan";
-import { writeSyncPlan } from "../../src/sync/sync";
+import { runSync, writeSyncPlan } from "../../src/sync/sync";
 import { parseTemplate } from "../../src/sync/template";
+import { tempHome, withEmulator } from "../helpers/emulator";
+import { configPath, readConfig, signedIn } from "./support";
 
 let dir: string;
 let file: string;
@@ -79,4 +82,37 @@ describe("writeSyncPlan", () => {
     await expect(writeSyncPlan(file, broken)).rejects.toThrow(/line break/);
     expect(await readFile(file, "utf8")).toBe(USER);
   });
+});
+
+describe("runSync's write", () => {
+  it("plans again under the lock when another program wrote the file after the summary was shown", async () => {
+    await withEmulator({ accounts: 3, rolesPerAccount: 1, autoApprove: "alice" }, async (emu) => {
+      const h = await tempHome();
+      try {
+        const env = await signedIn(h.home, emu);
+        let taken = "";
+        const r = await runSync(
+          {
+            env,
+            now: () => new Date(),
+            config: await loadAwsConfig(env),
+            // While the person reads the summary, "an editor" adds a profile with a generated name.
+            confirm: async (plan) => {
+              taken = plan.profiles[0]!.name;
+              await appendFile(configPath(h.home), `\n[profile ${taken}]\nregion = eu-west-1\n`);
+              return true;
+            },
+          },
+          { ssoSession: "acme" },
+        );
+        expect(r.written).toBe(true);
+        expect(r.skipped.map((s) => [s.name, s.reason])).toEqual([[taken, "user_profile"]]);
+        const text = await readConfig(h.home);
+        expect(text.split(`[profile ${taken}]`)).toHaveLength(2);
+        expect(parseConfigText(text).refusal).toBeUndefined();
+      } finally {
+        await h.cleanup();
+      }
+    });
+  }, 60_000);
 });
