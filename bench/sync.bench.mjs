@@ -11,7 +11,8 @@
 // the same run (read the file + atomic-free writeFileSync of the same final bytes); then a no-change
 // sync of the same plan: nothing written (bytes and mtime unchanged).
 //
-// Usage: node bench/sync.bench.mjs [--sizes 100,1000] [--resume 1000] [--no-write-bench] [--write]
+// Usage: node bench/sync.bench.mjs [--sizes 100,1000] [--resume 1000] [--no-write-bench] [--write-only] [--write]
+//   (--write-only: only the write benchmark, the same as --sizes "" --resume 0)
 //   (a 7,000-account run takes ~6 minutes: node bench/sync.bench.mjs --sizes 7000 --resume 0)
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -25,8 +26,9 @@ const opt = (name, dflt) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : dflt;
 };
-const SIZES = opt("--sizes", "100,1000").split(",").filter(Boolean).map(Number);
-const RESUME = Number(opt("--resume", "1000"));
+const WRITE_ONLY = argv.includes("--write-only");
+const SIZES = (WRITE_ONLY ? "" : opt("--sizes", "100,1000")).split(",").filter(Boolean).map(Number);
+const RESUME = WRITE_ONLY ? 0 : Number(opt("--resume", "1000"));
 const TPS = 20;
 const WRITE = argv.includes("--write");
 const WRITE_BENCH = !argv.includes("--no-write-bench");
@@ -172,14 +174,17 @@ async function writeBench() {
       command: "portico sync --sso-session acme",
     });
   const times = [];
+  const cpu = [];
   const base = [];
   let finalText = "";
   for (let i = 0; i < 6; i++) {
     writeFileSync(file, userText);
     rmSync(`${file}.portico-backup`, { force: true });
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await lib.writeSyncPlan(file, plan);
     const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
     if (!r.changed || r.plan.profiles.length !== 21_000) throw new Error("write bench: unexpected result");
     finalText = readFileSync(file, "utf8");
     const b0 = performance.now();
@@ -188,6 +193,7 @@ async function writeBench() {
     const bms = performance.now() - b0;
     if (i > 0) {
       times.push(ms);
+      cpu.push((c.user + c.system) / 1000);
       base.push(bms);
     }
   }
@@ -201,6 +207,7 @@ async function writeBench() {
   const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   return {
     ms: med(times),
+    cpuMs: med(cpu),
     baseMs: med(base),
     noChangeMs,
     unchanged,
@@ -240,7 +247,7 @@ if (resume)
   );
 if (write)
   lines.push(
-    `Write: 21,000 generated profiles merged into a 10,000-line user config (result ${write.lines} lines, ${(write.bytes / 1048576).toFixed(2)} MiB) by \`writeSyncPlan\` (plan, lock, atomic write, read-back check): median ${write.ms.toFixed(0)} ms over 5 runs; baseline in the same run (read the file + plain writeFileSync of the same bytes) ${write.baseMs.toFixed(1)} ms (${(write.ms / write.baseMs).toFixed(1)}×). A no-change sync of the same plan: ${write.noChangeMs.toFixed(0)} ms, ${write.unchanged ? "nothing written (bytes and mtime unchanged)" : "WROTE THE FILE (bug)"}.`,
+    `Write: 21,000 generated profiles merged into a 10,000-line user config (result ${write.lines} lines, ${(write.bytes / 1048576).toFixed(2)} MiB) by \`writeSyncPlan\` (plan, lock, atomic write, read-back check): median ${write.ms.toFixed(0)} ms over 5 runs (CPU time, user + sys of the process, median ${write.cpuMs.toFixed(0)} ms); baseline in the same run (read the file + plain writeFileSync of the same bytes) ${write.baseMs.toFixed(1)} ms (${(write.ms / write.baseMs).toFixed(1)}×). A no-change sync of the same plan: ${write.noChangeMs.toFixed(0)} ms, ${write.unchanged ? "nothing written (bytes and mtime unchanged)" : "WROTE THE FILE (bug)"}.`,
     "",
   );
 lines.push(

@@ -100,8 +100,38 @@ export class ConfigDocument {
   }
 
   private splice(start: number, deleteCount: number, insert: Line[]): void {
-    this.texts.splice(start, deleteCount, ...insert.map((l) => l.text));
-    this.eols.splice(start, deleteCount, ...insert.map((l) => l.eol));
+    // No spread of `insert` into Array.prototype.splice: a generated block is ~100,000 lines, and
+    // spreading that many arguments is slow (and has a stack limit). Appending pushes; anything else
+    // rebuilds the two arrays once (linear).
+    const { texts, eols } = this;
+    if (start === texts.length && deleteCount === 0) {
+      for (const l of insert) {
+        texts.push(l.text);
+        eols.push(l.eol);
+      }
+    } else if (insert.length <= 1000) {
+      texts.splice(start, deleteCount, ...insert.map((l) => l.text));
+      eols.splice(start, deleteCount, ...insert.map((l) => l.eol));
+    } else {
+      const n = texts.length - deleteCount + insert.length;
+      const t: string[] = new Array(n);
+      const e: Eol[] = new Array(n);
+      let k = 0;
+      for (let i = 0; i < start; i++, k++) {
+        t[k] = texts[i]!;
+        e[k] = eols[i]!;
+      }
+      for (const l of insert) {
+        t[k] = l.text;
+        e[k++] = l.eol;
+      }
+      for (let i = start + deleteCount; i < texts.length; i++, k++) {
+        t[k] = texts[i]!;
+        e[k] = eols[i]!;
+      }
+      this.texts = t;
+      this.eols = e;
+    }
     this.cached = undefined;
   }
 
@@ -278,10 +308,17 @@ export class ConfigDocument {
    * Replace the lines between `# >>> portico managed: ID` and `# <<< portico managed: ID` with `body`
    * (appended as a new block at the end if the markers are missing). Returns false if unchanged.
    */
-  replaceManagedBlock(id: string, body: string): boolean {
+  replaceManagedBlock(id: string, body: string | readonly string[]): boolean {
     const begin = `# >>> portico managed: ${id}`;
     const end = `# <<< portico managed: ${id}`;
-    const bodyLines = body === "" ? [] : body.replace(/\r?\n$/, "").split(/\r\n|\r|\n/);
+    let bodyLines: readonly string[];
+    if (typeof body !== "string") {
+      // Lines given as lines (a sync's ~100,000): no join and re-split, but none may hold a break.
+      for (const l of body)
+        if (l.includes("\n") || l.includes("\r"))
+          throw new Error("a managed-block line cannot contain a line break");
+      bodyLines = body;
+    } else bodyLines = body === "" ? [] : body.replace(/\r?\n$/, "").split(/\r\n|\r|\n/);
     const b = this.texts.findIndex((t) => t.trim() === begin);
     const e = b === -1 ? -1 : this.texts.findIndex((t, i) => i > b && t.trim() === end);
     const eol = this.eol;
@@ -295,7 +332,7 @@ export class ConfigDocument {
       );
       return true;
     }
-    this.appendBlock([begin, ...bodyLines, end]);
+    this.appendBlock([begin], bodyLines, [end]);
     return true;
   }
 
@@ -380,7 +417,12 @@ export class ConfigDocument {
     this.appendBlock([`[${header}]`, ...entries.map(([k, v]) => `${k} = ${v}`)]);
   }
 
-  private appendBlock(texts: string[]): void {
+  /** Append `texts` (lines without breaks) as a block, after the file's usual gap between sections. */
+  private appendBlock(
+    texts: readonly string[],
+    more: readonly string[] = [],
+    last: readonly string[] = [],
+  ): void {
     const eol = this.eol;
     const gap = this.sectionGap();
     let trailingBlank = 0;
@@ -389,11 +431,18 @@ export class ConfigDocument {
     const lastIndex = this.eols.length - 1;
     const keepNoFinalEol = lastIndex >= 0 && this.eols[lastIndex] === "";
     if (keepNoFinalEol) this.eols[lastIndex] = eol;
-    const add: Line[] = [];
-    for (let i = trailingBlank; i < gap; i++) add.push({ text: "", eol });
-    for (const text of texts) add.push({ text, eol });
-    if (keepNoFinalEol) add[add.length - 1]!.eol = "";
-    this.splice(this.texts.length, 0, add);
+    // Pushed line by line (a generated block is ~100,000 lines: no per-line objects or spread copies).
+    const before = this.texts.length;
+    const push = (text: string) => {
+      this.texts.push(text);
+      this.eols.push(eol);
+    };
+    for (let i = trailingBlank; i < gap; i++) push("");
+    for (const t of texts) push(t);
+    for (const t of more) push(t);
+    for (const t of last) push(t);
+    if (keepNoFinalEol && this.eols.length > before) this.eols[this.eols.length - 1] = "";
+    this.cached = undefined;
   }
 }
 

@@ -38,11 +38,17 @@ export interface ConfigEditor {
    * Replace the body of the managed block `id` (`# >>> portico managed: ID` … `# <<< portico managed: ID`),
    * appended at the end when missing; the caller checks what the body means (src/sync).
    */
-  replaceManagedBlock(id: string, body: string): void;
+  replaceManagedBlock(id: string, body: string | readonly string[]): void;
   /** Remove the managed block `id`, markers included (no-op when absent). */
   removeManagedBlock(id: string): void;
   /** The text as it would be written now. */
   text(): string;
+  /**
+   * A further check of the result (e.g. that a managed block holds exactly what was planned), run on
+   * the config layer's one scan of the exact text about to be written, after its own checks (the whole
+   * text parses as botocore parses it, every edit reads back). Throw to write nothing.
+   */
+  checkResult(check: (result: Scan) => void): void;
 }
 
 const NAME_RE = /^[A-Za-z0-9_\-@+.%:/]+$/;
@@ -125,7 +131,11 @@ type Expectation =
   | { ref: SectionRef; key: string; sub: string; subValue: string | undefined };
 
 /** A ConfigEditor over a document (pure; `editConfigFile` adds the file handling). */
-export function createEditor(doc: ConfigDocument, expectations: Expectation[] = []): ConfigEditor {
+export function createEditor(
+  doc: ConfigDocument,
+  expectations: Expectation[] = [],
+  checks: ((result: Scan) => void)[] = [],
+): ConfigEditor {
   const find = (ref: SectionRef) => sectionFor(doc.scan, ref);
   return {
     hasSection: (ref) => find(ref) !== undefined,
@@ -211,11 +221,14 @@ export function createEditor(doc: ConfigDocument, expectations: Expectation[] = 
       doc.removeManagedBlock(id);
     },
     text: () => doc.toString(),
+    checkResult(check) {
+      checks.push(check);
+    },
   };
 }
 
 /** Check that botocore reads the edited text as the edits intended (a safety net before any write). */
-function verify(text: string, expectations: Expectation[], file: string): void {
+function verify(text: string, expectations: Expectation[], file: string): Scan {
   const s = scan(text);
   const refusal = scanRefusal(s);
   const fail = (what: string) =>
@@ -255,6 +268,7 @@ function verify(text: string, expectations: Expectation[], file: string): void {
     } else if (entry === undefined || entryValue(entry) !== e.value)
       throw fail(`"${e.key}" would not read back as written`);
   }
+  return s;
 }
 
 export const backupPath = (file: string): string => `${file}.portico-backup`;
@@ -279,10 +293,12 @@ export async function editConfigFile(
       const refusal = scanRefusal(doc.scan);
       if (refusal) throw parseError(file, refusal);
       const expectations: Expectation[] = [];
-      await edit(createEditor(doc, expectations));
+      const checks: ((result: Scan) => void)[] = [];
+      await edit(createEditor(doc, expectations, checks));
       const after = doc.toString();
       if (after === (before ?? "")) return { changed: false };
-      verify(after, expectations, file);
+      const result = verify(after, expectations, file);
+      for (const check of checks) check(result);
       if ((await readConfigText(target, file)) !== before) continue;
       if (before !== undefined) await backupOnce(target, before);
       await writeFileAtomic(target, after, { mode: 0o600, dirMode: 0o700, cleanTemps: true });

@@ -53,12 +53,21 @@ export function renderBlock(
   profiles: readonly GeneratedProfile[],
   command: string,
 ): string[] {
-  const lines = profileLines(sessionName, profiles);
-  return [blockNote(command, checksum(lines)), ...lines];
+  // Line 0 is the note line, which holds the checksum of the lines after it.
+  const out = profileLines(sessionName, profiles, [""]);
+  // out.join("\n") is "\n" + the profile lines joined: the same bytes `checksum` hashes.
+  out[0] = blockNote(
+    command,
+    createHash("sha256").update(out.join("\n").slice(1)).digest("hex").slice(0, 12),
+  );
+  return out;
 }
 
-function profileLines(sessionName: string, profiles: readonly GeneratedProfile[]): string[] {
-  const out: string[] = [];
+function profileLines(
+  sessionName: string,
+  profiles: readonly GeneratedProfile[],
+  out: string[] = [],
+): string[] {
   profiles.forEach((p, i) => {
     if (i > 0) out.push("");
     out.push(

@@ -126,6 +126,7 @@ export function assignNames(
   options: NameOptions = {},
 ): string[] {
   const sep = options.separator ?? "-";
+  const memo = new Map<string, string>();
   const base = pairs.map((p) =>
     renderName(
       template,
@@ -137,6 +138,7 @@ export function assignNames(
         session_name: sessionName,
       },
       options,
+      memo,
     ),
   );
   const groups = new Map<string, number[]>();
@@ -223,12 +225,12 @@ export function planSync(input: PlanInput): SyncPlan {
     else if (!isWritableName(name)) skipped.push({ ...base, reason: "unwritable_name" });
     else if (!WRITABLE_ID.test(p.account.accountId) || !WRITABLE_ROLE.test(p.roleName))
       skipped.push({ ...base, reason: "unwritable_value" });
-    else
-      fresh.push({
-        ...base,
-        ...(input.region !== undefined ? { region: input.region } : {}),
-        ...(input.output !== undefined ? { output: input.output } : {}),
-      });
+    else {
+      const g: GeneratedProfile = base;
+      if (input.region !== undefined) g.region = input.region;
+      if (input.output !== undefined) g.output = input.output;
+      fresh.push(g);
+    }
   });
 
   const old = new Map((found?.profiles ?? []).map((p) => [p.name, p]));

@@ -102,12 +102,28 @@ export function sanitize(value: string, separator = "-"): string {
 }
 
 /** The name for one account × role (before collision handling). */
-export function renderName(parts: TemplatePart[], values: TemplateValues, options: NameOptions = {}): string {
+export function renderName(
+  parts: TemplatePart[],
+  values: TemplateValues,
+  options: NameOptions = {},
+  /** Sanitised field values already computed with these options (one sync renders 21,000 names from
+   * far fewer distinct account and role names). */
+  memo?: Map<string, string>,
+): string {
   const sep = options.separator ?? "-";
+  const clean = (v: string): string => {
+    if (memo === undefined) return sanitize(v, sep);
+    let c = memo.get(v);
+    if (c === undefined) {
+      c = sanitize(v, sep);
+      memo.set(v, c);
+    }
+    return c;
+  };
   // Field values are sanitised one by one, then the whole (literal text may hold characters too).
   // A name with nothing left (e.g. only CJK letters) stands in as the account id.
   const field = (f: TemplateField) => {
-    const v = sanitize(values[f], sep);
+    const v = clean(values[f]);
     return v === "" && f === "account_name" ? values.account_id : v;
   };
   let name = parts.map((p) => ("literal" in p ? p.literal : field(p.field))).join("");

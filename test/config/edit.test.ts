@@ -106,6 +106,34 @@ describe("document edits", () => {
       "[a]\nx = 1\n# >>> portico managed: sso\n[profile m]\nk = 2\n# <<< portico managed: sso\n",
     );
   });
+  it("a managed block given as lines: the same bytes as the text; a line holding a break is refused", () => {
+    const lines = ["[profile m]", "k = 1"];
+    expect(edit("[a]\r\nx = 1", (d) => d.replaceManagedBlock("sso", lines))).toBe(
+      edit("[a]\r\nx = 1", (d) => d.replaceManagedBlock("sso", lines.join("\n"))),
+    );
+    expect(edit("[a]\r\nx = 1", (d) => d.replaceManagedBlock("sso", lines))).toBe(
+      "[a]\r\nx = 1\r\n# >>> portico managed: sso\r\n[profile m]\r\nk = 1\r\n# <<< portico managed: sso",
+    );
+    for (const bad of ["k = 1\n[profile x]", "k = 1\rx = 2"])
+      expect(() => ConfigDocument.parse("").replaceManagedBlock("sso", ["[profile m]", bad])).toThrow(
+        /line break/,
+      );
+  });
+  it("a large managed block is replaced in place, the lines around it byte for byte", () => {
+    const big = (v: number) =>
+      Array.from({ length: 3000 }, (_, i) => `[profile p${i}]\nk = ${v}`).join("\n\n");
+    const block = (v: number) => `# >>> portico managed: sso\n${big(v)}\n# <<< portico managed: sso\n`;
+    const head = "[a]\nx = 1\n";
+    const tail = "\n[b]\n  y = 2";
+    const text = `${head}${block(1)}${tail}`;
+    expect(edit(text, (d) => d.replaceManagedBlock("sso", big(2).split("\n")))).toBe(
+      `${head}${block(2)}${tail}`,
+    );
+    expect(edit(text, (d) => d.replaceManagedBlock("sso", big(2)))).toBe(`${head}${block(2)}${tail}`);
+    expect(edit(text, (d) => d.replaceManagedBlock("sso", "[profile q]\nk = 3"))).toBe(
+      `${head}# >>> portico managed: sso\n[profile q]\nk = 3\n# <<< portico managed: sso\n${tail}`,
+    );
+  });
 });
 
 describe("editConfigFile", () => {
@@ -162,6 +190,51 @@ describe("editConfigFile", () => {
     expect(calls).toBe(2);
     expect(await readFile(cfg, "utf8")).toBe(
       "[default]\nregion = a\noutput = json\n[profile dev]\nregion = b\n",
+    );
+  });
+
+  it("a managed block that would make the file unreadable is refused, and a result check sees the written lines", async () => {
+    await mkdir(path.dirname(cfg), { recursive: true });
+    const user = "[profile dev]\nregion = a\n";
+    await writeFile(cfg, user);
+    // A block repeating a section outside it: botocore refuses the whole file (duplicate section).
+    const dup = await editConfigFile(cfg, (d) => {
+      d.replaceManagedBlock("sso", ["[profile ok]", "k = 1", "", "[profile dev]", "k = 2"]);
+      d.checkResult(() => {
+        throw new Error("the result check must not run on a text that does not parse");
+      });
+    }).catch((e: unknown) => e);
+    expect(isPorticoError(dup) && dup.code).toBe("config_edit_unsafe");
+    expect(String((dup as Error).message)).toMatch(
+      /would not parse \(line 7: section \[profile dev\] appears more than once\)/,
+    );
+    expect(await readFile(cfg, "utf8")).toBe(user);
+    await expect(stat(backupPath(cfg))).rejects.toThrow();
+    // A block that parses but that the caller's check rejects: nothing written either.
+    let seen: string[] = [];
+    const refused = await editConfigFile(cfg, (d) => {
+      d.replaceManagedBlock("sso", ["[profile ok]", "k = 1"]);
+      d.checkResult((result) => {
+        seen = [...result.texts];
+        throw new Error("not what was planned");
+      });
+    }).catch((e: unknown) => e);
+    expect((refused as Error).message).toBe("not what was planned");
+    expect(seen).toEqual([
+      "[profile dev]",
+      "region = a",
+      "# >>> portico managed: sso",
+      "[profile ok]",
+      "k = 1",
+      "# <<< portico managed: sso",
+    ]);
+    expect(await readFile(cfg, "utf8")).toBe(user);
+    // Accepted: written.
+    expect(
+      (await editConfigFile(cfg, (d) => d.replaceManagedBlock("sso", ["[profile ok]", "k = 1"]))).changed,
+    ).toBe(true);
+    expect(await readFile(cfg, "utf8")).toBe(
+      `${user}# >>> portico managed: sso\n[profile ok]\nk = 1\n# <<< portico managed: sso\n`,
     );
   });
 
