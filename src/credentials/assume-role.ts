@@ -99,6 +99,47 @@ export function serializeAssumeRoleEntry(
   return pyDumps(doc);
 }
 
+export interface AssumedRole {
+  credentials: AwsCredentials;
+  assumedRoleUser?: { arn: string; assumedRoleId: string };
+}
+
+/**
+ * An STS AssumeRole / AssumeRoleWithWebIdentity answer narrowed to portico's credentials (expiration to the
+ * second, as the AWS CLI caches it); incomplete credentials are a service_error. Shared by both operations.
+ */
+export function assumedRoleResult(
+  out: {
+    Credentials?: {
+      AccessKeyId?: string;
+      SecretAccessKey?: string;
+      SessionToken?: string;
+      Expiration?: Date;
+    };
+    AssumedRoleUser?: { Arn?: string; AssumedRoleId?: string };
+  },
+  operation: string,
+  accountId: string | undefined,
+): AssumedRole {
+  const k = out.Credentials;
+  if (!k?.AccessKeyId || !k.SecretAccessKey || !k.SessionToken || !k.Expiration)
+    throw new PorticoError("service_error", `STS ${operation} returned incomplete credentials`);
+  return {
+    credentials: {
+      accessKeyId: k.AccessKeyId,
+      secretAccessKey: k.SecretAccessKey,
+      sessionToken: k.SessionToken,
+      expiration: new Date(Math.floor(new Date(k.Expiration).getTime() / 1000) * 1000),
+      ...(accountId ? { accountId } : {}),
+    },
+    ...(out.AssumedRoleUser?.Arn && out.AssumedRoleUser.AssumedRoleId
+      ? {
+          assumedRoleUser: { arn: out.AssumedRoleUser.Arn, assumedRoleId: out.AssumedRoleUser.AssumedRoleId },
+        }
+      : {}),
+  };
+}
+
 /** STS AssumeRole with the source credentials (lazy @aws-sdk/client-sts). */
 export async function assumeRole(
   env: NodeJS.ProcessEnv,
@@ -107,7 +148,7 @@ export async function assumeRole(
   region: string,
   now: Date,
   profileName: string,
-): Promise<{ credentials: AwsCredentials; assumedRoleUser?: { arn: string; assumedRoleId: string } }> {
+): Promise<AssumedRole> {
   const sts = await import("@aws-sdk/client-sts");
   const client = new sts.STSClient({
     ...sdkClientConfig({ env, service: "STS", region }),
@@ -127,28 +168,8 @@ export async function assumeRole(
         ...(c.durationSeconds !== undefined ? { DurationSeconds: c.durationSeconds } : {}),
       }),
     );
-    const k = out.Credentials;
-    if (!k?.AccessKeyId || !k.SecretAccessKey || !k.SessionToken || !k.Expiration)
-      throw new PorticoError("service_error", "STS AssumeRole returned incomplete credentials");
-    return {
-      credentials: {
-        accessKeyId: k.AccessKeyId,
-        secretAccessKey: k.SecretAccessKey,
-        sessionToken: k.SessionToken,
-        expiration: new Date(Math.floor(new Date(k.Expiration).getTime() / 1000) * 1000),
-        ...(/^arn:[^:]+:iam::(\d{12}):/.test(c.roleArn)
-          ? { accountId: /::(\d{12}):/.exec(c.roleArn)![1]! }
-          : {}),
-      },
-      ...(out.AssumedRoleUser?.Arn && out.AssumedRoleUser.AssumedRoleId
-        ? {
-            assumedRoleUser: {
-              arn: out.AssumedRoleUser.Arn,
-              assumedRoleId: out.AssumedRoleUser.AssumedRoleId,
-            },
-          }
-        : {}),
-    };
+    const account = /^arn:[^:]+:iam::(\d{12}):/.exec(c.roleArn)?.[1];
+    return assumedRoleResult(out, "AssumeRole", account);
   } catch (e) {
     if (e instanceof PorticoError) throw e;
     const info = classifyAwsError(e);

@@ -13,7 +13,7 @@ import type { SectionView } from "../config/load";
 import { configError, PorticoError } from "../errors";
 import { classifyAwsError, transportError } from "../platform/aws-errors";
 import { sdkClientConfig } from "../platform/aws-sdk";
-import type { AssumeRoleConfig } from "./assume-role";
+import { type AssumeRoleConfig, assumedRoleResult } from "./assume-role";
 import type { AwsCredentials } from "./types";
 
 export interface WebIdentityConfig {
@@ -86,30 +86,8 @@ export async function assumeRoleWithWebIdentity(
         WebIdentityToken: token,
       }),
     );
-    const k = out.Credentials;
-    if (!k?.AccessKeyId || !k.SecretAccessKey || !k.SessionToken || !k.Expiration)
-      throw new PorticoError(
-        "service_error",
-        "STS AssumeRoleWithWebIdentity returned incomplete credentials",
-      );
     const account = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(out.AssumedRoleUser?.Arn ?? c.roleArn)?.[1];
-    return {
-      credentials: {
-        accessKeyId: k.AccessKeyId,
-        secretAccessKey: k.SecretAccessKey,
-        sessionToken: k.SessionToken,
-        expiration: new Date(Math.floor(new Date(k.Expiration).getTime() / 1000) * 1000),
-        ...(account ? { accountId: account } : {}),
-      },
-      ...(out.AssumedRoleUser?.Arn && out.AssumedRoleUser.AssumedRoleId
-        ? {
-            assumedRoleUser: {
-              arn: out.AssumedRoleUser.Arn,
-              assumedRoleId: out.AssumedRoleUser.AssumedRoleId,
-            },
-          }
-        : {}),
-    };
+    return assumedRoleResult(out, "AssumeRoleWithWebIdentity", account);
   } catch (e) {
     if (e instanceof PorticoError) throw e;
     const info = classifyAwsError(e);
