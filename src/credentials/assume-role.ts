@@ -9,7 +9,7 @@
 import { nonEmptyValue } from "../config/describe";
 import type { SectionView } from "../config/load";
 import { configError, PorticoError } from "../errors";
-import { classifyAwsError, transportError } from "../platform/aws-errors";
+import { type AwsErrorInfo, classifyAwsError, transportError } from "../platform/aws-errors";
 import { sdkClientConfig } from "../platform/aws-sdk";
 import { type PyJsonValue, pyDumps } from "../platform/pyjson";
 import type { AwsCredentials } from "./types";
@@ -140,6 +140,27 @@ export function assumedRoleResult(
   };
 }
 
+/** The rest of an STS assume failure (after the operation's own cases): network/time-out/throttle, else service_error. */
+export function stsAssumeFailure(
+  e: unknown,
+  info: AwsErrorInfo,
+  operation: string,
+  roleArn: string,
+): PorticoError {
+  return (
+    transportError(e, info, {
+      what: `${operation} ${roleArn}`,
+      service: "STS",
+      endpointVars: "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS",
+      timeoutMs: 10_000,
+    }) ??
+    new PorticoError("service_error", `${operation} failed: ${info.name ?? "Error"}: ${info.message}`, {
+      hint: "Check role_arn, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set one; run with --debug for details.",
+      cause: e,
+    })
+  );
+}
+
 /** STS AssumeRole with the source credentials (lazy @aws-sdk/client-sts). */
 export async function assumeRole(
   env: NodeJS.ProcessEnv,
@@ -182,18 +203,7 @@ export async function assumeRole(
           cause: e,
         },
       );
-    throw (
-      transportError(e, info, {
-        what: `AssumeRole ${c.roleArn}`,
-        service: "STS",
-        endpointVars: "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS",
-        timeoutMs: 10_000,
-      }) ??
-      new PorticoError("service_error", `AssumeRole failed: ${info.name ?? "Error"}: ${info.message}`, {
-        hint: "Check role_arn, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set one; run with --debug for details.",
-        cause: e,
-      })
-    );
+    throw stsAssumeFailure(e, info, "AssumeRole", c.roleArn);
   } finally {
     client.destroy();
   }

@@ -11,9 +11,9 @@ import { promises as fs } from "node:fs";
 import { configValue, nonEmptyValue } from "../config/describe";
 import type { SectionView } from "../config/load";
 import { configError, PorticoError } from "../errors";
-import { classifyAwsError, transportError } from "../platform/aws-errors";
+import { classifyAwsError } from "../platform/aws-errors";
 import { sdkClientConfig } from "../platform/aws-sdk";
-import { type AssumeRoleConfig, assumedRoleResult } from "./assume-role";
+import { type AssumeRoleConfig, assumedRoleResult, stsAssumeFailure } from "./assume-role";
 import type { AwsCredentials } from "./types";
 
 export interface WebIdentityConfig {
@@ -114,22 +114,7 @@ export async function assumeRoleWithWebIdentity(
           cause: e,
         },
       );
-    throw (
-      transportError(e, info, {
-        what: `AssumeRoleWithWebIdentity ${c.roleArn}`,
-        service: "STS",
-        endpointVars: "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS",
-        timeoutMs: 10_000,
-      }) ??
-      new PorticoError(
-        "service_error",
-        `AssumeRoleWithWebIdentity failed: ${info.name ?? "Error"}: ${info.message}`,
-        {
-          hint: "Check role_arn, or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS if you set one; run with --debug for details.",
-          cause: e,
-        },
-      )
-    );
+    throw stsAssumeFailure(e, info, "AssumeRoleWithWebIdentity", c.roleArn);
   } finally {
     client.destroy();
   }
