@@ -7,7 +7,6 @@
  * read-only commands and cache hits finish while every lock they could touch is held.
  * Figures printed here are quoted in docs/reliability.md.
  */
-import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +19,7 @@ import { parseToken } from "../../src/sso/cache";
 import { demoConfig, deviceSignIn, writeConfig } from "../credentials/support";
 import { AWS_CLI, awsClientEnv, runPython } from "../helpers/aws-clients";
 import { tempHome } from "../helpers/emulator";
-import { assertBuilt, type ChildRun, pool, portico, runChild } from "./fs-support";
+import { acmeTokenPath, assertBuilt, type ChildRun, pool, portico, runChild, sha256 } from "./fs-support";
 
 let emu: RunningEmulator;
 let home: { home: string; cleanup(): Promise<void> };
@@ -41,9 +40,7 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
-const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
-const tokenPath = () =>
-  path.join(awsDir, "sso", "cache", `${createHash("sha1").update("acme").digest("hex")}.json`);
+const tokenPath = () => acmeTokenPath(awsDir);
 
 /** boto3 through the helper (it finds the real python3 behind a pyenv shim), timed like the others. */
 async function timedPython(code: string): Promise<ChildRun> {

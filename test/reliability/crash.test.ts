@@ -8,7 +8,6 @@
  */
 
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +17,7 @@ import { parseConfigText } from "../../src/config/botocore";
 import { parseToken } from "../../src/sso/cache";
 import { demoConfig, deviceSignIn, testEnv, writeConfig } from "../credentials/support";
 import { tempHome } from "../helpers/emulator";
-import { assertBuilt, PORTICO_CJS, pool, portico } from "./fs-support";
+import { acmeTokenPath, assertBuilt, PORTICO_CJS, pool, portico, sha256 } from "./fs-support";
 
 let emu: RunningEmulator;
 let home: { home: string; cleanup(): Promise<void> };
@@ -39,9 +38,7 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
-const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
-const tokenPath = () =>
-  path.join(awsDir, "sso", "cache", `${createHash("sha1").update("acme").digest("hex")}.json`);
+const tokenPath = () => acmeTokenPath(awsDir);
 const createTokens = () => emu.requests().filter((r) => r.operation === "CreateToken").length;
 
 /** Put the cached token inside the refresh window (5 min left) so the next resolution refreshes it. */

@@ -4,6 +4,7 @@
  * so a hang fails the test instead of stalling the run.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,3 +94,9 @@ export function cliEnv(home: string, url?: string, extra: NodeJS.ProcessEnv = {}
     ...extra,
   };
 }
+
+export const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
+
+/** The AWS CLI's token cache file of the sso-session `acme` under `awsDir` (docs/reference.md §2.1). */
+export const acmeTokenPath = (awsDir: string): string =>
+  path.join(awsDir, "sso", "cache", `${createHash("sha1").update("acme").digest("hex")}.json`);
