@@ -59,6 +59,23 @@ function arnOf(c: IssuedCredentials): { arn: string; userId: string } {
   };
 }
 
+/** The AssumedRoleUser and Credentials elements both assume operations answer with. */
+function assumedRoleXml(
+  assumed: { arn: string; userId: string },
+  issued: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: number },
+): string {
+  return `    <AssumedRoleUser>
+      <Arn>${xmlEscape(assumed.arn)}</Arn>
+      <AssumedRoleId>${xmlEscape(assumed.userId)}</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
+      <SecretAccessKey>${xmlEscape(issued.secretAccessKey)}</SecretAccessKey>
+      <SessionToken>${xmlEscape(issued.sessionToken)}</SessionToken>
+      <Expiration>${new Date(issued.expiration).toISOString().replace(/\.\d{3}Z$/, "Z")}</Expiration>
+    </Credentials>`;
+}
+
 /** An Identity Center role ARN the user holds: `arn:aws:iam::<acct>:role/[path/]AWSReservedSSO_<PS>_<16 hex>`. */
 function grantedRole(
   store: ServiceContext["store"],
@@ -167,16 +184,7 @@ function assumeRoleWithWebIdentity(ctx: ServiceContext, params: URLSearchParams)
   <AssumeRoleWithWebIdentityResult>
     <SubjectFromWebIdentityToken>${xmlEscape(session.userId)}</SubjectFromWebIdentityToken>
     <Audience>portico-emulator</Audience>
-    <AssumedRoleUser>
-      <Arn>${xmlEscape(assumed.arn)}</Arn>
-      <AssumedRoleId>${xmlEscape(assumed.userId)}</AssumedRoleId>
-    </AssumedRoleUser>
-    <Credentials>
-      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
-      <SecretAccessKey>${xmlEscape(issued.secretAccessKey)}</SecretAccessKey>
-      <SessionToken>${xmlEscape(issued.sessionToken)}</SessionToken>
-      <Expiration>${new Date(issued.expiration).toISOString().replace(/\.\d{3}Z$/, "Z")}</Expiration>
-    </Credentials>
+${assumedRoleXml(assumed, issued)}
     <Provider>portico-emulator</Provider>
   </AssumeRoleWithWebIdentityResult>
   <ResponseMetadata>
@@ -292,16 +300,7 @@ export function handleSts(ctx: ServiceContext, req: ApiRequest, params: URLSearc
     200,
     `<AssumeRoleResponse xmlns="${NS}">
   <AssumeRoleResult>
-    <AssumedRoleUser>
-      <Arn>${xmlEscape(assumed.arn)}</Arn>
-      <AssumedRoleId>${xmlEscape(assumed.userId)}</AssumedRoleId>
-    </AssumedRoleUser>
-    <Credentials>
-      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
-      <SecretAccessKey>${xmlEscape(issued.secretAccessKey)}</SecretAccessKey>
-      <SessionToken>${xmlEscape(issued.sessionToken)}</SessionToken>
-      <Expiration>${new Date(issued.expiration).toISOString().replace(/\.\d{3}Z$/, "Z")}</Expiration>
-    </Credentials>
+${assumedRoleXml(assumed, issued)}
   </AssumeRoleResult>
   <ResponseMetadata>
     <RequestId>${requestId}</RequestId>
