@@ -48,6 +48,8 @@ export interface EmulatorOptions {
   region?: string;
   lifetimes?: Partial<Lifetimes>;
   portalTps?: number;
+  /** identitystore + sso-admin together: one collective bucket (N/s, burst N), ThrottlingException beyond. */
+  adminTps?: number;
   oidcTps?: number;
   faultRate?: number;
   latencyMs?: number;
@@ -88,6 +90,8 @@ function validate(o: EmulatorOptions): void {
   intIn(o.latencyMs, "latency-ms", 0, 60_000);
   if (o.portalTps !== undefined && !(o.portalTps > 0 && o.portalTps <= 1e6))
     throw new EmulatorOptionsError("portal-tps must be a positive number");
+  if (o.adminTps !== undefined && !(o.adminTps > 0 && o.adminTps <= 1e6))
+    throw new EmulatorOptionsError("admin-tps must be a positive number");
   if (o.oidcTps !== undefined && !(o.oidcTps > 0 && o.oidcTps <= 1e6))
     throw new EmulatorOptionsError("oidc-tps must be a positive number");
   if (o.faultRate !== undefined && !(o.faultRate >= 0 && o.faultRate <= 1))
@@ -177,6 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     autoApprove: options.autoApprove,
     control: options.control ?? false,
     portalTps: options.portalTps,
+    adminTps: options.adminTps,
     oidcTps: options.oidcTps,
     faults,
     log: options.log,

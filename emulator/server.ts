@@ -13,7 +13,8 @@
  * Regions: a path prefix `/region/<r>` or a Host `oidc.<r>.amazonaws.com` / `portal.sso.<r>.amazonaws.com`
  * names the region a client addressed; without either it is the instance's region (docs/emulator.md).
  *
- * Around the AWS APIs: token-bucket throttling (429; portal: one collective bucket per token), injected latency and faults
+ * Around the AWS APIs: token-bucket throttling (429; portal: one collective bucket per token; admin:
+ * one collective bucket for identitystore and sso-admin together), injected latency and faults
  * (500s and connection resets). Every failure is an AWS-shaped error; no stack trace reaches the wire.
  */
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from "node:http";
@@ -116,6 +117,7 @@ export interface ServerRuntime {
   autoApprove: string | undefined;
   control: boolean;
   portalTps: number | undefined;
+  adminTps?: number | undefined;
   oidcTps: number | undefined;
   faults: FaultSettings;
   log: ((line: string) => void) | undefined;
@@ -244,6 +246,20 @@ function throttled(r: Route & { kind: "oidc" | "portal" }): ApiResponse {
     : portalError(r.operation, "TooManyRequestsException", 429, "Too many requests");
 }
 
+/**
+ * The admin APIs' throttle answer (docs/reference.md §7): HTTP 429 `ThrottlingException` with `Message`
+ * (and, as the identitystore model binds it, `Retry-After` / `RetryAfterSeconds`).
+ */
+function adminThrottled(target: string): ApiResponse {
+  const identitystore = target.startsWith("AWSIdentityStore.");
+  const r = adminResponse(target, 429, {
+    __type: "ThrottlingException",
+    Message: "Rate exceeded",
+    ...(identitystore ? { RetryAfterSeconds: 1 } : {}),
+  });
+  return identitystore ? { ...r, headers: { ...r.headers, "retry-after": "1" } } : r;
+}
+
 function internalError(r: Route, operation: string): ApiResponse {
   switch (r.kind) {
     case "oidc":
@@ -270,6 +286,8 @@ function internalError(r: Route, operation: string): ApiResponse {
 export function createRequestHandler(rt: ServerRuntime, records: RequestRecord[]) {
   const oidcBuckets = rt.oidcTps ? new TokenBuckets(rt.oidcTps) : undefined;
   const portalBuckets = rt.portalTps ? new TokenBuckets(rt.portalTps) : undefined;
+  // IAM Identity Center's admin APIs share one budget (the "20 TPS collectively" the quotas name).
+  const adminBuckets = rt.adminTps ? new TokenBuckets(rt.adminTps) : undefined;
 
   const record = (service: string, operation: string, status: number, started: number): void => {
     const time = new Date().toISOString();
@@ -353,6 +371,10 @@ export function createRequestHandler(rt: ServerRuntime, records: RequestRecord[]
       const bucketKey = r.kind === "portal" ? portalBucketKey(req.headers) : operation;
       if (buckets && (r.kind === "oidc" || r.kind === "portal") && !buckets.take(bucketKey)) {
         send(res, throttled(r), started);
+        return;
+      }
+      if (r.kind === "admin" && adminBuckets && !adminBuckets.take("admin")) {
+        send(res, adminThrottled(r.target), started);
         return;
       }
       if (rt.faults.faultRate > 0 && rt.random() < rt.faults.faultRate) {

@@ -25,6 +25,7 @@ interface StartFlags {
   roleCredentialsTtl?: number;
   deviceCodeTtl?: number;
   portalTps?: number;
+  adminTps?: number;
   throttle?: boolean;
   oidcTps?: number;
   faultRate?: number;
@@ -83,7 +84,12 @@ function declareStart(cmd: Command): Command {
       "throttle the portal APIs of each access token to N requests/s together (429 beyond; burst N)",
       positive,
     )
-    .option("--throttle", "throttle like AWS: --portal-tps 20 unless --portal-tps is given")
+    .option(
+      "--admin-tps <n>",
+      "throttle the identitystore and sso-admin APIs to N requests/s together (ThrottlingException beyond; burst N)",
+      positive,
+    )
+    .option("--throttle", "throttle like AWS: --portal-tps 20 and --admin-tps 20 unless given")
     .option("--oidc-tps <n>", "throttle each OIDC operation to N requests/s (429 beyond)", positive)
     .option("--fault-rate <p>", "fail this fraction of API requests (500 or connection reset)", fraction)
     .option("--latency-ms <ms>", "delay every API response by this many ms", int(0, 60_000))
@@ -129,6 +135,7 @@ async function startAction(c: CliContext, f: StartFlags): Promise<void> {
       ...(f.region !== undefined ? { region: f.region } : {}),
       lifetimes,
       ...(f.portalTps !== undefined ? { portalTps: f.portalTps } : f.throttle ? { portalTps: 20 } : {}),
+      ...(f.adminTps !== undefined ? { adminTps: f.adminTps } : f.throttle ? { adminTps: 20 } : {}),
       ...(f.oidcTps !== undefined ? { oidcTps: f.oidcTps } : {}),
       ...(f.faultRate !== undefined ? { faultRate: f.faultRate } : {}),
       ...(f.latencyMs !== undefined ? { latencyMs: f.latencyMs } : {}),
