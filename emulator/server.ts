@@ -5,7 +5,8 @@
  *   POST /client/register | /device_authorization | /token, GET /authorize   → SSO OIDC (oidc.ts)
  *   GET /assignment/accounts | /assignment/roles | /federation/credentials,
  *   POST /logout                                                               → portal (portal.ts)
- *   POST / with X-Amz-Target AWSIdentityStore.* | SWBExternalService.*         → admin (admin/index.ts)
+ *   POST / with X-Amz-Target AWSIdentityStore.* | SWBExternalService.* |
+ *     AWSOrganizationsV20161128.ListAccounts                                   → admin (admin/index.ts)
  *   POST / (form, Action=…) or GET /?Action=…                                  → STS (sts.ts)
  *   /_emulator/*  (only with --control)                                        → control API
  *   anything else (pages, /federation?Action=…)                                → web (web/index.ts)
@@ -235,7 +236,12 @@ function adminResponse(target: string, status: number, body: unknown): ApiRespon
     status,
     headers: { "content-type": "application/x-amz-json-1.1" },
     body: JSON.stringify(body),
-    service: prefix === "SWBExternalService" ? "sso-admin" : "identitystore",
+    service:
+      prefix === "SWBExternalService"
+        ? "sso-admin"
+        : prefix === "AWSOrganizationsV20161128"
+          ? "organizations"
+          : "identitystore",
     operation: op ?? target,
   };
 }

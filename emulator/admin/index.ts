@@ -1,6 +1,6 @@
 /**
- * The emulator's administration APIs: identitystore (`AWSIdentityStore.*`) and sso-admin
- * (`SWBExternalService.*`), awsJson1_1 (docs/reference.md §7). The server routes `POST /` with one of
+ * The emulator's administration APIs: identitystore (`AWSIdentityStore.*`), sso-admin
+ * (`SWBExternalService.*`) and Organizations' ListAccounts (`AWSOrganizationsV20161128.*`), awsJson1_1 (docs/reference.md §7). The server routes `POST /` with one of
  * those `X-Amz-Target` prefixes here and persists the store after a successful mutation.
  */
 import type { EmulatorStore } from "../store";
@@ -8,6 +8,7 @@ import { type AdminContext, type AdminRuntime, type AdminStore, cryptoIds, type 
 import { AdminError } from "./errors";
 import * as ids from "./identitystore";
 import { asBody, type Body } from "./input";
+import * as orgs from "./organizations";
 import * as sso from "./sso-admin";
 
 type Operation = (ctx: AdminContext, body: Body) => unknown;
@@ -41,6 +42,7 @@ const operations: Record<string, Operation> = {
   "SWBExternalService.ListManagedPoliciesInPermissionSet": sso.listManagedPoliciesInPermissionSet,
   "SWBExternalService.GetInlinePolicyForPermissionSet": sso.getInlinePolicyForPermissionSet,
   "SWBExternalService.ListAccountAssignmentsForPrincipal": sso.listAccountAssignmentsForPrincipal,
+  "AWSOrganizationsV20161128.ListAccounts": orgs.listAccounts,
 };
 
 /** Operations that only read: the server need not persist after them. */
