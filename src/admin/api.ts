@@ -3,23 +3,38 @@
  * @aws-sdk/client-sso-admin, loaded lazily (only `portico admin` imports this file), configured like
  * every other client (src/platform/aws-sdk.ts: endpoint override AWS_ENDPOINT_URL_IDENTITYSTORE /
  * AWS_ENDPOINT_URL_SSO_ADMIN / AWS_ENDPOINT_URL, time-outs). Every failure becomes a PorticoError here:
- * AccessDenied names the IAM action that was missing.
+ * AccessDenied names the IAM action that was missing. Given a runner (`admin apply`), every call goes
+ * through the same pacer and retry policy as the portal's (src/portal/paced.ts), which sees the SDK's
+ * own errors (throttle, 5xx, reset) before they are mapped.
  */
 import type { AwsCredentials } from "../credentials/types";
 import { ExitCode, PorticoError } from "../errors";
 import { classifyAwsError, transportError } from "../platform/aws-errors";
 import { sdkClientConfig } from "../platform/aws-sdk";
+import type { PacedRunner, PacerStats } from "../portal/paced";
 
 export interface AdminClients {
   /** Send an identitystore operation (`Op` without "Command"). */
   ids(op: string, input: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Send an sso-admin operation. */
   sso(op: string, input: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Send an AWS Organizations operation (account names; its SDK client is loaded on first use). */
+  orgs(op: string, input: Record<string, unknown>): Promise<Record<string, unknown>>;
   destroy(): void;
+  /** Calls sent, throttled and failed with a server/network fault (paced clients only). */
+  stats?(): PacerStats;
 }
 
 /** An admin API failure → PorticoError (docs/errors.md `admin_*`). */
-export function adminError(service: "identitystore" | "sso", op: string, e: unknown): PorticoError {
+type AdminService = "identitystore" | "sso" | "organizations";
+
+const ENDPOINT: Record<AdminService, string> = {
+  identitystore: "the identitystore endpoint",
+  sso: "the sso-admin endpoint",
+  organizations: "the organizations endpoint",
+};
+
+export function adminError(service: AdminService, op: string, e: unknown): PorticoError {
   if (e instanceof PorticoError) return e;
   const err = e as {
     name?: string;
@@ -30,11 +45,11 @@ export function adminError(service: "identitystore" | "sso", op: string, e: unkn
   const info = classifyAwsError(e);
   const name = err.name ?? "Error";
   const message = err.message ?? "";
-  const action = `${service === "sso" ? "sso" : "identitystore"}:${op}`;
+  const action = `${service}:${op}`;
   // Network, time-out and throttling: the same codes and exits as every other service (src/platform/aws-errors.ts).
   const transport = transportError(e, info, {
     what: `Calling ${op}`,
-    service: `the ${service === "sso" ? "sso-admin" : "identitystore"} endpoint`,
+    service: ENDPOINT[service],
     endpointVars: "--region, AWS_ENDPOINT_URL",
   });
   if (transport) return transport;
@@ -91,6 +106,8 @@ export async function createAdminClients(o: {
   region: string;
   credentials: AwsCredentials;
   maxAttempts?: number;
+  /** Pace and retry every call through this runner (the SDK's own retries should then be off). */
+  runner?: PacedRunner;
 }): Promise<AdminClients> {
   const [idsMod, ssoMod] = await Promise.all([
     import("@aws-sdk/client-identitystore"),
@@ -120,7 +137,7 @@ export async function createAdminClients(o: {
     credentials,
   });
   const send = async (
-    service: "identitystore" | "sso",
+    service: AdminService,
     mod: Record<string, unknown>,
     client: { send(c: unknown): Promise<unknown> },
     op: string,
@@ -128,18 +145,47 @@ export async function createAdminClients(o: {
   ) => {
     const Command = mod[`${op}Command`] as (new (i: unknown) => unknown) | undefined;
     if (!Command) throw new PorticoError("internal", `unknown ${service} operation ${op}`);
+    const call = () => client.send(new Command(input)) as Promise<Record<string, unknown>>;
     try {
-      return (await client.send(new Command(input))) as Record<string, unknown>;
+      return await (o.runner ? o.runner.run(call) : call());
     } catch (e) {
       throw adminError(service, op, e);
     }
   };
+  // Organizations (a global service) only when an account is given by name.
+  let orgs:
+    | { mod: Record<string, unknown>; client: { send(c: unknown): Promise<unknown>; destroy(): void } }
+    | undefined;
+  const orgsClient = async () => {
+    if (!orgs) {
+      const mod = await import("@aws-sdk/client-organizations");
+      orgs = {
+        mod: mod as unknown as Record<string, unknown>,
+        client: new mod.OrganizationsClient({
+          ...sdkClientConfig({
+            env: o.env,
+            service: "ORGANIZATIONS",
+            region: o.region,
+            maxAttempts: o.maxAttempts ?? 4,
+          }),
+          credentials,
+        }),
+      };
+    }
+    return orgs;
+  };
   return {
+    orgs: async (op, input) => {
+      const c = await orgsClient();
+      return send("organizations", c.mod, c.client, op, input);
+    },
     ids: (op, input) => send("identitystore", idsMod as unknown as Record<string, unknown>, ids, op, input),
     sso: (op, input) => send("sso", ssoMod as unknown as Record<string, unknown>, sso, op, input),
     destroy: () => {
       ids.destroy();
       sso.destroy();
+      orgs?.client.destroy();
     },
+    ...(o.runner ? { stats: o.runner.stats } : {}),
   };
 }

@@ -5,7 +5,9 @@
  * unknown or ambiguous. Every mutating function takes `dryRun` (names are still resolved, nothing changes).
  */
 import type { SectionView } from "../config/load";
+import { nearestNames } from "../config/paths";
 import { ExitCode, PorticoError, usageError } from "../errors";
+import type { PacedOptions } from "../portal/paced";
 import type { AdminClients } from "./api";
 
 export interface AdminDeps {
@@ -35,6 +37,10 @@ export interface PermissionSet {
   name: string;
   description?: string;
   sessionDuration?: string;
+}
+export interface Account {
+  id: string;
+  name: string;
 }
 export interface Assignment {
   accountId: string;
@@ -89,6 +95,7 @@ export function adminRegion(
 
 export class Admin {
   private psCache: PermissionSet[] | undefined;
+  private accountsCache: Promise<Account[]> | undefined;
   private readonly userCache = new Map<string, User>();
   private readonly groupCache = new Map<string, Group>();
   constructor(
@@ -117,41 +124,50 @@ export class Admin {
     return out;
   }
 
-  // ------------------------------------------------------------------ users
-  async listUsers(): Promise<User[]> {
+  // ------------------------------------------------------------------ users and groups
+  /** Every user or group of the identity store, or those whose name attribute equals `name`. */
+  private async identities<T>(kind: IdentityKind<T>, name?: string): Promise<T[]> {
     const raw = await this.pages<Record<string, unknown>>(
       (t) =>
-        this.api.ids("ListUsers", {
+        this.api.ids(kind.list, {
           IdentityStoreId: this.identityStoreId,
-          MaxResults: 100,
+          ...(name === undefined ? { MaxResults: 100 } : {}),
+          ...(name !== undefined
+            ? { Filters: [{ AttributePath: kind.nameAttribute, AttributeValue: name }] }
+            : {}),
           ...(t ? { NextToken: t } : {}),
         }),
-      "Users",
+      kind.key,
     );
-    return raw.map(userOf);
+    return raw.map(kind.of);
   }
 
-  async findUser(name: string): Promise<User> {
-    const cached = this.userCache.get(name);
+  /** The one user or group named `name` (cached per run): admin_not_found / admin_ambiguous otherwise. */
+  private async findIdentity<T>(kind: IdentityKind<T>, cache: Map<string, T>, name: string): Promise<T> {
+    const cached = cache.get(name);
     if (cached) return cached;
-    const raw = await this.pages<Record<string, unknown>>(
-      (t) =>
-        this.api.ids("ListUsers", {
-          IdentityStoreId: this.identityStoreId,
-          Filters: [{ AttributePath: "UserName", AttributeValue: name }],
-          ...(t ? { NextToken: t } : {}),
-        }),
-      "Users",
-    );
-    if (raw.length === 0) throw notFound("user", name, "users");
-    if (raw.length > 1)
-      throw new PorticoError("admin_ambiguous", `${raw.length} users match "${name}"`, {
+    const hits = await this.identities(kind, name);
+    if (hits.length === 0) throw notFound(kind.noun, name, kind.command);
+    if (hits.length > 1)
+      throw new PorticoError("admin_ambiguous", `${hits.length} ${kind.noun}s are named "${name}"`, {
         exitCode: ExitCode.usage,
-        hint: "Give the exact user name (portico admin users list).",
+        hint: kind.ambiguityHint,
       });
-    const u = userOf(raw[0]!);
-    this.userCache.set(name, u);
-    return u;
+    cache.set(name, hits[0]!);
+    return hits[0]!;
+  }
+
+  listUsers(): Promise<User[]> {
+    return this.identities(USERS);
+  }
+  findUser(name: string): Promise<User> {
+    return this.findIdentity(USERS, this.userCache, name);
+  }
+  listGroups(): Promise<Group[]> {
+    return this.identities(GROUPS);
+  }
+  findGroup(name: string): Promise<Group> {
+    return this.findIdentity(GROUPS, this.groupCache, name);
   }
 
   async createUser(
@@ -179,43 +195,6 @@ export class Admin {
     if (!dryRun)
       await this.api.ids("DeleteUser", { IdentityStoreId: this.identityStoreId, UserId: u.userId });
     return { userId: u.userId, dryRun };
-  }
-
-  // ------------------------------------------------------------------ groups
-  async listGroups(): Promise<Group[]> {
-    const raw = await this.pages<Record<string, unknown>>(
-      (t) =>
-        this.api.ids("ListGroups", {
-          IdentityStoreId: this.identityStoreId,
-          MaxResults: 100,
-          ...(t ? { NextToken: t } : {}),
-        }),
-      "Groups",
-    );
-    return raw.map(groupOf);
-  }
-
-  async findGroup(name: string): Promise<Group> {
-    const cached = this.groupCache.get(name);
-    if (cached) return cached;
-    const raw = await this.pages<Record<string, unknown>>(
-      (t) =>
-        this.api.ids("ListGroups", {
-          IdentityStoreId: this.identityStoreId,
-          Filters: [{ AttributePath: "DisplayName", AttributeValue: name }],
-          ...(t ? { NextToken: t } : {}),
-        }),
-      "Groups",
-    );
-    if (raw.length === 0) throw notFound("group", name, "groups");
-    if (raw.length > 1)
-      throw new PorticoError("admin_ambiguous", `${raw.length} groups are named "${name}"`, {
-        exitCode: ExitCode.usage,
-        hint: "Rename one of them in Identity Center; portico cannot tell them apart by name.",
-      });
-    const g = groupOf(raw[0]!);
-    this.groupCache.set(name, g);
-    return g;
   }
 
   async createGroup(
@@ -413,6 +392,27 @@ export class Admin {
     return { permissionSetArn: ps.arn, dryRun };
   }
 
+  // ------------------------------------------------------------------ accounts
+  /** The organisation's accounts (AWS Organizations ListAccounts, once per run). */
+  listAccounts(): Promise<Account[]> {
+    this.accountsCache ??= this.pages<Record<string, unknown>>(
+      (t) => this.api.orgs("ListAccounts", t ? { NextToken: t } : {}),
+      "Accounts",
+    ).then((raw) => raw.map(accountOf));
+    const pending = this.accountsCache;
+    pending.catch(() => {
+      if (this.accountsCache === pending) this.accountsCache = undefined;
+    });
+    return pending;
+  }
+
+  /** A 12-digit id as is; a name resolved through Organizations (admin_ambiguous / admin_not_found with the nearest names). */
+  async accountId(account: string): Promise<string> {
+    if (isAccountId(account)) return account;
+    if (!/\S/.test(account)) throw usageError("--account is empty", "give an account id or name");
+    return matchAccount(account, await this.listAccounts());
+  }
+
   // ------------------------------------------------------------------ assignments
   async principal(o: {
     user?: string;
@@ -491,84 +491,63 @@ export class Admin {
     o: { user?: string; group?: string; permissionSet: string; account: string },
     dryRun: boolean,
     onProgress?: (status: string) => void,
-  ): Promise<{
-    accountId: string;
-    permissionSetArn: string;
-    principalType: string;
-    principalId: string;
-    status: string;
-    dryRun: boolean;
-  }> {
-    const accountId = accountIdOf(o.account);
-    const [p, ps] = await Promise.all([this.principal(o), this.findPermissionSet(o.permissionSet)]);
-    const base = { accountId, permissionSetArn: ps.arn, principalType: p.type, principalId: p.id, dryRun };
-    const existing = await this.accountAssignments(accountId, ps.arn);
-    if (existing.some((a) => a.principalId === p.id && a.principalType === p.type))
-      return { ...base, status: "ALREADY_ASSIGNED" };
-    if (dryRun) return { ...base, status: "DRY_RUN" };
-    const r = await this.api.sso("CreateAccountAssignment", {
-      InstanceArn: this.instanceArn,
-      TargetId: accountId,
-      TargetType: "AWS_ACCOUNT",
-      PermissionSetArn: ps.arn,
-      PrincipalType: p.type,
-      PrincipalId: p.id,
-    });
-    const s = r["AccountAssignmentCreationStatus"] as Record<string, unknown>;
-    onProgress?.(str(s["Status"]) ?? "IN_PROGRESS");
-    const done =
-      str(s["Status"]) === "SUCCEEDED"
-        ? s
-        : await this.waitFor(
-            "DescribeAccountAssignmentCreationStatus",
-            "AccountAssignmentCreationRequestId",
-            "AccountAssignmentCreationStatus",
-            str(s["RequestId"])!,
-            onProgress,
-          );
-    return { ...base, status: str(done["Status"])! };
+  ): Promise<AssignmentResult> {
+    return this.changeAssignment(CREATE, o, dryRun, onProgress);
   }
 
   async unassign(
     o: { user?: string; group?: string; permissionSet: string; account: string },
     dryRun: boolean,
     onProgress?: (status: string) => void,
-  ): Promise<{
-    accountId: string;
-    permissionSetArn: string;
-    principalType: string;
-    principalId: string;
-    status: string;
-    dryRun: boolean;
-  }> {
-    const accountId = accountIdOf(o.account);
-    const [p, ps] = await Promise.all([this.principal(o), this.findPermissionSet(o.permissionSet)]);
+  ): Promise<AssignmentResult> {
+    return this.changeAssignment(DELETE, o, dryRun, onProgress);
+  }
+
+  /** Names resolved, the current state checked (ALREADY_ASSIGNED / NOT_ASSIGNED), then the change waited for. */
+  private async changeAssignment(
+    how: AssignmentOp,
+    o: { user?: string; group?: string; permissionSet: string; account: string },
+    dryRun: boolean,
+    onProgress?: (status: string) => void,
+  ): Promise<AssignmentResult> {
+    const [accountId, p, ps] = await Promise.all([
+      this.accountId(o.account),
+      this.principal(o),
+      this.findPermissionSet(o.permissionSet),
+    ]);
     const base = { accountId, permissionSetArn: ps.arn, principalType: p.type, principalId: p.id, dryRun };
     const existing = await this.accountAssignments(accountId, ps.arn);
-    if (!existing.some((a) => a.principalId === p.id && a.principalType === p.type))
-      return { ...base, status: "NOT_ASSIGNED" };
+    const present = existing.some((a) => a.principalId === p.id && a.principalType === p.type);
+    if (present === (how === CREATE)) return { ...base, status: how.unchanged };
     if (dryRun) return { ...base, status: "DRY_RUN" };
-    const r = await this.api.sso("DeleteAccountAssignment", {
+    return { ...base, status: await this.sendAssignment(how, base, onProgress) };
+  }
+
+  /**
+   * CreateAccountAssignment / DeleteAccountAssignment, then its status polled until SUCCEEDED (FAILED →
+   * admin_provisioning_failed). No check first: `admin apply` has compared already (CreateAccountAssignment
+   * of an existing assignment succeeds without a change).
+   */
+  async sendAssignment(
+    how: AssignmentOp,
+    a: { accountId: string; permissionSetArn: string; principalType: string; principalId: string },
+    onProgress?: (status: string) => void,
+  ): Promise<string> {
+    const r = await this.api.sso(how.op, {
       InstanceArn: this.instanceArn,
-      TargetId: accountId,
+      TargetId: a.accountId,
       TargetType: "AWS_ACCOUNT",
-      PermissionSetArn: ps.arn,
-      PrincipalType: p.type,
-      PrincipalId: p.id,
+      PermissionSetArn: a.permissionSetArn,
+      PrincipalType: a.principalType,
+      PrincipalId: a.principalId,
     });
-    const s = r["AccountAssignmentDeletionStatus"] as Record<string, unknown>;
+    const s = r[how.statusKey] as Record<string, unknown>;
     onProgress?.(str(s["Status"]) ?? "IN_PROGRESS");
     const done =
       str(s["Status"]) === "SUCCEEDED"
         ? s
-        : await this.waitFor(
-            "DescribeAccountAssignmentDeletionStatus",
-            "AccountAssignmentDeletionRequestId",
-            "AccountAssignmentDeletionStatus",
-            str(s["RequestId"])!,
-            onProgress,
-          );
-    return { ...base, status: str(done["Status"])! };
+        : await this.waitFor(how.describe, how.idKey, how.statusKey, str(s["RequestId"])!, onProgress);
+    return str(done["Status"])!;
   }
 
   async provision(
@@ -578,7 +557,7 @@ export class Admin {
     onProgress?: (s: string) => void,
   ): Promise<{ permissionSetArn: string; target: string; status: string; dryRun: boolean }> {
     const ps = await this.findPermissionSet(name);
-    const target = account === undefined ? "ALL_PROVISIONED_ACCOUNTS" : accountIdOf(account);
+    const target = account === undefined ? "ALL_PROVISIONED_ACCOUNTS" : await this.accountId(account);
     if (dryRun) return { permissionSetArn: ps.arn, target, status: "DRY_RUN", dryRun };
     const r = await this.api.sso("ProvisionPermissionSet", {
       InstanceArn: this.instanceArn,
@@ -637,7 +616,7 @@ export class Admin {
   async accessForAccount(
     account: string,
   ): Promise<{ permissionSet: string; principalType: string; principal: string; principalId: string }[]> {
-    const accountId = accountIdOf(account);
+    const accountId = await this.accountId(account);
     const [sets, users, groups] = await Promise.all([
       this.listPermissionSets(),
       this.listUsers(),
@@ -661,12 +640,32 @@ export class Admin {
   }
 }
 
-/** A 12-digit account id. (Account names need AWS Organizations, which portico does not call: give the id.) */
-export function accountIdOf(account: string): string {
-  if (/^\d{12}$/.test(account)) return account;
-  throw usageError(
-    `"${account}" is not a 12-digit account id`,
-    "give the account id (portico accounts --profile P lists the accounts you can see)",
+export const isAccountId = (account: string): boolean => /^\d{12}$/.test(account);
+
+/** `account` (a name) among the organisation's accounts: exact, else the one differing only by case. */
+export function matchAccount(account: string, all: Account[]): string {
+  let hits = all.filter((a) => a.name === account);
+  if (hits.length === 0) hits = all.filter((a) => a.name.toLowerCase() === account.toLowerCase());
+  if (hits.length === 1) return hits[0]!.id;
+  if (hits.length > 1)
+    throw new PorticoError(
+      "admin_ambiguous",
+      `${hits.length} accounts are named "${account}": ${hits.map((a) => `${a.id} (${a.name})`).join(", ")}`,
+      { exitCode: ExitCode.usage, hint: `Give the account id instead, e.g. --account ${hits[0]!.id}` },
+    );
+  const near = nearestNames(
+    account,
+    all.map((a) => a.name),
+  );
+  throw new PorticoError(
+    "admin_not_found",
+    `No account named "${account}" in the organization${near.length ? ` (nearest: ${near.join(", ")})` : ""}`,
+    {
+      exitCode: ExitCode.config,
+      hint: near.length
+        ? `Did you mean --account ${JSON.stringify(near[0])}? Or give the 12-digit account id.`
+        : "Give the 12-digit account id, or an account name as AWS Organizations lists it.",
+    },
   );
 }
 
@@ -684,6 +683,70 @@ const groupOf = (g: Record<string, unknown>): Group => ({
   displayName: str(g["DisplayName"]) ?? "",
   ...(str(g["Description"]) ? { description: str(g["Description"])! } : {}),
 });
+export interface AssignmentResult {
+  accountId: string;
+  permissionSetArn: string;
+  principalType: string;
+  principalId: string;
+  status: string;
+  dryRun: boolean;
+}
+
+/** The two assignment operations, for the one code that sends and waits for either. */
+export interface AssignmentOp {
+  op: "CreateAccountAssignment" | "DeleteAccountAssignment";
+  describe: "DescribeAccountAssignmentCreationStatus" | "DescribeAccountAssignmentDeletionStatus";
+  idKey: "AccountAssignmentCreationRequestId" | "AccountAssignmentDeletionRequestId";
+  statusKey: "AccountAssignmentCreationStatus" | "AccountAssignmentDeletionStatus";
+  unchanged: "ALREADY_ASSIGNED" | "NOT_ASSIGNED";
+}
+export const CREATE: AssignmentOp = {
+  op: "CreateAccountAssignment",
+  describe: "DescribeAccountAssignmentCreationStatus",
+  idKey: "AccountAssignmentCreationRequestId",
+  statusKey: "AccountAssignmentCreationStatus",
+  unchanged: "ALREADY_ASSIGNED",
+};
+const DELETE: AssignmentOp = {
+  op: "DeleteAccountAssignment",
+  describe: "DescribeAccountAssignmentDeletionStatus",
+  idKey: "AccountAssignmentDeletionRequestId",
+  statusKey: "AccountAssignmentDeletionStatus",
+  unchanged: "NOT_ASSIGNED",
+};
+
+/** What tells users and groups apart in the identitystore calls (one lookup code for both). */
+interface IdentityKind<T> {
+  list: "ListUsers" | "ListGroups";
+  key: "Users" | "Groups";
+  nameAttribute: "UserName" | "DisplayName";
+  of: (raw: Record<string, unknown>) => T;
+  noun: string;
+  command: string;
+  ambiguityHint: string;
+}
+const USERS: IdentityKind<User> = {
+  list: "ListUsers",
+  key: "Users",
+  nameAttribute: "UserName",
+  of: userOf,
+  noun: "user",
+  command: "users",
+  ambiguityHint: "Give the exact user name (portico admin users list).",
+};
+const GROUPS: IdentityKind<Group> = {
+  list: "ListGroups",
+  key: "Groups",
+  nameAttribute: "DisplayName",
+  of: groupOf,
+  noun: "group",
+  command: "groups",
+  ambiguityHint: "Rename one of them in Identity Center; portico cannot tell them apart by name.",
+};
+const accountOf = (a: Record<string, unknown>): Account => ({
+  id: str(a["Id"]) ?? "",
+  name: str(a["Name"]) ?? "",
+});
 const psOf = (p: Record<string, unknown>): PermissionSet => ({
   arn: str(p["PermissionSetArn"])!,
   name: str(p["Name"]) ?? "",
@@ -696,6 +759,23 @@ const assignmentOf = (a: Record<string, unknown>): Assignment => ({
   principalType: a["PrincipalType"] as "USER" | "GROUP",
   principalId: str(a["PrincipalId"])!,
 });
+
+/**
+ * The pacer of `admin apply`: the portal's (src/portal/paced.ts, docs/sync.md "Pacing") with the
+ * published limit as start and ceiling — Identity Center budgets its admin APIs at `rate` (20) calls
+ * per second collectively, so there is nothing to probe for — cut on ThrottlingException / 5xx and
+ * raised again by 10 % of the limit per second of successes.
+ */
+export async function adminRunner(rate: number, o: Omit<PacedOptions, "config"> = {}) {
+  const { createPacedRunner } = await import("../portal/paced");
+  return createPacedRunner({
+    config: { startRate: rate, maxRate: rate, minRate: Math.min(0.5, rate), increasePerSecond: rate * 0.1 },
+    concurrency: 16,
+    attempts: 4,
+    throttleAttempts: 12,
+    ...o,
+  });
+}
 
 /** Credentials from the profile, the region, the instance: an Admin ready to call. */
 export async function openAdmin(
@@ -719,17 +799,14 @@ export async function openAdmin(
       "pass --region REGION (the region of your Identity Center)",
     );
   const { createAdminClients } = await import("./api");
-  let api = await createAdminClients({
+  const runner = o.rate ? await adminRunner(o.rate) : undefined;
+  const api = await createAdminClients({
     env: deps.env,
     region,
     credentials: resolved.credentials,
-    ...(o.rate ? { maxAttempts: 1 } : {}),
+    // Paced (admin apply): the shared pacer does the retrying, adaptively, instead of the SDK.
+    ...(runner ? { maxAttempts: 1, runner } : {}),
   });
-  if (o.rate) {
-    // Paced (admin apply): the pacer does the retrying, adaptively, instead of the SDK.
-    const { Pacer, pacedClients } = await import("./pacer");
-    api = pacedClients(api, new Pacer({ rate: o.rate }));
-  }
   try {
     const r = await api.sso("ListInstances", {});
     const instances = ((r["Instances"] as Record<string, unknown>[] | undefined) ?? []).filter(

@@ -1,13 +1,14 @@
 /**
  * `admin plan FILE` / `admin apply FILE`: a desired state (docs/admin.md "Plan files") compared with
  * Identity Center, the exact changes listed, and applied in dependency order (users, groups,
- * memberships, permission sets and their policies, assignments), each call paced (pacer.ts).
+ * memberships, permission sets and their policies, assignments), each call paced (adminRunner in index.ts:
+ * the portal's pacer, src/portal/paced.ts).
  * Additive: what the file names is created or added; nothing it does not name is removed. A failure
  * stops the run cleanly: calls in flight finish, nothing new starts, and the report says what was
  * applied, what failed and what was not attempted — so a second apply picks up where it stopped.
  */
 import { ExitCode, isPorticoError, PorticoError } from "../errors";
-import { type Admin, accountIdOf, managedPolicyArn } from "./index";
+import { type Admin, CREATE, managedPolicyArn } from "./index";
 
 export interface DesiredState {
   users: {
@@ -37,7 +38,9 @@ export type Change =
   | { kind: "put-inline-policy"; permissionSet: string; policy: string }
   | {
       kind: "assign";
+      /** The account id (resolved when the file names the account). */
       account: string;
+      accountName?: string;
       permissionSet: string;
       principalType: "USER" | "GROUP";
       principal: string;
@@ -137,23 +140,36 @@ export function jsonErrorOffset(text: string): number {
   }
 }
 
-/** 1-based line of a character offset. */
-export function lineOf(text: string, offset: number): number {
+/** 1-based line and column of a character offset. */
+export function positionOf(text: string, offset: number): Position {
   let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++)
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  return { line, col: Math.min(offset, text.length) - start + 1 };
 }
 
-function planError(file: string, line: number | undefined, message: string): PorticoError {
-  return new PorticoError("admin_plan_invalid", `${file}${line ? `:${line}` : ""}: ${message}`, {
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** Where a part of the plan stands: a top-level key, or the n-th element of a top-level list. */
+type Locate = (top: string, index?: number) => Position | undefined;
+
+function planError(file: string, at: Position | undefined, message: string): PorticoError {
+  return new PorticoError("admin_plan_invalid", `${file}${at ? `:${at.line}:${at.col}` : ""}: ${message}`, {
     exitCode: ExitCode.usage,
     hint: 'Fix the file (format: docs/admin.md "Plan files"); nothing was changed.',
-    details: { file, ...(line ? { line } : {}) },
+    details: { file, ...(at ? { line: at.line, column: at.col } : {}) },
   });
 }
 
-/** The line where `"key"` first appears after the n-th element of array `top` (best effort, for messages). */
-function locate(text: string, top: string, index: number): number | undefined {
+/** The offset of the n-th element of array `top` in JSON text (best effort, for messages). */
+function jsonElementOffset(text: string, top: string, index: number): number | undefined {
   const at = text.indexOf(`"${top}"`);
   if (at < 0) return undefined;
   let depth = 0;
@@ -171,7 +187,7 @@ function locate(text: string, top: string, index: number): number | undefined {
       depth++;
       if (depth === 2 && c === "{") {
         count++;
-        if (count === index) return lineOf(text, i);
+        if (count === index) return i;
       }
     } else if (c === "}" || c === "]") {
       depth--;
@@ -181,58 +197,99 @@ function locate(text: string, top: string, index: number): number | undefined {
   return undefined;
 }
 
-/** Parse and validate a plan file's JSON; every problem reported with file:line. */
-export function parsePlan(text: string, file: string): DesiredState {
+function parseJsonPlan(text: string, file: string): { raw: unknown; locate: Locate } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     const at = jsonErrorOffset(text);
-    const line = lineOf(text, at < 0 ? text.length : at);
     const near =
       at >= 0 && at < text.length ? `unexpected ${JSON.stringify(text[at])}` : "unexpected end of file";
-    throw planError(file, line, `not valid JSON: ${near}`);
+    throw planError(file, positionOf(text, at < 0 ? text.length : at), `not valid JSON: ${near}`);
   }
+  const locate: Locate = (top, index) => {
+    const offset = index === undefined ? text.indexOf(`"${top}"`) : jsonElementOffset(text, top, index);
+    return offset === undefined || offset < 0 ? undefined : positionOf(text, offset);
+  };
+  return { raw, locate };
+}
+
+/** YAML (1.2, the `yaml` package, loaded only here): errors and positions from its own parser. */
+async function parseYamlPlan(text: string, file: string): Promise<{ raw: unknown; locate: Locate }> {
+  const { LineCounter, parseDocument, isMap, isNode } = await import("yaml");
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const [pos] = err.linePos ?? [lines.linePos(err.pos[0])];
+    const message = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw planError(file, pos ? { line: pos.line, col: pos.col } : undefined, `not valid YAML: ${message}`);
+  }
+  const raw = doc.toJS({ maxAliasCount: 100 });
+  const at = (node: unknown): Position | undefined => {
+    const range = isNode(node) ? node.range : undefined;
+    if (!range) return undefined;
+    const p = lines.linePos(range[0]);
+    return { line: p.line, col: p.col };
+  };
+  const locate: Locate = (top, index) => {
+    if (index !== undefined) return at(doc.getIn([top, index], true));
+    if (!isMap(doc.contents)) return undefined;
+    return at(doc.contents.items.find((pair) => isNode(pair.key) && String(pair.key.toJSON()) === top)?.key);
+  };
+  return { raw, locate };
+}
+
+/** YAML by extension (.yaml, .yml), JSON by extension (.json); otherwise JSON when it starts with `{`. */
+export function isYamlPlan(file: string, text: string): boolean {
+  if (/\.ya?ml$/i.test(file)) return true;
+  if (/\.json$/i.test(file)) return false;
+  return !text.trimStart().startsWith("{");
+}
+
+/** Parse and validate a plan file (YAML or JSON); every problem reported with file:line:column. */
+export async function parsePlan(text: string, file: string): Promise<DesiredState> {
+  const yaml = isYamlPlan(file, text);
+  const { raw, locate } = yaml ? await parseYamlPlan(text, file) : parseJsonPlan(text, file);
+  const first = { line: 1, col: 1 };
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
-    throw planError(file, 1, "the file must hold one JSON object");
+    throw planError(file, first, `the file must hold one ${yaml ? "YAML mapping" : "JSON object"}`);
   const o = raw as Record<string, unknown>;
   const known = new Set(["users", "groups", "permissionSets", "assignments", "$schema", "comment"]);
   for (const k of Object.keys(o))
     if (!known.has(k))
       throw planError(
         file,
-        lineOf(text, text.indexOf(`"${k}"`)),
+        locate(k),
         `unknown top-level key "${k}" (users, groups, permissionSets, assignments)`,
       );
   const list = (k: string): Record<string, unknown>[] => {
     const v = o[k];
-    if (v === undefined) return [];
-    if (!Array.isArray(v))
-      throw planError(file, lineOf(text, text.indexOf(`"${k}"`)), `"${k}" must be an array`);
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) throw planError(file, locate(k), `"${k}" must be a list`);
     return v.map((x, i) => {
       if (typeof x !== "object" || x === null || Array.isArray(x))
-        throw planError(file, locate(text, k, i), `${k}[${i}] must be an object`);
+        throw planError(file, locate(k, i), `${k}[${i}] must be an object`);
       return x as Record<string, unknown>;
     });
   };
   const need = (k: string, i: number, x: Record<string, unknown>, key: string): string => {
     const v = x[key];
     if (typeof v !== "string" || v === "")
-      throw planError(file, locate(text, k, i), `${k}[${i}].${key} must be a non-empty string`);
+      throw planError(file, locate(k, i), `${k}[${i}].${key} must be a non-empty string`);
     return v;
   };
   const opt = (k: string, i: number, x: Record<string, unknown>, key: string): string | undefined => {
     const v = x[key];
     if (v === undefined) return undefined;
-    if (typeof v !== "string")
-      throw planError(file, locate(text, k, i), `${k}[${i}].${key} must be a string`);
+    if (typeof v !== "string") throw planError(file, locate(k, i), `${k}[${i}].${key} must be a string`);
     return v;
   };
   const strs = (k: string, i: number, x: Record<string, unknown>, key: string): string[] => {
     const v = x[key];
     if (v === undefined) return [];
     if (!Array.isArray(v) || v.some((s) => typeof s !== "string"))
-      throw planError(file, locate(text, k, i), `${k}[${i}].${key} must be an array of strings`);
+      throw planError(file, locate(k, i), `${k}[${i}].${key} must be a list of strings`);
     return v as string[];
   };
   const pick = <T extends Record<string, unknown>>(x: T): T =>
@@ -258,8 +315,8 @@ export function parsePlan(text: string, file: string): DesiredState {
     if (inline !== undefined && (typeof inline !== "object" || inline === null))
       throw planError(
         file,
-        locate(text, "permissionSets", i),
-        `permissionSets[${i}].inlinePolicy must be a JSON policy object`,
+        locate("permissionSets", i),
+        `permissionSets[${i}].inlinePolicy must be a policy object`,
       );
     return pick({
       name: need("permissionSets", i, x, "name"),
@@ -275,35 +332,35 @@ export function parsePlan(text: string, file: string): DesiredState {
     if ((user === undefined) === (group === undefined))
       throw planError(
         file,
-        locate(text, "assignments", i),
+        locate("assignments", i),
         `assignments[${i}] needs exactly one of "user" or "group"`,
       );
+    // YAML reads an unquoted 111111111111 as a number (and 012345678901 as 12345678901): as 12 digits again.
+    const n = x["account"];
+    if (typeof n === "number" && Number.isInteger(n) && n >= 0 && n < 1e12)
+      x["account"] = String(n).padStart(12, "0");
     const account = need("assignments", i, x, "account");
-    if (!/^\d{12}$/.test(account))
-      throw planError(
-        file,
-        locate(text, "assignments", i),
-        `assignments[${i}].account must be a 12-digit account id`,
-      );
     return pick({ account, permissionSet: need("assignments", i, x, "permissionSet"), user, group });
   }) as DesiredState["assignments"];
-  const dup = (names: string[], what: string) => {
+  const dup = (top: string, names: string[], what: string) => {
     const seen = new Set<string>();
-    for (const n of names) {
-      if (seen.has(n.toLowerCase()))
-        throw planError(file, lineOf(text, text.indexOf(`"${n}"`)), `${what} "${n}" appears twice`);
+    for (const [i, n] of names.entries()) {
+      if (seen.has(n.toLowerCase())) throw planError(file, locate(top, i), `${what} "${n}" appears twice`);
       seen.add(n.toLowerCase());
     }
   };
   dup(
+    "users",
     users.map((u) => u.userName),
     "user",
   );
   dup(
+    "groups",
     groups.map((g) => g.displayName),
     "group",
   );
   dup(
+    "permissionSets",
     permissionSets.map((p) => p.name),
     "permission set",
   );
@@ -382,7 +439,18 @@ export async function computePlan(admin: Admin, want: DesiredState): Promise<Cha
   }
   const psKnown = (n: string) => psByName.has(n) || want.permissionSets.some((p) => p.name === n);
   const current = new Map<string, Set<string>>();
-  for (const a of want.assignments) {
+  for (const [i, a] of want.assignments.entries()) {
+    let accountId: string;
+    try {
+      accountId = await admin.accountId(a.account);
+    } catch (e) {
+      if (isPorticoError(e) && (e.code === "admin_not_found" || e.code === "admin_ambiguous"))
+        throw new PorticoError(e.code, `assignments[${i}]: ${e.message}`, {
+          exitCode: e.exitCode,
+          ...(e.hint ? { hint: e.hint } : {}),
+        });
+      throw e;
+    }
     if (!psKnown(a.permissionSet))
       throw new PorticoError(
         "admin_not_found",
@@ -404,11 +472,11 @@ export async function computePlan(admin: Admin, want: DesiredState): Promise<Cha
         : groupByName.get(name.toLowerCase())?.groupId;
     let exists = false;
     if (ps && principalId) {
-      const key = `${a.account}\n${ps.arn}`;
+      const key = `${accountId}\n${ps.arn}`;
       let set = current.get(key);
       if (!set) {
         set = new Set(
-          (await admin.accountAssignments(accountIdOf(a.account), ps.arn)).map(
+          (await admin.accountAssignments(accountId, ps.arn)).map(
             (x) => `${x.principalType}:${x.principalId}`,
           ),
         );
@@ -419,7 +487,8 @@ export async function computePlan(admin: Admin, want: DesiredState): Promise<Cha
     if (!exists)
       changes.push({
         kind: "assign",
-        account: a.account,
+        account: accountId,
+        ...(accountId !== a.account ? { accountName: a.account } : {}),
         permissionSet: a.permissionSet,
         principalType: type,
         principal: name,
@@ -443,7 +512,7 @@ export function describeChange(c: Change): string {
     case "put-inline-policy":
       return `put the inline policy of permission set ${c.permissionSet}`;
     case "assign":
-      return `assign ${c.permissionSet} to ${c.principalType === "USER" ? "user" : "group"} ${c.principal} in ${c.account}`;
+      return `assign ${c.permissionSet} to ${c.principalType === "USER" ? "user" : "group"} ${c.principal} in ${c.account}${c.accountName ? ` (${c.accountName})` : ""}`;
   }
 }
 
@@ -451,6 +520,8 @@ export interface ApplyResult {
   applied: string[];
   failed?: { change: string; error: string; code: string };
   notAttempted: string[];
+  /** API calls of the run (paced clients): sent, answered ThrottlingException, failed with a 5xx/reset — all retried. */
+  calls?: { sent: number; throttled: number; faults: number };
 }
 
 /**
@@ -497,10 +568,12 @@ export async function applyPlan(
     await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
     if (failed) break;
   }
+  const stats = admin.api.stats?.();
   return {
     applied,
     ...(failed ? { failed } : {}),
     notAttempted: changes.filter((c) => !started.has(c)).map(describeChange),
+    ...(stats ? { calls: { sent: stats.sent, throttled: stats.throttled, faults: stats.faults } } : {}),
   };
 }
 
@@ -545,16 +618,19 @@ async function applyOne(admin: Admin, c: Change): Promise<void> {
       return;
     }
     case "assign": {
-      const r = await admin.assign(
-        {
-          ...(c.principalType === "USER" ? { user: c.principal } : { group: c.principal }),
-          permissionSet: c.permissionSet,
-          account: c.account,
-        },
-        false,
-      );
-      if (r.status !== "SUCCEEDED" && r.status !== "ALREADY_ASSIGNED")
-        throw new PorticoError("admin_provisioning_failed", `assignment ended ${r.status}`, {
+      // Compared already (computePlan): straight to CreateAccountAssignment and its status.
+      const [p, ps] = await Promise.all([
+        admin.principal(c.principalType === "USER" ? { user: c.principal } : { group: c.principal }),
+        admin.findPermissionSet(c.permissionSet),
+      ]);
+      const status = await admin.sendAssignment(CREATE, {
+        accountId: c.account,
+        permissionSetArn: ps.arn,
+        principalType: p.type,
+        principalId: p.id,
+      });
+      if (status !== "SUCCEEDED")
+        throw new PorticoError("admin_provisioning_failed", `assignment ended ${status}`, {
           exitCode: ExitCode.service,
         });
       return;

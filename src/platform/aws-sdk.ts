@@ -4,7 +4,7 @@
  * they stay out of the start-up path; this file imports none of them.
  */
 
-export type SdkService = "SSO" | "SSO_OIDC" | "STS" | "IDENTITYSTORE" | "SSO_ADMIN";
+export type SdkService = "SSO" | "SSO_OIDC" | "STS" | "IDENTITYSTORE" | "SSO_ADMIN" | "ORGANIZATIONS";
 
 /**
  * The configured endpoint override for a service, as the SDKs read it (docs/reference.md §8.1):

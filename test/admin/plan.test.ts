@@ -8,8 +8,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import { orgFromSeed } from "../../emulator/seeds";
-import { Pacer } from "../../src/admin/pacer";
-import { PorticoError } from "../../src/errors";
+import { adminRunner } from "../../src/admin/index";
 import { runCli } from "../cli/support";
 import { testEnv } from "../credentials/support";
 import { tempHome } from "../helpers/emulator";
@@ -161,57 +160,62 @@ describe("admin plan / apply", () => {
     expect(emu.store.org.users.some((u) => u.userName === "nobody")).toBe(false);
   });
 
-  it("malformed files: file:line for a JSON error, for a wrong value, for an unknown key", async () => {
+  it("malformed JSON files: file:line:column for a syntax error, for a wrong value, for an unknown key", async () => {
     let file = await planFile("broken.json", '{\n  "users": [\n    { "userName": "a" },\n  ]\n}\n');
     let r = await admin("plan", file);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      new RegExp(`^portico: ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:4: not valid JSON`, "m"),
+      new RegExp(`^portico: ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:4:3: not valid JSON`, "m"),
     );
     file = await planFile(
       "wrong.json",
-      '{\n  "assignments": [\n    { "account": "1", "permissionSet": "X", "group": "G" },\n    { "account": "111111111111", "permissionSet": "X" }\n  ]\n}\n',
+      '{\n  "assignments": [\n    { "account": "111111111111", "permissionSet": "X", "group": "G" },\n    { "account": "111111111111", "permissionSet": "X" }\n  ]\n}\n',
     );
     r = await admin("plan", file);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file}:3: assignments[0].account must be a 12-digit account id`);
+    expect(r.stderr).toContain(`${file}:4:5: assignments[1] needs exactly one of "user" or "group"`);
     file = await planFile("key.json", '{\n  "users": [],\n  "grops": []\n}\n');
     r = await admin("plan", file);
-    expect(r.stderr).toContain(`${file}:3: unknown top-level key "grops"`);
+    expect(r.stderr).toContain(`${file}:3:3: unknown top-level key "grops"`);
   });
 });
 
-describe("Pacer (virtual clock)", () => {
-  it("hands out slots 1/rate apart, halves the rate on throttling and recovers", async () => {
+describe("the admin pacer: the portal's, started at the published limit (virtual clock)", () => {
+  it("sends 1/rate apart, never above the limit, cuts on ThrottlingException and recovers", async () => {
     let t = 0;
-    const slots: number[] = [];
-    const p = new Pacer({
-      rate: 20,
+    const runner = await adminRunner(20, {
       now: () => t,
       sleep: async (ms) => {
         t += ms;
       },
+      random: () => 0.5,
     });
-    for (let i = 0; i < 5; i++) {
-      await p.take();
-      slots.push(t);
-    }
+    const slots: number[] = [];
+    for (let i = 0; i < 5; i++) await runner.run(async () => slots.push(t));
     expect(slots).toEqual([0, 50, 100, 150, 200]);
-    p.onThrottle();
-    expect(p.rate).toBe(10);
-    t += 5000;
-    await p.take();
-    expect(p.rate).toBe(20);
+    expect(runner.stats().rate).toBe(20);
+    // An SDK ThrottlingException (429): cut, retried, reported.
     let calls = 0;
-    const throttled = new PorticoError("service_throttled", "slow down");
-    const v = await p.run(async () => {
-      if (++calls < 3) throw throttled;
+    const throttle = Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $metadata: { httpStatusCode: 429 },
+    });
+    const v = await runner.run(async () => {
+      if (++calls < 3) throw throttle;
       return "ok";
     });
     expect(v).toBe("ok");
-    expect(p.throttled).toBe(3);
-    await expect(
-      p.run(async () => Promise.reject(new PorticoError("admin_conflict", "exists"))),
-    ).rejects.toThrow("exists");
+    expect(runner.stats()).toMatchObject({ throttled: 2 });
+    expect(runner.stats().rate).toBeLessThan(20);
+    for (let i = 0; i < 200; i++) await runner.run(async () => undefined);
+    expect(runner.stats().rate).toBe(20);
+    // A 4xx that is not a throttle fails at once.
+    const conflict = Object.assign(new Error("exists"), {
+      name: "ConflictException",
+      $metadata: { httpStatusCode: 400 },
+    });
+    const sent = runner.stats().sent;
+    await expect(runner.run(async () => Promise.reject(conflict))).rejects.toThrow("exists");
+    expect(runner.stats().sent).toBe(sent + 1);
   });
 });

@@ -198,10 +198,32 @@ describe("the admin walkthrough", () => {
       "--permission-set",
       "ViewOnlyAccess",
       "--account",
-      "workloads",
+      "workload",
     );
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/not a 12-digit account id/);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^portico: No account named "workload" in the organization \(nearest: workloads\)/m,
+    );
+    expect(r.stderr).toMatch(/^hint: Did you mean --account "workloads"\?/m);
+    // Names resolve (Organizations ListAccounts), case-insensitively when only the case differs.
+    r = await admin(
+      "assign",
+      "--user",
+      "jane",
+      "--permission-set",
+      "ViewOnlyAccess",
+      "--account",
+      "Workloads",
+      "--dry-run",
+      "--json",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ accountId: ACCOUNT });
+    r = await admin("access", "--account", "other", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(r.stdout))).toBe(
+      JSON.stringify(JSON.parse((await admin("access", "--account", "777788889999", "--json")).stdout)),
+    );
     r = await admin("permission-sets", "create", "X", "--managed-policy", "not a policy");
     expect(r.code).toBe(2);
     r = await runCli(

@@ -408,7 +408,10 @@ export function register(program: Command, ctx: CliContext): void {
         .option("--user <name>")
         .option("--group <name>")
         .requiredOption("--permission-set <name>")
-        .requiredOption("--account <id>", "12-digit account id"),
+        .requiredOption(
+          "--account <id|name>",
+          "12-digit account id, or the account's name (AWS Organizations)",
+        ),
       true,
     ).action(
       withAdmin(async (a, o: AssignOpts) => {
@@ -443,7 +446,7 @@ export function register(program: Command, ctx: CliContext): void {
     admin
       .command("provision")
       .argument("<permission-set>")
-      .option("--account <id>", "one account (default: every account it is provisioned to)")
+      .option("--account <id|name>", "one account (default: every account it is provisioned to)")
       .description("re-provision a permission set after changing it"),
     true,
   ).action(
@@ -456,7 +459,7 @@ export function register(program: Command, ctx: CliContext): void {
     admin
       .command("access")
       .option("--user <name>")
-      .option("--account <id>")
+      .option("--account <id|name>", "12-digit account id, or the account's name")
       .description(
         "who can use what: a user's accounts and permission sets (direct or through which group), or everyone in an account",
       ),
@@ -464,7 +467,7 @@ export function register(program: Command, ctx: CliContext): void {
     withAdmin(async (a, o: Common & { user?: string; account?: string }) => {
       if ((o.user === undefined) === (o.account === undefined))
         throw usageError(
-          "give exactly one of --user NAME or --account ID",
+          "give exactly one of --user NAME or --account ID|NAME",
           "portico admin access --user jane",
         );
       if (o.user !== undefined) {
@@ -501,12 +504,12 @@ export function register(program: Command, ctx: CliContext): void {
       throw usageError(`cannot read ${file}: ${(e as Error).message}`);
     }
     const { parsePlan } = await import("../../admin/plan");
-    return parsePlan(text, file);
+    return await parsePlan(text, file);
   };
   common(
     admin
       .command("plan")
-      .argument("<file>", "desired state (JSON, docs/admin.md)")
+      .argument("<file>", "desired state (YAML or JSON, docs/admin.md)")
       .description("show the exact changes that would make Identity Center match FILE (reads only)"),
   ).action(async (file: string, o: Common) => {
     const want = await loadPlan(file);
@@ -531,7 +534,7 @@ export function register(program: Command, ctx: CliContext): void {
   common(
     admin
       .command("apply")
-      .argument("<file>", "desired state (JSON, docs/admin.md)")
+      .argument("<file>", "desired state (YAML or JSON, docs/admin.md)")
       .option("--rate <tps>", "API calls per second at most (Identity Center allows 20 in all)", "20")
       .option("--concurrency <n>", "changes in flight at once", "8")
       .description("make Identity Center match FILE: only the missing changes, in dependency order, paced"),
@@ -581,7 +584,10 @@ export function register(program: Command, ctx: CliContext): void {
       });
       if (o.json) printJson(ctx, r);
       else {
-        info(ctx, `applied ${r.applied.length} of ${changes.length} change(s)`);
+        const calls = r.calls
+          ? ` (${r.calls.sent} API calls; ${r.calls.throttled} throttled and ${r.calls.faults} server/network faults, all retried)`
+          : "";
+        info(ctx, `applied ${r.applied.length} of ${changes.length} change(s)${calls}`);
         if (r.failed)
           info(
             ctx,
