@@ -769,7 +769,13 @@ const assignmentOf = (a: Record<string, unknown>): Assignment => ({
 export async function adminRunner(rate: number, o: Omit<PacedOptions, "config"> = {}) {
   const { createPacedRunner } = await import("../portal/paced");
   return createPacedRunner({
-    config: { startRate: rate, maxRate: rate, minRate: Math.min(0.5, rate), increasePerSecond: rate * 0.1 },
+    config: {
+      startRate: rate,
+      maxRate: rate,
+      minRate: Math.min(0.5, rate),
+      increasePerSecond: rate * 0.1,
+      backoffCapMs: 5_000,
+    },
     concurrency: 16,
     attempts: 4,
     throttleAttempts: 12,

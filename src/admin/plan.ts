@@ -518,7 +518,10 @@ export function describeChange(c: Change): string {
 
 export interface ApplyResult {
   applied: string[];
+  /** The first change that failed. */
   failed?: { change: string; error: string; code: string };
+  /** Changes that were in flight when the first failed and failed as well (none is left unreported). */
+  alsoFailed?: { change: string; error: string; code: string }[];
   notAttempted: string[];
   /** API calls of the run (paced clients): sent, answered ThrottlingException, failed with a 5xx/reset — all retried. */
   calls?: { sent: number; throttled: number; faults: number };
@@ -542,14 +545,14 @@ export async function applyPlan(
     ["assign"],
   ];
   const applied: string[] = [];
-  let failed: ApplyResult["failed"];
+  const failures: NonNullable<ApplyResult["failed"]>[] = [];
   const started = new Set<Change>();
   const concurrency = o.concurrency ?? 8;
   for (const kinds of phases) {
     const todo = changes.filter((c) => kinds.includes(c.kind));
     let next = 0;
     const worker = async () => {
-      while (!failed && next < todo.length) {
+      while (failures.length === 0 && next < todo.length) {
         const c = todo[next++]!;
         started.add(c);
         try {
@@ -557,21 +560,22 @@ export async function applyPlan(
           applied.push(describeChange(c));
           o.onApplied?.(c, applied.length, changes.length);
         } catch (e) {
-          failed ??= {
+          failures.push({
             change: describeChange(c),
             error: e instanceof Error ? e.message : String(e),
             code: isPorticoError(e) ? e.code : "internal",
-          };
+          });
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
-    if (failed) break;
+    if (failures.length) break;
   }
   const stats = admin.api.stats?.();
   return {
     applied,
-    ...(failed ? { failed } : {}),
+    ...(failures.length ? { failed: failures[0]! } : {}),
+    ...(failures.length > 1 ? { alsoFailed: failures.slice(1) } : {}),
     notAttempted: changes.filter((c) => !started.has(c)).map(describeChange),
     ...(stats ? { calls: { sent: stats.sent, throttled: stats.throttled, faults: stats.faults } } : {}),
   };

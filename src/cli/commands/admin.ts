@@ -585,13 +585,17 @@ export function register(program: Command, ctx: CliContext): void {
       if (o.json) printJson(ctx, r);
       else {
         const calls = r.calls
-          ? ` (${r.calls.sent} API calls; ${r.calls.throttled} throttled and ${r.calls.faults} server/network faults, all retried)`
+          ? ` (${r.calls.sent} API calls; ${r.calls.throttled} answered throttled, ${r.calls.faults} server/network faults; retried)`
           : "";
         info(ctx, `applied ${r.applied.length} of ${changes.length} change(s)${calls}`);
         if (r.failed)
           info(
             ctx,
-            `stopped at: ${r.failed.change}: ${r.failed.error}\nnot attempted: ${r.notAttempted.length}`,
+            [
+              `stopped at: ${r.failed.change}: ${r.failed.error}`,
+              ...(r.alsoFailed ?? []).map((f) => `also failed: ${f.change}: ${f.error}`),
+              `not attempted: ${r.notAttempted.length}`,
+            ].join("\n"),
           );
       }
       if (r.failed) {
