@@ -94,10 +94,11 @@ export function adminRegion(
 }
 
 export class Admin {
-  private psCache: PermissionSet[] | undefined;
+  private psCache: Promise<PermissionSet[]> | undefined;
   private accountsCache: Promise<Account[]> | undefined;
-  private readonly userCache = new Map<string, User>();
-  private readonly groupCache = new Map<string, Group>();
+  /** Lookups by name, shared by concurrent callers (one call per name per run); filled by creates too. */
+  private readonly userCache = new Map<string, Promise<User>>();
+  private readonly groupCache = new Map<string, Promise<Group>>();
   constructor(
     readonly api: AdminClients,
     readonly instanceArn: string,
@@ -143,18 +144,17 @@ export class Admin {
   }
 
   /** The one user or group named `name` (cached per run): admin_not_found / admin_ambiguous otherwise. */
-  private async findIdentity<T>(kind: IdentityKind<T>, cache: Map<string, T>, name: string): Promise<T> {
-    const cached = cache.get(name);
-    if (cached) return cached;
-    const hits = await this.identities(kind, name);
-    if (hits.length === 0) throw notFound(kind.noun, name, kind.command);
-    if (hits.length > 1)
-      throw new PorticoError("admin_ambiguous", `${hits.length} ${kind.noun}s are named "${name}"`, {
-        exitCode: ExitCode.usage,
-        hint: kind.ambiguityHint,
-      });
-    cache.set(name, hits[0]!);
-    return hits[0]!;
+  private findIdentity<T>(kind: IdentityKind<T>, cache: Map<string, Promise<T>>, name: string): Promise<T> {
+    return remembered(cache, name, async () => {
+      const hits = await this.identities(kind, name);
+      if (hits.length === 0) throw notFound(kind.noun, name, kind.command);
+      if (hits.length > 1)
+        throw new PorticoError("admin_ambiguous", `${hits.length} ${kind.noun}s are named "${name}"`, {
+          exitCode: ExitCode.usage,
+          hint: kind.ambiguityHint,
+        });
+      return hits[0]!;
+    });
   }
 
   listUsers(): Promise<User[]> {
@@ -187,13 +187,16 @@ export class Admin {
     };
     if (dryRun) return { dryRun };
     const r = await this.api.ids("CreateUser", input);
-    return { userId: str(r["UserId"])!, dryRun };
+    const userId = str(r["UserId"])!;
+    this.userCache.set(name, Promise.resolve({ userId, userName: name }));
+    return { userId, dryRun };
   }
 
   async deleteUser(name: string, dryRun: boolean): Promise<{ userId: string; dryRun: boolean }> {
     const u = await this.findUser(name);
     if (!dryRun)
       await this.api.ids("DeleteUser", { IdentityStoreId: this.identityStoreId, UserId: u.userId });
+    this.userCache.delete(name);
     return { userId: u.userId, dryRun };
   }
 
@@ -208,13 +211,16 @@ export class Admin {
       DisplayName: name,
       ...(description ? { Description: description } : {}),
     });
-    return { groupId: str(r["GroupId"])!, dryRun };
+    const groupId = str(r["GroupId"])!;
+    this.groupCache.set(name, Promise.resolve({ groupId, displayName: name }));
+    return { groupId, dryRun };
   }
 
   async deleteGroup(name: string, dryRun: boolean): Promise<{ groupId: string; dryRun: boolean }> {
     const g = await this.findGroup(name);
     if (!dryRun)
       await this.api.ids("DeleteGroup", { IdentityStoreId: this.identityStoreId, GroupId: g.groupId });
+    this.groupCache.delete(name);
     return { groupId: g.groupId, dryRun };
   }
 
@@ -280,8 +286,16 @@ export class Admin {
   }
 
   // ------------------------------------------------------------------ permission sets
-  async listPermissionSets(): Promise<PermissionSet[]> {
-    if (this.psCache) return this.psCache;
+  listPermissionSets(): Promise<PermissionSet[]> {
+    this.psCache ??= this.describePermissionSets();
+    const pending = this.psCache;
+    pending.catch(() => {
+      if (this.psCache === pending) this.psCache = undefined;
+    });
+    return pending;
+  }
+
+  private async describePermissionSets(): Promise<PermissionSet[]> {
     const arns = await this.pages<string>(
       (t) =>
         this.api.sso("ListPermissionSets", {
@@ -302,7 +316,6 @@ export class Admin {
       );
       for (const r of batch) out.push(psOf(r["PermissionSet"] as Record<string, unknown>));
     }
-    this.psCache = out;
     return out;
   }
 
@@ -364,7 +377,13 @@ export class Admin {
       ...(o.description ? { Description: o.description } : {}),
       ...(o.sessionDuration ? { SessionDuration: o.sessionDuration } : {}),
     });
-    const arn = str((r["PermissionSet"] as Record<string, unknown>)["PermissionSetArn"])!;
+    const created = psOf(r["PermissionSet"] as Record<string, unknown>);
+    const arn = created.arn;
+    // Known now: later lookups in this run need no new listing.
+    if (this.psCache) {
+      const before = this.psCache;
+      this.psCache = before.then((all) => [...all.filter((p) => p.arn !== arn), created]);
+    }
     for (const p of arns)
       await this.api.sso("AttachManagedPolicyToPermissionSet", {
         InstanceArn: this.instanceArn,
@@ -377,7 +396,6 @@ export class Admin {
         PermissionSetArn: arn,
         InlinePolicy: o.inlinePolicy,
       });
-    this.psCache = undefined;
     return { permissionSetArn: arn, managedPolicies: arns, dryRun };
   }
 
@@ -388,7 +406,10 @@ export class Admin {
     const ps = await this.findPermissionSet(name);
     if (!dryRun)
       await this.api.sso("DeletePermissionSet", { InstanceArn: this.instanceArn, PermissionSetArn: ps.arn });
-    this.psCache = undefined;
+    if (this.psCache && !dryRun) {
+      const before = this.psCache;
+      this.psCache = before.then((all) => all.filter((p) => p.arn !== ps.arn));
+    }
     return { permissionSetArn: ps.arn, dryRun };
   }
 
@@ -638,6 +659,20 @@ export class Admin {
         });
     return rows;
   }
+}
+
+/** `cache[key]`, computed once by `make` for all concurrent callers; a failure is forgotten (the next call tries again). */
+function remembered<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let p = cache.get(key);
+  if (!p) {
+    const made = make();
+    p = made;
+    cache.set(key, made);
+    made.catch(() => {
+      if (cache.get(key) === made) cache.delete(key);
+    });
+  }
+  return p;
 }
 
 export const isAccountId = (account: string): boolean => /^\d{12}$/.test(account);
