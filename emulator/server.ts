@@ -34,6 +34,7 @@ import type { EmulatorStore } from "./store";
 import { StoreError } from "./store";
 import { handleSts, parseSigV4, stsError, stsParams } from "./sts";
 import { handleWeb } from "./web/index";
+import { inviteUser } from "./web/invitation";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -480,11 +481,11 @@ function control(
   const op = path.replace(/^\/_emulator\/?/, "") || "index";
   if (method === "GET" && op === "requests") return ok(op, records);
   if (method === "GET" && op === "faults") return ok(op, rt.faults);
-  if (method !== "POST" || !["approve", "faults", "reset"].includes(op))
+  if (method !== "POST" || !["approve", "faults", "invite", "reset"].includes(op))
     return bad(
       op,
       404,
-      "Not found: the control API has GET /_emulator/requests, GET|POST /_emulator/faults, POST /_emulator/approve, POST /_emulator/reset",
+      "Not found: the control API has GET /_emulator/requests, GET|POST /_emulator/faults, POST /_emulator/approve, POST /_emulator/invite, POST /_emulator/reset",
     );
   // JSON only: a cross-site HTML form cannot send application/json, so no browser page can drive this.
   if (!contentType?.toLowerCase().startsWith("application/json"))
@@ -523,6 +524,17 @@ function control(
         return bad(op, e.code === "not_found" ? 404 : e.code === "already_decided" ? 409 : 400, e.message);
       throw e;
     }
+  }
+  if (op === "invite") {
+    // The e-mail the real service sends a new user, as a link: emulator/web/invitation.ts.
+    const userName = b["user"];
+    if (typeof userName !== "string") return bad(op, 400, 'Expected {"user": "<user name>"}');
+    const user = store.findUserByName(userName);
+    if (!user) return bad(op, 404, `No user named ${JSON.stringify(userName.slice(0, 128))}`);
+    return ok(op, {
+      user: user.userName,
+      url: `${rt.baseUrl()}${inviteUser(store, user.userId, store.now())}`,
+    });
   }
   if (op === "faults") {
     const next = { ...rt.faults };

@@ -6,12 +6,14 @@
  *
  * Routes: GET / → /start · GET /signin · POST /signin · POST /signout · GET|POST /device ·
  * GET|POST /consent · GET /start (alias /portal) · GET /start/credentials · GET /start/console ·
- * GET /federation?Action=getSigninToken|login · GET /oauth?Action=logout · GET /console.
+ * GET /federation?Action=getSigninToken|login · GET /oauth?Action=logout · GET /console ·
+ * GET|POST /invitation (a new user sets a password).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getConsent, postConsent } from "./consent";
 import { getDevice, postDevice } from "./device";
 import { getConsole, getFederation, getOauth } from "./federation";
+import { getInvitation, postInvitation } from "./invitation";
 import { getConsoleLaunch, getCredentials, getPortal } from "./portal";
 import { redirect, showMessage, type WebContext, type WebRequest, webRequest } from "./request";
 import { getSignIn, postSignIn, postSignOut } from "./signin";
@@ -34,6 +36,7 @@ const routes: Record<string, { GET?: Handler; POST?: Handler }> = {
   "/federation": { GET: getFederation },
   "/console": { GET: getConsole },
   "/oauth": { GET: getOauth },
+  "/invitation": { GET: getInvitation, POST: postInvitation },
 };
 
 export async function handleWeb(

@@ -4,7 +4,8 @@
  * - web sessions (cookie `portico_session`): created before sign-in so the sign-in form already has
  *   a CSRF token bound to it, re-keyed at sign-in (no session fixation), dropped at sign-out;
  * - console sign-in tokens (`/federation?Action=getSigninToken`, 15 minutes, single use);
- * - console sessions (cookie `portico_console`) created by `/federation?Action=login`.
+ * - console sessions (cookie `portico_console`) created by `/federation?Action=login`;
+ * - password-setup invitations (`/invitation?token=…`, single use, invitation.ts).
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 
@@ -47,6 +48,8 @@ export interface WebState {
   sessions: Map<string, WebSession>;
   signinTokens: Map<string, SigninToken>;
   consoleSessions: Map<string, ConsoleSession>;
+  /** Invitation token → the user who may set a password with it. */
+  invitations: Map<string, { userId: string; expiresAt: number }>;
   /** scrypt hash of a random secret, verified against when a user is unknown (equal timing). */
   decoyHash?: string;
   /** Failed sign-ins per (lower-cased) user name in the current window, known or not. */
@@ -62,7 +65,13 @@ const states = new WeakMap<object, WebState>();
 export function webState(owner: object): WebState {
   let state = states.get(owner);
   if (!state) {
-    state = { sessions: new Map(), signinTokens: new Map(), consoleSessions: new Map(), failures: new Map() };
+    state = {
+      sessions: new Map(),
+      signinTokens: new Map(),
+      consoleSessions: new Map(),
+      invitations: new Map(),
+      failures: new Map(),
+    };
     states.set(owner, state);
   }
   return state;

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-sso-oidc";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_PASSWORDS, type RunningEmulator, startEmulator } from "../index";
+import { inviteUser } from "./invitation";
 import { SIGN_IN_COMMANDS } from "./portal";
 
 let emu: RunningEmulator;
@@ -525,5 +526,45 @@ describe("routing", () => {
     expect((await b.request("/start", { method: "PUT" })).status).toBe(405);
     expect((await b.get("/")).location).toBe("/start");
     expect((await b.get("/start/")).location).toBe("/signin?next=%2Fstart%2F");
+  });
+});
+
+describe("invitation (a new user sets a password)", () => {
+  it("refuses a bad CSRF token, a short or mismatched password, an expired or spent link; then signs the user in", async () => {
+    const bob = emu.store.findUserByName("bob")!;
+    const path = inviteUser(emu.store, bob.userId, clock);
+    const token = new URL(path, emu.url).searchParams.get("token")!;
+    const b = new Browser();
+    const page = await b.get(path);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("Welcome, bob.");
+    const csrf = b.csrf(page.text);
+    expect(
+      (await b.post("/invitation", { csrf: "wrong", token, password: "x".repeat(9), confirm: "x".repeat(9) }))
+        .status,
+    ).toBe(403);
+    let r = await b.post("/invitation", { csrf, token, password: "short", confirm: "short" });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain("The password must be 8 to 256 characters long.");
+    r = await b.post("/invitation", { csrf, token, password: "long enough 1", confirm: "long enough 2" });
+    expect(r.text).toContain("The passwords do not match.");
+    r = await b.post("/invitation", {
+      csrf,
+      token,
+      password: "bob's new password",
+      confirm: "bob's new password",
+    });
+    expect(r.status).toBe(302);
+    expect(r.location).toBe("/start");
+    expect((await b.get("/start")).text).toContain("Welcome, Bob Builder.");
+    expect(bob.passwordHash).toMatch(/^scrypt\$/);
+    expect(emu.store.org.users.some((u) => JSON.stringify(u).includes("bob's new password"))).toBe(false);
+    // Spent, and a new browser can sign in with the new password.
+    expect((await new Browser().get(path)).status).toBe(404);
+    expect((await new Browser().signIn("bob", "bob's new password")).location).toBe("/start");
+    // Expired after 7 days.
+    const later = inviteUser(emu.store, bob.userId, clock);
+    clock += 7 * 24 * 3600_000 + 1;
+    expect((await new Browser().get(later)).status).toBe(404);
   });
 });

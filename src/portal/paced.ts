@@ -3,7 +3,8 @@
  * slot (pacer.ts), keeps at most `concurrency` calls in flight, and retries what is worth retrying —
  * throttles (up to `throttleAttempts` per call) and server/network/time-out failures (up to
  * `attempts` per call) — with the pacer's jittered backoff. A throttle never ends in a sign-in: it is
- * only ever waited out.
+ * only ever waited out. `admin apply` paces the Identity Center admin APIs with the same runner
+ * (src/admin/index.ts adminRunner: started at their published 20 TPS, never above it).
  */
 import { classifyPortalFailure, retryAfterMs } from "./errors";
 import { DEFAULT_PACER, initialPacer, onSuccess, onThrottle, type PacerConfig, reserve } from "./pacer";
