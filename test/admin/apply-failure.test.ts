@@ -4,49 +4,21 @@
  * reporting the throttles; when the service keeps failing (5xx and resets) it stops, reports what was
  * applied, every change that failed and what was not attempted, and the same plan resumes afterwards.
  */
-import { promises as fs } from "node:fs";
-import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { orgFromSeed } from "../../emulator/seeds";
-import type { AdminClients } from "../../src/admin/api";
-import { createAdminClients } from "../../src/admin/api";
+import { describe, expect, it } from "vitest";
+import { type AdminClients, createAdminClients } from "../../src/admin/api";
 import { Admin, openAdmin } from "../../src/admin/index";
 import { applyPlan, computePlan, type DesiredState, describeChange } from "../../src/admin/plan";
 import { createPacedRunner } from "../../src/portal/paced";
-import { runCli } from "../cli/support";
-import { testEnv } from "../credentials/support";
-import { tempHome } from "../helpers/emulator";
+import { adminFixture } from "./support";
 
-let emu: RunningEmulator;
-let home: { home: string; cleanup(): Promise<void> };
-let env: NodeJS.ProcessEnv;
 const ACCOUNTS = Array.from({ length: 6 }, (_, i) => `10000000000${i}`);
-
-beforeAll(async () => {
-  emu = await startEmulator({
-    seed: orgFromSeed({
-      accounts: ACCOUNTS.map((accountId, i) => ({ accountId, accountName: `acct-${i}` })),
-    }),
-    adminTps: 5,
-    control: true,
-  });
-  home = await tempHome();
-  env = testEnv(home.home, emu.url);
-  await fs.mkdir(path.join(home.home, ".aws"), { mode: 0o700 });
-  await fs.writeFile(
-    path.join(home.home, ".aws/credentials"),
-    `[mgmt]\naws_access_key_id = AKIAADMINEXAMPLE0001\naws_secret_access_key = x\nregion = ${emu.region}\n`,
-    { mode: 0o600 },
-  );
-});
-afterAll(async () => {
-  await emu?.stop();
-  await home?.cleanup();
-});
+const fx = adminFixture(
+  ACCOUNTS.map((accountId, i) => ({ accountId, accountName: `acct-${i}` })),
+  { adminTps: 5, control: true },
+);
 
 const setFaults = async (faultRate: number) => {
-  const r = await fetch(`${emu.url}/_emulator/faults`, {
+  const r = await fetch(`${fx.emu.url}/_emulator/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ faultRate }),
@@ -62,17 +34,16 @@ const state = (group: string, permissionSet: string): DesiredState => ({
 });
 
 const assigned = (permissionSet: string) => {
-  const arn = emu.store.org.permissionSets.find((p) => p.name === permissionSet)?.permissionSetArn;
-  return emu.store.org.assignments.filter((a) => a.permissionSetArn === arn).map((a) => a.accountId);
+  const arn = fx.emu.store.org.permissionSets.find((p) => p.name === permissionSet)?.permissionSetArn;
+  return fx.emu.store.org.assignments.filter((a) => a.permissionSetArn === arn).map((a) => a.accountId);
 };
 
 describe("admin apply under throttling and faults", () => {
   it("throttled (--admin-tps 5, --rate 20): slows down, retries, finishes with 0 failures, reports the throttles", async () => {
-    const file = path.join(home.home, "throttled.json");
-    await fs.writeFile(file, JSON.stringify(state("Throttled", "Slow")));
+    const file = await fx.file("throttled.json", state("Throttled", "Slow"));
     // Let the emulator's bucket fill first: the burst then the throttling are the same every run.
     await new Promise((r) => setTimeout(r, 1100));
-    const r = await runCli(["admin", "apply", file, "--json", "--rate", "20", "--profile", "mgmt"], env);
+    const r = await fx.admin("apply", file, "--json", "--rate", "20");
     expect(r.code, r.stderr).toBe(0);
     const res = JSON.parse(r.stdout);
     expect(res.failed).toBeUndefined();
@@ -80,13 +51,13 @@ describe("admin apply under throttling and faults", () => {
     // 2 users, 1 group, 2 memberships, 1 permission set, 1 policy, 6 assignments
     expect(res.applied).toHaveLength(7 + ACCOUNTS.length);
     expect(res.calls.throttled).toBeGreaterThan(0);
-    expect(emu.requests().some((q) => q.status === 429)).toBe(true);
+    expect(fx.emu.requests().some((q) => q.status === 429)).toBe(true);
     expect(assigned("Slow").sort()).toEqual(ACCOUNTS);
   });
 
   it("5xx and resets that outlast the retries: stops, reports every failure and what was not attempted; the same plan resumes", async () => {
     await new Promise((r) => setTimeout(r, 1100));
-    const opened = await openAdmin({ env, now: () => new Date() }, { profile: "mgmt" }, { rate: 20 });
+    const opened = await openAdmin({ env: fx.env, now: () => new Date() }, { profile: "mgmt" }, { rate: 20 });
     // The service starts failing (every request: 500 or a reset) just before the third assignment.
     let creates = 0;
     const api: AdminClients = {
@@ -128,11 +99,11 @@ describe("admin apply under throttling and faults", () => {
   it("with changes in flight when one fails, every failure is reported (none left unreported)", async () => {
     await new Promise((r) => setTimeout(r, 1100));
     // The reporting, not the back-off, is under test here: a runner with short pauses.
-    const region = emu.region;
+    const region = fx.emu.region;
     const base = await createAdminClients({
-      env,
+      env: fx.env,
       region,
-      credentials: { accessKeyId: "AKIAADMINEXAMPLE0001", secretAccessKey: "x" },
+      credentials: { accessKeyId: "AKIAADMINEXAMPLE0001", secretAccessKey: "admin-secret-value" },
       maxAttempts: 1,
       runner: createPacedRunner({ config: { startRate: 20, maxRate: 20, backoffCapMs: 50 }, attempts: 2 }),
     });

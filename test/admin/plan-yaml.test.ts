@@ -3,49 +3,16 @@
  * emulator over HTTP (a second apply changes nothing), account names resolved, unquoted account ids
  * read back as 12 digits; broken YAML and wrong values refused with file:line:column before any call.
  */
-import { promises as fs } from "node:fs";
-import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { orgFromSeed } from "../../emulator/seeds";
+import { describe, expect, it } from "vitest";
 import { parsePlan } from "../../src/admin/plan";
-import { runCli } from "../cli/support";
-import { testEnv } from "../credentials/support";
-import { tempHome } from "../helpers/emulator";
+import { adminFixture } from "./support";
 
-let emu: RunningEmulator;
-let home: { home: string; cleanup(): Promise<void> };
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  emu = await startEmulator({
-    seed: orgFromSeed({
-      accounts: [
-        { accountId: "011111111111", accountName: "sandbox" },
-        { accountId: "222222222222", accountName: "production" },
-      ],
-    }),
-  });
-  home = await tempHome();
-  env = testEnv(home.home, emu.url);
-  await fs.mkdir(path.join(home.home, ".aws"), { mode: 0o700 });
-  await fs.writeFile(
-    path.join(home.home, ".aws/credentials"),
-    `[mgmt]\naws_access_key_id = AKIAADMINEXAMPLE0001\naws_secret_access_key = x\nregion = ${emu.region}\n`,
-    { mode: 0o600 },
-  );
-});
-afterAll(async () => {
-  await emu?.stop();
-  await home?.cleanup();
-});
-
-async function planFile(name: string, text: string): Promise<string> {
-  const file = path.join(home.home, name);
-  await fs.writeFile(file, text);
-  return file;
-}
-const admin = (...args: string[]) => runCli(["admin", ...args, "--profile", "mgmt"], env);
+const fx = adminFixture([
+  { accountId: "011111111111", accountName: "sandbox" },
+  { accountId: "222222222222", accountName: "production" },
+]);
+const admin = fx.admin;
+const planFile = (name: string, text: string) => fx.file(name, text);
 
 const YAML_STATE = `# the walkthrough as a desired state
 users:
@@ -89,7 +56,7 @@ describe("YAML plan files", () => {
     r = await admin("apply", file, "--json");
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).applied).toHaveLength(8);
-    const ps = emu.store.org.permissionSets.find((p) => p.name === "ViewOnlyAccess");
+    const ps = fx.emu.store.org.permissionSets.find((p) => p.name === "ViewOnlyAccess");
     expect(JSON.parse(ps?.inlinePolicy ?? "{}")).toEqual({
       Version: "2012-10-17",
       Statement: [{ Effect: "Deny", Action: "s3:DeleteBucket", Resource: "*" }],
@@ -104,14 +71,14 @@ describe("YAML plan files", () => {
       "typo.yml",
       "assignments:\n  - { account: prodution, permissionSet: ViewOnlyAccess, user: jane }\n",
     );
-    const before = emu.requests().length;
+    const before = fx.emu.requests().length;
     const r = await admin("apply", file);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(
       /^portico: assignments\[0\]: No account named "prodution" in the organization \(nearest: production\)/m,
     );
     expect(
-      emu
+      fx.emu
         .requests()
         .slice(before)
         .filter((q) => /^(Create|Delete|Attach|Put)/.test(q.operation)),

@@ -3,49 +3,16 @@
  * dependency order, a second apply changes nothing; a failure stops cleanly with what was applied and
  * what was not, and a fixed file resumes; malformed files report file:line. The pacer on a virtual clock.
  */
-import { promises as fs } from "node:fs";
-import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { orgFromSeed } from "../../emulator/seeds";
+import { describe, expect, it } from "vitest";
 import { adminRunner } from "../../src/admin/index";
-import { runCli } from "../cli/support";
-import { testEnv } from "../credentials/support";
-import { tempHome } from "../helpers/emulator";
+import { adminFixture } from "./support";
 
-let emu: RunningEmulator;
-let home: { home: string; cleanup(): Promise<void> };
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  emu = await startEmulator({
-    seed: orgFromSeed({
-      accounts: [
-        { accountId: "111111111111", accountName: "a" },
-        { accountId: "222222222222", accountName: "b" },
-      ],
-    }),
-  });
-  home = await tempHome();
-  env = testEnv(home.home, emu.url);
-  await fs.mkdir(path.join(home.home, ".aws"), { mode: 0o700 });
-  await fs.writeFile(
-    path.join(home.home, ".aws/credentials"),
-    `[mgmt]\naws_access_key_id = AKIAADMINEXAMPLE0001\naws_secret_access_key = x\nregion = ${emu.region}\n`,
-    { mode: 0o600 },
-  );
-});
-afterAll(async () => {
-  await emu?.stop();
-  await home?.cleanup();
-});
-
-async function planFile(name: string, value: unknown): Promise<string> {
-  const file = path.join(home.home, name);
-  await fs.writeFile(file, typeof value === "string" ? value : JSON.stringify(value, null, 2));
-  return file;
-}
-const admin = (...args: string[]) => runCli(["admin", ...args, "--profile", "mgmt"], env);
+const fx = adminFixture([
+  { accountId: "111111111111", accountName: "a" },
+  { accountId: "222222222222", accountName: "b" },
+]);
+const admin = fx.admin;
+const planFile = (name: string, value: unknown) => fx.file(name, value);
 
 const STATE = {
   users: [
@@ -106,7 +73,7 @@ describe("admin plan / apply", () => {
       { accountId: "222222222222", permissionSet: "ViewOnlyAccess", via: "group ReadOnly" },
     ]);
     const mutations = () =>
-      emu.requests().filter((q) => /^(Create|Attach|Put|Delete)/.test(q.operation)).length;
+      fx.emu.requests().filter((q) => /^(Create|Attach|Put|Delete)/.test(q.operation)).length;
     const before = mutations();
     r = await admin("apply", file);
     expect(r.code, r.stderr).toBe(0);
@@ -157,7 +124,7 @@ describe("admin plan / apply", () => {
     const file = await planFile("dry.json", { users: [{ userName: "nobody" }] });
     const r = await admin("apply", file, "--dry-run");
     expect(r.stdout).toBe("+ create user nobody\n");
-    expect(emu.store.org.users.some((u) => u.userName === "nobody")).toBe(false);
+    expect(fx.emu.store.org.users.some((u) => u.userName === "nobody")).toBe(false);
   });
 
   it("malformed JSON files: file:line:column for a syntax error, for a wrong value, for an unknown key", async () => {

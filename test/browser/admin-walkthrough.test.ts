@@ -8,26 +8,25 @@
  * three export lines, and those credentials are the user's ViewOnlyAccess role (STS GetCallerIdentity).
  */
 
-import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { orgFromSeed } from "../../emulator/seeds";
-import { runCli } from "../cli/support";
-import { testEnv } from "../credentials/support";
+import { adminFixture } from "../admin/support";
 import { ARTIFACTS, launchChromium } from "../helpers/browser";
-import { tempHome } from "../helpers/emulator";
 import { missing } from "../helpers/tools";
 
 const ACCOUNT = "444455556666";
 const PASSWORD = "walkthrough-Pass-1";
 
 describe.skipIf(missing("chromium"))("the admin walkthrough, then the access portal in Chromium", () => {
-  let emu: RunningEmulator;
-  let home: { home: string; cleanup(): Promise<void> };
-  let env: NodeJS.ProcessEnv;
+  const fx = adminFixture(
+    [
+      { accountId: ACCOUNT, accountName: "workloads" },
+      { accountId: "777788889999", accountName: "other" },
+    ],
+    { control: true },
+  );
   let browser: Browser;
 
   const visible = (l: Locator) => l.first().waitFor({ state: "visible", timeout: 10_000 });
@@ -38,35 +37,16 @@ describe.skipIf(missing("chromium"))("the admin walkthrough, then the access por
   const shot = (p: Page, name: string) =>
     p.screenshot({ path: join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
   const admin = async (...args: string[]) => {
-    const r = await runCli(["admin", ...args, "--profile", "mgmt"], env);
+    const r = await fx.admin(...args);
     expect(r.code, `admin ${args.join(" ")}: ${r.stderr}`).toBe(0);
     return r;
   };
 
   beforeAll(async () => {
-    emu = await startEmulator({
-      seed: orgFromSeed({
-        accounts: [
-          { accountId: ACCOUNT, accountName: "workloads" },
-          { accountId: "777788889999", accountName: "other" },
-        ],
-      }),
-      control: true,
-    });
-    home = await tempHome();
-    env = testEnv(home.home, emu.url);
-    await fs.mkdir(join(home.home, ".aws"), { mode: 0o700 });
-    await fs.writeFile(
-      join(home.home, ".aws/credentials"),
-      `[mgmt]\naws_access_key_id = AKIAADMINEXAMPLE0001\naws_secret_access_key = admin-secret-value\nregion = ${emu.region}\n`,
-      { mode: 0o600 },
-    );
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await emu?.stop();
-    await home?.cleanup();
   });
 
   it("admin commands, invitation, sign-in, portal, console, credentials", async () => {
@@ -104,14 +84,14 @@ describe.skipIf(missing("chromium"))("the admin walkthrough, then the access por
     await admin("groups", "add-member", "ReadOnly", "jane");
 
     // The invitation e-mail, as the control API's link.
-    const invite = await fetch(`${emu.url}/_emulator/invite`, {
+    const invite = await fetch(`${fx.emu.url}/_emulator/invite`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ user: "jane" }),
     });
     expect(invite.status).toBe(200);
     const { url } = (await invite.json()) as { url: string };
-    expect(url).toMatch(new RegExp(`^${emu.url}/invitation\\?token=[\\w-]{43}$`));
+    expect(url).toMatch(new RegExp(`^${fx.emu.url}/invitation\\?token=[\\w-]{43}$`));
 
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     context.setDefaultTimeout(10_000);
@@ -127,7 +107,7 @@ describe.skipIf(missing("chromium"))("the admin walkthrough, then the access por
       await page.getByLabel("Confirm password").fill(PASSWORD);
       await shot(page, "01-set-password");
       await page.getByRole("button", { name: "Set new password" }).click();
-      await page.waitForURL(`${emu.url}/start`);
+      await page.waitForURL(`${fx.emu.url}/start`);
       // Single use: the link is spent.
       const again = await context.newPage();
       await again.goto(url);
@@ -140,7 +120,7 @@ describe.skipIf(missing("chromium"))("the admin walkthrough, then the access por
       await page.getByLabel("Username").fill("jane");
       await page.getByLabel("Password").fill(PASSWORD);
       await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL(`${emu.url}/start`);
+      await page.waitForURL(`${fx.emu.url}/start`);
 
       // The portal lists the one account jane can use (through the group), with the role.
       const accounts = page.locator("details.account");
@@ -156,7 +136,7 @@ describe.skipIf(missing("chromium"))("the admin walkthrough, then the access por
         context.waitForEvent("page"),
         role.getByRole("link", { name: "Management console" }).click(),
       ]);
-      await consolePage.waitForURL(`${emu.url}/console`);
+      await consolePage.waitForURL(`${fx.emu.url}/console`);
       await visible(consolePage.getByRole("heading", { name: "Console Home" }));
       const details = await text(consolePage.locator("dl.kv"));
       expect(details).toContain(`workloads (${ACCOUNT})`);
@@ -179,8 +159,8 @@ describe.skipIf(missing("chromium"))("the admin walkthrough, then the access por
       await shot(page, "04-credentials");
       const value = (i: number) => /="([^"]+)"$/.exec(lines[i]!)![1]!;
       const sts = new STSClient({
-        endpoint: emu.url,
-        region: emu.region,
+        endpoint: fx.emu.url,
+        region: fx.emu.region,
         credentials: { accessKeyId: value(0), secretAccessKey: value(1), sessionToken: value(2) },
       });
       try {
