@@ -214,30 +214,12 @@ function parseJsonPlan(text: string, file: string): { raw: unknown; locate: Loca
   return { raw, locate };
 }
 
-/** YAML (1.2, the `yaml` package, loaded only here): errors and positions from its own parser. */
+/** YAML (1.2): src/admin/yaml.ts, loaded only for a YAML file. */
 async function parseYamlPlan(text: string, file: string): Promise<{ raw: unknown; locate: Locate }> {
-  const { LineCounter, parseDocument, isMap, isNode } = await import("yaml");
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    const [pos] = err.linePos ?? [lines.linePos(err.pos[0])];
-    const message = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw planError(file, pos ? { line: pos.line, col: pos.col } : undefined, `not valid YAML: ${message}`);
-  }
-  const raw = doc.toJS({ maxAliasCount: 100 });
-  const at = (node: unknown): Position | undefined => {
-    const range = isNode(node) ? node.range : undefined;
-    if (!range) return undefined;
-    const p = lines.linePos(range[0]);
-    return { line: p.line, col: p.col };
-  };
-  const locate: Locate = (top, index) => {
-    if (index !== undefined) return at(doc.getIn([top, index], true));
-    if (!isMap(doc.contents)) return undefined;
-    return at(doc.contents.items.find((pair) => isNode(pair.key) && String(pair.key.toJSON()) === top)?.key);
-  };
-  return { raw, locate };
+  const { readYaml } = await import("./yaml");
+  const r = readYaml(text);
+  if (!r.ok) throw planError(file, r.at, `not valid YAML: ${r.message}`);
+  return { raw: r.raw, locate: r.locate };
 }
 
 /** YAML by extension (.yaml, .yml), JSON by extension (.json); otherwise JSON when it starts with `{`. */

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parsePlan } from "../../src/admin/plan";
+import { assertBuilt, PORTICO, run } from "../interop/support";
 import { adminFixture } from "./support";
 
 const fx = adminFixture([
@@ -106,6 +107,19 @@ describe("YAML plan files", () => {
       expect(r.stderr, name).toMatch(new RegExp(`^portico: ${reEscape(file)}${want.source}`, "m"));
       expect(r.stderr, name).toMatch(/^hint: Fix the file/m);
     }
+  });
+
+  it("the built CLI (bundled yaml) plans a YAML file and reports its errors with line:column", async () => {
+    assertBuilt();
+    const env = { ...fx.env, PATH: process.env["PATH"] ?? "" };
+    let file = await planFile("built.yaml", "users:\n  - userName: built-user\n");
+    let r = await run(process.execPath, [PORTICO, "admin", "plan", file, "--profile", "mgmt"], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("+ create user built-user\n");
+    file = await planFile("built-broken.yaml", "users:\n - a\n  b: 1\n");
+    r = await run(process.execPath, [PORTICO, "admin", "plan", file, "--profile", "mgmt"], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:2:4: not valid YAML: `);
   });
 
   it("the format follows the extension, else the first character", async () => {
