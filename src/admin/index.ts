@@ -688,10 +688,7 @@ export function matchAccount(account: string, all: Account[]): string {
       `${hits.length} accounts are named "${account}": ${hits.map((a) => `${a.id} (${a.name})`).join(", ")}`,
       { exitCode: ExitCode.usage, hint: `Give the account id instead, e.g. --account ${hits[0]!.id}` },
     );
-  const near = nearestNames(
-    account,
-    all.map((a) => a.name),
-  );
+  const near = nearestNames(account, new Set(all.map((a) => a.name)));
   throw new PorticoError(
     "admin_not_found",
     `No account named "${account}" in the organization${near.length ? ` (nearest: ${near.join(", ")})` : ""}`,
