@@ -96,6 +96,24 @@ async function setupAction(ctx: CliContext, startArg: string | undefined, flags:
     preset.startUrl ??
     (await ask("The AWS access portal URL", "START_URL", command({ url: "https://<id>.awsapps.com/start" })));
   const resolved = await resolveStartUrl(startUrl, ctx.env);
+  const host = (u: string) => {
+    try {
+      return new URL(u).host;
+    } catch {
+      return u;
+    }
+  };
+  // How the region was chosen, for the wrong-region error (src/sso/login.ts wrongRegionError).
+  const regionHow =
+    flags.ssoRegion !== undefined
+      ? "given with --sso-region"
+      : preset.ssoRegion !== undefined
+        ? `from the preset ${flags.preset}`
+        : resolved.region !== undefined
+          ? resolved.vanity
+            ? `from the host ${host(resolved.url)} that ${startUrl} redirects to`
+            : `from the start URL's host ${host(startUrl)}`
+          : "as entered";
   const ssoRegion =
     flags.ssoRegion ??
     preset.ssoRegion ??
@@ -154,10 +172,21 @@ async function setupAction(ctx: CliContext, startArg: string | undefined, flags:
     await getSsoToken({ env: ctx.env, now: ctx.now, paths: config.paths }, session, selectArgs);
   } catch (e) {
     if (!(e instanceof PorticoError && e.code === "sign_in_required")) throw e;
-    await signIn(ctx, config.paths, session, selectArgs, {
-      ...(flags.deviceCode ? { deviceCode: true } : {}),
-      ...(flags.browser === false ? { browser: false } : {}),
-    });
+    try {
+      await signIn(ctx, config.paths, session, selectArgs, {
+        ...(flags.deviceCode ? { deviceCode: true } : {}),
+        ...(flags.browser === false ? { browser: false } : {}),
+      });
+    } catch (e) {
+      // A refusal that points at the region: say which was tried, how it was chosen, how to redo it.
+      const { wrongRegionError } = await import("../../sso/login");
+      throw wrongRegionError(
+        e,
+        { region: ssoRegion, startUrl },
+        { how: regionHow, fix: command({ url: startUrl, ssoRegion: "<region>" }) },
+        resolved.url,
+      );
+    }
     info(ctx, `Successfully logged into Start URL: ${startUrl}`);
   }
 
