@@ -67,6 +67,32 @@ export function rank(entries: readonly Prepared[], query: string, history: Histo
   return hits.map((h) => h.e);
 }
 
+/**
+ * `rank(prepare(entries), "", history, now)` without preparing anything (pure): recent choices by
+ * frecency, then the rest by name — what the picker's first frame shows, in O(history + n) when
+ * `entries` are already sorted by name (the picker's index keeps them so), O(n log n) otherwise.
+ */
+export function orderForEmpty<T extends PickEntry>(
+  entries: readonly T[],
+  history: History,
+  now: number,
+): T[] {
+  const byName = (a: T, b: T) => (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0);
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++)
+    if (byName(entries[i - 1]!, entries[i]!) > 0) sorted = false;
+  const all = sorted ? entries : [...entries].sort(byName);
+  const recent: { e: T; score: number }[] = [];
+  const rest: T[] = [];
+  for (const e of all) {
+    const score = Object.hasOwn(history, e.profile) ? frecency(history[e.profile], now) : 0;
+    if (score > 0) recent.push({ e, score });
+    else rest.push(e);
+  }
+  recent.sort((a, b) => b.score - a.score || byName(a.e, b.e));
+  return [...recent.map((r) => r.e), ...rest];
+}
+
 /** A non-interactive pick: the one entry `query` selects (an exact name, or the only match). */
 export function pickOne(ranked: readonly Prepared[], query: string): Prepared | undefined {
   const q = query.trim().toLowerCase();
