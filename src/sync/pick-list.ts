@@ -45,3 +45,17 @@ export async function pickEntries(
   }
   return entries;
 }
+
+/**
+ * Build the picker's index now (after `portico setup` wrote the profiles), so the first `pc` draws
+ * from it. Best effort: false when a file changed meanwhile or the index cannot be written.
+ */
+export async function buildPickIndex(env: NodeJS.ProcessEnv): Promise<boolean> {
+  const { awsPaths } = await import("../config/paths");
+  const { loadAwsConfig } = await import("../config/load");
+  const { writePickIndex } = await import("./pick-index");
+  const paths = awsPaths(env);
+  const stamps = new Map([paths.configFile, paths.credentialsFile].map((f) => [f, fileStamp(f)]));
+  const config = await loadAwsConfig(env);
+  return writePickIndex(paths, stamps, await pickEntries(config, undefined, stamps));
+}

@@ -74,6 +74,10 @@ describe("portico setup", () => {
           expect(text).toContain(
             "[profile account-1-Role1]\nsso_session = ssoins-72239e8f1a2b3c4d\nsso_account_id = 100000000001\nsso_role_name = Role1\nregion = eu-west-1\n",
           );
+          // The picker's index is ready for the first `pc`.
+          expect(
+            (await readFile(path.join(h.home, ".aws", "portico", "pick-index.json"), "utf8")).split("\n"),
+          ).toHaveLength(7);
           // Again: nothing to write, no new sign-in.
           const again = await runCli(["setup", `${emu.url}/vanity`, "--device-code", "--yes"], env);
           expect(again.code, again.stderr).toBe(0);

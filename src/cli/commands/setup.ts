@@ -215,6 +215,9 @@ async function setupAction(ctx: CliContext, startArg: string | undefined, flags:
       ...(preset.filters ? { filters: preset.filters } : {}),
     },
   );
+  // The picker's index, so the first `pc` / `portico pick` draws at once (src/sync/pick-index.ts).
+  await (await import("../../sync/pick-list")).buildPickIndex(ctx.env).catch(() => false);
+
   // 4. The shell integration: asked (default yes) on a TTY, `--shell` unattended, never otherwise.
   const shell = await offerShell(ctx, flags, shellFirst);
   if (flags.json) {
