@@ -81,10 +81,11 @@ export function tryPickFastPath(argv: string[], env: NodeJS.ProcessEnv): boolean
           process.exitCode = 130;
           return;
         }
-        const { remember } = await import("./pick");
+        const { remember, roleKey } = await import("./pick");
         const { writeHistory } = await import("./history");
         let next = remember(history, chosen.profile, now);
         next = remember(next, `account:${chosen.accountId}`, now);
+        next = remember(next, roleKey(chosen.accountId, chosen.roleName), now);
         await writeHistory(paths, next).catch(() => undefined);
         process.stdout.write(`${chosen.profile}\n`);
       },

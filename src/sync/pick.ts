@@ -43,10 +43,15 @@ export function frecency(h: { count: number; last: number } | undefined, now: nu
 }
 
 /** The entries matching `query`, best first. */
-export function rank(entries: readonly Prepared[], query: string, history: History, now: number): Prepared[] {
+export function rank<T extends Prepared>(
+  entries: readonly T[],
+  query: string,
+  history: History,
+  now: number,
+): T[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const q = query.trim().toLowerCase();
-  const hits: { e: Prepared; tier: number; score: number }[] = [];
+  const hits: { e: T; tier: number; score: number }[] = [];
   for (const e of entries) {
     let ok = true;
     for (const w of words)
@@ -91,6 +96,29 @@ export function orderForEmpty<T extends PickEntry>(
   }
   recent.sort((a, b) => b.score - a.score || byName(a.e, b.e));
   return [...recent.map((r) => r.e), ...rest];
+}
+
+/** True when every word of `query` occurs in `hay` (both compared lower-cased): the picker's match rule (pure). */
+export function matchesWords(hay: string, query: string): boolean {
+  const h = hay.toLowerCase();
+  for (const w of query.toLowerCase().split(/\s+/)) if (w && !h.includes(w)) return false;
+  return true;
+}
+
+/** The history key of a role of an account (recorded by `pick` and the `configure sso` role picker). */
+export const roleKey = (accountId: string, roleName: string): string => `role:${accountId}:${roleName}`;
+
+/** Roles ordered for a picker: recent first (by `role:<account>:<role>` history), then the given order. */
+export function rankRoles(
+  accountId: string,
+  roles: readonly string[],
+  history: History,
+  now: number,
+): string[] {
+  return roles
+    .map((r, i) => ({ r, i, s: frecency(history[roleKey(accountId, r)], now) }))
+    .sort((x, y) => y.s - x.s || x.i - y.i)
+    .map((x) => x.r);
 }
 
 /** A non-interactive pick: the one entry `query` selects (an exact name, or the only match). */

@@ -173,7 +173,14 @@ describe("portico pick on a terminal", () => {
         await readFile(path.join(h.home, ".aws", "portico", "pick-history.json"), "utf8"),
       );
       expect(Object.keys(history).sort()).toEqual(
-        ["account:111111111111", "account:222222222222", "dev-Admin", "prod-Read"].sort(),
+        [
+          "account:111111111111",
+          "account:222222222222",
+          "dev-Admin",
+          "prod-Read",
+          "role:111111111111:Admin",
+          "role:222222222222:Read",
+        ].sort(),
       );
       // 3. A profile added to the config is listed at once (the index no longer matches the file).
       await appendFile(

@@ -8,7 +8,18 @@ import { stat } from "node:fs/promises";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/index";
-import { frecency, type PickEntry, pickOne, prepare, rank, remember } from "../../src/sync/pick";
+import {
+  frecency,
+  matchesWords,
+  type PickEntry,
+  pickOne,
+  prepare,
+  rank,
+  rankAccounts,
+  rankRoles,
+  remember,
+  roleKey,
+} from "../../src/sync/pick";
 import { runCli } from "../cli/support";
 import { tempHome } from "../helpers/emulator";
 import { signedIn } from "./support";
@@ -50,6 +61,23 @@ describe("pick ranking (pure)", () => {
     expect(frecency({ count: 2, last: now - 1000 }, now)).toBeGreaterThan(
       frecency({ count: 2, last: now - 3 * 86_400_000 }, now),
     );
+  });
+});
+
+describe("the configure sso pickers' rules (the same as pick's)", () => {
+  it("every typed word must occur; roles and accounts recent first, then as given", () => {
+    expect(matchesWords("Prod (111111111111) prod@example.com", "111 PROD")).toBe(true);
+    expect(matchesWords("Prod (111111111111)", "prod staging")).toBe(false);
+    const now = 1_800_000_000_000;
+    const h = {
+      [roleKey("1", "Read")]: { count: 1, last: now - 1000 },
+      [roleKey("2", "Admin")]: { count: 9, last: now },
+    };
+    expect(rankRoles("1", ["Admin", "Ops", "Read"], h, now)).toEqual(["Read", "Admin", "Ops"]);
+    expect(rankRoles("3", ["Admin", "Ops", "Read"], h, now)).toEqual(["Admin", "Ops", "Read"]);
+    expect(
+      rankAccounts([{ accountId: "1" }, { accountId: "2" }], { "account:2": { count: 1, last: now } }, now),
+    ).toEqual([{ accountId: "2" }, { accountId: "1" }]);
   });
 });
 

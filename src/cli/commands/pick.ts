@@ -24,7 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
       const query = words.join(" ");
       const { loadAwsConfig } = await import("../../config/load");
       const { pickEntries } = await import("../../sync/pick-list");
-      const { pickOne, prepare, rank, remember } = await import("../../sync/pick");
+      const { pickOne, prepare, rank, remember, roleKey } = await import("../../sync/pick");
       const { readHistory, writeHistory } = await import("../../sync/history");
       const { awsPaths } = await import("../../config/paths");
       const { fileStamp, writePickIndex } = await import("../../sync/pick-index");
@@ -97,6 +97,7 @@ export function register(program: Command, ctx: CliContext): void {
       }
       let next = remember(history, chosen.profile, now);
       next = remember(next, `account:${chosen.accountId}`, now);
+      next = remember(next, roleKey(chosen.accountId, chosen.roleName), now);
       await writeHistory(config.paths, next).catch(() => undefined);
       printLine(ctx, chosen.profile);
     });
