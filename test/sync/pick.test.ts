@@ -8,6 +8,7 @@ import { stat } from "node:fs/promises";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/index";
+import { awsPaths } from "../../src/config/paths";
 import {
   frecency,
   matchesWords,
@@ -20,6 +21,7 @@ import {
   remember,
   roleKey,
 } from "../../src/sync/pick";
+import { openPickIndex } from "../../src/sync/pick-index";
 import { runCli } from "../cli/support";
 import { tempHome } from "../helpers/emulator";
 import { signedIn } from "./support";
@@ -88,6 +90,8 @@ describe("portico pick", () => {
     try {
       const env = await signedIn(h.home, emu);
       expect((await runCli(["sync", "--yes", "--name", "{account_id}.{role_name}"], env)).code).toBe(0);
+      // The sync left the picker's index for the fast path.
+      expect(openPickIndex(awsPaths(env))?.count).toBe(6);
       await emu.stop(); // pick never calls the network
       const list = await runCli(["pick", "--json"], env);
       expect(list.code, list.stderr).toBe(0);
