@@ -143,17 +143,35 @@ export function planRcInstall(text: string | undefined, shell: Shell, name = "pc
     if (current === wanted) return { kind: "unchanged", line: b + 1 };
     return { kind: "update", text: src.slice(0, start) + wanted + src.slice(stop), line: b + 1 };
   }
-  const own = new RegExp(`portico\\s+shell-init\\s+${shell}\\b`);
-  for (let i = 0; i < lines.length; i++) {
-    const t = lines[i]!.trimStart();
-    if (!t.startsWith("#") && own.test(t)) return { kind: "present", line: i + 1 };
-  }
+  const own = handWrittenLine(src, shell);
+  if (own !== undefined) return { kind: "present", line: own };
   let lead = "";
   if (src !== "") {
     if (!src.endsWith("\n")) lead = eol + eol;
     else if (!src.endsWith(`${eol}${eol}`) && src !== eol) lead = eol;
   }
   return { kind: "add", text: src + lead + block, line: lineOf(src + lead, src.length + lead.length) };
+}
+
+/** The 1-based line of a (not commented-out) `portico shell-init SHELL` in `text`, if any (pure). */
+export function handWrittenLine(text: string, shell: Shell): number | undefined {
+  const own = new RegExp(`portico\\s+shell-init\\s+${shell}\\b`);
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!.trimStart();
+    if (!t.startsWith("#") && own.test(t)) return i + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Other files the shell reads where a person may already have written the line by hand (fish:
+ * config.fish, which the conf.d snippet would duplicate).
+ */
+function otherRcFiles(shell: Shell, file: string): string[] {
+  if (shell !== "fish") return [];
+  const main = path.join(path.dirname(path.dirname(file)), "config.fish");
+  return main === file ? [] : [main];
 }
 
 export interface RcInstallResult {
@@ -176,6 +194,17 @@ export async function installShellIntegration(
     throw usageError(`Unknown shell ${JSON.stringify(shell)}`, "portico shell-init bash --install");
   const name = checkFunctionName(opts.name ?? "pc");
   const file = opts.file ?? rcFileFor(shell, env);
+  if (opts.file === undefined)
+    for (const other of otherRcFiles(shell, file)) {
+      let text: string | undefined;
+      try {
+        text = (await readRegularFile(other))?.toString("latin1");
+      } catch {
+        text = undefined;
+      }
+      const line = text === undefined ? undefined : handWrittenLine(text, shell);
+      if (line !== undefined) return { shell, file: other, result: "present", line };
+    }
   const dirMode = 0o755;
   // The rc file's folder (fish's conf.d, PowerShell's profile folder) may not exist yet: 0755, as the
   // shells make them.

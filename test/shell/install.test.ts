@@ -170,6 +170,16 @@ describe("a new shell has pc after the install", () => {
     try {
       const bin = await porticoBin(path.join(h.home, "bin"));
       const env = { HOME: h.home, PATH: `${bin}:/usr/bin:/bin`, TERM: "dumb" };
+      // A line written by hand in config.fish counts: the conf.d snippet would run it twice.
+      await mkdir(path.join(h.home, ".config", "fish"), { recursive: true });
+      await writeFile(
+        path.join(h.home, ".config", "fish", "config.fish"),
+        "portico shell-init fish | source\n",
+      );
+      const hand = await portico(["shell-init", "fish", "--install", "--json"], env);
+      expect(JSON.parse(hand.stdout)).toMatchObject({ result: "present", line: 1 });
+      expect(existsSync(path.join(h.home, ".config", "fish", "conf.d", "portico.fish"))).toBe(false);
+      await writeFile(path.join(h.home, ".config", "fish", "config.fish"), "# nothing\n");
       await installTwice("fish", env);
       for (const flags of [["-i"], ["-l"]]) {
         const r = await run(
