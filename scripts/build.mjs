@@ -50,6 +50,20 @@ await build({
   logLevel: "warning",
 });
 chmodSync("dist/cli/portico.cjs", 0o755);
+// `portico pick`'s fast path (src/sync/pick-fast.ts), required by the launcher only for `pick`.
+await build({
+  entryPoints: ["src/sync/pick-fast.ts"],
+  outfile: "dist/cli/pick.cjs",
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  sourcemap: "linked",
+  sourcesContent: false,
+  legalComments: "none",
+  logLevel: "warning",
+});
 await build({
   entryPoints: ["src/index.ts"],
   outfile: "dist/index.js",

@@ -122,6 +122,8 @@ export const errorCodes = {
   service_unreachable: E.service,
   setup_preset_invalid: E.config,
   setup_preset_unreadable: E.config,
+  shell_rc_block_broken: E.config,
+  shell_rc_unknown: E.config,
   sign_in_required: E.signInRequired,
   sso_account_id_invalid: E.config,
   sso_config_inconsistent: E.config,

@@ -13,9 +13,18 @@ silenceSdkWarning(process.env);
 // `--debug` stack traces name src/ files: the bundle's source maps (scripts/build.mjs), read only then.
 if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
 
+// `pick` draws its list from the picker's index in a bundle of its own (src/sync/pick-fast.ts), loaded only for it.
+const tryPickFastPath = (argv: string[], env: NodeJS.ProcessEnv): boolean =>
+  argv[0] === "pick" &&
+  (require(path.join(__dirname, "pick.cjs")) as typeof import("../sync/pick-fast")).tryPickFastPath(
+    argv,
+    env,
+  );
+
 if (
   !tryCredentialProcessFastPath(process.argv.slice(2), process.env) &&
-  !tryUseFastPath(process.argv.slice(2), process.env)
+  !tryUseFastPath(process.argv.slice(2), process.env) &&
+  !tryPickFastPath(process.argv.slice(2), process.env)
 ) {
   import(pathToFileURL(path.join(__dirname, "portico.mjs")).href).catch((e: unknown) => {
     process.stderr.write(`portico: fatal: cannot load the CLI: ${String(e)}\n`);

@@ -18,7 +18,8 @@ export interface WizardUi {
   /** Ask a question; `prompt` is the full CLI prompt text (e.g. "SSO region [None]: "). Empty answer → "". */
   ask?: (prompt: string, validate?: (v: string) => string | true) => Promise<string>;
   pickAccount?: (accounts: PortalAccount[]) => Promise<string>;
-  pickRole?: (roles: string[]) => Promise<string>;
+  /** `accountId`: the account the roles are of (the picker orders recent choices first). */
+  pickRole?: (roles: string[], accountId: string) => Promise<string>;
   /** Messages for people (stderr). */
   say: (text: string) => void;
 }
@@ -359,7 +360,10 @@ export async function configureSso(deps: WizardDeps, a: SsoAnswers): Promise<Con
       if (!ui.pickRole) throw needAnswer(`--role NAME (one of: ${roles.join(", ")})`, "The role");
       const cur =
         accountId === str(profileConfig["sso_account_id"]) ? str(profileConfig["sso_role_name"]) : undefined;
-      roleName = await ui.pickRole(currentFirst(roles, (r) => r === cur));
+      roleName = await ui.pickRole(
+        currentFirst(roles, (r) => r === cur),
+        accountId,
+      );
     }
     ui.say(`Using the role name "${roleName}"\n`);
   } catch (e) {

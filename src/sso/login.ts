@@ -33,7 +33,7 @@ import {
   redirectUriFor,
 } from "./pkce";
 import type { SsoSession } from "./session";
-import { resolveStartUrl } from "./start-url";
+import { regionFromStartHost, resolveStartUrl } from "./start-url";
 
 export interface LoginIo {
   env: NodeJS.ProcessEnv;
@@ -105,27 +105,81 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** How the region a sign-in was sent to was chosen, and the command that sets another (for the hint). */
+export interface RegionOrigin {
+  /** e.g. "given with --sso-region", "from the start URL's host x.portal.eu-west-1.app.aws". */
+  how: string;
+  /** The command that redoes this with another region, e.g. `portico setup URL --sso-region '<region>'`. */
+  fix: string;
+}
+
+const REFUSALS = new Set(["invalid_grant", "invalid_client", "invalid_request"]);
+
+/** Where to find the right region (one sentence, for every wrong-region hint). */
+export const FIND_REGION =
+  "The right region is the one IAM Identity Center runs in: it is in the access portal URL when that is https://<id>.portal.<region>.app.aws, and on the IAM Identity Center console's Settings page (ask your administrator).";
+
 /**
  * A wrong sso_region or start URL shows up as invalid_grant / invalid_client / invalid_request from
- * the instance (the guides' classic trouble): name it as the likely cause with the fix.
+ * the instance (the guides' classic trouble): named as the likely cause, with the region that was
+ * tried, how it was chosen, what the start URL's host says (when it names a region), where to find
+ * the right one and the command that sets it. `e` is returned as it is when it is not such a refusal.
  */
-function explainLoginError(e: unknown, session: SsoSession, profileArgs: string): unknown {
+export function wrongRegionError(
+  e: unknown,
+  session: Pick<SsoSession, "region" | "startUrl">,
+  origin: RegionOrigin,
+  serviceUrl?: string,
+): unknown {
   if (!(e instanceof PorticoError)) return e;
-  const kind = e.details?.["oidcError"];
-  if (kind === "invalid_grant" || kind === "invalid_client" || kind === "invalid_request") {
-    const where = session.kind === "sso-session" ? `[sso-session ${session.sessionName}]` : "the profile";
-    return new PorticoError(
-      "sso_region_or_url_wrong",
-      `Sign-in was refused (${kind}). The likely cause is a wrong sso_region (${session.region}) or sso_start_url (${session.startUrl}) in ${where}.`,
-      {
-        exitCode: ExitCode.config,
-        cause: e,
-        hint: `Check both against the AWS access portal URL your administrator gave you (the region is shown in the IAM Identity Center console), fix them with: portico configure ${session.kind === "sso-session" ? `sso-session ${session.sessionName}` : `sso ${profileArgs}`.trim()}`,
-        details: { ...e.details, ssoRegion: session.region, startUrl: session.startUrl },
-      },
-    );
+  const kind = e.details?.["oidcError"] ?? e.details?.["refusal"];
+  if (typeof kind !== "string" || !REFUSALS.has(kind)) return e;
+  let hostRegion: string | undefined;
+  let host: string | undefined;
+  try {
+    host = new URL(serviceUrl ?? session.startUrl).hostname;
+    hostRegion = regionFromStartHost(host);
+  } catch {
+    host = undefined;
   }
-  return e;
+  const via = serviceUrl && serviceUrl !== session.startUrl ? `, which redirects to ${serviceUrl}` : "";
+  const names =
+    hostRegion && hostRegion !== session.region ? ` The start URL's host ${host} names ${hostRegion}.` : "";
+  return new PorticoError(
+    "sso_region_or_url_wrong",
+    `Sign-in was refused (${kind}). The likely cause is a wrong sso_region (${session.region}) or sso_start_url (${session.startUrl}${via}): the region tried was ${session.region}, ${origin.how}.${names}`,
+    {
+      exitCode: ExitCode.config,
+      cause: e,
+      hint: `${FIND_REGION} Then run: ${hostRegion && hostRegion !== session.region ? origin.fix.replace("'<region>'", hostRegion) : origin.fix}`,
+      details: {
+        ...e.details,
+        refusal: kind,
+        ssoRegion: session.region,
+        regionOrigin: origin.how,
+        startUrl: session.startUrl,
+        ...(serviceUrl && serviceUrl !== session.startUrl ? { serviceStartUrl: serviceUrl } : {}),
+      },
+    },
+  );
+}
+
+function explainLoginError(
+  e: unknown,
+  session: SsoSession,
+  profileArgs: string,
+  serviceUrl: string,
+): unknown {
+  const where = session.kind === "sso-session" ? `[sso-session ${session.sessionName}]` : "the profile";
+  return wrongRegionError(
+    e,
+    session,
+    {
+      how: `from sso_region in ${where}`,
+      fix: `portico configure ${session.kind === "sso-session" ? `sso-session ${session.sessionName}` : `sso ${profileArgs}`.trim()}`,
+    },
+    serviceUrl,
+  );
 }
 
 async function registration(
@@ -222,7 +276,7 @@ export async function login(
     );
     return { token, flow: opts.flow, registrationReused: reused };
   } catch (e) {
-    throw explainLoginError(e, session, profileArgs);
+    throw explainLoginError(e, session, profileArgs, serviceUrl);
   }
 }
 

@@ -7,28 +7,14 @@ import * as path from "node:path";
 import type { AwsPaths } from "../config/paths";
 import { readFileIfExists, writeFileAtomic } from "../platform/files";
 import type { History } from "./pick";
+import { parseHistory } from "./pick-history";
+
+export { parseHistory };
 
 const MAX_KEYS = 2000;
 
 export const historyFile = (paths: AwsPaths): string =>
   path.join(paths.awsDir, "portico", "pick-history.json");
-
-export function parseHistory(text: string | undefined): History {
-  if (text === undefined) return {};
-  try {
-    const raw = JSON.parse(text) as Record<string, unknown>;
-    const out: History = {};
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) return {};
-    for (const [k, v] of Object.entries(raw)) {
-      const o = v as { count?: unknown; last?: unknown };
-      if (k !== "__proto__" && typeof o?.count === "number" && typeof o.last === "number")
-        out[k] = { count: o.count, last: o.last };
-    }
-    return out;
-  } catch {
-    return {};
-  }
-}
 
 export async function readHistory(paths: AwsPaths): Promise<History> {
   try {

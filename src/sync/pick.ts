@@ -43,10 +43,15 @@ export function frecency(h: { count: number; last: number } | undefined, now: nu
 }
 
 /** The entries matching `query`, best first. */
-export function rank(entries: readonly Prepared[], query: string, history: History, now: number): Prepared[] {
+export function rank<T extends Prepared>(
+  entries: readonly T[],
+  query: string,
+  history: History,
+  now: number,
+): T[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const q = query.trim().toLowerCase();
-  const hits: { e: Prepared; tier: number; score: number }[] = [];
+  const hits: { e: T; tier: number; score: number }[] = [];
   for (const e of entries) {
     let ok = true;
     for (const w of words)
@@ -65,6 +70,55 @@ export function rank(entries: readonly Prepared[], query: string, history: Histo
       (a.e.profile < b.e.profile ? -1 : a.e.profile > b.e.profile ? 1 : 0),
   );
   return hits.map((h) => h.e);
+}
+
+/**
+ * `rank(prepare(entries), "", history, now)` without preparing anything (pure): recent choices by
+ * frecency, then the rest by name — what the picker's first frame shows, in O(history + n) when
+ * `entries` are already sorted by name (the picker's index keeps them so), O(n log n) otherwise.
+ */
+export function orderForEmpty<T extends PickEntry>(
+  entries: readonly T[],
+  history: History,
+  now: number,
+): T[] {
+  const byName = (a: T, b: T) => (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0);
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++)
+    if (byName(entries[i - 1]!, entries[i]!) > 0) sorted = false;
+  const all = sorted ? entries : [...entries].sort(byName);
+  const recent: { e: T; score: number }[] = [];
+  const rest: T[] = [];
+  for (const e of all) {
+    const score = Object.hasOwn(history, e.profile) ? frecency(history[e.profile], now) : 0;
+    if (score > 0) recent.push({ e, score });
+    else rest.push(e);
+  }
+  recent.sort((a, b) => b.score - a.score || byName(a.e, b.e));
+  return [...recent.map((r) => r.e), ...rest];
+}
+
+/** True when every word of `query` occurs in `hay` (both compared lower-cased): the picker's match rule (pure). */
+export function matchesWords(hay: string, query: string): boolean {
+  const h = hay.toLowerCase();
+  for (const w of query.toLowerCase().split(/\s+/)) if (w && !h.includes(w)) return false;
+  return true;
+}
+
+/** The history key of a role of an account (recorded by `pick` and the `configure sso` role picker). */
+export const roleKey = (accountId: string, roleName: string): string => `role:${accountId}:${roleName}`;
+
+/** Roles ordered for a picker: recent first (by `role:<account>:<role>` history), then the given order. */
+export function rankRoles(
+  accountId: string,
+  roles: readonly string[],
+  history: History,
+  now: number,
+): string[] {
+  return roles
+    .map((r, i) => ({ r, i, s: frecency(history[roleKey(accountId, r)], now) }))
+    .sort((x, y) => y.s - x.s || x.i - y.i)
+    .map((x) => x.r);
 }
 
 /** A non-interactive pick: the one entry `query` selects (an exact name, or the only match). */

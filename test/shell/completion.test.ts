@@ -2,13 +2,15 @@
  * `portico completion`: the scripts run in the real shells — bash through its completion function with
  * COMP_WORDS/COMP_CWORD (as readline calls it, filtered by compgen), zsh through `_portico` with a
  * recording `compadd`, fish through `complete -C` (fish's own completion query) — completing commands,
- * sub-commands, flags (from the commander program) and profile / sso-session names from the config.
+ * sub-commands, flags (from the commander program) and profile / sso-session names from the config;
+ * and in a pseudo-terminal, TAB through bash's readline and zsh's compinit.
  */
+import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoConfig, writeConfig } from "../credentials/support";
 import { tempHome } from "../helpers/emulator";
-import { porticoBin, run } from "./support";
+import { porticoBin, ROOT, run } from "./support";
 
 let home: { home: string; cleanup(): Promise<void> };
 let env: NodeJS.ProcessEnv;
@@ -110,4 +112,45 @@ describe("fish", () => {
       "legacy",
     ]);
   }, 30_000);
+});
+
+describe("through the line editor, in a pseudo-terminal (TAB as a person presses it)", () => {
+  // python3's pty driver (test/sso/fixtures): bash's readline with the script loaded, and zsh's own
+  // completion system (compinit) — not the completion function called by hand as above.
+  const DRIVER = path.join(ROOT, "test", "sso", "fixtures", "pty-drive.py");
+  function drive(steps: [string, string][], argv: string[]): Promise<{ code: number; screen: string }> {
+    return new Promise((resolve) =>
+      execFile(
+        "python3",
+        [DRIVER, JSON.stringify(steps), ...argv],
+        { env: { ...env, TERM: "xterm", INPUTRC: "/dev/null" }, timeout: 60_000 },
+        (err, screen) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, screen }),
+      ),
+    );
+  }
+  const KILL_LINE = "\u0015";
+  const steps = (load: string): [string, string][] => [
+    ["[#$%] $", `${load}; PS1='READY> '\r`],
+    ["READY> ", "portico sta\t"],
+    ["portico status ", `${KILL_LINE}portico whoami --profile ad\t`],
+    ["--profile admin ", `${KILL_LINE}portico shell-init bash --ins\t`],
+    ["--install ", `${KILL_LINE}exit\r`],
+  ];
+  it("bash (readline)", async () => {
+    const r = await drive(steps('eval "$(portico completion bash)"'), [
+      "bash",
+      "--norc",
+      "--noprofile",
+      "-i",
+    ]);
+    expect(r.code, r.screen).toBe(0);
+  }, 60_000);
+  it("zsh (compinit)", async () => {
+    const r = await drive(steps('autoload -U compinit; compinit -u; eval "$(portico completion zsh)"'), [
+      "zsh",
+      "-f",
+      "-i",
+    ]);
+    expect(r.code, r.screen).toBe(0);
+  }, 60_000);
 });

@@ -8,7 +8,20 @@ import { stat } from "node:fs/promises";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/index";
-import { frecency, type PickEntry, pickOne, prepare, rank, remember } from "../../src/sync/pick";
+import { awsPaths } from "../../src/config/paths";
+import {
+  frecency,
+  matchesWords,
+  type PickEntry,
+  pickOne,
+  prepare,
+  rank,
+  rankAccounts,
+  rankRoles,
+  remember,
+  roleKey,
+} from "../../src/sync/pick";
+import { openPickIndex } from "../../src/sync/pick-index";
 import { runCli } from "../cli/support";
 import { tempHome } from "../helpers/emulator";
 import { signedIn } from "./support";
@@ -53,6 +66,23 @@ describe("pick ranking (pure)", () => {
   });
 });
 
+describe("the configure sso pickers' rules (the same as pick's)", () => {
+  it("every typed word must occur; roles and accounts recent first, then as given", () => {
+    expect(matchesWords("Prod (111111111111) prod@example.com", "111 PROD")).toBe(true);
+    expect(matchesWords("Prod (111111111111)", "prod staging")).toBe(false);
+    const now = 1_800_000_000_000;
+    const h = {
+      [roleKey("1", "Read")]: { count: 1, last: now - 1000 },
+      [roleKey("2", "Admin")]: { count: 9, last: now },
+    };
+    expect(rankRoles("1", ["Admin", "Ops", "Read"], h, now)).toEqual(["Read", "Admin", "Ops"]);
+    expect(rankRoles("3", ["Admin", "Ops", "Read"], h, now)).toEqual(["Admin", "Ops", "Read"]);
+    expect(
+      rankAccounts([{ accountId: "1" }, { accountId: "2" }], { "account:2": { count: 1, last: now } }, now),
+    ).toEqual([{ accountId: "2" }, { accountId: "1" }]);
+  });
+});
+
 describe("portico pick", () => {
   it("after a sync, with the emulator stopped: lists, picks by query, records recent choices", async () => {
     const emu = await startEmulator({ port: 0, accounts: 3, rolesPerAccount: 2, autoApprove: "alice" });
@@ -60,6 +90,8 @@ describe("portico pick", () => {
     try {
       const env = await signedIn(h.home, emu);
       expect((await runCli(["sync", "--yes", "--name", "{account_id}.{role_name}"], env)).code).toBe(0);
+      // The sync left the picker's index for the fast path.
+      expect(openPickIndex(awsPaths(env))?.count).toBe(6);
       await emu.stop(); // pick never calls the network
       const list = await runCli(["pick", "--json"], env);
       expect(list.code, list.stderr).toBe(0);

@@ -37,22 +37,21 @@ async function promptUi(ctx: CliContext): Promise<WizardUi> {
       throw e;
     }
   };
-  const filter = <T>(items: T[], label: (x: T) => string, term: string | undefined) => {
-    const t = (term ?? "").toLowerCase();
-    return items
-      .filter((x) => label(x).toLowerCase().includes(t))
+  // `portico pick`'s match rule (every typed word must occur) and history (src/sync/pick.ts).
+  const { matchesWords, rankAccounts, rankRoles, remember, roleKey } = await import("../../sync/pick");
+  const filter = <T>(items: T[], label: (x: T) => string, term: string | undefined) =>
+    items
+      .filter((x) => matchesWords(label(x), term ?? ""))
       .map((x) => ({ name: terminalSafe(label(x)), value: x }));
-  };
+  const { readHistory, writeHistory } = await import("../../sync/history");
+  const { awsPaths } = await import("../../config/paths");
+  const paths = awsPaths(ctx.env);
   return {
     say,
     ask: (prompt, validate) =>
       cancelOnExit(input({ message: prompt.replace(/:\s*$/, ":"), ...(validate ? { validate } : {}) }, io)),
     pickAccount: async (accounts: PortalAccount[]) => {
       // The same ordering as `portico pick`: recent choices first (the picker's history), then the CLI's.
-      const { rankAccounts, remember } = await import("../../sync/pick");
-      const { readHistory, writeHistory } = await import("../../sync/history");
-      const { awsPaths } = await import("../../config/paths");
-      const paths = awsPaths(ctx.env);
       const history = await readHistory(paths);
       const now = ctx.now().getTime();
       const ordered = rankAccounts(accounts, history, now);
@@ -71,17 +70,23 @@ async function promptUi(ctx: CliContext): Promise<WizardUi> {
       await writeHistory(paths, remember(history, `account:${id}`, now)).catch(() => undefined);
       return id;
     },
-    pickRole: (roles: string[]) =>
-      cancelOnExit(
+    pickRole: async (roles: string[], accountId: string) => {
+      const history = await readHistory(paths);
+      const now = ctx.now().getTime();
+      const ordered = rankRoles(accountId, roles, history, now);
+      const role = await cancelOnExit(
         search<string>(
           {
             message: "Select a role (type to filter):",
-            source: (term) => filter(roles, (r) => r, term),
+            source: (term) => filter(ordered, (r) => r, term),
             pageSize: 12,
           },
           io,
         ),
-      ),
+      );
+      await writeHistory(paths, remember(history, roleKey(accountId, role), now)).catch(() => undefined);
+      return role;
+    },
   };
 }
 

@@ -24,10 +24,20 @@ export function register(program: Command, ctx: CliContext): void {
       const query = words.join(" ");
       const { loadAwsConfig } = await import("../../config/load");
       const { pickEntries } = await import("../../sync/pick-list");
-      const { label, pickOne, prepare, rank, remember } = await import("../../sync/pick");
+      const { pickOne, prepare, rank, remember, roleKey } = await import("../../sync/pick");
       const { readHistory, writeHistory } = await import("../../sync/history");
+      const { awsPaths } = await import("../../config/paths");
+      const { fileStamp, writePickIndex } = await import("../../sync/pick-index");
+      // The picker's index (src/sync/pick-index.ts) for the fast path: every entry, from files whose
+      // stamps are taken before they are read.
+      const paths = awsPaths(ctx.env);
+      const stamps = new Map([paths.configFile, paths.credentialsFile].map((f) => [f, fileStamp(f)]));
       const config = await loadAwsConfig(ctx.env);
-      const prepared = prepare(await pickEntries(config, flags.ssoSession));
+      const all = await pickEntries(config, undefined, stamps);
+      await writePickIndex(config.paths, stamps, all);
+      const prepared = prepare(
+        flags.ssoSession === undefined ? all : all.filter((e) => e.ssoSession === flags.ssoSession),
+      );
       const history = await readHistory(config.paths);
       const now = ctx.now().getTime();
       const ranked = rank(prepared, query, history, now);
@@ -67,29 +77,27 @@ export function register(program: Command, ctx: CliContext): void {
           },
         );
       if (!chosen) {
-        const { search } = await import("@inquirer/prompts");
-        try {
-          chosen = await search(
+        const { pickInteractively } = await import("../../sync/pick-tui");
+        const input = process.stdin;
+        const output = process.stderr;
+        if (!input.isTTY || !output.isTTY)
+          throw new PorticoError(
+            "pick_choice_required",
+            "portico pick needs a terminal to ask which profile",
             {
-              message: "Profile (type to filter):",
-              source: (term) =>
-                rank(ranked, term ?? "", history, now)
-                  .slice(0, 100)
-                  .map((e) => ({ name: label(e), value: e })),
-              pageSize: 15,
+              exitCode: ExitCode.signInRequired,
+              hint: `list them with: portico pick --json${query ? ` ${query}` : ""}`,
             },
-            { output: process.stderr },
           );
-        } catch (e) {
-          if ((e as Error)?.name === "ExitPromptError")
-            throw new PorticoError("cancelled", "Cancelled; nothing was chosen.", {
-              exitCode: ExitCode.cancelled,
-            });
-          throw e;
-        }
+        chosen = await pickInteractively(ranked, history, now, { input, output, color: ctx.color });
+        if (!chosen)
+          throw new PorticoError("cancelled", "Cancelled; nothing was chosen.", {
+            exitCode: ExitCode.cancelled,
+          });
       }
       let next = remember(history, chosen.profile, now);
       next = remember(next, `account:${chosen.accountId}`, now);
+      next = remember(next, roleKey(chosen.accountId, chosen.roleName), now);
       await writeHistory(config.paths, next).catch(() => undefined);
       printLine(ctx, chosen.profile);
     });

@@ -6,7 +6,7 @@
  * (PKCE, or device code where no browser opens), and `portico sync`.
  */
 import type { Command } from "commander";
-import { ExitCode, PorticoError } from "../../errors";
+import { ExitCode, PorticoError, usageError } from "../../errors";
 import type { CliContext } from "../context";
 import { info, printJson } from "../output";
 import { signIn } from "./login";
@@ -22,6 +22,9 @@ interface SetupFlags {
   output?: string;
   yes?: boolean;
   json?: boolean;
+  shell?: boolean;
+  shellKind?: string;
+  shellName?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -41,6 +44,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--region <region>", "default client region of the generated profiles")
     .option("--output <format>", "default output format of the generated profiles")
     .option("-y, --yes", "write without asking")
+    .option("--shell", "install the shell integration (pc) in your shell's rc file without asking")
+    .option("--no-shell", "do not install the shell integration, and do not ask")
+    .option("--shell-kind <shell>", "with --shell: bash, zsh, fish or pwsh (default: from $SHELL)")
+    .option("--shell-name <name>", "with --shell: name of the switch function (default pc)")
     .option("--json", "print the result as JSON on stdout")
     .addHelpText(
       "after",
@@ -53,6 +60,8 @@ async function setupAction(ctx: CliContext, startArg: string | undefined, flags:
   const { parsePreset, defaultSessionName } = await import("../../sync/setup");
   const { resolveStartUrl } = await import("../../sso/start-url");
   const { shellWord } = await import("../../sso/session");
+  // Checked before anything is asked or written: a --shell that cannot tell the shell stops here.
+  const shellFirst = await shellChoice(ctx, flags);
   const preset = flags.preset ? parsePreset(await readPreset(ctx, flags.preset), flags.preset) : {};
   const command = (extra: Record<string, string | undefined>, more: string[] = []) => {
     const w = ["portico", "setup"];
@@ -67,6 +76,9 @@ async function setupAction(ctx: CliContext, startArg: string | undefined, flags:
     add("--name", flags.name);
     add("--region", flags.region);
     add("--output", flags.output);
+    if (flags.shell !== undefined) w.push(flags.shell ? "--shell" : "--no-shell");
+    add("--shell-kind", flags.shellKind);
+    add("--shell-name", flags.shellName);
     return [...w, ...more].join(" ");
   };
   const ask = async (message: string, flag: string, hint: string): Promise<string> => {
@@ -84,6 +96,24 @@ async function setupAction(ctx: CliContext, startArg: string | undefined, flags:
     preset.startUrl ??
     (await ask("The AWS access portal URL", "START_URL", command({ url: "https://<id>.awsapps.com/start" })));
   const resolved = await resolveStartUrl(startUrl, ctx.env);
+  const host = (u: string) => {
+    try {
+      return new URL(u).host;
+    } catch {
+      return u;
+    }
+  };
+  // How the region was chosen, for the wrong-region error (src/sso/login.ts wrongRegionError).
+  const regionHow =
+    flags.ssoRegion !== undefined
+      ? "given with --sso-region"
+      : preset.ssoRegion !== undefined
+        ? `from the preset ${flags.preset}`
+        : resolved.region !== undefined
+          ? resolved.vanity
+            ? `from the host ${host(resolved.url)} that ${startUrl} redirects to`
+            : `from the start URL's host ${host(startUrl)}`
+          : "as entered";
   const ssoRegion =
     flags.ssoRegion ??
     preset.ssoRegion ??
@@ -142,10 +172,21 @@ async function setupAction(ctx: CliContext, startArg: string | undefined, flags:
     await getSsoToken({ env: ctx.env, now: ctx.now, paths: config.paths }, session, selectArgs);
   } catch (e) {
     if (!(e instanceof PorticoError && e.code === "sign_in_required")) throw e;
-    await signIn(ctx, config.paths, session, selectArgs, {
-      ...(flags.deviceCode ? { deviceCode: true } : {}),
-      ...(flags.browser === false ? { browser: false } : {}),
-    });
+    try {
+      await signIn(ctx, config.paths, session, selectArgs, {
+        ...(flags.deviceCode ? { deviceCode: true } : {}),
+        ...(flags.browser === false ? { browser: false } : {}),
+      });
+    } catch (e) {
+      // A refusal that points at the region: say which was tried, how it was chosen, how to redo it.
+      const { wrongRegionError } = await import("../../sso/login");
+      throw wrongRegionError(
+        e,
+        { region: ssoRegion, startUrl },
+        { how: regionHow, fix: command({ url: startUrl, ssoRegion: "<region>" }) },
+        resolved.url,
+      );
+    }
     info(ctx, `Successfully logged into Start URL: ${startUrl}`);
   }
 
@@ -174,6 +215,11 @@ async function setupAction(ctx: CliContext, startArg: string | undefined, flags:
       ...(preset.filters ? { filters: preset.filters } : {}),
     },
   );
+  // The picker's index, so the first `pc` / `portico pick` draws at once (src/sync/pick-index.ts).
+  await (await import("../../sync/pick-list")).buildPickIndex(ctx.env).catch(() => false);
+
+  // 4. The shell integration: asked (default yes) on a TTY, `--shell` unattended, never otherwise.
+  const shell = await offerShell(ctx, flags, shellFirst);
   if (flags.json) {
     printJson(ctx, {
       ssoSession: sessionName,
@@ -181,6 +227,7 @@ async function setupAction(ctx: CliContext, startArg: string | undefined, flags:
       serviceStartUrl: resolved.url,
       ssoRegion,
       sync: result,
+      shell: shell.installed ?? null,
     });
     return;
   }
@@ -188,13 +235,74 @@ async function setupAction(ctx: CliContext, startArg: string | undefined, flags:
     ctx,
     `${result.profiles} profiles from ${result.accounts} accounts in ${config.paths.configFileDisplay} (${result.added.length} added, ${result.changed.length} changed, ${result.removed.length} removed, ${result.skipped.length} skipped).`,
   );
+  if (shell.message) info(ctx, shell.message);
   const example = result.added[0] ?? result.changed[0];
   info(ctx, "\nNext:");
   if (example)
     info(ctx, `  aws sts get-caller-identity --profile ${example}   # any AWS tool, no further sign-in`);
   info(ctx, "  portico pick                                   # choose a profile by typing");
-  info(ctx, "  portico shell-init                             # shell integration (switch profiles with pc)");
+  if (!shell.installed) info(ctx, `  ${shell.command}   # shell integration (switch profiles with pc)`);
   info(ctx, `  portico sync ${selectArgs}                 # later: pick up new accounts and roles`);
+}
+
+/**
+ * The shell-integration step of setup (src/shell/install.ts): `--shell` installs for `--shell-kind` or
+ * $SHELL; `--no-shell` skips; otherwise an interactive run asks (default yes) and a non-interactive
+ * one leaves the rc files alone and only names the command.
+ */
+async function shellChoice(
+  ctx: CliContext,
+  flags: SetupFlags,
+): Promise<{ kind?: import("../../shell/quote").Shell; name: string; command: string }> {
+  const { installCommand, shellFromEnv, SHELLS } = await import("../../shell/install");
+  const { checkFunctionName } = await import("../../shell/init");
+  const name = checkFunctionName(flags.shellName ?? "pc");
+  let kind = shellFromEnv(ctx.env);
+  if (flags.shellKind !== undefined) {
+    if (!(SHELLS as readonly string[]).includes(flags.shellKind))
+      throw usageError(
+        `--shell-kind must be one of ${SHELLS.join(", ")}, got ${JSON.stringify(flags.shellKind)}`,
+        "portico setup --shell --shell-kind bash",
+      );
+    kind = flags.shellKind as (typeof SHELLS)[number];
+  }
+  if (!kind && flags.shell)
+    throw usageError(
+      `--shell cannot tell your shell (SHELL is ${JSON.stringify(ctx.env["SHELL"] ?? "")}); say which with --shell-kind`,
+      "portico setup --shell --shell-kind bash",
+    );
+  const command = kind ? installCommand(kind, name) : "portico shell-init bash|zsh|fish|pwsh --install";
+  return { ...(kind ? { kind } : {}), name, command };
+}
+
+async function offerShell(
+  ctx: CliContext,
+  flags: SetupFlags,
+  choice: Awaited<ReturnType<typeof shellChoice>>,
+): Promise<{
+  installed?: import("../../shell/install").RcInstallResult;
+  message?: string;
+  command: string;
+}> {
+  const { describeInstall, installShellIntegration, rcFileFor, tildePath } = await import(
+    "../../shell/install"
+  );
+  const { kind, name, command } = choice;
+  if (flags.shell === false || !kind) return { command };
+  if (flags.shell !== true) {
+    if (!ctx.interactive) return { command };
+    const { confirm } = await import("@inquirer/prompts");
+    const yes = await confirm(
+      {
+        message: `Add the shell integration (${name}) to ${tildePath(rcFileFor(kind, ctx.env), ctx.env)}?`,
+        default: true,
+      },
+      { output: process.stderr },
+    );
+    if (!yes) return { command };
+  }
+  const installed = await installShellIntegration(kind, ctx.env, { name });
+  return { installed, message: describeInstall(installed, ctx.env), command };
 }
 
 /** A preset from a file, or from an https URL (plain http only under the configured endpoint). */

@@ -168,6 +168,8 @@ async function syncAction(ctx: CliContext, flags: SyncFlags): Promise<void> {
         ...(concurrency !== undefined ? { concurrency } : {}),
       },
     );
+    // The picker's index for the profiles just written, so the next `pc` draws at once (src/sync/pick-index.ts).
+    if (r.written) await (await import("../../sync/pick-list")).buildPickIndex(ctx.env).catch(() => false);
     for (const s of r.skipped.slice(0, 20))
       warn(
         ctx,
