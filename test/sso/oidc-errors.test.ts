@@ -35,12 +35,14 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-async function failure(path: string): Promise<PorticoError> {
+/** `timeoutMs` is short only where the test waits for it (the stall); elsewhere a loaded machine must
+ * not turn a reset or an answer into a time-out. */
+async function failure(path: string, timeoutMs = 10_000): Promise<PorticoError> {
   const api = await createOidcApi({
     env: { AWS_ENDPOINT_URL_SSO_OIDC: `${base}/${path}` },
     region: "eu-west-1",
     maxAttempts: 1,
-    requestTimeoutMs: 300,
+    requestTimeoutMs: timeoutMs,
     throttlePatienceMs: 0,
   });
   return api
@@ -71,7 +73,7 @@ describe("SSO OIDC errors", () => {
     expect(e.message).toContain("reset");
   });
   it("a silent endpoint is service_timeout (exit 7)", async () => {
-    const e = await failure("stall");
+    const e = await failure("stall", 300);
     expect([e.code, e.exitCode]).toEqual(["service_timeout", 7]);
   });
 });
