@@ -7,6 +7,11 @@
  * 1-based line, so a linter can report them all; `refusal` is the one configparser would raise first
  * (docs/reference.md §1.2). The document model (document.ts) and the botocore read view (botocore.ts)
  * are both built on this scan, so what portico edits is exactly what botocore reads.
+ *
+ * The scan itself (`scanLines` → `LineScan`) keeps no per-line or per-entry objects: offsets into the
+ * one decoded string in typed arrays (a few bytes per line; docs/benchmarks.md "Huge files"). The
+ * object form (`Scan`: line texts, kinds, sections with their entries) is built from it only when a
+ * caller reads it.
  */
 
 /** A line break: "" on a last line without one. */
@@ -127,12 +132,14 @@ export interface Scan {
   errors: ScanError[];
   /** The error botocore would report (first immediate one, else the first deferred one), if any. */
   refusal: ScanError | undefined;
+  /** The compact scan the other fields are built from (on first read). */
+  lines: LineScan;
 }
 
 const DEFAULT_SECTION = "DEFAULT";
 
 /** Python str.isspace() for one UTF-16 code unit (every Python whitespace character is in the BMP). */
-function isPyWs(c: number): boolean {
+export function isPyWs(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f);
   if (c < 0x85) return false;
   return (
@@ -148,19 +155,6 @@ function isPyWs(c: number): boolean {
   );
 }
 
-function addPart(e: ScanEntry, part: string, line: number): void {
-  if (e.more === undefined || e.moreLines === undefined) {
-    e.more = [part];
-    e.moreLines = [line];
-  } else {
-    e.more.push(part);
-    e.moreLines.push(line);
-  }
-}
-
-const blankKind: LineKind = "blank";
-const commentKind: LineKind = "comment";
-
 export interface ScanOptions {
   /**
    * Stop at the first refusal configparser raises at once (duplicate section or key, a line before
@@ -170,64 +164,245 @@ export interface ScanOptions {
   stopAtRefusal?: boolean;
 }
 
-export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
-  // A text without "\r" is read line by line as the scan goes (no up-front split: nothing is split
-  // that an early refusal would not read); other texts are split the universal-newline way first.
-  const lazy = typeof input === "string" && input.indexOf("\r") === -1 ? input : undefined;
-  const texts = lazy !== undefined ? [] : typeof input === "string" ? splitLines(input).texts : input;
-  const n = lazy !== undefined ? Number.POSITIVE_INFINITY : texts.length;
-  let pos = 0;
+/** Line kinds as stored in LineScan.kinds (0: not read). */
+export const KIND_BLANK = 1;
+export const KIND_COMMENT = 2;
+export const KIND_HEADER = 3;
+export const KIND_ENTRY = 4;
+export const KIND_CONTINUATION = 5;
+export const KIND_INVALID = 6;
+const KIND_NAMES: LineKind[] = ["blank", "blank", "comment", "header", "entry", "continuation", "invalid"];
+
+/** The continuation parts of one entry (configparser's further value parts; rare). */
+interface MoreParts {
+  parts: string[];
+  lines: number[];
+}
+
+/**
+ * The scan of one text as offsets: line i is `text.slice(lineStart[i], lineEnd[i])`; entry j's raw key
+ * is `text.slice(keyStart[j], keyEnd[j])`, its first value `text.slice(valueStart[j], valueEnd[j])`;
+ * the entries of section s are `sectionEntry[s]` up to `sectionEntry[s + 1]` (or `entryCount`).
+ */
+export class LineScan {
+  readonly text: string;
+  lineCount = 0;
+  lineStart: Int32Array;
+  lineEnd: Int32Array;
+  /** KIND_* per line. */
+  kinds: Uint8Array;
+  sectionCount = 0;
+  sectionLine: Int32Array;
+  sectionIndent: Int32Array;
+  sectionNameStart: Int32Array;
+  sectionNameEnd: Int32Array;
+  /** Index of the section's first entry. */
+  sectionEntry: Int32Array;
+  /** Bit 1: [DEFAULT]; bit 2: a repeated header (duplicate). */
+  sectionFlags: Uint8Array;
+  entryCount = 0;
+  entryLine: Int32Array;
+  keyStart: Int32Array;
+  keyEnd: Int32Array;
+  valueStart: Int32Array;
+  valueEnd: Int32Array;
+  /** 1 when the delimiter is ":". */
+  entryColon: Uint8Array;
+  /** Continuation parts by entry index (only entries that have some). */
+  more: Map<number, MoreParts> = new Map();
+  /** The last line of each entry with continuation lines (others end on their key line). */
+  entryEndLine: Map<number, number> = new Map();
+  errors: ScanError[] = [];
+  refusal: ScanError | undefined;
+  /** Section name → index of its first header (non-[DEFAULT]), in file order. */
+  firstByName: Map<string, number> = new Map();
+  /** Section name → indices of every header of a name seen more than once. */
+  repeats: Map<string, number[]> | undefined;
+
+  constructor(text: string, capacity: number) {
+    this.text = text;
+    const n = Math.max(capacity, 1);
+    this.lineStart = new Int32Array(n);
+    this.lineEnd = new Int32Array(n);
+    this.kinds = new Uint8Array(n);
+    // Headers and entries are at most one per line; untouched pages of these arrays cost no memory.
+    this.sectionLine = new Int32Array(n);
+    this.sectionIndent = new Int32Array(n);
+    this.sectionNameStart = new Int32Array(n);
+    this.sectionNameEnd = new Int32Array(n);
+    this.sectionEntry = new Int32Array(n + 1);
+    this.sectionFlags = new Uint8Array(n);
+    this.entryLine = new Int32Array(n);
+    this.keyStart = new Int32Array(n);
+    this.keyEnd = new Int32Array(n);
+    this.valueStart = new Int32Array(n);
+    this.valueEnd = new Int32Array(n);
+    this.entryColon = new Uint8Array(n);
+  }
+
+  lineText(i: number): string {
+    return this.text.slice(this.lineStart[i]!, this.lineEnd[i]!);
+  }
+  kind(i: number): LineKind {
+    return KIND_NAMES[this.kinds[i]!]!;
+  }
+  sectionName(s: number): string {
+    return this.text.slice(this.sectionNameStart[s]!, this.sectionNameEnd[s]!);
+  }
+  isDefault(s: number): boolean {
+    return (this.sectionFlags[s]! & 1) !== 0;
+  }
+  isDuplicate(s: number): boolean {
+    return (this.sectionFlags[s]! & 2) !== 0;
+  }
+  /** Entries of section s: [first, end). */
+  entriesOf(s: number): [number, number] {
+    return [this.sectionEntry[s]!, s + 1 < this.sectionCount ? this.sectionEntry[s + 1]! : this.entryCount];
+  }
+  rawKey(e: number): string {
+    return this.text.slice(this.keyStart[e]!, this.keyEnd[e]!);
+  }
+  key(e: number): string {
+    return this.rawKey(e).toLowerCase();
+  }
+  /** The value on the key line (stripped). */
+  firstValue(e: number): string {
+    return this.text.slice(this.valueStart[e]!, this.valueEnd[e]!);
+  }
+  hasMore(e: number): boolean {
+    return this.more.size !== 0 && this.more.has(e);
+  }
+  /** configparser's value parts (first value, then each continuation or ""), and their 0-based lines. */
+  parts(e: number): { parts: string[]; lines: number[] } {
+    const m = this.more.get(e);
+    const first = this.firstValue(e);
+    const line = this.entryLine[e]!;
+    return m ? { parts: [first, ...m.parts], lines: [line, ...m.lines] } : { parts: [first], lines: [line] };
+  }
+  /** The value botocore sees before sub-section parsing (configparser's join and rstrip). */
+  value(e: number): string {
+    const m = this.more.size === 0 ? undefined : this.more.get(e);
+    return m ? joinValue([this.firstValue(e), ...m.parts]) : this.firstValue(e);
+  }
+  /** 0-based last line of entry e's value. */
+  entryEnd(e: number): number {
+    return this.entryEndLine.size === 0
+      ? this.entryLine[e]!
+      : (this.entryEndLine.get(e) ?? this.entryLine[e]!);
+  }
+  /** The section with this index as the object form (ScanSection). */
+  section(s: number): ScanSection {
+    const [a, b] = this.entriesOf(s);
+    const entries: ScanEntry[] = new Array(b - a);
+    for (let e = a; e < b; e++) entries[e - a] = this.entry(e);
+    return {
+      name: this.sectionName(s),
+      line: this.sectionLine[s]!,
+      indent: this.sectionIndent[s]!,
+      entries,
+      isDefault: this.isDefault(s),
+      duplicate: this.isDuplicate(s),
+    };
+  }
+  /** Entry e as the object form (ScanEntry). */
+  entry(e: number): ScanEntry {
+    const line = this.entryLine[e]!;
+    const rawKey = this.rawKey(e);
+    const m = this.more.size === 0 ? undefined : this.more.get(e);
+    return {
+      key: rawKey.toLowerCase(),
+      rawKey,
+      delimiter: this.entryColon[e] === 1 ? ":" : "=",
+      line,
+      end: this.entryEnd(e),
+      indent: this.keyStart[e]! - this.lineStart[line]!,
+      value: this.firstValue(e),
+      more: m ? [...m.parts] : undefined,
+      moreLines: m ? [...m.lines] : undefined,
+    };
+  }
+}
+
+/** Upper bound of the number of lines of a text (line breaks + 1). */
+function lineCapacity(text: string, hasCr: boolean): number {
+  let n = 1;
+  for (let p = text.indexOf("\n"); p !== -1; p = text.indexOf("\n", p + 1)) n++;
+  if (hasCr) for (let p = text.indexOf("\r"); p !== -1; p = text.indexOf("\r", p + 1)) n++;
+  return n;
+}
+
+/** The compact scan of a text (see LineScan); `scan` gives the object form. */
+export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
+  const hasCr = text.indexOf("\r") !== -1;
+  const ls = new LineScan(text, lineCapacity(text, hasCr));
+  const len = text.length;
   const stopAtRefusal = opts.stopAtRefusal === true;
+  const errors = ls.errors;
+  const { lineStart, lineEnd, kinds, entryLine, keyStart, keyEnd, valueStart, valueEnd, entryColon } = ls;
+  const { sectionLine, sectionIndent, sectionNameStart, sectionNameEnd, sectionEntry, sectionFlags } = ls;
   let checked = 0;
-  const kinds: LineKind[] = lazy !== undefined ? [] : new Array(n);
-  const sections: ScanSection[] = [];
-  const errors: ScanError[] = [];
   // configparser's `elements_added`, kept lean: the first header of each name; the headers of a name
-  // seen more than once (only [DEFAULT] in a file botocore accepts); the keys already seen in the current
-  // section are its entries (a Set only once there are many).
-  const seen = new Map<string, ScanSection>();
-  let repeats: Map<string, ScanSection[]> | undefined;
-  let cursect: ScanSection | undefined;
-  let curGroup: ScanSection[] | undefined;
+  // seen more than once (only [DEFAULT] in a file botocore accepts); the keys of the current section
+  // (of every header of its name when the name repeats).
+  const seen = ls.firstByName;
+  let groupKeys: Map<string, Set<string>> | undefined;
+  let curSect = -1;
+  let curKeys: string[] = [];
   let curKeySet: Set<string> | undefined;
   const hasKey = (key: string): boolean => {
     if (curKeySet) return curKeySet.has(key);
-    if (curGroup) {
-      for (const sec of curGroup) for (const e of sec.entries) if (e.key === key) return true;
-      return false;
-    }
-    for (const e of cursect!.entries) if (e.key === key) return true;
+    for (const k of curKeys) if (k === key) return true;
     return false;
   };
-  // The entry that continuation lines append to (configparser's `cursect[optname]`), if any.
-  let curEntry: ScanEntry | undefined;
+  // The entry that continuation lines append to (configparser's `cursect[optname]`), or -1.
+  let curEntry = -1;
   // configparser's `optname` truthiness: a failed option line keeps the previous one.
   let optname = false;
   let indentLevel = 0;
   const pendingBlanks: number[] = [];
+  const addPart = (e: number, part: string, line: number) => {
+    const m = ls.more.get(e);
+    if (m === undefined) ls.more.set(e, { parts: [part], lines: [line] });
+    else {
+      m.parts.push(part);
+      m.lines.push(line);
+    }
+  };
 
-  for (let i = 0; i < n; i++) {
+  let pos = 0;
+  for (let i = 0; pos < len; i++) {
     if (stopAtRefusal && errors.length !== checked) {
       let stop = false;
       for (let k = checked; k < errors.length; k++) if (errors[k]!.immediate) stop = true;
       if (stop) break;
       checked = errors.length;
     }
-    let line: string;
-    if (lazy !== undefined) {
-      if (pos >= lazy.length) break;
-      const nl = lazy.indexOf("\n", pos);
-      line = nl === -1 ? lazy.slice(pos) : lazy.slice(pos, nl);
-      pos = nl === -1 ? lazy.length : nl + 1;
-      texts.push(line);
-    } else line = texts[i]!;
-    const len = line.length;
-    let start = 0;
-    while (start < len && isPyWs(line.charCodeAt(start))) start++;
-    let end = len;
-    while (end > start && isPyWs(line.charCodeAt(end - 1))) end--;
+    // The next line, split the universal-newline way (\r\n, \r, \n).
+    const ls0 = pos;
+    let le: number;
+    if (!hasCr) {
+      const nl = text.indexOf("\n", pos);
+      le = nl === -1 ? len : nl;
+      pos = nl === -1 ? len : nl + 1;
+    } else {
+      let p = pos;
+      while (p < len) {
+        const c = text.charCodeAt(p);
+        if (c === 10 || c === 13) break;
+        p++;
+      }
+      le = p;
+      pos = p >= len ? len : text.charCodeAt(p) === 13 && text.charCodeAt(p + 1) === 10 ? p + 2 : p + 1;
+    }
+    lineStart[i] = ls0;
+    lineEnd[i] = le;
+    ls.lineCount = i + 1;
+    let start = ls0;
+    while (start < le && isPyWs(text.charCodeAt(start))) start++;
+    let end = le;
+    while (end > start && isPyWs(text.charCodeAt(end - 1))) end--;
     let bom = false;
-    if (i === 0 && len > 0 && line.charCodeAt(0) === 0xfeff) {
+    if (i === 0 && le > ls0 && text.charCodeAt(ls0) === 0xfeff) {
       // Python decodes the BOM as U+FEFF (not whitespace): the first line is a key before any section.
       errors.push({
         line: 1,
@@ -235,42 +410,42 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
         message: "the file starts with a UTF-8 byte-order mark (BOM), which botocore cannot read",
         immediate: true,
       });
-      kinds[i] = "invalid";
+      kinds[i] = KIND_INVALID;
       bom = true;
       // configparser stops here (MissingSectionHeaderError); keep scanning without the BOM for lint.
     }
     if (start >= end) {
       // configparser appends "" for a blank line inside a value; trailing ones are stripped again, so
       // they are only materialized once a continuation line follows.
-      if (optname && curEntry !== undefined) pendingBlanks.push(i);
-      kinds[i] ??= blankKind;
+      if (optname && curEntry !== -1) pendingBlanks.push(i);
+      if (kinds[i] === 0) kinds[i] = KIND_BLANK;
       continue;
     }
-    const c0 = line.charCodeAt(start);
+    const c0 = text.charCodeAt(start);
     if (c0 === 0x23 /* # */ || c0 === 0x3b /* ; */) {
-      kinds[i] ??= commentKind;
+      if (kinds[i] === 0) kinds[i] = KIND_COMMENT;
       continue;
     }
-    if (cursect !== undefined && optname && start > indentLevel) {
-      if (curEntry) {
+    if (curSect !== -1 && optname && start - ls0 > indentLevel) {
+      if (curEntry !== -1) {
         for (const p of pendingBlanks) addPart(curEntry, "", p);
         if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
-        addPart(curEntry, line.slice(start, end), i);
-        curEntry.end = i;
+        addPart(curEntry, text.slice(start, end), i);
+        ls.entryEndLine.set(curEntry, i);
       }
-      kinds[i] ??= "continuation";
+      if (kinds[i] === 0) kinds[i] = KIND_CONTINUATION;
       continue;
     }
-    indentLevel = start;
+    indentLevel = start - ls0;
     // The stripped body (without the BOM on a first line that has one).
-    let b = bom && start === 0 ? 1 : start;
-    if (bom && start === 0) while (b < end && isPyWs(line.charCodeAt(b))) b++;
+    let b = bom && start === ls0 ? start + 1 : start;
+    if (bom && start === ls0) while (b < end && isPyWs(text.charCodeAt(b))) b++;
     if (b >= end) continue; // a lone BOM
-    if (line.charCodeAt(b) === 0x5b /* [ */) {
+    if (text.charCodeAt(b) === 0x5b /* [ */) {
       // SECTCRE `\[(?P<header>.+)\]`, matched at the start: the header runs to the LAST "]".
-      const close = line.lastIndexOf("]", end - 1);
+      const close = text.lastIndexOf("]", end - 1);
       if (close >= b + 2) {
-        const name = line.slice(b + 1, close);
+        const name = text.slice(b + 1, close);
         const isDefault = name === DEFAULT_SECTION;
         const first = seen.get(name);
         const duplicate = !isDefault && first !== undefined;
@@ -282,29 +457,42 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
             immediate: true,
           });
         }
-        cursect = { name, line: i, indent: start, entries: [], isDefault, duplicate };
+        const s = ls.sectionCount++;
+        sectionLine[s] = i;
+        sectionIndent[s] = start - ls0;
+        sectionNameStart[s] = b + 1;
+        sectionNameEnd[s] = close;
+        sectionEntry[s] = ls.entryCount;
+        sectionFlags[s] = (isDefault ? 1 : 0) | (duplicate ? 2 : 0);
+        curSect = s;
         curKeySet = undefined;
-        curGroup = undefined;
-        if (first === undefined) seen.set(name, cursect);
+        curKeys = [];
+        if (first === undefined) seen.set(name, s);
         else {
-          repeats ??= new Map();
-          curGroup = repeats.get(name);
-          if (curGroup === undefined) {
-            curGroup = [first];
-            repeats.set(name, curGroup);
+          ls.repeats ??= new Map();
+          let group = ls.repeats.get(name);
+          groupKeys ??= new Map();
+          let keys = groupKeys.get(name);
+          if (group === undefined) {
+            group = [first];
+            ls.repeats.set(name, group);
+            keys = new Set();
+            const [a, z] = ls.entriesOf(first);
+            for (let e = a; e < z && e < ls.entryCount; e++) keys.add(ls.key(e));
+            groupKeys.set(name, keys);
           }
-          curGroup.push(cursect);
+          group.push(s);
+          curKeySet = keys;
         }
-        sections.push(cursect);
-        kinds[i] ??= "header";
+        if (kinds[i] === 0) kinds[i] = KIND_HEADER;
         optname = false;
-        curEntry = undefined;
+        curEntry = -1;
         if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
         continue;
       }
     }
-    if (cursect === undefined) {
-      if (kinds[i] !== "invalid") {
+    if (curSect === -1) {
+      if (kinds[i] !== KIND_INVALID) {
         errors.push({
           line: i + 1,
           code: "missing_section_header",
@@ -312,13 +500,13 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
           immediate: true,
         });
       }
-      kinds[i] = "invalid";
+      kinds[i] = KIND_INVALID;
       continue;
     }
     // OPTCRE `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: the first "=" or ":" is the delimiter.
     let d = b;
     while (d < end) {
-      const c = line.charCodeAt(d);
+      const c = text.charCodeAt(d);
       if (c === 0x3d /* = */ || c === 0x3a /* : */) break;
       d++;
     }
@@ -329,14 +517,14 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
         message: "a line that is neither a [section], a key = value, a comment nor an indented continuation",
         immediate: false,
       });
-      kinds[i] = "invalid";
+      kinds[i] = KIND_INVALID;
       continue;
     }
     let ke = d;
-    while (ke > b && isPyWs(line.charCodeAt(ke - 1))) ke--;
+    while (ke > b && isPyWs(text.charCodeAt(ke - 1))) ke--;
     let vs = d + 1;
-    while (vs < end && isPyWs(line.charCodeAt(vs))) vs++;
-    const rawKey = line.slice(b, ke);
+    while (vs < end && isPyWs(text.charCodeAt(vs))) vs++;
+    const rawKey = text.slice(b, ke);
     const key = rawKey.toLowerCase();
     if (rawKey === "") {
       errors.push({ line: i + 1, code: "empty_key", message: "a value without a key", immediate: false });
@@ -345,35 +533,74 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
       errors.push({
         line: i + 1,
         code: "duplicate_key",
-        message: `key "${key}" appears more than once in section [${cursect.name}]`,
+        message: `key "${key}" appears more than once in section [${ls.sectionName(curSect)}]`,
         immediate: true,
       });
     }
-    const entry: ScanEntry = {
-      key,
-      rawKey,
-      delimiter: line.charCodeAt(d) === 0x3d ? "=" : ":",
-      line: i,
-      end: i,
-      indent: start,
-      value: line.slice(vs, end),
-      more: undefined,
-      moreLines: undefined,
-    };
-    cursect.entries.push(entry);
+    const e = ls.entryCount++;
+    entryLine[e] = i;
+    keyStart[e] = b;
+    keyEnd[e] = ke;
+    valueStart[e] = vs;
+    valueEnd[e] = end;
+    entryColon[e] = text.charCodeAt(d) === 0x3a ? 1 : 0;
     if (curKeySet) curKeySet.add(key);
-    else if (cursect.entries.length > 16) {
-      curKeySet = new Set();
-      for (const sec of curGroup ?? [cursect]) for (const e of sec.entries) curKeySet.add(e.key);
+    else {
+      curKeys.push(key);
+      if (curKeys.length > 16) curKeySet = new Set(curKeys);
     }
-    curEntry = entry;
+    curEntry = e;
     if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
     optname = key !== "";
-    kinds[i] ??= rawKey === "" ? "invalid" : "entry";
+    if (kinds[i] === 0) kinds[i] = rawKey === "" ? KIND_INVALID : KIND_ENTRY;
   }
+  sectionEntry[ls.sectionCount] = ls.entryCount;
   // configparser raises the first immediate error as it meets it; deferred ones only at the end.
-  const refusal = errors.find((e) => e.immediate) ?? errors[0];
-  return { texts, kinds, sections, errors, refusal };
+  ls.refusal = errors.find((e) => e.immediate) ?? errors[0];
+  return ls;
+}
+
+/** The object form of a compact scan: line texts, kinds and sections built on first read. */
+export function scanView(ls: LineScan): Scan {
+  let texts: string[] | undefined;
+  let kinds: LineKind[] | undefined;
+  let sections: ScanSection[] | undefined;
+  return {
+    lines: ls,
+    errors: ls.errors,
+    refusal: ls.refusal,
+    get texts(): string[] {
+      if (texts === undefined) {
+        texts = new Array(ls.lineCount);
+        for (let i = 0; i < ls.lineCount; i++) texts[i] = ls.lineText(i);
+      }
+      return texts;
+    },
+    get kinds(): LineKind[] {
+      if (kinds === undefined) {
+        kinds = new Array(ls.lineCount);
+        for (let i = 0; i < ls.lineCount; i++) kinds[i] = ls.kind(i);
+      }
+      return kinds;
+    },
+    get sections(): ScanSection[] {
+      if (sections === undefined) {
+        sections = new Array(ls.sectionCount);
+        for (let s = 0; s < ls.sectionCount; s++) sections[s] = ls.section(s);
+      }
+      return sections;
+    },
+  };
+}
+
+/**
+ * Scan a text (or lines without their breaks, as the document keeps them). The object form; the
+ * compact scan is `.lines`.
+ */
+export function scan(input: string | readonly string[], opts: ScanOptions = {}): Scan {
+  // Lines are joined with a break after each, so a last empty line stays a line.
+  const text = typeof input === "string" ? input : input.length === 0 ? "" : `${input.join("\n")}\n`;
+  return scanView(scanLines(text, opts));
 }
 
 /** configparser's `'\n'.join(parts).rstrip()` — the value botocore sees before sub-section parsing. */
