@@ -35,6 +35,12 @@ export interface ParsedConfig {
   errors: ScanError[];
   /** The one botocore raises first, if any. */
   refusal: ScanError | undefined;
+  /** One section as botocore reads it (`raw.get(name)` without the map of every section), built once. */
+  section(name: string): RawSection | undefined;
+  /** One section's key → 1-based line (`locations.keys.get(name)`), built once. */
+  keyLines(name: string): Map<string, number> | undefined;
+  /** 1-based header line of a section (the first header for that name). */
+  headerLine(name: string): number | undefined;
 }
 
 // Python str.splitlines() boundaries.
@@ -58,35 +64,37 @@ function parseNested(value: string): Map<string, string> | { badLine: number } {
 
 /**
  * A Map whose values are made on first read of each key (keys, `has` and `size` need none); iterating
- * values or entries makes them all. Lets a caller that reads two sections of a 21,000-profile file pay
- * for two.
+ * values or entries makes them all. Until made, a key holds a number (the hint `make` gets: e.g. the
+ * index of its section). Lets a caller that reads two sections of a 21,000-profile file pay for two.
  */
-export class LazyMap<V> extends Map<string, V> {
-  private readonly make: (key: string) => V;
+export class LazyMap<V extends object> extends Map<string, V> {
+  private readonly make: (key: string, hint: number) => V;
   private pending = 0;
-  constructor(keys: Iterable<string>, make: (key: string) => V) {
+  constructor(make: (key: string, hint: number) => V, keys?: Iterable<string>) {
     super();
     this.make = make;
-    for (const k of keys) {
-      if (super.has(k)) continue;
-      super.set(k, undefined as V);
-      this.pending++;
-    }
+    if (keys) for (const k of keys) this.later(k, 0);
+  }
+  /** Add `key` (or change its hint), to be made on first read; a key keeps its first position. */
+  later(key: string, hint: number): void {
+    const v = super.get(key);
+    if (typeof v !== "number") this.pending++;
+    super.set(key, hint as unknown as V);
   }
   override get(key: string): V | undefined {
-    const v = super.get(key);
-    if (v !== undefined || this.pending === 0 || !super.has(key)) return v;
-    const made = this.make(key);
+    const v = super.get(key) as V | number | undefined;
+    if (typeof v !== "number") return v;
+    const made = this.make(key, v);
     super.set(key, made);
     this.pending--;
     return made;
   }
   override set(key: string, value: V): this {
-    if (this.pending !== 0 && super.has(key) && super.get(key) === undefined) this.pending--;
+    if (this.pending !== 0 && typeof super.get(key) === "number") this.pending--;
     return super.set(key, value);
   }
   override delete(key: string): boolean {
-    if (this.pending !== 0 && super.has(key) && super.get(key) === undefined) this.pending--;
+    if (this.pending !== 0 && typeof super.get(key) === "number") this.pending--;
     return super.delete(key);
   }
   private fill(): void {
@@ -141,7 +149,7 @@ function defaultEntries(ls: LineScan): Map<string, number> {
 function buildSection(ls: LineScan, name: string, defaults: () => Map<string, number>): BuiltSection {
   const values: RawSection = new Map();
   const lines = new Map<string, number>();
-  const first = ls.firstByName.get(name)!;
+  const first = ls.firstSection(name);
   const [a, b] = ls.entriesOf(first);
   for (let e = a; e < b; e++) {
     const k = ls.key(e);
@@ -178,7 +186,7 @@ function buildSection(ls: LineScan, name: string, defaults: () => Map<string, nu
 function nestedErrors(ls: LineScan): ScanError[] {
   if (ls.more.size === 0) return [];
   const candidates = new Set<number>();
-  for (const e of ls.more.keys()) if (ls.valueStart[e] === ls.valueEnd[e]) candidates.add(e);
+  for (const e of ls.more.keys()) if (ls.emptyFirstValue(e)) candidates.add(e);
   if (candidates.size === 0) return [];
   const out: ScanError[] = [];
   const check = (e: number, k: string) => {
@@ -255,45 +263,56 @@ export function parseLines(ls: LineScan, view?: Scan): ParsedConfig {
     errors = [...ls.errors, ...nested];
     errors.sort((a, b) => a.line - b.line);
   }
-  const names: string[] = [];
-  for (let s = 0; s < ls.sectionCount; s++)
-    if (!ls.isDefault(s) && !ls.isDuplicate(s)) names.push(ls.sectionName(s));
+  // The section names botocore reads, in order (first headers, [DEFAULT] left out).
+  const names = function* (): Generator<string> {
+    for (let s = 0; s < ls.sectionCount; s++)
+      if (!ls.isDefault(s) && !ls.isDuplicate(s)) yield ls.sectionName(s);
+  };
   let defaults: Map<string, number> | undefined;
   const getDefaults = () => {
     defaults ??= defaultEntries(ls);
     return defaults;
   };
+  // Values and key lines of a section are built together, once (shared by section(), keyLines(),
+  // raw and locations.keys).
   const built = new Map<string, BuiltSection>();
-  const section = (name: string): BuiltSection => {
+  const section = (name: string): BuiltSection | undefined => {
     let b = built.get(name);
     if (b === undefined) {
+      const first = ls.firstSection(name);
+      if (first === -1 || ls.isDefault(first)) return undefined;
       b = buildSection(ls, name, getDefaults);
       built.set(name, b);
     }
     return b;
   };
-  // Values and key lines of a section are built together, once (raw and locations.keys share them).
-  const raw: RawConfig = new LazyMap(names, (name) => {
-    const b = section(name);
-    return b.values;
-  });
   let scanObject = view;
+  let raw: RawConfig | undefined;
   let locations: RawLocations | undefined;
   return {
     lines: ls,
-    raw,
     errors,
     // Scan refusals come first (configparser raises while reading); sub-section errors only after.
     refusal: ls.refusal ?? nested[0],
+    section: (name) => section(name)?.values,
+    keyLines: (name) => section(name)?.lines,
+    headerLine(name) {
+      const first = ls.firstSection(name);
+      return first === -1 || ls.isDefault(first) ? undefined : ls.sectionLine[first]! + 1;
+    },
     get scan(): Scan {
       scanObject ??= scanView(ls);
       return scanObject;
     },
+    get raw(): RawConfig {
+      raw ??= new LazyMap((name) => section(name)!.values, names());
+      return raw;
+    },
     get locations(): RawLocations {
       if (locations === undefined) {
         const sections = new Map<string, number>();
-        for (const n of names) sections.set(n, ls.sectionLine[ls.firstByName.get(n)!]! + 1);
-        locations = { sections, keys: new LazyMap(names, (name) => section(name).lines) };
+        for (const n of names()) sections.set(n, ls.sectionLine[ls.firstSection(n)]! + 1);
+        locations = { sections, keys: new LazyMap((name) => section(name)!.lines, names()) };
       }
       return locations;
     },
@@ -392,17 +411,23 @@ export interface ProfileMap {
   other: string[];
 }
 
-/** shlex's whitespace in posix mode with whitespace_split (what `shlex.split` uses). */
-const SHLEX_WS = /[ \t\r\n]+/;
+const isShlexWs = (c: number): boolean => c === 0x20 || c === 9 || c === 13 || c === 10;
 
 function nameFromHeader(header: string): string | undefined {
   // Without quotes or backslashes shlex.split is a split on its whitespace (the usual header; a
-  // config with 21,000 profiles has 21,000 of them): no tokenizer needed.
+  // config with 21,000 profiles has 21,000 of them): no tokenizer, and the name is a slice.
   if (header.indexOf("'") === -1 && header.indexOf('"') === -1 && header.indexOf("\\") === -1) {
-    const words = header.split(SHLEX_WS);
-    const a = words[0] === "" ? 1 : 0;
-    const b = words[words.length - 1] === "" ? words.length - 1 : words.length;
-    return b - a === 2 ? words[a + 1] : undefined;
+    let a = 0;
+    let z = header.length;
+    while (a < z && isShlexWs(header.charCodeAt(a))) a++;
+    while (z > a && isShlexWs(header.charCodeAt(z - 1))) z--;
+    let w = a;
+    while (w < z && !isShlexWs(header.charCodeAt(w))) w++;
+    if (w >= z) return undefined; // one word (or none)
+    let n = w;
+    while (isShlexWs(header.charCodeAt(n))) n++;
+    for (let i = n; i < z; i++) if (isShlexWs(header.charCodeAt(i))) return undefined; // three or more
+    return header.slice(n, z);
   }
   let parts: string[];
   try {
@@ -413,22 +438,33 @@ function nameFromHeader(header: string): string | undefined {
   return parts.length === 2 ? parts[1] : undefined;
 }
 
+/** Which map of `build_profile_map` a section goes to, and its name there; undefined for the others. */
+export function profileMapEntry(
+  header: string,
+): { kind: "profiles" | "ssoSessions" | "services"; name: string } | undefined {
+  if (header.startsWith("profile")) {
+    const n = nameFromHeader(header);
+    return n === undefined ? undefined : { kind: "profiles", name: n };
+  }
+  if (header.startsWith("sso-session")) {
+    const n = nameFromHeader(header);
+    return n === undefined ? undefined : { kind: "ssoSessions", name: n };
+  }
+  if (header.startsWith("services")) {
+    const n = nameFromHeader(header);
+    return n === undefined ? undefined : { kind: "services", name: n };
+  }
+  return header === "default" ? { kind: "profiles", name: "default" } : undefined;
+}
+
 /** botocore `build_profile_map` over section names (in file order). */
 export function buildProfileMap(sectionNames: Iterable<string>): ProfileMap {
   const map: ProfileMap = { profiles: new Map(), ssoSessions: new Map(), services: new Map(), other: [] };
   for (const key of sectionNames) {
-    if (key.startsWith("profile")) {
-      const n = nameFromHeader(key);
-      if (n !== undefined) map.profiles.set(n, key);
-    } else if (key.startsWith("sso-session")) {
-      const n = nameFromHeader(key);
-      if (n !== undefined) map.ssoSessions.set(n, key);
-    } else if (key.startsWith("services")) {
-      const n = nameFromHeader(key);
-      if (n !== undefined) map.services.set(n, key);
-    } else if (key === "default") {
-      map.profiles.set("default", key);
-    } else map.other.push(key);
+    const e = profileMapEntry(key);
+    if (e) map[e.kind].set(e.name, key);
+    else if (!key.startsWith("profile") && !key.startsWith("sso-session") && !key.startsWith("services"))
+      map.other.push(key);
   }
   return map;
 }

@@ -180,15 +180,16 @@ interface MoreParts {
 }
 
 /**
- * The scan of one text as offsets: line i is `text.slice(lineStart[i], lineEnd[i])`; entry j's raw key
- * is `text.slice(keyStart[j], keyEnd[j])`, its first value `text.slice(valueStart[j], valueEnd[j])`;
- * the entries of section s are `sectionEntry[s]` up to `sectionEntry[s + 1]` (or `entryCount`).
+ * The scan of one text as offsets, a few bytes per line: line i starts at `lineStart[i]` (its end is
+ * found from the next start); entry j is the key line `entryLine[j]` (key, delimiter and value are
+ * found again on that line when asked for); the entries of section s are `sectionEntry[s]` up to
+ * `sectionEntry[s + 1]`. Arrays may be longer than the counts.
  */
 export class LineScan {
   readonly text: string;
   lineCount = 0;
+  /** Start of each line, and at `lineCount` the offset after the last line read. */
   lineStart: Int32Array;
-  lineEnd: Int32Array;
   /** KIND_* per line. */
   kinds: Uint8Array;
   sectionCount = 0;
@@ -196,52 +197,126 @@ export class LineScan {
   sectionIndent: Int32Array;
   sectionNameStart: Int32Array;
   sectionNameEnd: Int32Array;
-  /** Index of the section's first entry. */
+  /** Index of the section's first entry (at `sectionCount`: `entryCount`). */
   sectionEntry: Int32Array;
   /** Bit 1: [DEFAULT]; bit 2: a repeated header (duplicate). */
   sectionFlags: Uint8Array;
   entryCount = 0;
   entryLine: Int32Array;
-  keyStart: Int32Array;
-  keyEnd: Int32Array;
-  valueStart: Int32Array;
-  valueEnd: Int32Array;
-  /** 1 when the delimiter is ":". */
-  entryColon: Uint8Array;
   /** Continuation parts by entry index (only entries that have some). */
   more: Map<number, MoreParts> = new Map();
   /** The last line of each entry with continuation lines (others end on their key line). */
   entryEndLine: Map<number, number> = new Map();
   errors: ScanError[] = [];
   refusal: ScanError | undefined;
-  /** Section name → index of its first header (non-[DEFAULT]), in file order. */
-  firstByName: Map<string, number> = new Map();
+  /** Hash of each section's name (sectionHash) and an open-addressing table of first headers. */
+  sectionHash: Int32Array;
+  private table: Int32Array = new Int32Array(64).fill(-1);
+  private tableUsed = 0;
   /** Section name → indices of every header of a name seen more than once. */
   repeats: Map<string, number[]> | undefined;
 
-  constructor(text: string, capacity: number) {
+  constructor(text: string, lineCapacity: number) {
     this.text = text;
-    const n = Math.max(capacity, 1);
-    this.lineStart = new Int32Array(n);
-    this.lineEnd = new Int32Array(n);
-    this.kinds = new Uint8Array(n);
-    // Headers and entries are at most one per line; untouched pages of these arrays cost no memory.
+    this.lineStart = new Int32Array(lineCapacity + 1);
+    this.kinds = new Uint8Array(lineCapacity);
+    const n = Math.min(lineCapacity, 256);
     this.sectionLine = new Int32Array(n);
     this.sectionIndent = new Int32Array(n);
     this.sectionNameStart = new Int32Array(n);
     this.sectionNameEnd = new Int32Array(n);
     this.sectionEntry = new Int32Array(n + 1);
     this.sectionFlags = new Uint8Array(n);
-    this.entryLine = new Int32Array(n);
-    this.keyStart = new Int32Array(n);
-    this.keyEnd = new Int32Array(n);
-    this.valueStart = new Int32Array(n);
-    this.valueEnd = new Int32Array(n);
-    this.entryColon = new Uint8Array(n);
+    this.sectionHash = new Int32Array(n);
+    this.entryLine = new Int32Array(Math.min(lineCapacity, 1024));
   }
 
+  /** The first header named like text[a, z) (the table's probe), or -1. */
+  private probe(h: number, a: number, z: number): number {
+    const t = this.text;
+    const mask = this.table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = this.table[i]!;
+      if (s === -1) return -1;
+      if (this.sectionHash[s] !== h) continue;
+      const sa = this.sectionNameStart[s]!;
+      if (this.sectionNameEnd[s]! - sa !== z - a) continue;
+      let k = 0;
+      while (k < z - a && t.charCodeAt(sa + k) === t.charCodeAt(a + k)) k++;
+      if (k === z - a) return s;
+    }
+  }
+  /** The first header with this name ([DEFAULT] included), or -1. */
+  firstSection(name: string): number {
+    const h = hashString(name);
+    const t = this.text;
+    const mask = this.table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = this.table[i]!;
+      if (s === -1) return -1;
+      if (this.sectionHash[s] !== h) continue;
+      const sa = this.sectionNameStart[s]!;
+      if (this.sectionNameEnd[s]! - sa === name.length && t.startsWith(name, sa)) return s;
+    }
+  }
+  /** Section s's name is seen for the first time: the first header of its name (else the earlier one). */
+  firstOf(s: number): number {
+    const h = this.sectionHash[s]!;
+    const found = this.probe(h, this.sectionNameStart[s]!, this.sectionNameEnd[s]!);
+    if (found !== -1) return found;
+    if (2 * (this.tableUsed + 1) > this.table.length) {
+      const old = this.table;
+      this.table = new Int32Array(old.length * 2).fill(-1);
+      for (const x of old) if (x !== -1) this.insert(x);
+    }
+    this.insert(s);
+    this.tableUsed++;
+    return s;
+  }
+  private insert(s: number): void {
+    const mask = this.table.length - 1;
+    let i = this.sectionHash[s]! & mask;
+    while (this.table[i] !== -1) i = (i + 1) & mask;
+    this.table[i] = s;
+  }
+
+  /** Room for one more section (arrays grow by half). */
+  growSections(): void {
+    const n = Math.ceil(this.sectionLine.length * 1.5) + 16;
+    const grow = <T extends Int32Array | Uint8Array>(a: T, size: number): T => {
+      const b = (a instanceof Int32Array ? new Int32Array(size) : new Uint8Array(size)) as T;
+      b.set(a);
+      return b;
+    };
+    this.sectionLine = grow(this.sectionLine, n);
+    this.sectionIndent = grow(this.sectionIndent, n);
+    this.sectionNameStart = grow(this.sectionNameStart, n);
+    this.sectionNameEnd = grow(this.sectionNameEnd, n);
+    this.sectionEntry = grow(this.sectionEntry, n + 1);
+    this.sectionFlags = grow(this.sectionFlags, n);
+    this.sectionHash = grow(this.sectionHash, n);
+  }
+  growEntries(): void {
+    const b = new Int32Array(Math.ceil(this.entryLine.length * 1.5) + 16);
+    b.set(this.entryLine);
+    this.entryLine = b;
+  }
+
+  /** End of line i (before its break). */
+  lineEnd(i: number): number {
+    let e = this.lineStart[i + 1]!;
+    const t = this.text;
+    if (e > this.lineStart[i]!) {
+      const c = t.charCodeAt(e - 1);
+      if (c === 10) {
+        e--;
+        if (e > this.lineStart[i]! && t.charCodeAt(e - 1) === 13) e--;
+      } else if (c === 13) e--;
+    }
+    return e;
+  }
   lineText(i: number): string {
-    return this.text.slice(this.lineStart[i]!, this.lineEnd[i]!);
+    return this.text.slice(this.lineStart[i]!, this.lineEnd(i));
   }
   kind(i: number): LineKind {
     return KIND_NAMES[this.kinds[i]!]!;
@@ -259,15 +334,51 @@ export class LineScan {
   entriesOf(s: number): [number, number] {
     return [this.sectionEntry[s]!, s + 1 < this.sectionCount ? this.sectionEntry[s + 1]! : this.entryCount];
   }
+  /** Start of entry e's key (its key line's first non-whitespace character). */
+  keyStart(e: number): number {
+    const t = this.text;
+    let p = this.lineStart[this.entryLine[e]!]!;
+    while (isPyWs(t.charCodeAt(p))) p++;
+    return p;
+  }
+  /** Offset of entry e's delimiter (the first "=" or ":" of its key line). */
+  delimiterAt(e: number): number {
+    const t = this.text;
+    let d = this.keyStart(e);
+    for (;;) {
+      const c = t.charCodeAt(d);
+      if (c === 0x3d || c === 0x3a) return d;
+      d++;
+    }
+  }
+  isColon(e: number): boolean {
+    return this.text.charCodeAt(this.delimiterAt(e)) === 0x3a;
+  }
   rawKey(e: number): string {
-    return this.text.slice(this.keyStart[e]!, this.keyEnd[e]!);
+    const t = this.text;
+    const b = this.keyStart(e);
+    let ke = this.delimiterAt(e);
+    while (ke > b && isPyWs(t.charCodeAt(ke - 1))) ke--;
+    return t.slice(b, ke);
   }
   key(e: number): string {
     return this.rawKey(e).toLowerCase();
   }
   /** The value on the key line (stripped). */
   firstValue(e: number): string {
-    return this.text.slice(this.valueStart[e]!, this.valueEnd[e]!);
+    const t = this.text;
+    let vs = this.delimiterAt(e) + 1;
+    let end = this.lineEnd(this.entryLine[e]!);
+    while (end > vs && isPyWs(t.charCodeAt(end - 1))) end--;
+    while (vs < end && isPyWs(t.charCodeAt(vs))) vs++;
+    return t.slice(vs, end);
+  }
+  /** The value on the key line is empty. */
+  emptyFirstValue(e: number): boolean {
+    const t = this.text;
+    const end = this.lineEnd(this.entryLine[e]!);
+    for (let p = this.delimiterAt(e) + 1; p < end; p++) if (!isPyWs(t.charCodeAt(p))) return false;
+    return true;
   }
   hasMore(e: number): boolean {
     return this.more.size !== 0 && this.more.has(e);
@@ -312,16 +423,24 @@ export class LineScan {
     return {
       key: rawKey.toLowerCase(),
       rawKey,
-      delimiter: this.entryColon[e] === 1 ? ":" : "=",
+      delimiter: this.isColon(e) ? ":" : "=",
       line,
       end: this.entryEnd(e),
-      indent: this.keyStart[e]! - this.lineStart[line]!,
+      indent: this.keyStart(e) - this.lineStart[line]!,
       value: this.firstValue(e),
       more: m ? [...m.parts] : undefined,
       moreLines: m ? [...m.lines] : undefined,
     };
   }
 }
+
+/** FNV-1a over UTF-16 code units (section names: the first-header table of LineScan). */
+function hashRange(t: string, a: number, z: number): number {
+  let h = 0x811c9dc5;
+  for (let i = a; i < z; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+  return h;
+}
+const hashString = (s: string): number => hashRange(s, 0, s.length);
 
 /** Upper bound of the number of lines of a text (line breaks + 1). */
 function lineCapacity(text: string, hasCr: boolean): number {
@@ -338,13 +457,11 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
   const len = text.length;
   const stopAtRefusal = opts.stopAtRefusal === true;
   const errors = ls.errors;
-  const { lineStart, lineEnd, kinds, entryLine, keyStart, keyEnd, valueStart, valueEnd, entryColon } = ls;
-  const { sectionLine, sectionIndent, sectionNameStart, sectionNameEnd, sectionEntry, sectionFlags } = ls;
+  const { lineStart, kinds } = ls;
   let checked = 0;
   // configparser's `elements_added`, kept lean: the first header of each name; the headers of a name
   // seen more than once (only [DEFAULT] in a file botocore accepts); the keys of the current section
   // (of every header of its name when the name repeats).
-  const seen = ls.firstByName;
   let groupKeys: Map<string, Set<string>> | undefined;
   let curSect = -1;
   let curKeys: string[] = [];
@@ -395,7 +512,7 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
       pos = p >= len ? len : text.charCodeAt(p) === 13 && text.charCodeAt(p + 1) === 10 ? p + 2 : p + 1;
     }
     lineStart[i] = ls0;
-    lineEnd[i] = le;
+    lineStart[i + 1] = pos;
     ls.lineCount = i + 1;
     let start = ls0;
     while (start < le && isPyWs(text.charCodeAt(start))) start++;
@@ -445,35 +562,36 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
       // SECTCRE `\[(?P<header>.+)\]`, matched at the start: the header runs to the LAST "]".
       const close = text.lastIndexOf("]", end - 1);
       if (close >= b + 2) {
-        const name = text.slice(b + 1, close);
-        const isDefault = name === DEFAULT_SECTION;
-        const first = seen.get(name);
-        const duplicate = !isDefault && first !== undefined;
+        const s = ls.sectionCount++;
+        if (s >= ls.sectionLine.length) ls.growSections();
+        ls.sectionLine[s] = i;
+        ls.sectionIndent[s] = start - ls0;
+        ls.sectionNameStart[s] = b + 1;
+        ls.sectionNameEnd[s] = close;
+        ls.sectionEntry[s] = ls.entryCount;
+        ls.sectionHash[s] = hashRange(text, b + 1, close);
+        const isDefault = close - b - 1 === DEFAULT_SECTION.length && text.startsWith(DEFAULT_SECTION, b + 1);
+        const first = ls.firstOf(s);
+        const duplicate = !isDefault && first !== s;
+        ls.sectionFlags[s] = (isDefault ? 1 : 0) | (duplicate ? 2 : 0);
         if (duplicate) {
           errors.push({
             line: i + 1,
             code: "duplicate_section",
-            message: `section [${name}] appears more than once`,
+            message: `section [${ls.sectionName(s)}] appears more than once`,
             immediate: true,
           });
         }
-        const s = ls.sectionCount++;
-        sectionLine[s] = i;
-        sectionIndent[s] = start - ls0;
-        sectionNameStart[s] = b + 1;
-        sectionNameEnd[s] = close;
-        sectionEntry[s] = ls.entryCount;
-        sectionFlags[s] = (isDefault ? 1 : 0) | (duplicate ? 2 : 0);
         curSect = s;
         curKeySet = undefined;
         curKeys = [];
-        if (first === undefined) seen.set(name, s);
-        else {
+        if (first !== s) {
+          const name = ls.sectionName(s);
           ls.repeats ??= new Map();
           let group = ls.repeats.get(name);
           groupKeys ??= new Map();
           let keys = groupKeys.get(name);
-          if (group === undefined) {
+          if (group === undefined || keys === undefined) {
             group = [first];
             ls.repeats.set(name, group);
             keys = new Set();
@@ -538,12 +656,8 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
       });
     }
     const e = ls.entryCount++;
-    entryLine[e] = i;
-    keyStart[e] = b;
-    keyEnd[e] = ke;
-    valueStart[e] = vs;
-    valueEnd[e] = end;
-    entryColon[e] = text.charCodeAt(d) === 0x3a ? 1 : 0;
+    if (e >= ls.entryLine.length) ls.growEntries();
+    ls.entryLine[e] = i;
     if (curKeySet) curKeySet.add(key);
     else {
       curKeys.push(key);
@@ -554,7 +668,7 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
     optname = key !== "";
     if (kinds[i] === 0) kinds[i] = rawKey === "" ? KIND_INVALID : KIND_ENTRY;
   }
-  sectionEntry[ls.sectionCount] = ls.entryCount;
+  ls.sectionEntry[ls.sectionCount] = ls.entryCount;
   // configparser raises the first immediate error as it meets it; deferred ones only at the end.
   ls.refusal = errors.find((e) => e.immediate) ?? errors[0];
   return ls;
