@@ -464,13 +464,11 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
   // (of every header of its name when the name repeats).
   let groupKeys: Map<string, Set<string>> | undefined;
   let curSect = -1;
-  let curKeys: string[] = [];
+  // The keys of the current section as hashes of their lower-cased text and entry indices (no string
+  // per entry), or, in a large section or a repeated name, as a Set of the keys.
+  const curHashes: number[] = [];
+  const curEntries: number[] = [];
   let curKeySet: Set<string> | undefined;
-  const hasKey = (key: string): boolean => {
-    if (curKeySet) return curKeySet.has(key);
-    for (const k of curKeys) if (k === key) return true;
-    return false;
-  };
   // The entry that continuation lines append to (configparser's `cursect[optname]`), or -1.
   let curEntry = -1;
   // configparser's `optname` truthiness: a failed option line keeps the previous one.
@@ -584,7 +582,8 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
         }
         curSect = s;
         curKeySet = undefined;
-        curKeys = [];
+        curHashes.length = 0;
+        curEntries.length = 0;
         if (first !== s) {
           const name = ls.sectionName(s);
           ls.repeats ??= new Map();
@@ -642,12 +641,36 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
     while (ke > b && isPyWs(text.charCodeAt(ke - 1))) ke--;
     let vs = d + 1;
     while (vs < end && isPyWs(text.charCodeAt(vs))) vs++;
-    const rawKey = text.slice(b, ke);
-    const key = rawKey.toLowerCase();
-    if (rawKey === "") {
+    // configparser's optionxform (lower-case), hashed as it is read; a string only when needed.
+    let kh = 0x811c9dc5;
+    let key: string | undefined;
+    for (let p = b; p < ke; p++) {
+      let c = text.charCodeAt(p);
+      if (c >= 0x80) {
+        key = text.slice(b, ke).toLowerCase();
+        kh = hashString(key);
+        break;
+      }
+      if (c >= 0x41 && c <= 0x5a) c += 32;
+      kh = Math.imul(kh ^ c, 0x01000193);
+    }
+    if (ke === b) {
       errors.push({ line: i + 1, code: "empty_key", message: "a value without a key", immediate: false });
     }
-    if (hasKey(key)) {
+    let dup = false;
+    if (curKeySet) {
+      key ??= text.slice(b, ke).toLowerCase();
+      dup = curKeySet.has(key);
+    } else
+      for (let k = 0; k < curHashes.length; k++) {
+        if (curHashes[k] !== kh) continue;
+        key ??= text.slice(b, ke).toLowerCase();
+        if (ls.key(curEntries[k]!) === key) {
+          dup = true;
+          break;
+        }
+      }
+    if (dup) {
       errors.push({
         line: i + 1,
         code: "duplicate_key",
@@ -658,15 +681,19 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
     const e = ls.entryCount++;
     if (e >= ls.entryLine.length) ls.growEntries();
     ls.entryLine[e] = i;
-    if (curKeySet) curKeySet.add(key);
+    if (curKeySet) curKeySet.add(key ?? text.slice(b, ke).toLowerCase());
     else {
-      curKeys.push(key);
-      if (curKeys.length > 16) curKeySet = new Set(curKeys);
+      curHashes.push(kh);
+      curEntries.push(e);
+      if (curEntries.length > 16) {
+        curKeySet = new Set();
+        for (const x of curEntries) curKeySet.add(ls.key(x));
+      }
     }
     curEntry = e;
     if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
-    optname = key !== "";
-    if (kinds[i] === 0) kinds[i] = rawKey === "" ? KIND_INVALID : KIND_ENTRY;
+    optname = ke !== b;
+    if (kinds[i] === 0) kinds[i] = ke === b ? KIND_INVALID : KIND_ENTRY;
   }
   ls.sectionEntry[ls.sectionCount] = ls.entryCount;
   // configparser raises the first immediate error as it meets it; deferred ones only at the end.
