@@ -4,8 +4,8 @@
  * changes against the block already in the file, and the new block body. No I/O: the caller reads the
  * file and writes the result through the config layer (src/config/edit.ts, one atomic write).
  */
-import { buildProfileMap } from "../config/botocore";
-import { scan } from "../config/scan";
+import { profileMapEntry } from "../config/botocore";
+import { scanLines } from "../config/scan";
 import { usageError } from "../errors";
 import { blockId, findBlock, type GeneratedProfile, renderBlock } from "./block";
 import { isWritableName, type NameOptions, renderName, type TemplatePart } from "./template";
@@ -201,18 +201,20 @@ export function planSync(input: PlanInput): SyncPlan {
 
   // Profiles defined outside this block (the user's own, other sessions' blocks) win: the sections of
   // the file without the block, as botocore would read that file.
-  const outsideLines = found ? [...lines.slice(0, found.begin), ...lines.slice(found.end + 1)] : lines;
+  // (Without a block, the file itself: the same lines, split the same universal-newline way.)
+  const outsideText = found
+    ? `${[...lines.slice(0, found.begin), ...lines.slice(found.end + 1)].join("\n")}\n`
+    : input.text;
   const outside = new Map<string, number>();
-  const names: string[] = [];
-  const lineOf = new Map<string, number>();
-  for (const sec of scan(outsideLines).sections) {
-    if (sec.isDefault || lineOf.has(sec.name)) continue;
+  const ls = scanLines(outsideText);
+  for (let s = 0; s < ls.sectionCount; s++) {
+    if (ls.isDefault(s) || ls.isDuplicate(s)) continue;
+    const e = profileMapEntry(ls.sectionName(s));
+    if (e?.kind !== "profiles") continue;
+    const line = ls.sectionLine[s]!;
     // 1-based line in the real file.
-    lineOf.set(sec.name, sec.line + 1 + (found && sec.line >= found.begin ? found.end - found.begin + 1 : 0));
-    names.push(sec.name);
+    outside.set(e.name, line + 1 + (found && line >= found.begin ? found.end - found.begin + 1 : 0));
   }
-  for (const [profile, header] of buildProfileMap(names).profiles)
-    outside.set(profile, lineOf.get(header) ?? 0);
 
   const pairs = filterPairs(input.accounts, input.filters);
   const assigned = assignNames(pairs, input.template, input.sessionName, input.nameOptions);
