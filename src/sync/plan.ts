@@ -141,15 +141,24 @@ export function assignNames(
       memo,
     ),
   );
-  const groups = new Map<string, number[]>();
-  base.forEach((n, i) => {
+  // Only names given more than once need work (none, usually: then the names are the rendered ones).
+  const first = new Map<string, number>();
+  let groups: Map<string, number[]> | undefined;
+  for (let i = 0; i < base.length; i++) {
+    const n = base[i]!;
+    const f = first.get(n);
+    if (f === undefined) {
+      first.set(n, i);
+      continue;
+    }
+    groups ??= new Map();
     const g = groups.get(n);
     if (g) g.push(i);
-    else groups.set(n, [i]);
-  });
+    else groups.set(n, [f, i]);
+  }
+  if (groups === undefined) return base;
   const names = [...base];
   for (const [n, idx] of groups) {
-    if (idx.length < 2) continue;
     const accounts = new Set(idx.map((i) => pairs[i]!.account.accountId));
     if (accounts.size > 1) for (const i of idx) names[i] = `${n}${sep}${pairs[i]!.account.accountId}`;
   }
@@ -235,17 +244,14 @@ export function planSync(input: PlanInput): SyncPlan {
     }
   });
 
-  const old = new Map((found?.profiles ?? []).map((p) => [p.name, p]));
-  const next = new Map(fresh.map((p) => [p.name, p]));
+  const old = new Map<string, GeneratedProfile>();
+  for (const p of found?.profiles ?? []) old.set(p.name, p);
+  const next = new Map<string, GeneratedProfile>();
+  for (const p of fresh) next.set(p.name, p);
   const added: string[] = [];
   const changed: string[] = [];
   const removed: string[] = [];
   const kept: string[] = [];
-  for (const p of fresh) {
-    const o = old.get(p.name);
-    if (!o) added.push(p.name);
-    else if (!same(o, p)) changed.push(p.name);
-  }
   for (const o of old.values()) {
     if (next.has(o.name)) continue;
     if (input.noPrune && !outside.has(o.name)) {
@@ -254,8 +260,16 @@ export function planSync(input: PlanInput): SyncPlan {
     } else removed.push(o.name);
   }
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  for (const l of [added, changed, removed, kept]) l.sort(byName);
   const profiles = [...next.values()].sort((a, b) => byName(a.name, b.name));
+  // In name order already: the profiles are (names are unique).
+  for (const p of profiles) {
+    const o = old.get(p.name);
+    if (o === p) continue; // kept
+    if (!o) added.push(p.name);
+    else if (!same(o, p)) changed.push(p.name);
+  }
+  removed.sort(byName);
+  kept.sort(byName);
   const body = renderBlock(input.sessionName, profiles, input.command);
   const current = found ? lines.slice(found.begin + 1, found.end) : undefined;
   const changes =
