@@ -396,6 +396,8 @@ export function compareWithSdkJs(
   }
   for (const [name, jsSec] of jsView) {
     if (boto.has(name)) continue;
+    // A section the SDK reads with no key (e.g. only `__proto__ = x`, which it skips) reads as none.
+    if (jsSec.values.size === 0) continue;
     if (warnings.some((w) => w.line === jsToPyLine(jsSec.line))) continue; // already explained on that header
     warnings.push({
       file,

@@ -74,6 +74,9 @@ async function check(text: string, kind: "config" | "credentials") {
 }
 
 describe("a warning exactly when the real SDK reads differently", () => {
+  it("a section the SDK reads with no key (only __proto__) is no divergence", async () => {
+    await check("[profile.dev]\n__proto__=a", "config");
+  });
   for (const [name, text] of Object.entries(fixtures)) {
     it(`fixture: ${name}`, async () => {
       await check(text, "config");
