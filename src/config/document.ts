@@ -486,9 +486,10 @@ export class ConfigDocument {
     const c = text.charCodeAt(text.length - 1);
     const keepNoFinalEol = text.length > 0 && c !== 10 && c !== 13;
     // Joined once (a generated block is ~100,000 lines: no per-line objects or pushes).
-    const lines: string[] = [];
-    for (let i = trailingBlank; i < gap; i++) lines.push("");
-    const added = [...lines, ...texts, ...more, ...last].join(eol);
+    const parts: string[] = [];
+    for (let i = trailingBlank; i < gap; i++) parts.push("");
+    for (const group of [texts, more, last]) if (group.length > 0) parts.push(group.join(eol));
+    const added = parts.join(eol);
     this.setText(`${text}${keepNoFinalEol ? eol : ""}${added}${keepNoFinalEol ? "" : eol}`);
   }
 }

@@ -302,8 +302,18 @@ function verifyGenerated(lines: LineScan, plan: SyncPlan, file: string): void {
   let b = -1;
   for (let i = 0; i < lines.lineCount && b === -1; i++) if (is(i, begin)) b = i;
   const e = b === -1 ? -1 : b + plan.body.length + 1;
-  const ok =
-    b !== -1 && is(e, `# <<< portico managed: ${plan.id}`) && plan.body.every((l, i) => is(b + 1 + i, l));
+  // The body's lines hold no line break (the document refuses them), so the body joined with the
+  // break that follows the begin marker, found right after it and ending where the scan's line e
+  // starts, is exactly the planned lines: one comparison of the whole block (line by line otherwise).
+  let ok = b !== -1 && e < lines.lineCount && is(e, `# <<< portico managed: ${plan.id}`);
+  if (ok && plan.body.length > 0) {
+    const s = lines.lineStart[b + 1]!;
+    const eol = text.slice(lines.lineEnd(b), s);
+    const body = `${plan.body.join(eol)}${eol}`;
+    ok = lines.lineStart[e]! - s === body.length && text.startsWith(body, s);
+    // Else (a file of mixed line breaks) line by line.
+    if (!ok) ok = plan.body.every((l, i) => is(b + 1 + i, l));
+  }
   if (!ok)
     throw new PorticoError(
       "config_edit_unsafe",
