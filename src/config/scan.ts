@@ -621,11 +621,24 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
       continue;
     }
     // OPTCRE `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: the first "=" or ":" is the delimiter.
+    // The key (up to its last non-whitespace character) is hashed lower-cased on the way (configparser's
+    // optionxform): no string per entry unless a key has non-ASCII characters or may repeat.
     let d = b;
+    let h = 0x811c9dc5;
+    let kh = h;
+    let ke = b;
+    let nonAscii = false;
     while (d < end) {
-      const c = text.charCodeAt(d);
+      let c = text.charCodeAt(d);
       if (c === 0x3d /* = */ || c === 0x3a /* : */) break;
+      if (c >= 0x80) nonAscii = true;
+      else if (c >= 0x41 && c <= 0x5a) c += 32;
+      h = Math.imul(h ^ c, 0x01000193);
       d++;
+      if (!isPyWs(c)) {
+        kh = h;
+        ke = d;
+      }
     }
     if (d >= end) {
       errors.push({
@@ -637,22 +650,10 @@ export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
       kinds[i] = KIND_INVALID;
       continue;
     }
-    let ke = d;
-    while (ke > b && isPyWs(text.charCodeAt(ke - 1))) ke--;
-    let vs = d + 1;
-    while (vs < end && isPyWs(text.charCodeAt(vs))) vs++;
-    // configparser's optionxform (lower-case), hashed as it is read; a string only when needed.
-    let kh = 0x811c9dc5;
     let key: string | undefined;
-    for (let p = b; p < ke; p++) {
-      let c = text.charCodeAt(p);
-      if (c >= 0x80) {
-        key = text.slice(b, ke).toLowerCase();
-        kh = hashString(key);
-        break;
-      }
-      if (c >= 0x41 && c <= 0x5a) c += 32;
-      kh = Math.imul(kh ^ c, 0x01000193);
+    if (nonAscii) {
+      key = text.slice(b, ke).toLowerCase();
+      kh = hashString(key);
     }
     if (ke === b) {
       errors.push({ line: i + 1, code: "empty_key", message: "a value without a key", immediate: false });
