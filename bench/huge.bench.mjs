@@ -2,7 +2,8 @@
 // `npm run bench:huge` (builds first). Huge config files (issue 7 defect 10), one run, baselines from
 // the same run on the same files:
 //   python3 configparser.RawConfigParser().read() (the parser botocore uses) and botocore's
-//   raw_config_parse, against `portico profiles` (the built CLI: read + parse + the profile list);
+//   raw_config_parse, against `portico profiles` (the built CLI: read + parse + the profile list) and
+//   `portico config get region --profile P` (read + parse + one profile's view; P is the last profile);
 // for valid files of BENCH_HUGE_MB (default 5,20,50) MiB and for a 50 MiB file with a duplicate
 // section near the top (botocore refuses it at once: so must portico). Wall time and peak RSS per
 // run (ru_maxrss of the child via python3's resource module), RUNS runs each, medians; per-MiB figures.
@@ -18,6 +19,7 @@ const SIZES = (process.env.BENCH_HUGE_MB ?? "5,20,50").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const dir = mkdtempSync(path.join(tmpdir(), "portico-huge-"));
 
+let lastProfile = "";
 function config(mib, dupAt) {
   const parts = [
     "[sso-session acme]\nsso_start_url = https://d-0000000000.awsapps.com/start\nsso_region = eu-north-1\n",
@@ -28,6 +30,7 @@ function config(mib, dupAt) {
     const p = `[profile account-${acct}-role-${i % 3}]\nsso_session = acme\nsso_account_id = ${acct}\nsso_role_name = Role${i % 3}\nregion = eu-north-1\noutput = json\n`;
     parts.push(p);
     size += p.length + 1;
+    lastProfile = `account-${acct}-role-${i % 3}`;
     if (dupAt !== undefined && i === dupAt)
       parts.push(`[profile account-${acct}-role-${i % 3}]\nregion = x\n`);
   }
@@ -76,7 +79,11 @@ try {
       env,
     );
     const pt = repeat([process.execPath, launcher, "profiles"], env);
-    rows.push({ ...c, bytes, cp, bc, pt });
+    const get = repeat(
+      [process.execPath, launcher, "config", "get", "region", "--profile", lastProfile],
+      env,
+    );
+    rows.push({ ...c, bytes, cp, bc, pt, get });
   }
   const mib = (b) => b / 1048576;
   const f = (x) => x.toFixed(0);
@@ -86,12 +93,17 @@ try {
   } catch {}
   console.log(`Huge files — command: npm run bench:huge (${RUNS} runs, medians; ${new Date().toISOString().slice(0, 16)} UTC, load ${load}); baselines: node -e 0 ${f(base.ms)} ms / ${f(base.rss)} MiB, python3 importing botocore ${f(pyBase.ms)} ms
 
-| file | configparser ms | botocore ms | portico profiles ms | portico ÷ botocore | portico exit | portico peak RSS MiB | portico (RSS − node) per MiB of file | portico (ms − node) per MiB |
-|---|---|---|---|---|---|---|---|---|`);
+| file | command | configparser ms | botocore ms | portico ms | portico ÷ botocore | portico exit | portico peak RSS MiB | (RSS − node) per MiB of file | (ms − node) per MiB |
+|---|---|---|---|---|---|---|---|---|---|`);
   for (const r of rows) {
-    console.log(
-      `| ${r.name} (${mib(r.bytes).toFixed(1)} MiB) | ${f(r.cp.ms)} | ${f(r.bc.ms)}${r.bc.code ? " (refused)" : ""} | ${f(r.pt.ms)} | ${(r.pt.ms / r.bc.ms).toFixed(2)}× | ${r.pt.code} | ${f(r.pt.rss)} | ${((r.pt.rss - base.rss) / mib(r.bytes)).toFixed(1)} MiB | ${((r.pt.ms - base.ms) / mib(r.bytes)).toFixed(0)} ms |`,
-    );
+    for (const [cmd, x] of [
+      ["profiles", r.pt],
+      ["config get region", r.get],
+    ]) {
+      console.log(
+        `| ${r.name} (${mib(r.bytes).toFixed(1)} MiB) | ${cmd} | ${f(r.cp.ms)} | ${f(r.bc.ms)}${r.bc.code ? " (refused)" : ""} | ${f(x.ms)} | ${(x.ms / r.bc.ms).toFixed(2)}× | ${x.code} | ${f(x.rss)} | ${((x.rss - base.rss) / mib(r.bytes)).toFixed(1)} MiB | ${((x.ms - base.ms) / mib(r.bytes)).toFixed(0)} ms |`,
+      );
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

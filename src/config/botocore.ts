@@ -7,16 +7,7 @@
  * would move integer-like keys to the front).
  */
 import { configError, type PorticoError } from "../errors";
-import {
-  entryPartLines,
-  entryParts,
-  entryValue,
-  PY_WS,
-  type Scan,
-  type ScanEntry,
-  type ScanError,
-  scan,
-} from "./scan";
+import { LineScan, PY_WS, type Scan, type ScanError, scanLines, scanView } from "./scan";
 
 export type RawValue = string | Map<string, string>;
 export type RawSection = Map<string, RawValue>;
@@ -32,13 +23,24 @@ export interface RawLocations {
 }
 
 export interface ParsedConfig {
+  /** The scan's object form (built on first read of its fields). */
   scan: Scan;
+  /** The compact scan (offsets into the text). */
+  lines: LineScan;
+  /** Built section by section as sections are read (a Map: every Map operation works). */
   raw: RawConfig;
+  /** Built on first read. */
   locations: RawLocations;
   /** Every refusal botocore would raise (scan errors + sub-section errors), in line order. */
   errors: ScanError[];
   /** The one botocore raises first, if any. */
   refusal: ScanError | undefined;
+  /** One section as botocore reads it (`raw.get(name)` without the map of every section), built once. */
+  section(name: string): RawSection | undefined;
+  /** One section's key → 1-based line (`locations.keys.get(name)`), built once. */
+  keyLines(name: string): Map<string, number> | undefined;
+  /** 1-based header line of a section (the first header for that name). */
+  headerLine(name: string): number | undefined;
 }
 
 // Python str.splitlines() boundaries.
@@ -61,55 +63,182 @@ function parseNested(value: string): Map<string, string> | { badLine: number } {
 }
 
 /**
+ * A Map whose values are made on first read of each key (keys, `has` and `size` need none); iterating
+ * values or entries makes them all. Until made, a key holds a number (the hint `make` gets: e.g. the
+ * index of its section). Lets a caller that reads two sections of a 21,000-profile file pay for two.
+ */
+export class LazyMap<V extends object> extends Map<string, V> {
+  private readonly make: (key: string, hint: number) => V;
+  private pending = 0;
+  constructor(make: (key: string, hint: number) => V, keys?: Iterable<string>) {
+    super();
+    this.make = make;
+    if (keys) for (const k of keys) this.later(k, 0);
+  }
+  /** Add `key` (or change its hint), to be made on first read; a key keeps its first position. */
+  later(key: string, hint: number): void {
+    const v = super.get(key);
+    if (typeof v !== "number") this.pending++;
+    super.set(key, hint as unknown as V);
+  }
+  override get(key: string): V | undefined {
+    const v = super.get(key) as V | number | undefined;
+    if (typeof v !== "number") return v;
+    const made = this.make(key, v);
+    super.set(key, made);
+    this.pending--;
+    return made;
+  }
+  override set(key: string, value: V): this {
+    if (this.pending !== 0 && typeof super.get(key) === "number") this.pending--;
+    return super.set(key, value);
+  }
+  override delete(key: string): boolean {
+    if (this.pending !== 0 && typeof super.get(key) === "number") this.pending--;
+    return super.delete(key);
+  }
+  private fill(): void {
+    if (this.pending === 0) return;
+    for (const k of super.keys()) this.get(k);
+  }
+  override values(): ReturnType<Map<string, V>["values"]> {
+    this.fill();
+    return super.values();
+  }
+  override entries(): ReturnType<Map<string, V>["entries"]> {
+    this.fill();
+    return super.entries();
+  }
+  override [Symbol.iterator](): ReturnType<Map<string, V>["entries"]> {
+    this.fill();
+    return super[Symbol.iterator]();
+  }
+  override forEach(cb: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
+    this.fill();
+    super.forEach(cb, thisArg);
+  }
+}
+
+/** One section as botocore reads it: values, and the 1-based line of each key. */
+interface BuiltSection {
+  values: RawSection;
+  lines: Map<string, number>;
+}
+
+/** The value configparser gives botocore for entry e, sub-sections parsed (botocore `_parse_nested`). */
+function readValue(ls: LineScan, e: number): RawValue {
+  if (!ls.hasMore(e)) return ls.firstValue(e);
+  const value = ls.value(e);
+  if (!value.startsWith("\n")) return value;
+  const nested = parseNested(value);
+  return nested instanceof Map ? nested : value;
+}
+
+/** [DEFAULT]'s keys (the last entry of each key, in first-seen order). */
+function defaultEntries(ls: LineScan): Map<string, number> {
+  const defaults = new Map<string, number>();
+  for (let s = 0; s < ls.sectionCount; s++) {
+    if (!ls.isDefault(s)) continue;
+    const [a, b] = ls.entriesOf(s);
+    for (let e = a; e < b; e++) defaults.set(ls.key(e), e);
+  }
+  return defaults;
+}
+
+/** Section `name` as `raw_config_parse` reads it: own keys, then [DEFAULT]'s not overridden, then (refused files) later headers'. */
+function buildSection(ls: LineScan, name: string, defaults: () => Map<string, number>): BuiltSection {
+  const values: RawSection = new Map();
+  const lines = new Map<string, number>();
+  const first = ls.firstSection(name);
+  const [a, b] = ls.entriesOf(first);
+  for (let e = a; e < b; e++) {
+    const k = ls.key(e);
+    values.set(k, readValue(ls, e));
+    lines.set(k, ls.entryLine[e]! + 1);
+  }
+  const d = defaults();
+  if (d.size !== 0)
+    for (const [k, e] of d) {
+      if (values.has(k)) continue;
+      values.set(k, readValue(ls, e));
+      lines.set(k, ls.entryLine[e]! + 1);
+    }
+  const group = ls.repeats?.get(name);
+  if (group)
+    for (const s of group) {
+      if (s === first) continue;
+      const [x, y] = ls.entriesOf(s);
+      for (let e = x; e < y; e++) {
+        const k = ls.key(e);
+        values.set(k, readValue(ls, e));
+        lines.set(k, ls.entryLine[e]! + 1);
+      }
+    }
+  return { values, lines };
+}
+
+/**
+ * The sub-section errors botocore raises (a line without "=" under `key =`), in the order botocore meets
+ * them — sections in order, own keys, then the [DEFAULT] keys each inherits; the later headers of a
+ * repeated section last — one per line. Only multi-line values starting on the next line can hold
+ * sub-sections: most files have none, and then nothing else is looked at.
+ */
+function nestedErrors(ls: LineScan): ScanError[] {
+  if (ls.more.size === 0) return [];
+  const candidates = new Set<number>();
+  for (const e of ls.more.keys()) if (ls.emptyFirstValue(e)) candidates.add(e);
+  if (candidates.size === 0) return [];
+  const out: ScanError[] = [];
+  const check = (e: number, k: string) => {
+    if (!candidates.has(e)) return;
+    const value = ls.value(e);
+    if (!value.startsWith("\n")) return;
+    const nested = parseNested(value);
+    if (nested instanceof Map) return;
+    const { parts, lines } = ls.parts(e);
+    const line = lineOfNested(nested.badLine, parts, lines) + 1;
+    if (out.some((x) => x.line === line)) return;
+    out.push({
+      line,
+      code: "nested_no_equals",
+      message: `the sub-section line under "${k}" has no "=" (sub-section keys take "=" only)`,
+      immediate: true,
+    });
+  };
+  const defaults = defaultEntries(ls);
+  const inherited: [string, number][] = [];
+  for (const [k, e] of defaults) if (candidates.has(e)) inherited.push([k, e]);
+  let repeated = false;
+  for (let s = 0; s < ls.sectionCount; s++) {
+    if (ls.isDefault(s)) continue;
+    if (ls.isDuplicate(s)) {
+      repeated = true;
+      continue;
+    }
+    const [a, b] = ls.entriesOf(s);
+    for (let e = a; e < b; e++) if (candidates.has(e)) check(e, ls.key(e));
+    if (inherited.length === 0) continue;
+    const own = new Set<string>();
+    for (let e = a; e < b; e++) own.add(ls.key(e));
+    for (const [k, e] of inherited) if (!own.has(k)) check(e, k);
+  }
+  if (repeated)
+    for (let s = 0; s < ls.sectionCount; s++) {
+      if (!ls.isDuplicate(s)) continue;
+      const [a, b] = ls.entriesOf(s);
+      for (let e = a; e < b; e++) if (candidates.has(e)) check(e, ls.key(e));
+    }
+  return out;
+}
+
+/**
  * The refusal botocore would raise for a scanned text, without building the read view: the scan's own
  * refusal, else the first sub-section line without "=" in any value a non-[DEFAULT] section reads.
  * Equal to `parseConfigText(text).refusal` (checked by the differential tests).
  */
-export function scanRefusal(s: Scan): ScanError | undefined {
-  if (s.refusal) return s.refusal;
-  // botocore meets sub-section errors in its iteration order: sections in order, own keys, then [DEFAULT]'s.
-  const nestedError = (e: ScanEntry): ScanError | undefined => {
-    if (e.more === undefined || e.value !== "") return undefined;
-    const value = entryValue(e);
-    if (!value.startsWith("\n")) return undefined;
-    const nested = parseNested(value);
-    if (nested instanceof Map) return undefined;
-    return {
-      line: lineOfNested(nested.badLine, entryParts(e), entryPartLines(e)) + 1,
-      code: "nested_no_equals",
-      message: `the sub-section line under "${e.key}" has no "=" (sub-section keys take "=" only)`,
-      immediate: true,
-    };
-  };
-  // Only multi-line values can hold sub-sections: most files have none, so skip the rest.
-  if (!s.sections.some((sec) => sec.entries.some((e) => e.value === "" && e.more !== undefined)))
-    return undefined;
-  const defaults = new Map<string, ScanEntry>();
-  const own = new Map<string, Map<string, ScanEntry>>();
-  for (const sec of s.sections) {
-    if (sec.isDefault) {
-      for (const e of sec.entries) defaults.set(e.key, e);
-      continue;
-    }
-    let m = own.get(sec.name);
-    if (!m) {
-      m = new Map();
-      own.set(sec.name, m);
-    }
-    for (const e of sec.entries) m.set(e.key, e);
-  }
-  for (const m of own.values()) {
-    for (const e of m.values()) {
-      const err = nestedError(e);
-      if (err) return err;
-    }
-    for (const [k, e] of defaults) {
-      if (m.has(k)) continue;
-      const err = nestedError(e);
-      if (err) return err;
-    }
-  }
-  return undefined;
+export function scanRefusal(s: Scan | LineScan): ScanError | undefined {
+  const ls = s instanceof LineScan ? s : s.lines;
+  return ls.refusal ?? nestedErrors(ls)[0];
 }
 
 /**
@@ -118,84 +247,76 @@ export function scanRefusal(s: Scan): ScanError | undefined {
  */
 export function parseConfigText(text: string, opts: { allErrors?: boolean } = {}): ParsedConfig {
   // Reading stops at the first refusal, as botocore does; a linter asks for every problem.
-  return parseScan(scan(text, { stopAtRefusal: opts.allErrors !== true }));
+  return parseLines(scanLines(text, { stopAtRefusal: opts.allErrors !== true }));
 }
 
 /** The read view of an existing scan (see parseConfigText). */
 export function parseScan(s: Scan): ParsedConfig {
-  const raw: RawConfig = new Map();
-  const locations: RawLocations = { sections: new Map(), keys: new Map() };
-  const errors = [...s.errors];
-  const nestedErrors: ScanError[] = [];
-  const readValue = (k: string, e: ScanEntry): RawValue => {
-    if (e.more === undefined) return e.value;
-    const value = entryValue(e);
-    if (!value.startsWith("\n")) return value;
-    const nested = parseNested(value);
-    if (nested instanceof Map) return nested;
-    // Map the failing line of the joined value back to a file line.
-    const line = lineOfNested(nested.badLine, entryParts(e), entryPartLines(e)) + 1;
-    if (!nestedErrors.some((x) => x.line === line)) {
-      nestedErrors.push({
-        line,
-        code: "nested_no_equals",
-        message: `the sub-section line under "${k}" has no "=" (sub-section keys take "=" only)`,
-        immediate: true,
-      });
-    }
-    return value;
-  };
-  const defaults = new Map<string, ScanEntry>();
-  for (const sec of s.sections) if (sec.isDefault) for (const e of sec.entries) defaults.set(e.key, e);
-  // Section by section as botocore iterates: own keys, then the [DEFAULT] keys not overridden
-  // (configparser `options()`); a repeated header (a refusal unless [DEFAULT]) merges like configparser.
-  let repeated = false;
-  for (const sec of s.sections) {
-    if (sec.isDefault) continue;
-    if (raw.has(sec.name)) {
-      repeated = true;
-      continue;
-    }
-    const section: RawSection = new Map();
-    const keyLines = new Map<string, number>();
-    raw.set(sec.name, section);
-    locations.keys.set(sec.name, keyLines);
-    locations.sections.set(sec.name, sec.line + 1);
-    for (const e of sec.entries) {
-      section.set(e.key, readValue(e.key, e));
-      keyLines.set(e.key, e.line + 1);
-    }
-    if (defaults.size !== 0)
-      for (const [k, e] of defaults) {
-        if (section.has(k)) continue;
-        section.set(k, readValue(k, e));
-        keyLines.set(k, e.line + 1);
-      }
-  }
-  if (repeated) {
-    // Only in files botocore refuses (duplicate sections): merge later headers' keys for lint's sake.
-    const first = new Set<string>();
-    for (const sec of s.sections) {
-      if (sec.isDefault) continue;
-      if (!first.has(sec.name)) {
-        first.add(sec.name);
-        continue;
-      }
-      const section = raw.get(sec.name)!;
-      const keyLines = locations.keys.get(sec.name)!;
-      for (const e of sec.entries) {
-        section.set(e.key, readValue(e.key, e));
-        keyLines.set(e.key, e.line + 1);
-      }
-    }
-  }
-  if (nestedErrors.length > 0) {
-    errors.push(...nestedErrors);
+  return parseLines(s.lines, s);
+}
+
+/** The read view of a compact scan: values are read section by section as callers ask for them. */
+export function parseLines(ls: LineScan, view?: Scan): ParsedConfig {
+  const nested = nestedErrors(ls);
+  let errors = ls.errors;
+  if (nested.length > 0) {
+    errors = [...ls.errors, ...nested];
     errors.sort((a, b) => a.line - b.line);
   }
-  // Scan refusals come first (configparser raises while reading); sub-section errors only after.
-  const refusal = s.refusal ?? nestedErrors[0];
-  return { scan: s, raw, locations, errors, refusal };
+  // The section names botocore reads, in order (first headers, [DEFAULT] left out).
+  const names = function* (): Generator<string> {
+    for (let s = 0; s < ls.sectionCount; s++)
+      if (!ls.isDefault(s) && !ls.isDuplicate(s)) yield ls.sectionName(s);
+  };
+  let defaults: Map<string, number> | undefined;
+  const getDefaults = () => {
+    defaults ??= defaultEntries(ls);
+    return defaults;
+  };
+  // Values and key lines of a section are built together, once (shared by section(), keyLines(),
+  // raw and locations.keys).
+  const built = new Map<string, BuiltSection>();
+  const section = (name: string): BuiltSection | undefined => {
+    let b = built.get(name);
+    if (b === undefined) {
+      const first = ls.firstSection(name);
+      if (first === -1 || ls.isDefault(first)) return undefined;
+      b = buildSection(ls, name, getDefaults);
+      built.set(name, b);
+    }
+    return b;
+  };
+  let scanObject = view;
+  let raw: RawConfig | undefined;
+  let locations: RawLocations | undefined;
+  return {
+    lines: ls,
+    errors,
+    // Scan refusals come first (configparser raises while reading); sub-section errors only after.
+    refusal: ls.refusal ?? nested[0],
+    section: (name) => section(name)?.values,
+    keyLines: (name) => section(name)?.lines,
+    headerLine(name) {
+      const first = ls.firstSection(name);
+      return first === -1 || ls.isDefault(first) ? undefined : ls.sectionLine[first]! + 1;
+    },
+    get scan(): Scan {
+      scanObject ??= scanView(ls);
+      return scanObject;
+    },
+    get raw(): RawConfig {
+      raw ??= new LazyMap((name) => section(name)!.values, names());
+      return raw;
+    },
+    get locations(): RawLocations {
+      if (locations === undefined) {
+        const sections = new Map<string, number>();
+        for (const n of names()) sections.set(n, ls.sectionLine[ls.firstSection(n)]! + 1);
+        locations = { sections, keys: new LazyMap((name) => section(name)!.lines, names()) };
+      }
+      return locations;
+    },
+  };
 }
 
 function lineOfNested(badLine: number, parts: string[], partLines: number[]): number {
@@ -290,17 +411,23 @@ export interface ProfileMap {
   other: string[];
 }
 
-/** shlex's whitespace in posix mode with whitespace_split (what `shlex.split` uses). */
-const SHLEX_WS = /[ \t\r\n]+/;
+const isShlexWs = (c: number): boolean => c === 0x20 || c === 9 || c === 13 || c === 10;
 
 function nameFromHeader(header: string): string | undefined {
   // Without quotes or backslashes shlex.split is a split on its whitespace (the usual header; a
-  // config with 21,000 profiles has 21,000 of them): no tokenizer needed.
+  // config with 21,000 profiles has 21,000 of them): no tokenizer, and the name is a slice.
   if (header.indexOf("'") === -1 && header.indexOf('"') === -1 && header.indexOf("\\") === -1) {
-    const words = header.split(SHLEX_WS);
-    const a = words[0] === "" ? 1 : 0;
-    const b = words[words.length - 1] === "" ? words.length - 1 : words.length;
-    return b - a === 2 ? words[a + 1] : undefined;
+    let a = 0;
+    let z = header.length;
+    while (a < z && isShlexWs(header.charCodeAt(a))) a++;
+    while (z > a && isShlexWs(header.charCodeAt(z - 1))) z--;
+    let w = a;
+    while (w < z && !isShlexWs(header.charCodeAt(w))) w++;
+    if (w >= z) return undefined; // one word (or none)
+    let n = w;
+    while (isShlexWs(header.charCodeAt(n))) n++;
+    for (let i = n; i < z; i++) if (isShlexWs(header.charCodeAt(i))) return undefined; // three or more
+    return header.slice(n, z);
   }
   let parts: string[];
   try {
@@ -311,22 +438,33 @@ function nameFromHeader(header: string): string | undefined {
   return parts.length === 2 ? parts[1] : undefined;
 }
 
+/** Which map of `build_profile_map` a section goes to, and its name there; undefined for the others. */
+export function profileMapEntry(
+  header: string,
+): { kind: "profiles" | "ssoSessions" | "services"; name: string } | undefined {
+  if (header.startsWith("profile")) {
+    const n = nameFromHeader(header);
+    return n === undefined ? undefined : { kind: "profiles", name: n };
+  }
+  if (header.startsWith("sso-session")) {
+    const n = nameFromHeader(header);
+    return n === undefined ? undefined : { kind: "ssoSessions", name: n };
+  }
+  if (header.startsWith("services")) {
+    const n = nameFromHeader(header);
+    return n === undefined ? undefined : { kind: "services", name: n };
+  }
+  return header === "default" ? { kind: "profiles", name: "default" } : undefined;
+}
+
 /** botocore `build_profile_map` over section names (in file order). */
 export function buildProfileMap(sectionNames: Iterable<string>): ProfileMap {
   const map: ProfileMap = { profiles: new Map(), ssoSessions: new Map(), services: new Map(), other: [] };
   for (const key of sectionNames) {
-    if (key.startsWith("profile")) {
-      const n = nameFromHeader(key);
-      if (n !== undefined) map.profiles.set(n, key);
-    } else if (key.startsWith("sso-session")) {
-      const n = nameFromHeader(key);
-      if (n !== undefined) map.ssoSessions.set(n, key);
-    } else if (key.startsWith("services")) {
-      const n = nameFromHeader(key);
-      if (n !== undefined) map.services.set(n, key);
-    } else if (key === "default") {
-      map.profiles.set("default", key);
-    } else map.other.push(key);
+    const e = profileMapEntry(key);
+    if (e) map[e.kind].set(e.name, key);
+    else if (!key.startsWith("profile") && !key.startsWith("sso-session") && !key.startsWith("services"))
+      map.other.push(key);
   }
   return map;
 }

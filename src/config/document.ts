@@ -10,6 +10,8 @@
 import {
   type Eol,
   entryValue,
+  KIND_BLANK,
+  KIND_COMMENT,
   PY_WS,
   type Scan,
   type ScanEntry,
@@ -30,31 +32,77 @@ const pyStripAll = (s: string): string => s.replace(EDGE_WS, "");
 const leadingWs = (s: string): string => LEADING_WS.exec(s)![0];
 
 export class ConfigDocument {
-  private texts: string[];
-  private eols: Eol[];
+  // The document is held as its text, or as lines (text + break each), or both (consistent): line
+  // edits work on the lines (split from the text on first need), a managed block is spliced into the
+  // text (a sync's ~115,000 lines are never split or joined line by line).
+  private _texts: string[] | undefined;
+  private _eols: Eol[] | undefined;
   private cached: Scan | undefined;
+  /** The current text, when known (parsed and not edited since, or joined, or spliced). */
+  private source: string | undefined;
 
-  private constructor(texts: string[], eols: Eol[]) {
-    this.texts = texts;
-    this.eols = eols;
+  private constructor(source: string) {
+    this.source = source;
   }
 
   static parse(text: string): ConfigDocument {
-    const { texts, eols } = splitLines(text);
-    return new ConfigDocument(texts, eols);
+    return new ConfigDocument(text);
+  }
+
+  private ensureLines(): void {
+    if (this._texts !== undefined) return;
+    const { texts, eols } = splitLines(this.source ?? "");
+    this._texts = texts;
+    this._eols = eols;
+  }
+  private get texts(): string[] {
+    this.ensureLines();
+    return this._texts!;
+  }
+  private set texts(t: string[]) {
+    this._texts = t;
+  }
+  private get eols(): Eol[] {
+    this.ensureLines();
+    return this._eols!;
+  }
+  private set eols(e: Eol[]) {
+    this._eols = e;
   }
 
   /** The structure of the current text (recomputed lazily after edits). */
   get scan(): Scan {
-    this.cached ??= scan(this.texts);
+    this.cached ??= scan(this.source ?? this.texts);
     return this.cached;
   }
 
+  /** Every line edit: the scan is stale, and the text is the lines'. */
+  private changed(): void {
+    this.cached = undefined;
+    this.source = undefined;
+  }
+
+  /** A text edit: the new text is the document (lines split again when a line edit needs them). */
+  private setText(text: string): void {
+    this.source = text;
+    this._texts = undefined;
+    this._eols = undefined;
+    this.cached = undefined;
+  }
+
   get lineCount(): number {
-    return this.texts.length;
+    return this.source !== undefined && this._texts === undefined
+      ? this.scan.lines.lineCount
+      : this.texts.length;
   }
 
   toString(): string {
+    if (this.source !== undefined) return this.source;
+    this.source = this.joinLines();
+    return this.source;
+  }
+
+  private joinLines(): string {
     const { texts, eols } = this;
     const n = texts.length;
     if (n === 0) return "";
@@ -74,7 +122,16 @@ export class ConfigDocument {
 
   /** The file's line-ending style: the first line break in it, "\n" for a file without one. */
   get eol(): "\n" | "\r\n" | "\r" {
-    for (const e of this.eols) if (e !== "") return e;
+    if (this._eols === undefined) {
+      const t = this.source ?? "";
+      for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i);
+        if (c === 10) return "\n";
+        if (c === 13) return t.charCodeAt(i + 1) === 10 ? "\r\n" : "\r";
+      }
+      return "\n";
+    }
+    for (const e of this._eols) if (e !== "") return e;
     return "\n";
   }
 
@@ -132,7 +189,7 @@ export class ConfigDocument {
       this.texts = t;
       this.eols = e;
     }
-    this.cached = undefined;
+    this.changed();
   }
 
   private line(i: number): Line {
@@ -215,7 +272,7 @@ export class ConfigDocument {
       const eq = t.indexOf("=");
       if (pyStripAll(t.slice(eq + 1)) === value) return false;
       this.texts[hit.line] = `${leadingWs(t)}${sub} = ${value}`;
-      this.cached = undefined;
+      this.changed();
       return true;
     }
     const subIndent =
@@ -279,7 +336,7 @@ export class ConfigDocument {
       const at = next - (end - start + 1);
       if (this.scan.kinds[at] !== "header") {
         this.texts[at] = this.texts[at]!.slice(leadingWs(this.texts[at]!).length);
-        this.cached = undefined;
+        this.changed();
       }
     }
     return true;
@@ -319,17 +376,15 @@ export class ConfigDocument {
           throw new Error("a managed-block line cannot contain a line break");
       bodyLines = body;
     } else bodyLines = body === "" ? [] : body.replace(/\r?\n$/, "").split(/\r\n|\r|\n/);
-    const b = this.texts.findIndex((t) => t.trim() === begin);
-    const e = b === -1 ? -1 : this.texts.findIndex((t, i) => i > b && t.trim() === end);
+    // On the text: the first line that is the begin marker, the first end marker after it.
+    const text = this.toString();
+    const b = markerLine(text, begin, 0);
+    const e = b === undefined ? undefined : markerLine(text, end, b.next);
     const eol = this.eol;
-    if (b !== -1 && e !== -1) {
-      const current = this.texts.slice(b + 1, e);
-      if (current.length === bodyLines.length && current.every((t, i) => t === bodyLines[i])) return false;
-      this.splice(
-        b + 1,
-        e - b - 1,
-        bodyLines.map((text) => ({ text, eol })),
-      );
+    if (b !== undefined && e !== undefined) {
+      if (sameLines(text, b.next, e.start, bodyLines)) return false;
+      const inserted = bodyLines.length === 0 ? "" : `${bodyLines.join(eol)}${eol}`;
+      this.setText(`${text.slice(0, b.next)}${inserted}${text.slice(e.start)}`);
       return true;
     }
     this.appendBlock([begin], bodyLines, [end]);
@@ -399,14 +454,12 @@ export class ConfigDocument {
    * nothing to go by (fewer than two sections), none — as the AWS CLI's config writer appends sections.
    */
   private sectionGap(): number {
-    const kinds = this.scan.kinds;
-    const secs = this.scan.sections;
-    if (secs.length < 2) return 0;
-    const sec = secs[secs.length - 1]!;
-    let i = sec.line - 1;
-    while (i >= 0 && kinds[i] === "comment") i--;
+    const ls = this.scan.lines;
+    if (ls.sectionCount < 2) return 0;
+    let i = ls.sectionLine[ls.sectionCount - 1]! - 1;
+    while (i >= 0 && ls.kinds[i] === KIND_COMMENT) i--;
     let n = 0;
-    while (i >= 0 && kinds[i] === "blank") {
+    while (i >= 0 && ls.kinds[i] === KIND_BLANK) {
       n++;
       i--;
     }
@@ -425,25 +478,50 @@ export class ConfigDocument {
   ): void {
     const eol = this.eol;
     const gap = this.sectionGap();
+    const ls = this.scan.lines;
     let trailingBlank = 0;
-    const kinds = this.scan.kinds;
-    for (let i = this.texts.length - 1; i >= 0 && kinds[i] === "blank"; i--) trailingBlank++;
-    const lastIndex = this.eols.length - 1;
-    const keepNoFinalEol = lastIndex >= 0 && this.eols[lastIndex] === "";
-    if (keepNoFinalEol) this.eols[lastIndex] = eol;
-    // Pushed line by line (a generated block is ~100,000 lines: no per-line objects or spread copies).
-    const before = this.texts.length;
-    const push = (text: string) => {
-      this.texts.push(text);
-      this.eols.push(eol);
-    };
-    for (let i = trailingBlank; i < gap; i++) push("");
-    for (const t of texts) push(t);
-    for (const t of more) push(t);
-    for (const t of last) push(t);
-    if (keepNoFinalEol && this.eols.length > before) this.eols[this.eols.length - 1] = "";
-    this.cached = undefined;
+    for (let i = ls.lineCount - 1; i >= 0 && ls.kinds[i] === KIND_BLANK; i--) trailingBlank++;
+    const text = this.toString();
+    // A missing final newline stays missing: the break goes before the block instead.
+    const c = text.charCodeAt(text.length - 1);
+    const keepNoFinalEol = text.length > 0 && c !== 10 && c !== 13;
+    // Joined once (a generated block is ~100,000 lines: no per-line objects or pushes).
+    const parts: string[] = [];
+    for (let i = trailingBlank; i < gap; i++) parts.push("");
+    for (const group of [texts, more, last]) if (group.length > 0) parts.push(group.join(eol));
+    const added = parts.join(eol);
+    this.setText(`${text}${keepNoFinalEol ? eol : ""}${added}${keepNoFinalEol ? "" : eol}`);
   }
+}
+
+/** The first line at or after `from` whose text, trimmed, is `marker`: its start and the next line's start. */
+function markerLine(text: string, marker: string, from: number): { start: number; next: number } | undefined {
+  for (let p = text.indexOf(marker, from); p !== -1; p = text.indexOf(marker, p + 1)) {
+    let a = p;
+    while (a > from && text.charCodeAt(a - 1) !== 10 && text.charCodeAt(a - 1) !== 13) a--;
+    if (a === from && a > 0 && text.charCodeAt(a - 1) !== 10 && text.charCodeAt(a - 1) !== 13) continue;
+    let z = p + marker.length;
+    while (z < text.length && text.charCodeAt(z) !== 10 && text.charCodeAt(z) !== 13) z++;
+    if (text.slice(a, z).trim() !== marker) continue;
+    const next =
+      z >= text.length ? z : text.charCodeAt(z) === 13 && text.charCodeAt(z + 1) === 10 ? z + 2 : z + 1;
+    return { start: a, next };
+  }
+  return undefined;
+}
+
+/** The lines of text[from, to) (universal newlines) are exactly `lines`. */
+function sameLines(text: string, from: number, to: number, lines: readonly string[]): boolean {
+  let p = from;
+  for (const l of lines) {
+    if (p >= to || !text.startsWith(l, p)) return false;
+    p += l.length;
+    const c = text.charCodeAt(p);
+    if (c === 13 && text.charCodeAt(p + 1) === 10) p += 2;
+    else if (c === 10 || c === 13) p++;
+    else return false;
+  }
+  return p === to;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { configError } from "../errors";
 import { environmentError } from "../platform/files";
 import { readRegularFile } from "../platform/regular-file";
-import { buildProfileMap, type ParsedConfig, parseConfigText, parseError, type RawSection } from "./botocore";
+import { LazyMap, type ParsedConfig, parseConfigText, parseError, profileMapEntry } from "./botocore";
 import { type AwsPaths, awsPaths } from "./paths";
 import { type ConfigWarning, sdkJsWarnings } from "./sdkjs";
 
@@ -103,30 +103,17 @@ export async function loadConfigFile(
   return { text: text ?? "", parsed, exists: text !== undefined };
 }
 
-function view(
-  name: string,
-  section: string,
-  raw: RawSection,
-  parsed: ParsedConfig,
-  file: string,
-): SectionView {
+function view(name: string, section: string, parsed: ParsedConfig, file: string): SectionView {
+  const raw = parsed.section(section)!;
   const values: SectionView["values"] = Object.create(null);
   for (const [k, v] of raw) values[k] = typeof v === "string" ? v : Object.fromEntries(v);
   const keyLines: Record<string, number> = Object.create(null);
   const keyFiles: Record<string, string> = Object.create(null);
-  for (const [k, line] of parsed.locations.keys.get(section) ?? []) {
+  for (const [k, line] of parsed.keyLines(section) ?? []) {
     keyLines[k] = line;
     keyFiles[k] = file;
   }
-  return {
-    name,
-    values,
-    file,
-    line: parsed.locations.sections.get(section) ?? 0,
-    keyLines,
-    keyFiles,
-    section,
-  };
+  return { name, values, file, line: parsed.headerLine(section) ?? 0, keyLines, keyFiles, section };
 }
 
 /** Build the AwsConfig from already-read texts (pure apart from nothing: used by loadAwsConfig and tests). */
@@ -135,14 +122,46 @@ export function buildAwsConfig(
   config: { text: string; parsed: ParsedConfig },
   credentials: { text: string; parsed: ParsedConfig },
 ): AwsConfig {
-  // The SDK-JS comparison costs about as much as parsing: computed on first read of `warnings` only
-  // (most commands never look), then kept.
+  const cfg = config.parsed;
+  const cred = credentials.parsed;
+  const ls = cfg.lines;
+  // Every view is built when it is first read (a command that reads one profile of 21,000 builds one);
+  // the maps know their names and order from the start (botocore `build_profile_map` over the
+  // sections, each name holding its section's index until read). Credentials-file sections are merged
+  // key by key over the config profile of the same name (botocore: config['profiles'][profile].update(cred_vars)).
+  const fromConfig = (n: string, s: number) => view(n, ls.sectionName(s), cfg, paths.configFile);
+  const profiles = new LazyMap<SectionView>((n, s) => {
+    const base = s >= 0 ? fromConfig(n, s) : undefined;
+    if (cred.section(n) === undefined) return base!;
+    const cv = view(n, n, cred, paths.credentialsFile);
+    if (base === undefined) return cv;
+    Object.assign(base.values, cv.values);
+    Object.assign(base.keyLines, cv.keyLines);
+    Object.assign(base.keyFiles, cv.keyFiles);
+    return base;
+  });
+  const ssoSessions = new LazyMap<SectionView>(fromConfig);
+  const services = new LazyMap<SectionView>(fromConfig);
+  const maps = { profiles, ssoSessions, services };
+  for (let s = 0; s < ls.sectionCount; s++) {
+    if (ls.isDefault(s) || ls.isDuplicate(s)) continue;
+    const e = profileMapEntry(ls.sectionName(s));
+    if (e) maps[e.kind].later(e.name, s);
+  }
+  const credLs = cred.lines;
+  for (let s = 0; s < credLs.sectionCount; s++) {
+    if (credLs.isDefault(s) || credLs.isDuplicate(s)) continue;
+    const n = credLs.sectionName(s);
+    if (!profiles.has(n)) profiles.later(n, -1);
+  }
+  // The SDK-JS comparison is computed on first read of `warnings` only (most commands never look),
+  // then kept.
   let warnings: ConfigWarning[] | undefined;
-  const out: AwsConfig = {
+  return {
     paths,
-    profiles: new Map(),
-    ssoSessions: new Map(),
-    services: new Map(),
+    profiles,
+    ssoSessions,
+    services,
     get warnings(): ConfigWarning[] {
       warnings ??= [
         ...sdkJsWarnings(config.text, config.parsed, paths.configFile, "config"),
@@ -151,26 +170,6 @@ export function buildAwsConfig(
       return warnings;
     },
   };
-  const cfg = config.parsed;
-  const pm = buildProfileMap(cfg.raw.keys());
-  for (const [n, s] of pm.profiles) out.profiles.set(n, view(n, s, cfg.raw.get(s)!, cfg, paths.configFile));
-  for (const [n, s] of pm.ssoSessions)
-    out.ssoSessions.set(n, view(n, s, cfg.raw.get(s)!, cfg, paths.configFile));
-  for (const [n, s] of pm.services) out.services.set(n, view(n, s, cfg.raw.get(s)!, cfg, paths.configFile));
-  const cred = credentials.parsed;
-  for (const [s, raw] of cred.raw) {
-    const cv = view(s, s, raw, cred, paths.credentialsFile);
-    const existing = out.profiles.get(s);
-    if (!existing) {
-      out.profiles.set(s, cv);
-      continue;
-    }
-    // botocore: config['profiles'][profile].update(cred_vars)
-    Object.assign(existing.values, cv.values);
-    Object.assign(existing.keyLines, cv.keyLines);
-    Object.assign(existing.keyFiles, cv.keyFiles);
-  }
-  return out;
 }
 
 /** Reads both files (missing = empty). A file botocore refuses → PorticoError "config_parse", exit 3. */

@@ -7,6 +7,11 @@
  * 1-based line, so a linter can report them all; `refusal` is the one configparser would raise first
  * (docs/reference.md §1.2). The document model (document.ts) and the botocore read view (botocore.ts)
  * are both built on this scan, so what portico edits is exactly what botocore reads.
+ *
+ * The scan itself (`scanLines` → `LineScan`) keeps no per-line or per-entry objects: offsets into the
+ * one decoded string in typed arrays (a few bytes per line; docs/benchmarks.md "Huge files"). The
+ * object form (`Scan`: line texts, kinds, sections with their entries) is built from it only when a
+ * caller reads it.
  */
 
 /** A line break: "" on a last line without one. */
@@ -127,12 +132,14 @@ export interface Scan {
   errors: ScanError[];
   /** The error botocore would report (first immediate one, else the first deferred one), if any. */
   refusal: ScanError | undefined;
+  /** The compact scan the other fields are built from (on first read). */
+  lines: LineScan;
 }
 
 const DEFAULT_SECTION = "DEFAULT";
 
 /** Python str.isspace() for one UTF-16 code unit (every Python whitespace character is in the BMP). */
-function isPyWs(c: number): boolean {
+export function isPyWs(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f);
   if (c < 0x85) return false;
   return (
@@ -148,19 +155,6 @@ function isPyWs(c: number): boolean {
   );
 }
 
-function addPart(e: ScanEntry, part: string, line: number): void {
-  if (e.more === undefined || e.moreLines === undefined) {
-    e.more = [part];
-    e.moreLines = [line];
-  } else {
-    e.more.push(part);
-    e.moreLines.push(line);
-  }
-}
-
-const blankKind: LineKind = "blank";
-const commentKind: LineKind = "comment";
-
 export interface ScanOptions {
   /**
    * Stop at the first refusal configparser raises at once (duplicate section or key, a line before
@@ -170,64 +164,360 @@ export interface ScanOptions {
   stopAtRefusal?: boolean;
 }
 
-export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
-  // A text without "\r" is read line by line as the scan goes (no up-front split: nothing is split
-  // that an early refusal would not read); other texts are split the universal-newline way first.
-  const lazy = typeof input === "string" && input.indexOf("\r") === -1 ? input : undefined;
-  const texts = lazy !== undefined ? [] : typeof input === "string" ? splitLines(input).texts : input;
-  const n = lazy !== undefined ? Number.POSITIVE_INFINITY : texts.length;
-  let pos = 0;
-  const stopAtRefusal = opts.stopAtRefusal === true;
-  let checked = 0;
-  const kinds: LineKind[] = lazy !== undefined ? [] : new Array(n);
-  const sections: ScanSection[] = [];
-  const errors: ScanError[] = [];
-  // configparser's `elements_added`, kept lean: the first header of each name; the headers of a name
-  // seen more than once (only [DEFAULT] in a file botocore accepts); the keys already seen in the current
-  // section are its entries (a Set only once there are many).
-  const seen = new Map<string, ScanSection>();
-  let repeats: Map<string, ScanSection[]> | undefined;
-  let cursect: ScanSection | undefined;
-  let curGroup: ScanSection[] | undefined;
-  let curKeySet: Set<string> | undefined;
-  const hasKey = (key: string): boolean => {
-    if (curKeySet) return curKeySet.has(key);
-    if (curGroup) {
-      for (const sec of curGroup) for (const e of sec.entries) if (e.key === key) return true;
-      return false;
+/** Line kinds as stored in LineScan.kinds (0: not read). */
+export const KIND_BLANK = 1;
+export const KIND_COMMENT = 2;
+export const KIND_HEADER = 3;
+export const KIND_ENTRY = 4;
+export const KIND_CONTINUATION = 5;
+export const KIND_INVALID = 6;
+const KIND_NAMES: LineKind[] = ["blank", "blank", "comment", "header", "entry", "continuation", "invalid"];
+
+/** The continuation parts of one entry (configparser's further value parts; rare). */
+interface MoreParts {
+  parts: string[];
+  lines: number[];
+}
+
+/**
+ * The scan of one text as offsets, a few bytes per line: line i starts at `lineStart[i]` (its end is
+ * found from the next start); entry j is the key line `entryLine[j]` (key, delimiter and value are
+ * found again on that line when asked for); the entries of section s are `sectionEntry[s]` up to
+ * `sectionEntry[s + 1]`. Arrays may be longer than the counts.
+ */
+export class LineScan {
+  readonly text: string;
+  lineCount = 0;
+  /** Start of each line, and at `lineCount` the offset after the last line read. */
+  lineStart: Int32Array;
+  /** KIND_* per line. */
+  kinds: Uint8Array;
+  sectionCount = 0;
+  sectionLine: Int32Array;
+  sectionIndent: Int32Array;
+  sectionNameStart: Int32Array;
+  sectionNameEnd: Int32Array;
+  /** Index of the section's first entry (at `sectionCount`: `entryCount`). */
+  sectionEntry: Int32Array;
+  /** Bit 1: [DEFAULT]; bit 2: a repeated header (duplicate). */
+  sectionFlags: Uint8Array;
+  entryCount = 0;
+  entryLine: Int32Array;
+  /** Continuation parts by entry index (only entries that have some). */
+  more: Map<number, MoreParts> = new Map();
+  /** The last line of each entry with continuation lines (others end on their key line). */
+  entryEndLine: Map<number, number> = new Map();
+  errors: ScanError[] = [];
+  refusal: ScanError | undefined;
+  /** Hash of each section's name (sectionHash) and an open-addressing table of first headers. */
+  sectionHash: Int32Array;
+  private table: Int32Array = new Int32Array(64).fill(-1);
+  private tableUsed = 0;
+  /** Section name → indices of every header of a name seen more than once. */
+  repeats: Map<string, number[]> | undefined;
+
+  constructor(text: string, lineCapacity: number) {
+    this.text = text;
+    this.lineStart = new Int32Array(lineCapacity + 1);
+    this.kinds = new Uint8Array(lineCapacity);
+    const n = Math.min(lineCapacity, 256);
+    this.sectionLine = new Int32Array(n);
+    this.sectionIndent = new Int32Array(n);
+    this.sectionNameStart = new Int32Array(n);
+    this.sectionNameEnd = new Int32Array(n);
+    this.sectionEntry = new Int32Array(n + 1);
+    this.sectionFlags = new Uint8Array(n);
+    this.sectionHash = new Int32Array(n);
+    this.entryLine = new Int32Array(Math.min(lineCapacity, 1024));
+  }
+
+  /** The first header named like text[a, z) (the table's probe), or -1. */
+  private probe(h: number, a: number, z: number): number {
+    const t = this.text;
+    const mask = this.table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = this.table[i]!;
+      if (s === -1) return -1;
+      if (this.sectionHash[s] !== h) continue;
+      const sa = this.sectionNameStart[s]!;
+      if (this.sectionNameEnd[s]! - sa !== z - a) continue;
+      let k = 0;
+      while (k < z - a && t.charCodeAt(sa + k) === t.charCodeAt(a + k)) k++;
+      if (k === z - a) return s;
     }
-    for (const e of cursect!.entries) if (e.key === key) return true;
-    return false;
-  };
-  // The entry that continuation lines append to (configparser's `cursect[optname]`), if any.
-  let curEntry: ScanEntry | undefined;
+  }
+  /** The first header with this name ([DEFAULT] included), or -1. */
+  firstSection(name: string): number {
+    const h = hashString(name);
+    const t = this.text;
+    const mask = this.table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = this.table[i]!;
+      if (s === -1) return -1;
+      if (this.sectionHash[s] !== h) continue;
+      const sa = this.sectionNameStart[s]!;
+      if (this.sectionNameEnd[s]! - sa === name.length && t.startsWith(name, sa)) return s;
+    }
+  }
+  /** Section s's name is seen for the first time: the first header of its name (else the earlier one). */
+  firstOf(s: number): number {
+    const h = this.sectionHash[s]!;
+    const found = this.probe(h, this.sectionNameStart[s]!, this.sectionNameEnd[s]!);
+    if (found !== -1) return found;
+    if (2 * (this.tableUsed + 1) > this.table.length) {
+      const old = this.table;
+      this.table = new Int32Array(old.length * 2).fill(-1);
+      for (const x of old) if (x !== -1) this.insert(x);
+    }
+    this.insert(s);
+    this.tableUsed++;
+    return s;
+  }
+  private insert(s: number): void {
+    const mask = this.table.length - 1;
+    let i = this.sectionHash[s]! & mask;
+    while (this.table[i] !== -1) i = (i + 1) & mask;
+    this.table[i] = s;
+  }
+
+  /** Room for one more section (arrays grow by half). */
+  growSections(): void {
+    const n = Math.ceil(this.sectionLine.length * 1.5) + 16;
+    const grow = <T extends Int32Array | Uint8Array>(a: T, size: number): T => {
+      const b = (a instanceof Int32Array ? new Int32Array(size) : new Uint8Array(size)) as T;
+      b.set(a);
+      return b;
+    };
+    this.sectionLine = grow(this.sectionLine, n);
+    this.sectionIndent = grow(this.sectionIndent, n);
+    this.sectionNameStart = grow(this.sectionNameStart, n);
+    this.sectionNameEnd = grow(this.sectionNameEnd, n);
+    this.sectionEntry = grow(this.sectionEntry, n + 1);
+    this.sectionFlags = grow(this.sectionFlags, n);
+    this.sectionHash = grow(this.sectionHash, n);
+  }
+  growEntries(): void {
+    const b = new Int32Array(Math.ceil(this.entryLine.length * 1.5) + 16);
+    b.set(this.entryLine);
+    this.entryLine = b;
+  }
+
+  /** End of line i (before its break). */
+  lineEnd(i: number): number {
+    let e = this.lineStart[i + 1]!;
+    const t = this.text;
+    if (e > this.lineStart[i]!) {
+      const c = t.charCodeAt(e - 1);
+      if (c === 10) {
+        e--;
+        if (e > this.lineStart[i]! && t.charCodeAt(e - 1) === 13) e--;
+      } else if (c === 13) e--;
+    }
+    return e;
+  }
+  lineText(i: number): string {
+    return this.text.slice(this.lineStart[i]!, this.lineEnd(i));
+  }
+  kind(i: number): LineKind {
+    return KIND_NAMES[this.kinds[i]!]!;
+  }
+  sectionName(s: number): string {
+    return this.text.slice(this.sectionNameStart[s]!, this.sectionNameEnd[s]!);
+  }
+  isDefault(s: number): boolean {
+    return (this.sectionFlags[s]! & 1) !== 0;
+  }
+  isDuplicate(s: number): boolean {
+    return (this.sectionFlags[s]! & 2) !== 0;
+  }
+  /** Entries of section s: [first, end). */
+  entriesOf(s: number): [number, number] {
+    return [this.sectionEntry[s]!, s + 1 < this.sectionCount ? this.sectionEntry[s + 1]! : this.entryCount];
+  }
+  /** Start of entry e's key (its key line's first non-whitespace character). */
+  keyStart(e: number): number {
+    const t = this.text;
+    let p = this.lineStart[this.entryLine[e]!]!;
+    while (isPyWs(t.charCodeAt(p))) p++;
+    return p;
+  }
+  /** Offset of entry e's delimiter (the first "=" or ":" of its key line). */
+  delimiterAt(e: number): number {
+    const t = this.text;
+    let d = this.keyStart(e);
+    for (;;) {
+      const c = t.charCodeAt(d);
+      if (c === 0x3d || c === 0x3a) return d;
+      d++;
+    }
+  }
+  isColon(e: number): boolean {
+    return this.text.charCodeAt(this.delimiterAt(e)) === 0x3a;
+  }
+  rawKey(e: number): string {
+    const t = this.text;
+    const b = this.keyStart(e);
+    let ke = this.delimiterAt(e);
+    while (ke > b && isPyWs(t.charCodeAt(ke - 1))) ke--;
+    return t.slice(b, ke);
+  }
+  key(e: number): string {
+    return this.rawKey(e).toLowerCase();
+  }
+  /** The value on the key line (stripped). */
+  firstValue(e: number): string {
+    const t = this.text;
+    let vs = this.delimiterAt(e) + 1;
+    let end = this.lineEnd(this.entryLine[e]!);
+    while (end > vs && isPyWs(t.charCodeAt(end - 1))) end--;
+    while (vs < end && isPyWs(t.charCodeAt(vs))) vs++;
+    return t.slice(vs, end);
+  }
+  /** The value on the key line is empty. */
+  emptyFirstValue(e: number): boolean {
+    const t = this.text;
+    const end = this.lineEnd(this.entryLine[e]!);
+    for (let p = this.delimiterAt(e) + 1; p < end; p++) if (!isPyWs(t.charCodeAt(p))) return false;
+    return true;
+  }
+  hasMore(e: number): boolean {
+    return this.more.size !== 0 && this.more.has(e);
+  }
+  /** configparser's value parts (first value, then each continuation or ""), and their 0-based lines. */
+  parts(e: number): { parts: string[]; lines: number[] } {
+    const m = this.more.get(e);
+    const first = this.firstValue(e);
+    const line = this.entryLine[e]!;
+    return m ? { parts: [first, ...m.parts], lines: [line, ...m.lines] } : { parts: [first], lines: [line] };
+  }
+  /** The value botocore sees before sub-section parsing (configparser's join and rstrip). */
+  value(e: number): string {
+    const m = this.more.size === 0 ? undefined : this.more.get(e);
+    return m ? joinValue([this.firstValue(e), ...m.parts]) : this.firstValue(e);
+  }
+  /** 0-based last line of entry e's value. */
+  entryEnd(e: number): number {
+    return this.entryEndLine.size === 0
+      ? this.entryLine[e]!
+      : (this.entryEndLine.get(e) ?? this.entryLine[e]!);
+  }
+  /** The section with this index as the object form (ScanSection). */
+  section(s: number): ScanSection {
+    const [a, b] = this.entriesOf(s);
+    const entries: ScanEntry[] = new Array(b - a);
+    for (let e = a; e < b; e++) entries[e - a] = this.entry(e);
+    return {
+      name: this.sectionName(s),
+      line: this.sectionLine[s]!,
+      indent: this.sectionIndent[s]!,
+      entries,
+      isDefault: this.isDefault(s),
+      duplicate: this.isDuplicate(s),
+    };
+  }
+  /** Entry e as the object form (ScanEntry). */
+  entry(e: number): ScanEntry {
+    const line = this.entryLine[e]!;
+    const rawKey = this.rawKey(e);
+    const m = this.more.size === 0 ? undefined : this.more.get(e);
+    return {
+      key: rawKey.toLowerCase(),
+      rawKey,
+      delimiter: this.isColon(e) ? ":" : "=",
+      line,
+      end: this.entryEnd(e),
+      indent: this.keyStart(e) - this.lineStart[line]!,
+      value: this.firstValue(e),
+      more: m ? [...m.parts] : undefined,
+      moreLines: m ? [...m.lines] : undefined,
+    };
+  }
+}
+
+/** FNV-1a over UTF-16 code units (section names: the first-header table of LineScan). */
+function hashRange(t: string, a: number, z: number): number {
+  let h = 0x811c9dc5;
+  for (let i = a; i < z; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+  return h;
+}
+const hashString = (s: string): number => hashRange(s, 0, s.length);
+
+/** Upper bound of the number of lines of a text (line breaks + 1). */
+function lineCapacity(text: string, hasCr: boolean): number {
+  let n = 1;
+  for (let p = text.indexOf("\n"); p !== -1; p = text.indexOf("\n", p + 1)) n++;
+  if (hasCr) for (let p = text.indexOf("\r"); p !== -1; p = text.indexOf("\r", p + 1)) n++;
+  return n;
+}
+
+/** The compact scan of a text (see LineScan); `scan` gives the object form. */
+export function scanLines(text: string, opts: ScanOptions = {}): LineScan {
+  const hasCr = text.indexOf("\r") !== -1;
+  const ls = new LineScan(text, lineCapacity(text, hasCr));
+  const len = text.length;
+  const stopAtRefusal = opts.stopAtRefusal === true;
+  const errors = ls.errors;
+  const { lineStart, kinds } = ls;
+  let checked = 0;
+  // configparser's `elements_added`, kept lean: the first header of each name; the headers of a name
+  // seen more than once (only [DEFAULT] in a file botocore accepts); the keys of the current section
+  // (of every header of its name when the name repeats).
+  let groupKeys: Map<string, Set<string>> | undefined;
+  let curSect = -1;
+  // The keys of the current section as hashes of their lower-cased text and entry indices (no string
+  // per entry), or, in a large section or a repeated name, as a Set of the keys.
+  const curHashes: number[] = [];
+  const curEntries: number[] = [];
+  let curKeySet: Set<string> | undefined;
+  // The entry that continuation lines append to (configparser's `cursect[optname]`), or -1.
+  let curEntry = -1;
   // configparser's `optname` truthiness: a failed option line keeps the previous one.
   let optname = false;
   let indentLevel = 0;
   const pendingBlanks: number[] = [];
+  const addPart = (e: number, part: string, line: number) => {
+    const m = ls.more.get(e);
+    if (m === undefined) ls.more.set(e, { parts: [part], lines: [line] });
+    else {
+      m.parts.push(part);
+      m.lines.push(line);
+    }
+  };
 
-  for (let i = 0; i < n; i++) {
+  let pos = 0;
+  for (let i = 0; pos < len; i++) {
     if (stopAtRefusal && errors.length !== checked) {
       let stop = false;
       for (let k = checked; k < errors.length; k++) if (errors[k]!.immediate) stop = true;
       if (stop) break;
       checked = errors.length;
     }
-    let line: string;
-    if (lazy !== undefined) {
-      if (pos >= lazy.length) break;
-      const nl = lazy.indexOf("\n", pos);
-      line = nl === -1 ? lazy.slice(pos) : lazy.slice(pos, nl);
-      pos = nl === -1 ? lazy.length : nl + 1;
-      texts.push(line);
-    } else line = texts[i]!;
-    const len = line.length;
-    let start = 0;
-    while (start < len && isPyWs(line.charCodeAt(start))) start++;
-    let end = len;
-    while (end > start && isPyWs(line.charCodeAt(end - 1))) end--;
+    // The next line, split the universal-newline way (\r\n, \r, \n).
+    const ls0 = pos;
+    let le: number;
+    if (!hasCr) {
+      const nl = text.indexOf("\n", pos);
+      le = nl === -1 ? len : nl;
+      pos = nl === -1 ? len : nl + 1;
+    } else {
+      let p = pos;
+      while (p < len) {
+        const c = text.charCodeAt(p);
+        if (c === 10 || c === 13) break;
+        p++;
+      }
+      le = p;
+      pos = p >= len ? len : text.charCodeAt(p) === 13 && text.charCodeAt(p + 1) === 10 ? p + 2 : p + 1;
+    }
+    lineStart[i] = ls0;
+    lineStart[i + 1] = pos;
+    ls.lineCount = i + 1;
+    let start = ls0;
+    while (start < le && isPyWs(text.charCodeAt(start))) start++;
+    let end = le;
+    while (end > start && isPyWs(text.charCodeAt(end - 1))) end--;
     let bom = false;
-    if (i === 0 && len > 0 && line.charCodeAt(0) === 0xfeff) {
+    if (i === 0 && le > ls0 && text.charCodeAt(ls0) === 0xfeff) {
       // Python decodes the BOM as U+FEFF (not whitespace): the first line is a key before any section.
       errors.push({
         line: 1,
@@ -235,76 +525,91 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
         message: "the file starts with a UTF-8 byte-order mark (BOM), which botocore cannot read",
         immediate: true,
       });
-      kinds[i] = "invalid";
+      kinds[i] = KIND_INVALID;
       bom = true;
       // configparser stops here (MissingSectionHeaderError); keep scanning without the BOM for lint.
     }
     if (start >= end) {
       // configparser appends "" for a blank line inside a value; trailing ones are stripped again, so
       // they are only materialized once a continuation line follows.
-      if (optname && curEntry !== undefined) pendingBlanks.push(i);
-      kinds[i] ??= blankKind;
+      if (optname && curEntry !== -1) pendingBlanks.push(i);
+      if (kinds[i] === 0) kinds[i] = KIND_BLANK;
       continue;
     }
-    const c0 = line.charCodeAt(start);
+    const c0 = text.charCodeAt(start);
     if (c0 === 0x23 /* # */ || c0 === 0x3b /* ; */) {
-      kinds[i] ??= commentKind;
+      if (kinds[i] === 0) kinds[i] = KIND_COMMENT;
       continue;
     }
-    if (cursect !== undefined && optname && start > indentLevel) {
-      if (curEntry) {
+    if (curSect !== -1 && optname && start - ls0 > indentLevel) {
+      if (curEntry !== -1) {
         for (const p of pendingBlanks) addPart(curEntry, "", p);
         if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
-        addPart(curEntry, line.slice(start, end), i);
-        curEntry.end = i;
+        addPart(curEntry, text.slice(start, end), i);
+        ls.entryEndLine.set(curEntry, i);
       }
-      kinds[i] ??= "continuation";
+      if (kinds[i] === 0) kinds[i] = KIND_CONTINUATION;
       continue;
     }
-    indentLevel = start;
+    indentLevel = start - ls0;
     // The stripped body (without the BOM on a first line that has one).
-    let b = bom && start === 0 ? 1 : start;
-    if (bom && start === 0) while (b < end && isPyWs(line.charCodeAt(b))) b++;
+    let b = bom && start === ls0 ? start + 1 : start;
+    if (bom && start === ls0) while (b < end && isPyWs(text.charCodeAt(b))) b++;
     if (b >= end) continue; // a lone BOM
-    if (line.charCodeAt(b) === 0x5b /* [ */) {
+    if (text.charCodeAt(b) === 0x5b /* [ */) {
       // SECTCRE `\[(?P<header>.+)\]`, matched at the start: the header runs to the LAST "]".
-      const close = line.lastIndexOf("]", end - 1);
+      const close = text.lastIndexOf("]", end - 1);
       if (close >= b + 2) {
-        const name = line.slice(b + 1, close);
-        const isDefault = name === DEFAULT_SECTION;
-        const first = seen.get(name);
-        const duplicate = !isDefault && first !== undefined;
+        const s = ls.sectionCount++;
+        if (s >= ls.sectionLine.length) ls.growSections();
+        ls.sectionLine[s] = i;
+        ls.sectionIndent[s] = start - ls0;
+        ls.sectionNameStart[s] = b + 1;
+        ls.sectionNameEnd[s] = close;
+        ls.sectionEntry[s] = ls.entryCount;
+        ls.sectionHash[s] = hashRange(text, b + 1, close);
+        const isDefault = close - b - 1 === DEFAULT_SECTION.length && text.startsWith(DEFAULT_SECTION, b + 1);
+        const first = ls.firstOf(s);
+        const duplicate = !isDefault && first !== s;
+        ls.sectionFlags[s] = (isDefault ? 1 : 0) | (duplicate ? 2 : 0);
         if (duplicate) {
           errors.push({
             line: i + 1,
             code: "duplicate_section",
-            message: `section [${name}] appears more than once`,
+            message: `section [${ls.sectionName(s)}] appears more than once`,
             immediate: true,
           });
         }
-        cursect = { name, line: i, indent: start, entries: [], isDefault, duplicate };
+        curSect = s;
         curKeySet = undefined;
-        curGroup = undefined;
-        if (first === undefined) seen.set(name, cursect);
-        else {
-          repeats ??= new Map();
-          curGroup = repeats.get(name);
-          if (curGroup === undefined) {
-            curGroup = [first];
-            repeats.set(name, curGroup);
+        curHashes.length = 0;
+        curEntries.length = 0;
+        if (first !== s) {
+          const name = ls.sectionName(s);
+          ls.repeats ??= new Map();
+          let group = ls.repeats.get(name);
+          groupKeys ??= new Map();
+          let keys = groupKeys.get(name);
+          if (group === undefined || keys === undefined) {
+            group = [first];
+            ls.repeats.set(name, group);
+            keys = new Set();
+            const [a, z] = ls.entriesOf(first);
+            for (let e = a; e < z && e < ls.entryCount; e++) keys.add(ls.key(e));
+            groupKeys.set(name, keys);
           }
-          curGroup.push(cursect);
+          group.push(s);
+          curKeySet = keys;
         }
-        sections.push(cursect);
-        kinds[i] ??= "header";
+        if (kinds[i] === 0) kinds[i] = KIND_HEADER;
         optname = false;
-        curEntry = undefined;
+        curEntry = -1;
         if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
         continue;
       }
     }
-    if (cursect === undefined) {
-      if (kinds[i] !== "invalid") {
+    if (curSect === -1) {
+      if (kinds[i] !== KIND_INVALID) {
         errors.push({
           line: i + 1,
           code: "missing_section_header",
@@ -312,15 +617,28 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
           immediate: true,
         });
       }
-      kinds[i] = "invalid";
+      kinds[i] = KIND_INVALID;
       continue;
     }
     // OPTCRE `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: the first "=" or ":" is the delimiter.
+    // The key (up to its last non-whitespace character) is hashed lower-cased on the way (configparser's
+    // optionxform): no string per entry unless a key has non-ASCII characters or may repeat.
     let d = b;
+    let h = 0x811c9dc5;
+    let kh = h;
+    let ke = b;
+    let nonAscii = false;
     while (d < end) {
-      const c = line.charCodeAt(d);
+      let c = text.charCodeAt(d);
       if (c === 0x3d /* = */ || c === 0x3a /* : */) break;
+      if (c >= 0x80) nonAscii = true;
+      else if (c >= 0x41 && c <= 0x5a) c += 32;
+      h = Math.imul(h ^ c, 0x01000193);
       d++;
+      if (!isPyWs(c)) {
+        kh = h;
+        ke = d;
+      }
     }
     if (d >= end) {
       errors.push({
@@ -329,51 +647,102 @@ export function scan(input: string | string[], opts: ScanOptions = {}): Scan {
         message: "a line that is neither a [section], a key = value, a comment nor an indented continuation",
         immediate: false,
       });
-      kinds[i] = "invalid";
+      kinds[i] = KIND_INVALID;
       continue;
     }
-    let ke = d;
-    while (ke > b && isPyWs(line.charCodeAt(ke - 1))) ke--;
-    let vs = d + 1;
-    while (vs < end && isPyWs(line.charCodeAt(vs))) vs++;
-    const rawKey = line.slice(b, ke);
-    const key = rawKey.toLowerCase();
-    if (rawKey === "") {
+    let key: string | undefined;
+    if (nonAscii) {
+      key = text.slice(b, ke).toLowerCase();
+      kh = hashString(key);
+    }
+    if (ke === b) {
       errors.push({ line: i + 1, code: "empty_key", message: "a value without a key", immediate: false });
     }
-    if (hasKey(key)) {
+    let dup = false;
+    if (curKeySet) {
+      key ??= text.slice(b, ke).toLowerCase();
+      dup = curKeySet.has(key);
+    } else
+      for (let k = 0; k < curHashes.length; k++) {
+        if (curHashes[k] !== kh) continue;
+        key ??= text.slice(b, ke).toLowerCase();
+        if (ls.key(curEntries[k]!) === key) {
+          dup = true;
+          break;
+        }
+      }
+    if (dup) {
       errors.push({
         line: i + 1,
         code: "duplicate_key",
-        message: `key "${key}" appears more than once in section [${cursect.name}]`,
+        message: `key "${key}" appears more than once in section [${ls.sectionName(curSect)}]`,
         immediate: true,
       });
     }
-    const entry: ScanEntry = {
-      key,
-      rawKey,
-      delimiter: line.charCodeAt(d) === 0x3d ? "=" : ":",
-      line: i,
-      end: i,
-      indent: start,
-      value: line.slice(vs, end),
-      more: undefined,
-      moreLines: undefined,
-    };
-    cursect.entries.push(entry);
-    if (curKeySet) curKeySet.add(key);
-    else if (cursect.entries.length > 16) {
-      curKeySet = new Set();
-      for (const sec of curGroup ?? [cursect]) for (const e of sec.entries) curKeySet.add(e.key);
+    const e = ls.entryCount++;
+    if (e >= ls.entryLine.length) ls.growEntries();
+    ls.entryLine[e] = i;
+    if (curKeySet) curKeySet.add(key ?? text.slice(b, ke).toLowerCase());
+    else {
+      curHashes.push(kh);
+      curEntries.push(e);
+      if (curEntries.length > 16) {
+        curKeySet = new Set();
+        for (const x of curEntries) curKeySet.add(ls.key(x));
+      }
     }
-    curEntry = entry;
+    curEntry = e;
     if (pendingBlanks.length !== 0) pendingBlanks.length = 0;
-    optname = key !== "";
-    kinds[i] ??= rawKey === "" ? "invalid" : "entry";
+    optname = ke !== b;
+    if (kinds[i] === 0) kinds[i] = ke === b ? KIND_INVALID : KIND_ENTRY;
   }
+  ls.sectionEntry[ls.sectionCount] = ls.entryCount;
   // configparser raises the first immediate error as it meets it; deferred ones only at the end.
-  const refusal = errors.find((e) => e.immediate) ?? errors[0];
-  return { texts, kinds, sections, errors, refusal };
+  ls.refusal = errors.find((e) => e.immediate) ?? errors[0];
+  return ls;
+}
+
+/** The object form of a compact scan: line texts, kinds and sections built on first read. */
+export function scanView(ls: LineScan): Scan {
+  let texts: string[] | undefined;
+  let kinds: LineKind[] | undefined;
+  let sections: ScanSection[] | undefined;
+  return {
+    lines: ls,
+    errors: ls.errors,
+    refusal: ls.refusal,
+    get texts(): string[] {
+      if (texts === undefined) {
+        texts = new Array(ls.lineCount);
+        for (let i = 0; i < ls.lineCount; i++) texts[i] = ls.lineText(i);
+      }
+      return texts;
+    },
+    get kinds(): LineKind[] {
+      if (kinds === undefined) {
+        kinds = new Array(ls.lineCount);
+        for (let i = 0; i < ls.lineCount; i++) kinds[i] = ls.kind(i);
+      }
+      return kinds;
+    },
+    get sections(): ScanSection[] {
+      if (sections === undefined) {
+        sections = new Array(ls.sectionCount);
+        for (let s = 0; s < ls.sectionCount; s++) sections[s] = ls.section(s);
+      }
+      return sections;
+    },
+  };
+}
+
+/**
+ * Scan a text (or lines without their breaks, as the document keeps them). The object form; the
+ * compact scan is `.lines`.
+ */
+export function scan(input: string | readonly string[], opts: ScanOptions = {}): Scan {
+  // Lines are joined with a break after each, so a last empty line stays a line.
+  const text = typeof input === "string" ? input : input.length === 0 ? "" : `${input.join("\n")}\n`;
+  return scanView(scanLines(text, opts));
 }
 
 /** configparser's `'\n'.join(parts).rstrip()` — the value botocore sees before sub-section parsing. */

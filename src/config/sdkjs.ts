@@ -6,7 +6,7 @@
  * Warnings never quote values (the credentials file holds secrets).
  */
 import { buildProfileMap, type ParsedConfig, type RawValue } from "./botocore";
-import type { ScanEntry, ScanSection } from "./scan";
+import { KIND_BLANK, KIND_COMMENT, KIND_ENTRY, KIND_HEADER, type ScanEntry, type ScanSection } from "./scan";
 
 export interface ConfigWarning {
   file: string;
@@ -181,7 +181,88 @@ function headerCause(name: string): { code: string; message: string } {
  * Warnings for a config file (`kind: "config"`) or a credentials file (`"credentials"`), given the
  * botocore parse of the same text. Refused files get no warnings (the refusal is the finding).
  */
+// Characters both readers treat alike: printable ASCII, tab, and line feeds (a "\r" only before "\n").
+const OTHER_CHARS = /[^\x20-\x7e\t\n\r]|\r(?!\n)/;
+const TYPED_HEADER = /^(profile|sso-session|services) ([A-Za-z0-9_\-@+.%:/]+)$/;
+
+/**
+ * True when the SDK for JavaScript cannot read this (botocore-accepted) text differently from botocore,
+ * by what the file is made of: plain ASCII; no [DEFAULT]; headers `[default]` or `[TYPE NAME]` with one
+ * space and a name of letters, digits and _-@+.%:/ (bare names in a credentials file), nothing after
+ * the "]"; only unindented `key = value` lines with a lower-case key, a non-empty value and no "#"/";"
+ * at the start or after a space; no continuation lines. Every construct of the table in
+ * docs/reference.md §1.3 breaks one of these, so the comparison itself runs only when one is broken
+ * (a sufficient test: test/config/sdkjs.test.ts checks it never hides a warning).
+ */
+export function readsAlike(parsed: ParsedConfig, kind: "config" | "credentials"): boolean {
+  const ls = parsed.lines;
+  const text = ls.text;
+  if (OTHER_CHARS.test(text)) return false;
+  for (let i = 0; i < ls.lineCount; i++) {
+    const k = ls.kinds[i];
+    if (k !== KIND_BLANK && k !== KIND_COMMENT && k !== KIND_HEADER && k !== KIND_ENTRY) return false;
+  }
+  let hasDefault = false;
+  let hasProfileDefault = false;
+  for (let s = 0; s < ls.sectionCount; s++) {
+    if (ls.isDefault(s) || ls.sectionIndent[s] !== 0) return false;
+    // Nothing but spaces or tabs after the "]" (botocore ignores the rest, the SDK does not).
+    for (let p = ls.sectionNameEnd[s]! + 1; p < ls.lineEnd(ls.sectionLine[s]!); p++) {
+      const c = text.charCodeAt(p);
+      if (c !== 0x20 && c !== 9) return false;
+    }
+    const name = ls.sectionName(s);
+    if (kind === "credentials") {
+      if (!JS_SECTION_NAME_RE.test(name) || name === "__proto__") return false;
+      continue;
+    }
+    if (name === "default") {
+      hasDefault = true;
+      continue;
+    }
+    const m = TYPED_HEADER.exec(name);
+    if (!m) return false;
+    const n = m[2]!;
+    if (n === "__proto__" || n.startsWith("sso-session.") || n.startsWith("services.")) return false;
+    if (m[1] === "profile" && n === "default") hasProfileDefault = true;
+  }
+  if (hasDefault && hasProfileDefault) return false;
+  for (let e = 0; e < ls.entryCount; e++) {
+    const line = ls.entryLine[e]!;
+    const ks = ls.keyStart(e);
+    const d = ls.delimiterAt(e);
+    if (text.charCodeAt(d) === 0x3a || ks !== ls.lineStart[line] || ls.emptyFirstValue(e)) return false;
+    if (text.charCodeAt(ks) === 0x5b /* [ */) return false;
+    for (let p = ks; p < d; p++) {
+      const c = text.charCodeAt(p);
+      if (c >= 0x41 && c <= 0x5a) return false; // upper case: botocore lower-cases keys, the SDK does not
+    }
+    if (d - ks >= 9 && ls.rawKey(e) === "__proto__") return false;
+    // "#" or ";" at the start or after a space: the SDK cuts the line there (ASCII only by now).
+    const end = ls.lineEnd(line);
+    for (let p = ks; p < end; p++) {
+      const c = text.charCodeAt(p);
+      if (c !== 0x23 && c !== 0x3b) continue;
+      const before = text.charCodeAt(p - 1);
+      if (p === ls.lineStart[line] || before === 0x20 || before === 9) return false;
+    }
+  }
+  return true;
+}
+
 export function sdkJsWarnings(
+  text: string,
+  parsed: ParsedConfig,
+  file: string,
+  kind: "config" | "credentials",
+): ConfigWarning[] {
+  if (parsed.refusal) return [];
+  if (parsed.lines.text === text && readsAlike(parsed, kind)) return [];
+  return compareWithSdkJs(text, parsed, file, kind);
+}
+
+/** The comparison itself (sdkJsWarnings without the readsAlike shortcut; exported for its test). */
+export function compareWithSdkJs(
   text: string,
   parsed: ParsedConfig,
   file: string,
@@ -315,6 +396,8 @@ export function sdkJsWarnings(
   }
   for (const [name, jsSec] of jsView) {
     if (boto.has(name)) continue;
+    // A section the SDK reads with no key (e.g. only `__proto__ = x`, which it skips) reads as none.
+    if (jsSec.values.size === 0) continue;
     if (warnings.some((w) => w.line === jsToPyLine(jsSec.line))) continue; // already explained on that header
     warnings.push({
       file,

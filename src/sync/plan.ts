@@ -4,8 +4,8 @@
  * changes against the block already in the file, and the new block body. No I/O: the caller reads the
  * file and writes the result through the config layer (src/config/edit.ts, one atomic write).
  */
-import { buildProfileMap } from "../config/botocore";
-import { scan } from "../config/scan";
+import { profileMapEntry } from "../config/botocore";
+import { scanLines } from "../config/scan";
 import { usageError } from "../errors";
 import { blockId, findBlock, type GeneratedProfile, renderBlock } from "./block";
 import { isWritableName, type NameOptions, renderName, type TemplatePart } from "./template";
@@ -141,15 +141,24 @@ export function assignNames(
       memo,
     ),
   );
-  const groups = new Map<string, number[]>();
-  base.forEach((n, i) => {
+  // Only names given more than once need work (none, usually: then the names are the rendered ones).
+  const first = new Map<string, number>();
+  let groups: Map<string, number[]> | undefined;
+  for (let i = 0; i < base.length; i++) {
+    const n = base[i]!;
+    const f = first.get(n);
+    if (f === undefined) {
+      first.set(n, i);
+      continue;
+    }
+    groups ??= new Map();
     const g = groups.get(n);
     if (g) g.push(i);
-    else groups.set(n, [i]);
-  });
+    else groups.set(n, [f, i]);
+  }
+  if (groups === undefined) return base;
   const names = [...base];
   for (const [n, idx] of groups) {
-    if (idx.length < 2) continue;
     const accounts = new Set(idx.map((i) => pairs[i]!.account.accountId));
     if (accounts.size > 1) for (const i of idx) names[i] = `${n}${sep}${pairs[i]!.account.accountId}`;
   }
@@ -201,18 +210,20 @@ export function planSync(input: PlanInput): SyncPlan {
 
   // Profiles defined outside this block (the user's own, other sessions' blocks) win: the sections of
   // the file without the block, as botocore would read that file.
-  const outsideLines = found ? [...lines.slice(0, found.begin), ...lines.slice(found.end + 1)] : lines;
+  // (Without a block, the file itself: the same lines, split the same universal-newline way.)
+  const outsideText = found
+    ? `${[...lines.slice(0, found.begin), ...lines.slice(found.end + 1)].join("\n")}\n`
+    : input.text;
   const outside = new Map<string, number>();
-  const names: string[] = [];
-  const lineOf = new Map<string, number>();
-  for (const sec of scan(outsideLines).sections) {
-    if (sec.isDefault || lineOf.has(sec.name)) continue;
+  const ls = scanLines(outsideText);
+  for (let s = 0; s < ls.sectionCount; s++) {
+    if (ls.isDefault(s) || ls.isDuplicate(s)) continue;
+    const e = profileMapEntry(ls.sectionName(s));
+    if (e?.kind !== "profiles") continue;
+    const line = ls.sectionLine[s]!;
     // 1-based line in the real file.
-    lineOf.set(sec.name, sec.line + 1 + (found && sec.line >= found.begin ? found.end - found.begin + 1 : 0));
-    names.push(sec.name);
+    outside.set(e.name, line + 1 + (found && line >= found.begin ? found.end - found.begin + 1 : 0));
   }
-  for (const [profile, header] of buildProfileMap(names).profiles)
-    outside.set(profile, lineOf.get(header) ?? 0);
 
   const pairs = filterPairs(input.accounts, input.filters);
   const assigned = assignNames(pairs, input.template, input.sessionName, input.nameOptions);
@@ -233,17 +244,14 @@ export function planSync(input: PlanInput): SyncPlan {
     }
   });
 
-  const old = new Map((found?.profiles ?? []).map((p) => [p.name, p]));
-  const next = new Map(fresh.map((p) => [p.name, p]));
+  const old = new Map<string, GeneratedProfile>();
+  for (const p of found?.profiles ?? []) old.set(p.name, p);
+  const next = new Map<string, GeneratedProfile>();
+  for (const p of fresh) next.set(p.name, p);
   const added: string[] = [];
   const changed: string[] = [];
   const removed: string[] = [];
   const kept: string[] = [];
-  for (const p of fresh) {
-    const o = old.get(p.name);
-    if (!o) added.push(p.name);
-    else if (!same(o, p)) changed.push(p.name);
-  }
   for (const o of old.values()) {
     if (next.has(o.name)) continue;
     if (input.noPrune && !outside.has(o.name)) {
@@ -252,8 +260,16 @@ export function planSync(input: PlanInput): SyncPlan {
     } else removed.push(o.name);
   }
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  for (const l of [added, changed, removed, kept]) l.sort(byName);
   const profiles = [...next.values()].sort((a, b) => byName(a.name, b.name));
+  // In name order already: the profiles are (names are unique).
+  for (const p of profiles) {
+    const o = old.get(p.name);
+    if (o === p) continue; // kept
+    if (!o) added.push(p.name);
+    else if (!same(o, p)) changed.push(p.name);
+  }
+  removed.sort(byName);
+  kept.sort(byName);
   const body = renderBlock(input.sessionName, profiles, input.command);
   const current = found ? lines.slice(found.begin + 1, found.end) : undefined;
   const changes =

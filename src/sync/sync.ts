@@ -8,6 +8,7 @@
 import { ConfigDocument } from "../config/document";
 import { editConfigFile } from "../config/edit";
 import { type AwsConfig, readConfigText } from "../config/load";
+import type { LineScan } from "../config/scan";
 import { ExitCode, PorticoError } from "../errors";
 import { openPortal } from "../portal/client";
 import { createPacedRunner, type PacerStats } from "../portal/paced";
@@ -267,7 +268,7 @@ export async function writeSyncPlan(
     if (p.replacesId) ed.removeManagedBlock(p.replacesId);
     ed.replaceManagedBlock(p.id, p.body);
     const planned = p;
-    ed.checkResult((result) => verifyGenerated(result.texts, planned, file));
+    ed.checkResult((result) => verifyGenerated(result.lines, planned, file));
   });
   return { changed: r.changed, plan: p! };
 }
@@ -287,16 +288,32 @@ export function applyPlan(text: string, plan: SyncPlan): string {
  * characters every parser reads alike, no name shared with a profile outside the block) and
  * editConfigFile's own check that the whole file parses as botocore parses it, every generated profile
  * reads back as planned (botocore's reading is checked end to end in test/sync/interop.test.ts).
- * `lines` are those of the exact text about to be written, from editConfigFile's own scan of it
- * (`checkResult`), so the 2 MiB result of a large sync is neither re-rendered nor split again.
+ * `lines` is the config layer's one scan of the exact text about to be written (`checkResult`): lines
+ * are compared where they lie in that text, so the 2 MiB result of a large sync is neither re-rendered
+ * nor split into strings again.
  */
-function verifyGenerated(lines: readonly string[], plan: SyncPlan, file: string): void {
-  const b = lines.indexOf(`# >>> portico managed: ${plan.id}`);
+function verifyGenerated(lines: LineScan, plan: SyncPlan, file: string): void {
+  const text = lines.text;
+  const is = (i: number, expected: string): boolean =>
+    i < lines.lineCount &&
+    lines.lineEnd(i) - lines.lineStart[i]! === expected.length &&
+    text.startsWith(expected, lines.lineStart[i]!);
+  const begin = `# >>> portico managed: ${plan.id}`;
+  let b = -1;
+  for (let i = 0; i < lines.lineCount && b === -1; i++) if (is(i, begin)) b = i;
   const e = b === -1 ? -1 : b + plan.body.length + 1;
-  const ok =
-    b !== -1 &&
-    lines[e] === `# <<< portico managed: ${plan.id}` &&
-    plan.body.every((l, i) => lines[b + 1 + i] === l);
+  // The body's lines hold no line break (the document refuses them), so the body joined with the
+  // break that follows the begin marker, found right after it and ending where the scan's line e
+  // starts, is exactly the planned lines: one comparison of the whole block (line by line otherwise).
+  let ok = b !== -1 && e < lines.lineCount && is(e, `# <<< portico managed: ${plan.id}`);
+  if (ok && plan.body.length > 0) {
+    const s = lines.lineStart[b + 1]!;
+    const eol = text.slice(lines.lineEnd(b), s);
+    const body = `${plan.body.join(eol)}${eol}`;
+    ok = lines.lineStart[e]! - s === body.length && text.startsWith(body, s);
+    // Else (a file of mixed line breaks) line by line.
+    if (!ok) ok = plan.body.every((l, i) => is(b + 1 + i, l));
+  }
   if (!ok)
     throw new PorticoError(
       "config_edit_unsafe",

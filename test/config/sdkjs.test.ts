@@ -10,7 +10,7 @@ import { loadSharedConfigFiles } from "@smithy/core/config";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProfileMap, parseConfigText } from "../../src/config/botocore";
-import { sdkJsWarnings } from "../../src/config/sdkjs";
+import { compareWithSdkJs, readsAlike, sdkJsWarnings } from "../../src/config/sdkjs";
 import { fixtures } from "./fixtures";
 import { configText, validConfigText } from "./gen";
 
@@ -74,6 +74,9 @@ async function check(text: string, kind: "config" | "credentials") {
 }
 
 describe("a warning exactly when the real SDK reads differently", () => {
+  it("a section the SDK reads with no key (only __proto__) is no divergence", async () => {
+    await check("[profile.dev]\n__proto__=a", "config");
+  });
   for (const [name, text] of Object.entries(fixtures)) {
     it(`fixture: ${name}`, async () => {
       await check(text, "config");
@@ -89,6 +92,75 @@ describe("a warning exactly when the real SDK reads differently", () => {
       ),
       { numRuns: LONG ? 3000 : 200 },
     );
+  });
+});
+
+describe("the readsAlike shortcut (the comparison is skipped for files made only of plain constructs)", () => {
+  // Files near the shortcut's edge: plain lines mixed with one odd construct at a time.
+  const header = fc.constantFrom(
+    "[default]",
+    "[profile dev]",
+    "[profile default]",
+    "[sso-session acme]",
+    "[services s3x]",
+    "[profile sso-session.acme]",
+    "[profile __proto__]",
+    "[profile a.b]",
+    "[prod]",
+    "[profile.dev]",
+    "[profile  dev]",
+    '[profile "dev"]',
+    "[DEFAULT]",
+    "[profile dev] x",
+    " [profile dev]",
+    "[profile dév]",
+  );
+  const line = fc.constantFrom(
+    "region = eu-north-1",
+    "output = json",
+    "sso_session = acme",
+    "k=v",
+    "k = v # c",
+    "k = a#b",
+    "k: v",
+    "Region = x",
+    "__proto__ = x",
+    "e =",
+    "  cont",
+    "",
+    "# comment",
+    "  ; comment",
+    "k = v\t",
+    "k = caf\u00e9",
+    "[x = y",
+  );
+  const text = fc
+    .array(fc.tuple(header, fc.array(line, { maxLength: 4 })), { maxLength: 5 })
+    .chain((secs) =>
+      fc.constantFrom("\n", "\r\n").map((eol) => secs.map(([h, ls]) => [h, ...ls].join(eol)).join(eol)),
+    );
+  it("never hides a warning: when it says alike, the full comparison finds nothing", () => {
+    let alike = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof(text, configText, validConfigText),
+        fc.constantFrom("config", "credentials"),
+        (t, k) => {
+          const kind = k as "config" | "credentials";
+          const parsed = parseConfigText(t);
+          if (parsed.refusal || !readsAlike(parsed, kind)) return;
+          alike++;
+          expect(compareWithSdkJs(t, parsed, "f", kind)).toEqual([]);
+        },
+      ),
+      { numRuns: LONG ? 20_000 : 2000 },
+    );
+    expect(alike).toBeGreaterThan(50);
+  });
+  it("says alike for a file as portico sync writes it", () => {
+    const t =
+      "[sso-session acme]\nsso_region = eu-north-1\n\n# c\n[profile a-Admin]\nsso_session = acme\nregion = eu-north-1\n";
+    expect(readsAlike(parseConfigText(t), "config")).toBe(true);
   });
 });
 

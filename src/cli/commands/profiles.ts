@@ -19,11 +19,13 @@ export function register(program: Command, ctx: CliContext): void {
       const { loadAwsConfig } = await import("../../config/load");
       const { summarizeProfile } = await import("../../config/describe");
       const config = await loadAwsConfig(ctx.env);
-      const profiles = [...config.profiles.values()].map((p) =>
-        summarizeProfile(p, config.paths.credentialsFile),
-      );
-      if (opts.json) printJson(ctx, profiles);
-      else for (const p of profiles) printLine(ctx, p.name);
+      // The names alone need no profile's values (the views are built on first read: load.ts).
+      if (opts.json)
+        printJson(
+          ctx,
+          [...config.profiles.values()].map((p) => summarizeProfile(p, config.paths.credentialsFile)),
+        );
+      else if (config.profiles.size > 0) printLine(ctx, [...config.profiles.keys()].join("\n"));
       if (config.warnings.length > 0) {
         warn(
           ctx,
