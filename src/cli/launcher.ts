@@ -1,12 +1,41 @@
 // The installed `portico` command (CommonJS, dist/cli/portico.cjs): a CJS entry starts faster than an
 // ESM one, which matters for `credential-process`, run once per process start by every tool that uses
-// it. It answers that from the cache when it can and otherwise loads the full ESM CLI (portico.mjs).
+// it. It answers that from the cache when it can (and `use --print-env`, `status` from their indexes)
+// and otherwise loads the full ESM CLI (portico.mjs).
 
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { tryCredentialProcessFastPath } from "../credentials/fast-path";
+import { tryCredentialProcessFastPath, writeAll } from "../credentials/fast-path";
 import { silenceSdkWarning } from "../platform/sdk-warning";
 import { tryUseFastPath } from "../shell/fast-path";
+import { statusFromIndex } from "../status/fast-path";
+import { NO_SESSIONS_NOTE, renderStatus } from "../status/report";
+import type { CliContext } from "./context";
+import { info, table, warn } from "./output";
+
+/**
+ * `status [--json]` from the status index (src/status/fast-path.ts), written exactly as the command
+ * writes it (src/cli/commands/status.ts: printJson / renderStatus, then warn / info on stderr).
+ */
+function tryStatusFastPath(argv: string[], env: NodeJS.ProcessEnv): boolean {
+  const r = statusFromIndex(argv, env, new Date());
+  if (!r) return false;
+  writeAll(1, r.json ? `${JSON.stringify(r.status, null, 2)}\n` : renderStatus(r.status, table));
+  const notes = [...r.status.warnings];
+  const note = !r.json && r.status.sessions.length === 0;
+  if (notes.length > 0 || note) {
+    const isatty = (process as unknown as { getBuiltinModule(id: "node:tty"): typeof import("node:tty") })
+      .getBuiltinModule("node:tty")
+      .isatty(2);
+    const ctx = {
+      stderr: { write: (s: string) => writeAll(2, s) },
+      color: isatty && env["NO_COLOR"] === undefined,
+    } as unknown as CliContext;
+    for (const w of notes) warn(ctx, w);
+    if (note) info(ctx, NO_SESSIONS_NOTE);
+  }
+  return true;
+}
 
 // Before any SDK module loads (they load lazily, after this line); exec's child never sees it.
 silenceSdkWarning(process.env);
@@ -15,7 +44,8 @@ if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
 
 if (
   !tryCredentialProcessFastPath(process.argv.slice(2), process.env) &&
-  !tryUseFastPath(process.argv.slice(2), process.env)
+  !tryUseFastPath(process.argv.slice(2), process.env) &&
+  !tryStatusFastPath(process.argv.slice(2), process.env)
 ) {
   import(pathToFileURL(path.join(__dirname, "portico.mjs")).href).catch((e: unknown) => {
     process.stderr.write(`portico: fatal: cannot load the CLI: ${String(e)}\n`);
