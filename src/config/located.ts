@@ -12,7 +12,7 @@
  * view (checked when the cut is made). Anything else → null, and the callers parse everything.
  */
 import { buildProfileMap, type ParsedConfig, parseConfigText } from "./botocore";
-import { buildAwsConfig, type AwsConfig, type SectionView } from "./load";
+import { type AwsConfig, buildAwsConfig, type SectionView } from "./load";
 import type { AwsPaths } from "./paths";
 
 /** One section as written in the config file: its header line (1-based) and its lines up to the next header. */
@@ -79,7 +79,7 @@ function sameAsFull(cfg: ParsedConfig, cut: LocatedSection[], profileName: strin
   const paths = { configFile: "", credentialsFile: "" } as AwsPaths;
   const full = buildAwsConfig(paths, { text: "", parsed: cfg }, EMPTY);
   const part = locatedConfig(paths, cut);
-  if (!part || !part.profiles.has(profileName)) return false;
+  if (!part?.profiles.has(profileName)) return false;
   const same = (a: SectionView | undefined, b: SectionView): boolean =>
     a !== undefined &&
     a.line === b.line &&

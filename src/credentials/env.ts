@@ -20,4 +20,3 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): AwsCredentials | und
     ...(expiration && !Number.isNaN(expiration.getTime()) ? { expiration } : {}),
   };
 }
-

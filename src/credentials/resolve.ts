@@ -423,7 +423,5 @@ export async function resolveSsoCredentials(
   });
 }
 
-export { credentialsFromEnv };
-
 /** The paths for the current environment (re-exported for commands that only need them). */
-export { awsPaths };
+export { awsPaths, credentialsFromEnv };

@@ -21,7 +21,6 @@ export function parseCacheTime(value: unknown): Date | undefined {
   return Number.isNaN(t) ? undefined : new Date(t);
 }
 
-
 export interface CachedToken {
   startUrl?: string;
   region?: string;
@@ -82,4 +81,3 @@ export function canRefresh(session: SsoSession, token: CachedToken, now: Date): 
     token.registrationExpiresAt.getTime() > now.getTime()
   );
 }
-

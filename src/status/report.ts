@@ -8,9 +8,10 @@
  * `statusFrom` on the same readers, so their output is the same by construction (test/status).
  * Imports nothing heavy: it is part of the launcher bundle (src/cli/launcher.ts).
  */
-import type { AwsCredentials } from "../credentials/types";
-import { credentialsFromEnv } from "../credentials/env";
+
 import { resolveProfileName } from "../config/paths";
+import { credentialsFromEnv } from "../credentials/env";
+import type { AwsCredentials } from "../credentials/types";
 import type { SsoSession } from "../sso/session";
 import { canRefresh, type TokenRead } from "../sso/token-format";
 
@@ -96,7 +97,6 @@ export interface StatusIo {
   readRoleCredentials(key: string): AwsCredentials | undefined;
   isFresh(creds: AwsCredentials, now: Date): boolean;
 }
-
 
 function sessionStatus(session: SsoSession, read: TokenRead, now: Date): SessionStatus {
   const token = read.status === "ok" ? read.token : undefined;
@@ -184,7 +184,11 @@ export function statusFrom(
  * Warnings for what is in use (the shell's profile and its session, environment keys) ending within
  * 15 minutes. `shellSso` is the SSO session of the shell's profile (null: not an SSO profile).
  */
-export function statusWarnings(status: Status, shellSso: [string | null, string] | null, now: Date): string[] {
+export function statusWarnings(
+  status: Status,
+  shellSso: [string | null, string] | null,
+  now: Date,
+): string[] {
   const out: string[] = [];
   const soon = (at: string | null) =>
     at !== null && Date.parse(at) - now.getTime() < WARN_WITHIN_MS

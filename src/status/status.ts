@@ -11,7 +11,7 @@ import { nonEmptyValue, parseRoleArn } from "../config/describe";
 import type { AwsConfig } from "../config/load";
 import type { AwsPaths } from "../config/paths";
 import { roleCacheKeyMaterial, ssoRoleCacheKeyArgs } from "../credentials/cache-format";
-import { type FileId, settled, sha1Hex, statId, sameId, writeIndexFile } from "../credentials/fast-path";
+import { type FileId, sameId, settled, sha1Hex, statId, writeIndexFile } from "../credentials/fast-path";
 import { providerOf } from "../credentials/resolve";
 import { type SsoSession, ssoProfile, ssoSessionByName } from "../sso/session";
 import { type Status, type SummaryProfile, statusFrom } from "./report";
@@ -93,7 +93,8 @@ export async function summarizeConfig(
         // an incomplete assume-role profile: `portico config lint` reports it
       }
     }
-    if (key !== null || sso !== null) profiles.push({ profile: name, ordinal, key, accountId, roleName, sso });
+    if (key !== null || sso !== null)
+      profiles.push({ profile: name, ordinal, key, accountId, roleName, sso });
   }
   return { sessions, profiles };
 }

@@ -50,7 +50,6 @@ export function register(program: Command, ctx: CliContext): void {
           );
       }
       for (const w of status.warnings) warn(ctx, w);
-      if (status.sessions.length === 0 && !flags.json)
-        info(ctx, NO_SESSIONS_NOTE);
+      if (status.sessions.length === 0 && !flags.json) info(ctx, NO_SESSIONS_NOTE);
     });
 }
