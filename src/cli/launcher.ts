@@ -1,10 +1,11 @@
 // The installed `portico` command (CommonJS, dist/cli/portico.cjs): a CJS entry starts faster than an
 // ESM one, which matters for `credential-process`, run once per process start by every tool that uses
-// it. It answers that from the cache when it can (and `use --print-env`, `status` from their indexes)
+// it. It answers that from the cache when it can (and `use --print-env`, `status`, `console --print` from their indexes)
 // and otherwise loads the full ESM CLI (portico.mjs).
 
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { consoleUrlFromCache } from "../console/fast-path";
 import { tryCredentialProcessFastPath, writeAll } from "../credentials/fast-path";
 import { silenceSdkWarning } from "../platform/sdk-warning";
 import { tryUseFastPath } from "../shell/fast-path";
@@ -42,13 +43,24 @@ silenceSdkWarning(process.env);
 // `--debug` stack traces name src/ files: the bundle's source maps (scripts/build.mjs), read only then.
 if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
 
-if (
-  !tryCredentialProcessFastPath(process.argv.slice(2), process.env) &&
-  !tryUseFastPath(process.argv.slice(2), process.env) &&
-  !tryStatusFastPath(process.argv.slice(2), process.env)
-) {
+function loadFullCli(): void {
   import(pathToFileURL(path.join(__dirname, "portico.mjs")).href).catch((e: unknown) => {
     process.stderr.write(`portico: fatal: cannot load the CLI: ${String(e)}\n`);
     process.exitCode = 1;
   });
+}
+
+const argv = process.argv.slice(2);
+if (
+  !tryCredentialProcessFastPath(argv, process.env) &&
+  !tryUseFastPath(argv, process.env) &&
+  !tryStatusFastPath(argv, process.env)
+) {
+  // `console --print` with cached role credentials: one federation request (src/console/fast-path.ts).
+  if (argv[0] === "console")
+    void consoleUrlFromCache(argv, process.env, new Date()).then((url) => {
+      if (url === undefined) loadFullCli();
+      else writeAll(1, `${url}\n`);
+    });
+  else loadFullCli();
 }
