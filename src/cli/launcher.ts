@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { consoleUrlFromCache } from "../console/fast-path";
-import { tryCredentialProcessFastPath, writeAll } from "../credentials/fast-path";
+import { builtin, tryCredentialProcessFastPath, writeAll } from "../credentials/fast-path";
 import { silenceSdkWarning } from "../platform/sdk-warning";
 import { tryUseFastPath } from "../shell/fast-path";
 import { statusFromIndex } from "../status/fast-path";
@@ -25,9 +25,7 @@ function tryStatusFastPath(argv: string[], env: NodeJS.ProcessEnv): boolean {
   const notes = [...r.status.warnings];
   const note = !r.json && r.status.sessions.length === 0;
   if (notes.length > 0 || note) {
-    const isatty = (process as unknown as { getBuiltinModule(id: "node:tty"): typeof import("node:tty") })
-      .getBuiltinModule("node:tty")
-      .isatty(2);
+    const isatty = builtin<typeof import("node:tty")>("node:tty").isatty(2);
     const ctx = {
       stderr: { write: (s: string) => writeAll(2, s) },
       color: isatty && env["NO_COLOR"] === undefined,

@@ -12,7 +12,13 @@ import { buildProfileMap, parseConfigText } from "../config/botocore";
 import { awsPaths, resolveProfileName, resolveRegion } from "../config/paths";
 import { isFresh, parseCacheEntry, roleCacheKeyMaterial } from "../credentials/cache-format";
 import { credentialsFromEnv } from "../credentials/env";
-import { locatedSectionsFor, locateFastPathProfile, readText, sha1Hex } from "../credentials/fast-path";
+import {
+  builtin,
+  locatedSectionsFor,
+  locateFastPathProfile,
+  readText,
+  sha1Hex,
+} from "../credentials/fast-path";
 import {
   checkPartition,
   defaultDuration,
@@ -23,9 +29,6 @@ import {
   signinEndpoints,
   signinTokenUrl,
 } from "./url";
-
-const builtin = <T>(id: string): T =>
-  (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(id);
 
 export interface FastConsoleArgs {
   profile?: string;

@@ -26,7 +26,7 @@ import { formatCredentialProcess } from "./format";
 
 // node:fs through process.getBuiltinModule (Node ≥ 20.16): a static ESM `import` of node:fs builds its
 // ESM facade, which also loads fs/promises — several ms per process.
-const builtin = <T>(id: string): T =>
+export const builtin = <T>(id: string): T =>
   (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(id);
 
 /** The profile named by a plain `credential-process [--profile P | --profile=P]` argv, else undefined. */

@@ -11,6 +11,7 @@
 import type { AwsPaths } from "../config/paths";
 import { isFresh, parseCacheEntry } from "../credentials/cache-format";
 import {
+  builtin,
   FAST_PATH_INDEX_DIR,
   type FileId,
   readRegular,
@@ -22,9 +23,6 @@ import {
 import type { SsoSession } from "../sso/session";
 import { parseToken } from "../sso/token-format";
 import type { StatusIo, StatusSummary, SummaryProfile } from "./report";
-
-const builtin = <T>(id: string): T =>
-  (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(id);
 
 interface Header {
   v: 1;

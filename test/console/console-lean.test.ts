@@ -15,44 +15,30 @@ import { startEmulator } from "../../emulator/index";
 import { runCli } from "../cli/support";
 import { demoConfig, deviceSignIn, testEnv, writeConfig } from "../credentials/support";
 import { tempHome } from "../helpers/emulator";
+import { type ModuleTrace, moduleTrace } from "../helpers/module-trace";
 
 const launcher = fileURLToPath(new URL("../../dist/cli/portico.cjs", import.meta.url));
 
 let emu: RunningEmulator;
 let home: { home: string; cleanup(): Promise<void> };
 let env: NodeJS.ProcessEnv;
-let trace: string;
-let hookArgs: string[];
+let trace: ModuleTrace;
 
-function portico(args: string[], e: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number; stdout: string; stderr: string; mjs: boolean }>((resolve) => {
-    void writeFile(trace, "").then(() =>
-      execFile(process.execPath, [...hookArgs, launcher, ...args], { env: e }, (err, stdout, stderr) => {
-        void readFile(trace, "utf8").then((t) =>
-          resolve({
-            code: err ? Number((err as { code?: number }).code ?? 1) : 0,
-            stdout,
-            stderr,
-            mjs: t.split("\n").some((u) => u.endsWith(".mjs")),
-          }),
-        );
-      }),
-    );
-  });
+async function portico(args: string[], e: NodeJS.ProcessEnv) {
+  await trace.reset();
+  const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+    execFile(process.execPath, [...trace.nodeArgs, launcher, ...args], { env: e }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+  return { ...r, mjs: (await trace.loaded()).length > 0 };
 }
 
 beforeAll(async () => {
   emu = await startEmulator({ seed: "demo", autoApprove: "alice" });
   home = await tempHome();
   env = { ...testEnv(home.home, emu.url), PORTICO_SIGNIN_URL: emu.url };
-  trace = path.join(home.home, "modules.txt");
-  const hook = `data:text/javascript,${encodeURIComponent(
-    `import{appendFileSync}from"node:fs";export async function load(u,c,n){appendFileSync(${JSON.stringify(trace)},u+"\\n");return n(u,c);}`,
-  )}`;
-  hookArgs = [
-    "--import",
-    `data:text/javascript,${encodeURIComponent(`import{register}from"node:module";register(${JSON.stringify(hook)});`)}`,
-  ];
+  trace = moduleTrace(path.join(home.home, "modules.txt"));
   await writeConfig(
     home.home,
     demoConfig(`

@@ -9,7 +9,7 @@
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ import { locatedConfig, locateSections } from "../../src/config/located";
 import { awsPaths } from "../../src/config/paths";
 import { runCli } from "../cli/support";
 import { tempHome } from "../helpers/emulator";
+import { type ModuleTrace, moduleTrace } from "../helpers/module-trace";
 import { demoConfig, deviceSignIn, testEnv, writeConfig } from "./support";
 
 const launcher = fileURLToPath(new URL("../../dist/cli/portico.cjs", import.meta.url));
@@ -95,8 +96,7 @@ describe("uncached credential-process through the located view", () => {
   let emu: RunningEmulator;
   let home: { home: string; cleanup(): Promise<void> };
   let env: NodeJS.ProcessEnv;
-  let trace: string;
-  let hookArgs: string[];
+  let trace: ModuleTrace;
   const cacheDir = () => path.join(home.home, ".aws", "cli", "cache");
 
   beforeAll(async () => {
@@ -106,14 +106,7 @@ describe("uncached credential-process through the located view", () => {
     const ps = emu.store.permissionSetByName("AdministratorAccess")!;
     const arn = `arn:aws:iam::333333333333:role/aws-reserved/sso.amazonaws.com/eu-north-1/${emu.store.iamRoleName(ps)}`;
     await writeConfig(home.home, demoConfig(`\n[profile chain]\nrole_arn = ${arn}\nsource_profile = dev\n`));
-    trace = path.join(home.home, "modules.txt");
-    const hook = `data:text/javascript,${encodeURIComponent(
-      `import{appendFileSync}from"node:fs";export async function load(u,c,n){appendFileSync(${JSON.stringify(trace)},u+"\\n");return n(u,c);}`,
-    )}`;
-    hookArgs = [
-      "--import",
-      `data:text/javascript,${encodeURIComponent(`import{register}from"node:module";register(${JSON.stringify(hook)});`)}`,
-    ];
+    trace = moduleTrace(path.join(home.home, "modules.txt"));
   }, 60_000);
 
   afterAll(async () => {
@@ -122,21 +115,18 @@ describe("uncached credential-process through the located view", () => {
   });
 
   async function cp(profile: string) {
-    await writeFile(trace, "");
+    await trace.reset();
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(
         process.execPath,
-        [...hookArgs, launcher, "credential-process", "--profile", profile],
+        [...trace.nodeArgs, launcher, "credential-process", "--profile", profile],
         { env },
         (err, stdout, stderr) =>
           resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );
-    const files = (await readFile(trace, "utf8"))
-      .split("\n")
-      .filter((u) => u.startsWith("file:") && u.endsWith(".mjs"))
-      .map((u) => readFileSync(fileURLToPath(u), "utf8"));
-    const has = (s: string) => files.some((f) => f.includes(s));
+    const files = await trace.loaded();
+    const has = (s: string) => files.some((f) => f.text.includes(s));
     return {
       ...r,
       commander: has("commander.helpDisplayed"),

@@ -7,7 +7,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { appendFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ import { collectStatus, configIdentity, renderStatus } from "../../src/status/st
 import { runCli } from "../cli/support";
 import { demoConfig, deviceSignIn, START_URL, testEnv, writeConfig } from "../credentials/support";
 import { tempHome } from "../helpers/emulator";
+import { moduleTrace } from "../helpers/module-trace";
 
 const launcher = fileURLToPath(new URL("../../dist/cli/portico.cjs", import.meta.url));
 
@@ -122,24 +123,19 @@ describe("status index", () => {
   });
 
   it("the launcher answers from the index without loading the ESM CLI, with the full command's bytes", async () => {
-    const trace = path.join(home.home, "modules.txt");
-    const hook = `data:text/javascript,${encodeURIComponent(
-      `import{appendFileSync}from"node:fs";export async function load(u,c,n){appendFileSync(${JSON.stringify(trace)},u+"\\n");return n(u,c);}`,
-    )}`;
-    const reg = `data:text/javascript,${encodeURIComponent(`import{register}from"node:module";register(${JSON.stringify(hook)});`)}`;
+    const trace = moduleTrace(path.join(home.home, "modules.txt"));
     const e = { ...env, AWS_PROFILE: "chain" };
-    await writeFile(trace, "");
-    const lean = await portico(["status", "--json"], e, ["--import", reg]);
+    await trace.reset();
+    const lean = await portico(["status", "--json"], e, trace.nodeArgs);
     expect(lean.code, lean.stderr).toBe(0);
-    const mjs = (await readFile(trace, "utf8")).split("\n").filter((u) => u.endsWith(".mjs"));
-    expect(mjs).toEqual([]);
+    expect(await trace.loaded()).toEqual([]);
     const full = await runCli(["status", "--json"], e);
     const strip = (s: string) => ({ ...JSON.parse(s), now: "" });
     expect(strip(lean.stdout)).toEqual(strip(full.stdout));
     // The probe sees the ESM CLI when the lean path steps aside (--verify is never answered there).
-    await writeFile(trace, "");
-    await portico(["status", "--verify", "--json"], e, ["--import", reg]);
-    expect((await readFile(trace, "utf8")).split("\n").some((u) => u.endsWith(".mjs"))).toBe(true);
+    await trace.reset();
+    await portico(["status", "--verify", "--json"], e, trace.nodeArgs);
+    expect((await trace.loaded()).length).toBeGreaterThan(0);
   });
 
   it("a changed config is never answered from the old index", async () => {
