@@ -145,8 +145,9 @@ const targets = {
   cachedVsNode: at(big, "credential-process (cached)").ms / at(big, "node -e 0").ms,
   uncachedVsSmall:
     at(big, "credential-process (uncached)").ms / at(SIZES[0], "credential-process (uncached)").ms,
+  cpRss: Math.max(at(big, "credential-process (cached)").rss, at(big, "credential-process (uncached)").rss),
   maxRss: Math.max(...rows.filter((r) => r.n === big).map((r) => r.rss)),
 };
 console.log(
-  `\nAt ${big.toLocaleString("en")} profiles: cached credential-process ${targets.cachedVsNode.toFixed(2)}× node -e 0 (target ≤ 1.3), uncached ${targets.uncachedVsSmall.toFixed(2)}× its time at ${SIZES[0]} (target ≤ 1.5), peak RSS ${f(targets.maxRss)} MiB (target ≤ 100).`,
+  `\nAt ${big.toLocaleString("en")} profiles: cached credential-process ${targets.cachedVsNode.toFixed(2)}× node -e 0 (target ≤ 1.3), uncached ${targets.uncachedVsSmall.toFixed(2)}× its time at ${SIZES[0]} (target ≤ 1.5), credential-process peak RSS ${f(targets.cpRss)} MiB (target ≤ 100; every command: ${f(targets.maxRss)} MiB).`,
 );

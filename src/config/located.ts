@@ -11,8 +11,14 @@
  * resolvable, and the view built from the cut equal, value for value and line for line, to the full
  * view (checked when the cut is made). Anything else → null, and the callers parse everything.
  */
-import { buildProfileMap, type ParsedConfig, parseConfigText } from "./botocore";
-import { type AwsConfig, buildAwsConfig, type SectionView } from "./load";
+import {
+  buildProfileMap,
+  type ParsedConfig,
+  type ProfileMap,
+  parseConfigText,
+  type RawSection,
+} from "./botocore";
+import { type AwsConfig, buildAwsConfig } from "./load";
 import type { AwsPaths } from "./paths";
 
 /** One section as written in the config file: its header line (1-based) and its lines up to the next header. */
@@ -23,8 +29,6 @@ export interface LocatedSection {
 
 /** The most profiles a source_profile chain may hold and still be located (longer chains: full parse). */
 const MAX_CHAIN = 8;
-
-const EMPTY: { text: string; parsed: ParsedConfig } = { text: "", parsed: parseConfigText("") };
 
 /**
  * The sections `profileName` needs, cut from a full parse of the config file (`cfg`, not refused)
@@ -60,45 +64,22 @@ export function locateSections(
     return true;
   };
   if (!visit(profileName)) return null;
-  // For `[default]` and `[profile default]` alike: every section that maps to a wanted name comes along,
-  // so the cut's profile map is the full one's restricted to those names.
-  const headerLines = sections.map((s) => s.line);
   const texts = cfg.scan.texts;
   const out: LocatedSection[] = [];
   for (let i = 0; i < sections.length; i++) {
     const s = sections[i]!;
     if (!wanted.includes(s.name)) continue;
-    const end = i + 1 < headerLines.length ? headerLines[i + 1]! : texts.length;
+    const end = i + 1 < sections.length ? sections[i + 1]!.line : texts.length;
     out.push({ line: s.line + 1, text: texts.slice(s.line, end).join("\n") });
   }
-  return sameAsFull(cfg, out, profileName) ? out : null;
+  return sameAsFull(cfg, pm, out, profileName) ? out : null;
 }
 
-/** The cut's view equals the full view for every section it holds (values, header and key lines). */
-function sameAsFull(cfg: ParsedConfig, cut: LocatedSection[], profileName: string): boolean {
-  const paths = { configFile: "", credentialsFile: "" } as AwsPaths;
-  const full = buildAwsConfig(paths, { text: "", parsed: cfg }, EMPTY);
-  const part = locatedConfig(paths, cut);
-  if (!part?.profiles.has(profileName)) return false;
-  const same = (a: SectionView | undefined, b: SectionView): boolean =>
-    a !== undefined &&
-    a.line === b.line &&
-    a.section === b.section &&
-    JSON.stringify(a.values) === JSON.stringify(b.values) &&
-    JSON.stringify(a.keyLines) === JSON.stringify(b.keyLines);
-  for (const [n, v] of part.profiles) if (!same(full.profiles.get(n), v)) return false;
-  for (const [n, v] of part.ssoSessions) if (!same(full.ssoSessions.get(n), v)) return false;
-  return part.services.size === 0;
-}
-
-/**
- * The `AwsConfig` view of located sections (the credentials file contributes nothing: locating
- * requires it to hold none of these profiles). Lines are the config file's own. undefined when the
- * sections do not parse (a corrupted index entry: the caller parses everything).
- */
-export function locatedConfig(paths: AwsPaths, sections: readonly LocatedSection[]): AwsConfig | undefined {
+/** The located sections parsed on their own, and the map from their joined text's lines to the file's. */
+function parseCut(
+  sections: readonly LocatedSection[],
+): { parsed: ParsedConfig; shift(line: number): number } | undefined {
   let text = "";
-  /** For each section: its first line in the joined text (1-based) and its line in the file. */
   const starts: { at: number; line: number }[] = [];
   let at = 1;
   for (const s of sections) {
@@ -108,16 +89,56 @@ export function locatedConfig(paths: AwsPaths, sections: readonly LocatedSection
   }
   const parsed = parseConfigText(text);
   if (parsed.refusal || parsed.scan.sections.length !== sections.length) return undefined;
-  const config = buildAwsConfig(paths, { text, parsed }, EMPTY);
   const shift = (line: number): number => {
     let k = 0;
     while (k + 1 < starts.length && starts[k + 1]!.at <= line) k++;
     return line - starts[k]!.at + starts[k]!.line;
   };
+  return { parsed, shift };
+}
+
+const rawJson = (raw: RawSection): string =>
+  JSON.stringify([...raw].map(([k, v]) => [k, typeof v === "string" ? v : [...v]]));
+
+/**
+ * The cut reads exactly as the full parse: the same profile map for the names it holds, and for every
+ * section the same values, header line and key lines.
+ */
+function sameAsFull(cfg: ParsedConfig, pm: ProfileMap, cut: LocatedSection[], profileName: string): boolean {
+  const c = parseCut(cut);
+  if (!c) return false;
+  const cpm = buildProfileMap(c.parsed.raw.keys());
+  if (!cpm.profiles.has(profileName) || cpm.services.size !== 0) return false;
+  for (const [n, sec] of cpm.profiles) if (pm.profiles.get(n) !== sec) return false;
+  for (const [n, sec] of cpm.ssoSessions) if (pm.ssoSessions.get(n) !== sec) return false;
+  for (const [sec, raw] of c.parsed.raw) {
+    const full = cfg.raw.get(sec);
+    if (!full || rawJson(full) !== rawJson(raw)) return false;
+    if (c.shift(c.parsed.locations.sections.get(sec)!) !== cfg.locations.sections.get(sec)) return false;
+    const fullKeys = cfg.locations.keys.get(sec)!;
+    for (const [k, line] of c.parsed.locations.keys.get(sec)!)
+      if (c.shift(line) !== fullKeys.get(k)) return false;
+  }
+  return true;
+}
+
+/**
+ * The `AwsConfig` view of located sections (the credentials file contributes nothing: locating
+ * requires it to hold none of these profiles). Lines are the config file's own. undefined when the
+ * sections do not parse (a corrupted index entry: the caller parses everything).
+ */
+export function locatedConfig(paths: AwsPaths, sections: readonly LocatedSection[]): AwsConfig | undefined {
+  const c = parseCut(sections);
+  if (!c) return undefined;
+  const config = buildAwsConfig(
+    paths,
+    { text: "", parsed: c.parsed },
+    { text: "", parsed: parseConfigText("") },
+  );
   for (const map of [config.profiles, config.ssoSessions, config.services])
     for (const v of map.values()) {
-      v.line = shift(v.line);
-      for (const k of Object.keys(v.keyLines)) v.keyLines[k] = shift(v.keyLines[k]!);
+      v.line = c.shift(v.line);
+      for (const k of Object.keys(v.keyLines)) v.keyLines[k] = c.shift(v.keyLines[k]!);
     }
   return config;
 }
