@@ -23,7 +23,7 @@ async function leanCredentialProcess(argv: string[], env: NodeJS.ProcessEnv): Pr
   const paths = awsPaths(env);
   const sections = locatedSectionsFor(paths, profileName);
   if (!sections) return undefined;
-  const { locatedConfig } = await import("../config/located");
+  const { locatedConfig } = await import("../config/located-view");
   const config = locatedConfig(paths, sections);
   if (!config) return undefined;
   const [{ resolveCredentials }, { formatCredentialProcess }, { noticeOnce }] = await Promise.all([

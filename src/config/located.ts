@@ -18,8 +18,6 @@ import {
   parseConfigText,
   type RawSection,
 } from "./botocore";
-import { type AwsConfig, buildAwsConfig } from "./load";
-import type { AwsPaths } from "./paths";
 
 /** One section as written in the config file: its header line (1-based) and its lines up to the next header. */
 export interface LocatedSection {
@@ -76,7 +74,7 @@ export function locateSections(
 }
 
 /** The located sections parsed on their own, and the map from their joined text's lines to the file's. */
-function parseCut(
+export function parseCut(
   sections: readonly LocatedSection[],
 ): { parsed: ParsedConfig; shift(line: number): number } | undefined {
   let text = "";
@@ -120,25 +118,4 @@ function sameAsFull(cfg: ParsedConfig, pm: ProfileMap, cut: LocatedSection[], pr
       if (c.shift(line) !== fullKeys.get(k)) return false;
   }
   return true;
-}
-
-/**
- * The `AwsConfig` view of located sections (the credentials file contributes nothing: locating
- * requires it to hold none of these profiles). Lines are the config file's own. undefined when the
- * sections do not parse (a corrupted index entry: the caller parses everything).
- */
-export function locatedConfig(paths: AwsPaths, sections: readonly LocatedSection[]): AwsConfig | undefined {
-  const c = parseCut(sections);
-  if (!c) return undefined;
-  const config = buildAwsConfig(
-    paths,
-    { text: "", parsed: c.parsed },
-    { text: "", parsed: parseConfigText("") },
-  );
-  for (const map of [config.profiles, config.ssoSessions, config.services])
-    for (const v of map.values()) {
-      v.line = c.shift(v.line);
-      for (const k of Object.keys(v.keyLines)) v.keyLines[k] = c.shift(v.keyLines[k]!);
-    }
-  return config;
 }
