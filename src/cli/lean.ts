@@ -19,12 +19,19 @@ export async function tryLeanPath(argv: string[], env: NodeJS.ProcessEnv): Promi
 async function leanCredentialProcess(argv: string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
   const flag = fastPathProfileFlag(argv);
   if (!flag) return undefined;
-  const profileName = resolveProfileName(env, flag.profile).name;
-  const paths = awsPaths(env);
-  const sections = locatedSectionsFor(paths, profileName);
-  if (!sections) return undefined;
-  const { locatedConfig } = await import("../config/located-view");
-  const config = locatedConfig(paths, sections);
+  let profileName: string;
+  let config: import("../config/load").AwsConfig | undefined;
+  try {
+    // Any problem finding the files (no HOME, …) is the full CLI's to report.
+    profileName = resolveProfileName(env, flag.profile).name;
+    const paths = awsPaths(env);
+    const sections = locatedSectionsFor(paths, profileName);
+    if (!sections) return undefined;
+    const { locatedConfig } = await import("../config/located-view");
+    config = locatedConfig(paths, sections);
+  } catch {
+    return undefined;
+  }
   if (!config) return undefined;
   const [{ resolveCredentials }, { formatCredentialProcess }, { noticeOnce }] = await Promise.all([
     import("../credentials/resolve"),
