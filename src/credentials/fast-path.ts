@@ -87,6 +87,17 @@ export function statId(file: string): FileId | null | undefined {
  * exist, undefined for anything else (the full path reports it).
  */
 export function readRegular(file: string): { text: string; id: FileId } | null | undefined {
+  const r = readRegularBytes(file);
+  if (!r) return r;
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(r.bytes), id: r.id };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `readRegular` without the decoding: the bytes (for a search that decodes only what it finds). */
+export function readRegularBytes(file: string): { bytes: Buffer; id: FileId } | null | undefined {
   const f = fs();
   let fd: number;
   try {
@@ -99,7 +110,7 @@ export function readRegular(file: string): { text: string; id: FileId } | null |
     if (!st.isFile()) return undefined;
     const buf = f.readFileSync(fd);
     if (BigInt(buf.length) !== st.size) return undefined; // changed while read: let the full path look
-    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf), id: fileId(st) };
+    return { bytes: buf, id: fileId(st) };
   } catch {
     return undefined;
   } finally {

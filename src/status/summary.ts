@@ -15,6 +15,7 @@ import {
   FAST_PATH_INDEX_DIR,
   type FileId,
   readRegular,
+  readRegularBytes,
   readText,
   sameId,
   sha1Hex,
@@ -61,11 +62,14 @@ export function serializeSummary(
 
 const isStr = (x: unknown): x is string => typeof x === "string";
 
-function entryAt(text: string, tab: number): SummaryProfile | undefined {
-  const lineStart = text.lastIndexOf("\n", tab) + 1;
-  const end = text.indexOf("\n", tab);
-  const key = text.slice(lineStart, tab);
-  const a = JSON.parse(text.slice(tab + 1, end < 0 ? undefined : end)) as unknown[];
+const utf8 = (b: Uint8Array): string => new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(b);
+
+/** The profile line of the index whose bytes run from `start` to `end` (exclusive), or undefined. */
+function entryOf(bytes: Buffer, start: number, end: number): SummaryProfile | undefined {
+  const line = utf8(bytes.subarray(start, end < 0 ? undefined : end));
+  const tab = line.indexOf("\t");
+  const key = line.slice(0, tab);
+  const a = JSON.parse(line.slice(tab + 1)) as unknown[];
   const sso = a[4];
   if (!isStr(a[0]) || typeof a[1] !== "number" || !isStr(a[2]) || !isStr(a[3])) return undefined;
   if (!(sso === null || (Array.isArray(sso) && (sso[0] === null || isStr(sso[0])) && isStr(sso[1]))))
@@ -82,20 +86,21 @@ function entryAt(text: string, tab: number): SummaryProfile | undefined {
 
 /**
  * The status index for these files, if it was built from exactly their current versions; undefined
- * otherwise (missing, stale, torn or foreign: the full path runs and rebuilds it).
+ * otherwise (missing, stale, torn or foreign: the full path runs and rebuilds it). The lines are
+ * searched as bytes; only the header and the lines found are decoded.
  */
 export function readStatusIndex(paths: AwsPaths): StatusSummary | undefined {
   const cfgId = statId(paths.configFile);
   const credId = statId(paths.credentialsFile);
   if (!cfgId || credId === undefined) return undefined;
-  const r = readRegular(statusIndexFile(paths));
+  const r = readRegularBytes(statusIndexFile(paths));
   if (!r) return undefined;
-  const text = r.text;
-  const nl = text.indexOf("\n");
-  if (nl < 0 || !text.endsWith("\n")) return undefined;
+  const bytes = r.bytes;
+  const nl = bytes.indexOf(0x0a);
+  if (nl < 0 || bytes[bytes.length - 1] !== 0x0a) return undefined;
   let header: Header;
   try {
-    header = JSON.parse(text.slice(0, nl)) as Header;
+    header = JSON.parse(utf8(bytes.subarray(0, nl))) as Header;
   } catch {
     return undefined;
   }
@@ -103,16 +108,17 @@ export function readStatusIndex(paths: AwsPaths): StatusSummary | undefined {
   if (!sameId(header.config, cfgId) || !sameId(header.credentials, credId)) return undefined;
   const byKey = (key: string): SummaryProfile[] => {
     const out: SummaryProfile[] = [];
-    const needle = `\n${key}\t`;
-    for (let at = text.indexOf(needle, nl); at >= 0; at = text.indexOf(needle, at + 1)) {
-      const e = entryAt(text, at + needle.length - 1);
+    const needle = Buffer.from(`\n${key}\t`, "latin1");
+    for (let at = bytes.indexOf(needle, nl); at >= 0; at = bytes.indexOf(needle, at + 1)) {
+      const e = entryOf(bytes, at + 1, bytes.indexOf(0x0a, at + 1));
       if (e) out.push(e);
     }
     return out;
   };
   const byProfile = (name: string): SummaryProfile | undefined => {
-    const at = text.indexOf(`\t[${JSON.stringify(name)},`, nl);
-    return at < 0 ? undefined : entryAt(text, at);
+    const at = bytes.indexOf(Buffer.from(`\t[${JSON.stringify(name)},`, "utf8"), nl);
+    if (at < 0) return undefined;
+    return entryOf(bytes, bytes.lastIndexOf(0x0a, at) + 1, bytes.indexOf(0x0a, at));
   };
   return { sessions: header.sessions, byKey, byProfile };
 }
