@@ -7,13 +7,20 @@
 //  (b) thundering herd: 50 concurrent `portico credential-process` with an expired access token and no
 //      cached credentials → exactly one CreateToken and one GetRoleCredentials reach the emulator.
 // The emulator runs in this process (loaded from TypeScript with tsx) so its request log can be read.
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
+import {
+  median,
+  moduleTraceArgs,
+  REGION,
+  run as runWith,
+  START_URL,
+  signIn,
+  writeToken,
+} from "./support.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -21,8 +28,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const portico = path.join(root, "dist", "cli", "portico.mjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const HERD = Number(process.env.BENCH_HERD ?? 50);
-const START_URL = "https://d-0000000000.awsapps.com/start";
-const REGION = "eu-north-1";
 
 const { startEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
 const emu = await startEmulator({ seed: "demo", autoApprove: "alice" });
@@ -34,78 +39,7 @@ const env = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 };
 
-function run(cmd, args, opts = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: opts.env ?? env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function signIn() {
-  // Device flow with the real SDK client, token cached exactly as the AWS CLI caches it (§2.1).
-  const oidc = await import("@aws-sdk/client-sso-oidc");
-  const c = new oidc.SSOOIDCClient({ region: REGION, endpoint: emu.url });
-  const reg = await c.send(
-    new oidc.RegisterClientCommand({
-      clientName: "bench",
-      clientType: "public",
-      scopes: ["sso:account:access"],
-    }),
-  );
-  const dev = await c.send(
-    new oidc.StartDeviceAuthorizationCommand({
-      clientId: reg.clientId,
-      clientSecret: reg.clientSecret,
-      startUrl: START_URL,
-    }),
-  );
-  for (let i = 0; ; i++) {
-    try {
-      const t = await c.send(
-        new oidc.CreateTokenCommand({
-          clientId: reg.clientId,
-          clientSecret: reg.clientSecret,
-          grantType: "urn:ietf:params:oauth:grant-type:device_code",
-          deviceCode: dev.deviceCode,
-        }),
-      );
-      c.destroy();
-      return { reg, t };
-    } catch (e) {
-      if (i > 50) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
-const z = (d) => `${d.toISOString().slice(0, 19)}Z`;
-function writeToken({ reg, t }, expiresAt) {
-  const dir = path.join(home, ".aws", "sso", "cache");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = path.join(dir, `${createHash("sha1").update("acme").digest("hex")}.json`);
-  const doc = {
-    startUrl: START_URL,
-    region: REGION,
-    accessToken: t.accessToken,
-    expiresAt: z(expiresAt),
-    clientId: reg.clientId,
-    clientSecret: reg.clientSecret,
-    registrationExpiresAt: z(new Date(reg.clientSecretExpiresAt * 1000)),
-    refreshToken: t.refreshToken,
-  };
-  writeFileSync(file, JSON.stringify(doc).replaceAll('","', '", "').replaceAll('":"', '": "'), {
-    mode: 0o600,
-  });
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+const run = (cmd, args) => runWith(cmd, args, env);
 
 const results = {};
 try {
@@ -114,8 +48,8 @@ try {
     path.join(home, ".aws", "config"),
     `[sso-session acme]\nsso_start_url = ${START_URL}\nsso_region = ${REGION}\nsso_registration_scopes = sso:account:access\n\n[profile dev]\nsso_session = acme\nsso_account_id = 333333333333\nsso_role_name = PowerUserAccess\nregion = ${REGION}\n`,
   );
-  const session = await signIn();
-  writeToken(session, new Date(Date.now() + session.t.expiresIn * 1000));
+  const session = await signIn(emu.url);
+  writeToken(home, session);
   const warm = await run(process.execPath, [portico, "credential-process", "--profile", "dev"]);
   if (warm.code !== 0) throw new Error(`credential-process failed: ${warm.stderr}`);
 
@@ -155,11 +89,8 @@ try {
 
   // Which files does the hot path load? A module-load hook records every URL Node loads.
   const trace = path.join(home, "modules.txt");
-  const hook = `data:text/javascript,${encodeURIComponent(`import{appendFileSync}from"node:fs";export async function load(u,c,n){appendFileSync(${JSON.stringify(trace)},u+"\\n");return n(u,c);}`)}`;
-  const reg = `data:text/javascript,${encodeURIComponent(`import{register}from"node:module";register(${JSON.stringify(hook)});`)}`;
   const traced = await run(process.execPath, [
-    "--import",
-    reg,
+    ...moduleTraceArgs(trace),
     portico,
     "credential-process",
     "--profile",
@@ -176,7 +107,7 @@ try {
 
   // (b) 50 concurrent, expired access token (refreshable), no cached role credentials
   rmSync(path.join(home, ".aws", "cli"), { recursive: true, force: true });
-  writeToken(session, new Date(Date.now() - 60_000));
+  writeToken(home, session, new Date(Date.now() - 60_000));
   const before = emu.requests().length;
   const t0 = Date.now();
   const herd = await Promise.all(

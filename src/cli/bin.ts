@@ -21,8 +21,10 @@ if (!tryCredentialProcessFastPath(argv, process.env)) {
       throw e;
     });
   }
-  import("./main")
-    .then(({ run }) => run(argv))
+  // `credential-process` after a cache miss: resolved in the profile's located sections (src/cli/lean.ts).
+  import("./lean")
+    .then(({ tryLeanPath }) => tryLeanPath(argv, process.env))
+    .then((code) => code ?? import("./main").then(({ run }) => run(argv)))
     .then(
       (code) => {
         process.exitCode = code;

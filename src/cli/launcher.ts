@@ -1,12 +1,40 @@
 // The installed `portico` command (CommonJS, dist/cli/portico.cjs): a CJS entry starts faster than an
 // ESM one, which matters for `credential-process`, run once per process start by every tool that uses
-// it. It answers that from the cache when it can and otherwise loads the full ESM CLI (portico.mjs).
+// it. It answers that from the cache when it can (and `use --print-env`, `status`, `console --print` from their indexes)
+// and otherwise loads the full ESM CLI (portico.mjs).
 
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { tryCredentialProcessFastPath } from "../credentials/fast-path";
+import { consoleUrlFromCache } from "../console/fast-path";
+import { builtin, tryCredentialProcessFastPath, writeAll } from "../credentials/fast-path";
 import { silenceSdkWarning } from "../platform/sdk-warning";
 import { tryUseFastPath } from "../shell/fast-path";
+import { statusFromIndex } from "../status/fast-path";
+import { NO_SESSIONS_NOTE, renderStatus } from "../status/report";
+import type { CliContext } from "./context";
+import { info, table, warn } from "./output";
+
+/**
+ * `status [--json]` from the status index (src/status/fast-path.ts), written exactly as the command
+ * writes it (src/cli/commands/status.ts: printJson / renderStatus, then warn / info on stderr).
+ */
+function tryStatusFastPath(argv: string[], env: NodeJS.ProcessEnv): boolean {
+  const r = statusFromIndex(argv, env, new Date());
+  if (!r) return false;
+  writeAll(1, r.json ? `${JSON.stringify(r.status, null, 2)}\n` : renderStatus(r.status, table));
+  const notes = [...r.status.warnings];
+  const note = !r.json && r.status.sessions.length === 0;
+  if (notes.length > 0 || note) {
+    const isatty = builtin<typeof import("node:tty")>("node:tty").isatty(2);
+    const ctx = {
+      stderr: { write: (s: string) => writeAll(2, s) },
+      color: isatty && env["NO_COLOR"] === undefined,
+    } as unknown as CliContext;
+    for (const w of notes) warn(ctx, w);
+    if (note) info(ctx, NO_SESSIONS_NOTE);
+  }
+  return true;
+}
 
 // Before any SDK module loads (they load lazily, after this line); exec's child never sees it.
 silenceSdkWarning(process.env);
@@ -21,13 +49,25 @@ const tryPickFastPath = (argv: string[], env: NodeJS.ProcessEnv): boolean =>
     env,
   );
 
-if (
-  !tryCredentialProcessFastPath(process.argv.slice(2), process.env) &&
-  !tryUseFastPath(process.argv.slice(2), process.env) &&
-  !tryPickFastPath(process.argv.slice(2), process.env)
-) {
+function loadFullCli(): void {
   import(pathToFileURL(path.join(__dirname, "portico.mjs")).href).catch((e: unknown) => {
     process.stderr.write(`portico: fatal: cannot load the CLI: ${String(e)}\n`);
     process.exitCode = 1;
   });
+}
+
+const argv = process.argv.slice(2);
+if (
+  !tryCredentialProcessFastPath(argv, process.env) &&
+  !tryUseFastPath(argv, process.env) &&
+  !tryStatusFastPath(argv, process.env) &&
+  !tryPickFastPath(argv, process.env)
+) {
+  // `console --print` with cached role credentials: one federation request (src/console/fast-path.ts).
+  if (argv[0] === "console")
+    void consoleUrlFromCache(argv, process.env, new Date()).then((url) => {
+      if (url === undefined) loadFullCli();
+      else writeAll(1, `${url}\n`);
+    });
+  else loadFullCli();
 }

@@ -4,6 +4,7 @@
  * a console session already open in that browser is replaced; `--multi-session` gives the access
  * portal's shortcut link instead (no request). Opening the URL is src/console/open.ts.
  */
+import { nonEmptyValue } from "../config/describe";
 import { loadAwsConfig } from "../config/load";
 import { resolveCredentials } from "../credentials/resolve";
 import { ExitCode, PorticoError } from "../errors";
@@ -13,6 +14,7 @@ import {
   defaultDuration,
   destinationUrl,
   loginUrl,
+  parseSigninToken,
   portalShortcutUrl,
   signinEndpoints,
   signinTokenUrl,
@@ -39,6 +41,8 @@ export interface ConsoleUrl {
   accountId?: string;
   durationS?: number;
   kind: "federation" | "portal-shortcut";
+  /** The profile's `portico_browser_profile` (the browser profile `console` opens it in), if set. */
+  browserProfile?: string;
 }
 
 export async function consoleUrl(deps: ConsoleDeps, o: ConsoleOptions): Promise<ConsoleUrl> {
@@ -47,6 +51,8 @@ export async function consoleUrl(deps: ConsoleDeps, o: ConsoleOptions): Promise<
   const profile = resolveProfileName(deps.env, o.profile).name;
   const section = config.profiles.get(profile);
   const profileRegion = section?.values["region"];
+  const browserProfile = nonEmptyValue(section?.values, "portico_browser_profile");
+  const extra = browserProfile !== undefined ? { browserProfile } : {};
   const region =
     resolveRegion(deps.env, typeof profileRegion === "string" ? profileRegion : undefined, o.region)
       ?.region ?? "us-east-1";
@@ -60,6 +66,7 @@ export async function consoleUrl(deps: ConsoleDeps, o: ConsoleOptions): Promise<
       profile,
       accountId: sp.accountId,
       kind: "portal-shortcut",
+      ...extra,
     };
   }
 
@@ -105,13 +112,8 @@ export async function consoleUrl(deps: ConsoleDeps, o: ConsoleOptions): Promise<
   }
   // Never echo the request or the body: the request carries the credentials.
   const body = await res.text().catch(() => "");
-  let token: unknown;
-  try {
-    token = (JSON.parse(body) as { SigninToken?: unknown }).SigninToken;
-  } catch {
-    token = undefined;
-  }
-  if (!res.ok || typeof token !== "string" || token === "") {
+  const token = parseSigninToken(body);
+  if (!res.ok || token === undefined) {
     const chained = resolved.source.kind === "assume-role" && durationS > 3600;
     throw new PorticoError(
       "console_federation_failed",
@@ -140,5 +142,6 @@ export async function consoleUrl(deps: ConsoleDeps, o: ConsoleOptions): Promise<
     ...(c.accountId ? { accountId: c.accountId } : {}),
     durationS,
     kind: "federation",
+    ...extra,
   };
 }

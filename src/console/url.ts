@@ -164,3 +164,13 @@ export function portalShortcutUrl(
   const base = startUrl.replace(/\/+$/, "");
   return `${base}/#/console?account_id=${encodeURIComponent(accountId)}&role_name=${encodeURIComponent(roleName)}&destination=${encodeURIComponent(destination)}`;
 }
+
+/** The SigninToken of a getSigninToken answer's body, or undefined (the body is never echoed: it is a credential). */
+export function parseSigninToken(body: string): string | undefined {
+  try {
+    const token = (JSON.parse(body) as { SigninToken?: unknown }).SigninToken;
+    return typeof token === "string" && token !== "" ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}

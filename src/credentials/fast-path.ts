@@ -11,8 +11,9 @@
  */
 import { sha1 } from "@noble/hashes/legacy.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { buildProfileMap, parseConfigText } from "../config/botocore";
+import { buildProfileMap, type ParsedConfig, parseConfigText } from "../config/botocore";
 import { configValue, nonEmptyValue, profileProvider } from "../config/describe";
+import { type LocatedSection, locateSections } from "../config/located";
 import { awsPaths, resolveProfileName } from "../config/paths";
 import {
   isFresh,
@@ -25,7 +26,7 @@ import { formatCredentialProcess } from "./format";
 
 // node:fs through process.getBuiltinModule (Node ≥ 20.16): a static ESM `import` of node:fs builds its
 // ESM facade, which also loads fs/promises — several ms per process.
-const builtin = <T>(id: string): T =>
+export const builtin = <T>(id: string): T =>
   (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(id);
 
 /** The profile named by a plain `credential-process [--profile P | --profile=P]` argv, else undefined. */
@@ -44,7 +45,7 @@ type Fs = typeof import("node:fs");
 const fs = (): Fs => builtin<Fs>("node:fs");
 
 /** What identifies one version of a file without reading it (docs/credentials.md "Fast-path index"). */
-interface FileId {
+export interface FileId {
   dev: string;
   ino: string;
   size: string;
@@ -60,7 +61,7 @@ const fileId = (st: import("node:fs").BigIntStats): FileId => ({
   ctimeNs: String(st.ctimeNs),
 });
 
-const sameId = (a: FileId | null, b: FileId | null): boolean =>
+export const sameId = (a: FileId | null, b: FileId | null): boolean =>
   a === null || b === null
     ? a === b
     : a.dev === b.dev &&
@@ -70,7 +71,7 @@ const sameId = (a: FileId | null, b: FileId | null): boolean =>
       a.ctimeNs === b.ctimeNs;
 
 /** A file's identity (null when it does not exist); undefined for anything but a readable regular file. */
-function statId(file: string): FileId | null | undefined {
+export function statId(file: string): FileId | null | undefined {
   try {
     const st = fs().statSync(file, { bigint: true, throwIfNoEntry: false });
     if (st === undefined) return null;
@@ -85,7 +86,18 @@ function statId(file: string): FileId | null | undefined {
  * here), fstat'ed (only regular files are read), decoded as strict UTF-8. null when it does not
  * exist, undefined for anything else (the full path reports it).
  */
-function readRegular(file: string): { text: string; id: FileId } | null | undefined {
+export function readRegular(file: string): { text: string; id: FileId } | null | undefined {
+  const r = readRegularBytes(file);
+  if (!r) return r;
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(r.bytes), id: r.id };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `readRegular` without the decoding: the bytes (for a search that decodes only what it finds). */
+export function readRegularBytes(file: string): { bytes: Buffer; id: FileId } | null | undefined {
   const f = fs();
   let fd: number;
   try {
@@ -98,7 +110,7 @@ function readRegular(file: string): { text: string; id: FileId } | null | undefi
     if (!st.isFile()) return undefined;
     const buf = f.readFileSync(fd);
     if (BigInt(buf.length) !== st.size) return undefined; // changed while read: let the full path look
-    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf), id: fileId(st) };
+    return { bytes: buf, id: fileId(st) };
   } catch {
     return undefined;
   } finally {
@@ -144,12 +156,21 @@ export function locateSsoProfile(
   credText: string | undefined,
   profileName: string,
 ): { key: RoleCacheKeyArgs; region: string | undefined } | null {
+  return locateInParsed(parseConfigText(cfgText), parseCredentials(credText), profileName);
+}
+
+/** The credentials file's parse, undefined when it is missing or blank. */
+const parseCredentials = (credText: string | undefined): ParsedConfig | undefined =>
+  credText !== undefined && credText.trim() !== "" ? parseConfigText(credText) : undefined;
+
+/** `locateSsoProfile` over the parsed files. */
+function locateInParsed(
+  cfg: ParsedConfig,
+  cred: ParsedConfig | undefined,
+  profileName: string,
+): { key: RoleCacheKeyArgs; region: string | undefined } | null {
   // The credentials file can hold keys that change what the profile is: leave those cases to the full path.
-  if (credText !== undefined && credText.trim() !== "") {
-    const cred = parseConfigText(credText);
-    if (cred.refusal || cred.raw.has(profileName)) return null;
-  }
-  const cfg = parseConfigText(cfgText);
+  if (cred && (cred.refusal || cred.raw.has(profileName))) return null;
   if (cfg.refusal) return null;
   const pm = buildProfileMap(cfg.raw.keys());
   const sectionName = pm.profiles.get(profileName);
@@ -193,12 +214,17 @@ export function locateSsoProfile(
  * cannot go unnoticed. Never trusted beyond an exact identity match; unwritable → simply not kept.
  */
 interface IndexRecord {
-  v: 2;
+  v: 3;
   config: FileId;
   credentials: FileId | null;
   profile: FastPathProfile;
   /** The profile's `region` (for `use --print-env`), null when it has none or is not for the fast path. */
   region: string | null;
+  /**
+   * The config sections the profile needs (its own, its sso-session's, its source_profile chain's;
+   * src/config/located.ts), for the full resolver without a full parse; null when not locatable.
+   */
+  located: LocatedSection[] | null;
 }
 
 export const FAST_PATH_INDEX_DIR = ["portico", "fast-path"] as const;
@@ -228,34 +254,50 @@ function isProfile(x: unknown): x is FastPathProfile {
   );
 }
 
+const isLocated = (x: unknown): x is LocatedSection[] =>
+  Array.isArray(x) &&
+  x.every(
+    (s) =>
+      typeof s === "object" &&
+      s !== null &&
+      Number.isInteger((s as LocatedSection).line) &&
+      typeof (s as LocatedSection).text === "string",
+  );
+
 function readIndex(file: string): IndexRecord | undefined {
   const r = readRegular(file);
   if (!r) return undefined;
   try {
     const x = JSON.parse(r.text) as Record<string, unknown>;
-    if (x["v"] !== 2 || !isId(x["config"]) || !(x["credentials"] === null || isId(x["credentials"])))
+    if (x["v"] !== 3 || !isId(x["config"]) || !(x["credentials"] === null || isId(x["credentials"])))
       return undefined;
     if (!isProfile(x["profile"]) || !(x["region"] === null || typeof x["region"] === "string"))
       return undefined;
+    if (!(x["located"] === null || isLocated(x["located"]))) return undefined;
     return x as unknown as IndexRecord;
   } catch {
     return undefined;
   }
 }
 
-const settled = (id: FileId | null, nowMs: number): boolean =>
+export const settled = (id: FileId | null, nowMs: number): boolean =>
   id === null ||
   (BigInt(id.ctimeNs) / 1_000_000n < BigInt(nowMs - SETTLE_MS) &&
     BigInt(id.mtimeNs) / 1_000_000n < BigInt(nowMs - SETTLE_MS));
 
 /** Write the index entry atomically (temp + rename, 0600 in a 0700 folder); any failure is ignored. */
 function writeIndex(file: string, rec: IndexRecord): void {
+  writeIndexFile(file, JSON.stringify(rec));
+}
+
+/** Write an index file atomically (temp + rename, 0600 in a 0700 folder); any failure is ignored. */
+export function writeIndexFile(file: string, text: string): void {
   const f = fs();
   const dir = file.slice(0, file.lastIndexOf("/"));
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
     f.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    f.writeFileSync(tmp, JSON.stringify(rec), { mode: 0o600, flag: "wx" });
+    f.writeFileSync(tmp, text, { mode: 0o600, flag: "wx" });
     f.renameSync(tmp, file);
   } catch {
     try {
@@ -297,30 +339,69 @@ export function locateFastPathProfile(
   const idxFile = useIndex
     ? indexFile(paths.awsDir, paths.configFile, paths.credentialsFile, profileName)
     : "";
+  const memoKey = JSON.stringify([paths.configFile, paths.credentialsFile, profileName]);
   if (useIndex) {
     const cfgId = statId(paths.configFile);
     const credId = statId(paths.credentialsFile);
     if (cfgId && credId !== undefined) {
       const rec = readIndex(idxFile);
-      if (rec && sameId(rec.config, cfgId) && sameId(rec.credentials, credId))
+      if (rec && sameId(rec.config, cfgId) && sameId(rec.credentials, credId)) {
+        remember(memoKey, rec.located);
         return rec.profile === null ? null : { key: rec.profile, region: rec.region ?? undefined };
+      }
     }
   }
   const cred = readRegular(paths.credentialsFile);
   if (cred === undefined) return undefined;
   const cfg = readRegular(paths.configFile);
   if (!cfg) return undefined;
-  const located = locateSsoProfile(cfg.text, cred?.text, profileName);
+  const cfgParsed = parseConfigText(cfg.text);
+  const credParsed = parseCredentials(cred?.text);
+  const located = locateInParsed(cfgParsed, credParsed, profileName);
+  const sections = locateSections(cfgParsed, credParsed, profileName);
+  remember(memoKey, sections);
   const now = (opts.wallClock ?? Date.now)();
   if (useIndex && settled(cfg.id, now) && settled(cred?.id ?? null, now))
     writeIndex(idxFile, {
-      v: 2,
+      v: 3,
       config: cfg.id,
       credentials: cred?.id ?? null,
       profile: located?.key ?? null,
       region: located?.region ?? null,
+      located: sections,
     });
   return located;
+}
+
+/**
+ * The located sections of the last lookup in this process (by config file, credentials file and
+ * profile), so the full resolver that runs after a cache miss needs neither the index nor the config
+ * again. Kept on globalThis: the CommonJS launcher and the ESM CLI are separate bundles of this module.
+ */
+const LOCATED = Symbol.for("portico.fastPath.located");
+
+function remember(key: string, sections: LocatedSection[] | null): void {
+  (globalThis as Record<symbol, unknown>)[LOCATED] = { key, sections };
+}
+
+/**
+ * The sections `profileName` needs (src/config/located.ts), from this process's earlier lookup, else
+ * from the validated index or a full parse (which then writes the index); null when the profile cannot
+ * be located (parse everything), undefined when the files cannot be read here.
+ */
+export function locatedSectionsFor(
+  paths: ReturnType<typeof awsPaths>,
+  profileName: string,
+  opts: FastPathOptions = {},
+): LocatedSection[] | null | undefined {
+  const key = JSON.stringify([paths.configFile, paths.credentialsFile, profileName]);
+  const memo = (globalThis as Record<symbol, unknown>)[LOCATED] as
+    | { key: string; sections: LocatedSection[] | null }
+    | undefined;
+  if (memo?.key === key) return memo.sections;
+  if (locateFastPathProfile(paths, profileName, opts) === undefined) return undefined;
+  const again = (globalThis as Record<symbol, unknown>)[LOCATED] as typeof memo;
+  return again?.key === key ? again.sections : undefined;
 }
 
 /**
@@ -363,7 +444,6 @@ export function fastPathMissed(env: NodeJS.ProcessEnv): boolean {
 /**
  * For the executable's entry, before the full CLI loads: answer `portico credential-process …` from the
  * cache and return true, or return false (nothing written) so the caller runs the full CLI.
- * Writes with fs.writeSync on fd 1: creating process.stdout would load node:stream for one line.
  */
 export function tryCredentialProcessFastPath(argv: string[], env: NodeJS.ProcessEnv): boolean {
   if (argv[0] !== "credential-process" || fastPathMissed(env)) return false;
@@ -373,14 +453,21 @@ export function tryCredentialProcessFastPath(argv: string[], env: NodeJS.Process
     (globalThis as Record<symbol, unknown>)[MISSED] = env;
     return false;
   }
+  writeAll(1, out);
+  return true;
+}
+
+/**
+ * Write text to fd 1 or 2 with fs.writeSync (creating process.stdout would load node:stream for a few
+ * lines); on a non-blocking pipe (EAGAIN) or similar the rest goes to the stream, which handles that.
+ */
+export function writeAll(fd: 1 | 2, text: string): void {
   const { writeSync } = builtin<typeof import("node:fs")>("node:fs");
-  const bytes = new TextEncoder().encode(out);
+  const bytes = new TextEncoder().encode(text);
   let done = 0;
   try {
-    while (done < bytes.length) done += writeSync(1, bytes, done);
+    while (done < bytes.length) done += writeSync(fd, bytes, done);
   } catch {
-    // A non-blocking pipe (EAGAIN) or similar: hand the rest to the stream, which handles that.
-    process.stdout.write(bytes.subarray(done));
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(done));
   }
-  return true;
 }

@@ -38,6 +38,7 @@ import {
   writeCachedRoleCredentials,
 } from "./cache";
 import { inheritedChain } from "./chain";
+import { credentialsFromEnv } from "./env";
 import type { AwsCredentials, ResolvedCredentials } from "./types";
 
 export interface CredentialDeps {
@@ -56,27 +57,16 @@ export interface ResolveOptions {
   ignoreEnv?: boolean;
   /** Skip the cache and fetch fresh role credentials (still written back). */
   forceRefresh?: boolean;
+  /**
+   * The config view to resolve in instead of loading both files: the profile's located sections
+   * (src/config/located.ts), which hold every section the resolution reads.
+   */
+  config?: AwsConfig;
 }
 
 /** A non-empty value of the profile (the keys portico reads where botocore tests truthiness). */
 const str = (section: SectionView | undefined, key: string): string | undefined =>
   nonEmptyValue(section?.values, key);
-
-/** botocore's EnvProvider: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, token from AWS_SESSION_TOKEN / AWS_SECURITY_TOKEN. */
-export function credentialsFromEnv(env: NodeJS.ProcessEnv): AwsCredentials | undefined {
-  const accessKeyId = env["AWS_ACCESS_KEY_ID"];
-  const secretAccessKey = env["AWS_SECRET_ACCESS_KEY"];
-  if (!accessKeyId || !secretAccessKey) return undefined;
-  const sessionToken = env["AWS_SESSION_TOKEN"] || env["AWS_SECURITY_TOKEN"] || undefined;
-  const exp = env["AWS_CREDENTIAL_EXPIRATION"];
-  const expiration = exp ? new Date(exp) : undefined;
-  return {
-    accessKeyId,
-    secretAccessKey,
-    ...(sessionToken ? { sessionToken } : {}),
-    ...(expiration && !Number.isNaN(expiration.getTime()) ? { expiration } : {}),
-  };
-}
 
 /** botocore's provider for a loaded profile (src/config/describe.ts, the one classifier). */
 export function providerOf(section: SectionView, credentialsFile: string | undefined): ProfileProvider {
@@ -87,6 +77,7 @@ export function providerOf(section: SectionView, credentialsFile: string | undef
 export async function loadProfileContext(
   deps: CredentialDeps,
   flag?: string,
+  loaded?: AwsConfig,
 ): Promise<{
   config: AwsConfig;
   profileName: string;
@@ -94,7 +85,7 @@ export async function loadProfileContext(
   explicit: boolean;
   section: SectionView | undefined;
 }> {
-  const config = await loadAwsConfig(deps.env);
+  const config = loaded ?? (await loadAwsConfig(deps.env));
   const { name, source } = resolveProfileName(deps.env, flag);
   return {
     config,
@@ -123,7 +114,11 @@ export async function resolveCredentials(
       return { credentials: fromEnv, source: { kind: "env" }, ...(region ? { region } : {}) };
     }
   }
-  const { config, profileName, source, section } = await loadProfileContext(deps, options.profile);
+  const { config, profileName, source, section } = await loadProfileContext(
+    deps,
+    options.profile,
+    options.config,
+  );
   if (!section) throw profileNotFound({ name: profileName, source }, [...config.profiles.keys()]);
   const region = resolveRegion(deps.env, str(section, "region"), options.region)?.region;
   const resolved = await resolveProfile(
@@ -429,4 +424,4 @@ export async function resolveSsoCredentials(
 }
 
 /** The paths for the current environment (re-exported for commands that only need them). */
-export { awsPaths };
+export { awsPaths, credentialsFromEnv };

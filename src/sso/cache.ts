@@ -10,6 +10,9 @@ import * as path from "node:path";
 import { readFileIfExists, writeFileAtomic } from "../platform/files";
 import { type PyJson, pyDumps } from "../platform/pyjson";
 import type { SsoSession } from "./session";
+import { type CachedToken, optStr, parseCacheTime, parseToken, type TokenRead } from "./token-format";
+
+export { type CachedToken, parseCacheTime, parseToken, type TokenRead } from "./token-format";
 
 export const sha1Hex = (s: string): string => createHash("sha1").update(s, "utf8").digest("hex");
 
@@ -18,39 +21,8 @@ export function formatCacheTime(d: Date): string {
   return d.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
-const TIME_RE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|UTC|[+-]\d{2}:?\d{2})$/;
-
-/** Parse the timestamps the CLI, botocore and the SDK write (`Z`, millis, `+00:00`, `UTC`). */
-export function parseCacheTime(value: unknown): Date | undefined {
-  if (typeof value !== "string") return undefined;
-  const m = TIME_RE.exec(value.trim());
-  if (!m) return undefined;
-  const frac = m[3] ? m[3].slice(0, 4) : "";
-  let zone = m[4]!;
-  if (zone === "UTC") zone = "Z";
-  else if (zone !== "Z" && !zone.includes(":")) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
-  const t = Date.parse(`${m[1]}T${m[2]}${frac}${zone}`);
-  return Number.isNaN(t) ? undefined : new Date(t);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Token cache (§2.1)
-
-export interface CachedToken {
-  startUrl?: string;
-  region?: string;
-  accessToken: string;
-  expiresAt: Date;
-  clientId?: string;
-  clientSecret?: string;
-  registrationExpiresAt?: Date;
-  refreshToken?: string;
-}
-
-export type TokenRead =
-  | { status: "ok"; token: CachedToken }
-  | { status: "missing" }
-  | { status: "malformed"; reason: string };
 
 export function tokenFileName(session: Pick<SsoSession, "cacheKey">): string {
   return `${sha1Hex(session.cacheKey)}.json`;
@@ -58,40 +30,6 @@ export function tokenFileName(session: Pick<SsoSession, "cacheKey">): string {
 
 export function tokenFilePath(ssoCacheDir: string, session: Pick<SsoSession, "cacheKey">): string {
   return path.join(ssoCacheDir, tokenFileName(session));
-}
-
-const optStr = (o: Record<string, unknown>, k: string): string | undefined =>
-  typeof o[k] === "string" && (o[k] as string).length > 0 ? (o[k] as string) : undefined;
-
-/** Narrow a token file's text. Anything unusable is "malformed" with a reason (never thrown). */
-export function parseToken(text: string): TokenRead {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { status: "malformed", reason: "not valid JSON (truncated?)" };
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
-    return { status: "malformed", reason: "not a JSON object" };
-  const o = raw as Record<string, unknown>;
-  const accessToken = optStr(o, "accessToken");
-  if (!accessToken) return { status: "malformed", reason: "no accessToken" };
-  const expiresAt = parseCacheTime(o["expiresAt"]);
-  if (!expiresAt) return { status: "malformed", reason: "no readable expiresAt" };
-  const token: CachedToken = { accessToken, expiresAt };
-  const startUrl = optStr(o, "startUrl");
-  if (startUrl) token.startUrl = startUrl;
-  const region = optStr(o, "region");
-  if (region) token.region = region;
-  const clientId = optStr(o, "clientId");
-  if (clientId) token.clientId = clientId;
-  const clientSecret = optStr(o, "clientSecret");
-  if (clientSecret) token.clientSecret = clientSecret;
-  const regExp = parseCacheTime(o["registrationExpiresAt"]);
-  if (regExp) token.registrationExpiresAt = regExp;
-  const refreshToken = optStr(o, "refreshToken");
-  if (refreshToken) token.refreshToken = refreshToken;
-  return { status: "ok", token };
 }
 
 /** The CLI's bytes: startUrl, region, accessToken, expiresAt, clientId, clientSecret, registrationExpiresAt, refreshToken. */

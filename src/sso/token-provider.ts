@@ -14,6 +14,9 @@ import { finishBeforeSignals } from "../platform/signals";
 import { type CachedToken, readToken, serializeToken, type TokenRead, tokenFilePath } from "./cache";
 import { createOidcApi, isOidcRefusal, type OidcApi } from "./oidc";
 import type { SsoSession } from "./session";
+import { canRefresh } from "./token-format";
+
+export { canRefresh } from "./token-format";
 
 export interface SsoDeps {
   env: NodeJS.ProcessEnv;
@@ -32,17 +35,6 @@ export type TokenDecision =
   | { action: "use"; token: CachedToken }
   | { action: "refresh"; token: CachedToken }
   | { action: "login"; reason: "missing" | "malformed" | "expired" };
-
-export function canRefresh(session: SsoSession, token: CachedToken, now: Date): boolean {
-  return (
-    session.kind === "sso-session" &&
-    token.refreshToken !== undefined &&
-    token.clientId !== undefined &&
-    token.clientSecret !== undefined &&
-    token.registrationExpiresAt !== undefined &&
-    token.registrationExpiresAt.getTime() > now.getTime()
-  );
-}
 
 /** The token policy, pure: use it, refresh it, or sign in again. */
 export function decideToken(session: SsoSession, read: TokenRead, now: Date): TokenDecision {

@@ -211,7 +211,7 @@ describe("the fast-path index (config located without parsing it)", () => {
     const good = readFileSync(file, "utf8");
     for (const bad of [
       good.slice(0, 20),
-      good.replace('"v":1', '"v":2'),
+      good.replace('"v":3', '"v":2'),
       good.replace(
         /"profile":.*$/,
         '"profile":{"accountId":"1","roleName":"r","sessionName":"s","extra":"x"}}',

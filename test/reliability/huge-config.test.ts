@@ -205,10 +205,11 @@ describe("the built CLI on big configs", () => {
         expect(JSON.parse(r.stdout).AccountId).toBe("333333333333");
       }
       const opens = runs.map((r) => Number(/CONFIG_OPENS=(\d+)/.exec(r.stderr)?.[1]));
-      // First run: the fast path reads the file once to build its index, the full path once more.
-      expect(opens[0]).toBe(2);
-      // With the index: the full path's single read, nothing from the fast path or the SDK.
-      expect(opens[1]).toBe(1);
+      // First run: the fast path reads the file once to build its index; the resolver uses the
+      // profile's located sections from that read (src/config/located.ts), the SDK never reads it.
+      expect(opens[0]).toBe(1);
+      // With the index: the located sections come from it, the config is not opened at all.
+      expect(opens[1]).toBe(0);
       // And the hit after that never opens the config at all.
       const hit = await run(["credential-process", "--profile", "dev"], env, ["-r", hook]);
       expect(hit.code).toBe(0);

@@ -35,7 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--print", "print the sign-in URL on stdout instead of opening it")
     .option(
       "--browser-profile <name>",
-      "open in this Chromium/Chrome/Edge profile directory or Firefox profile (container:NAME for a Firefox container)",
+      "open in this Chromium/Chrome/Edge profile directory or Firefox profile (container:NAME for a Firefox container); overrides the profile's portico_browser_profile",
     )
     .option(
       "--multi-session",
@@ -68,7 +68,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { canOpenBrowser } = await import("../../platform/browser");
       const { consoleBrowserArgv, launchBrowser } = await import("../../console/open");
       const argv = canOpenBrowser(ctx.env)
-        ? consoleBrowserArgv(r.url, ctx.env, process.platform, flags.browserProfile)
+        ? consoleBrowserArgv(r.url, ctx.env, process.platform, flags.browserProfile ?? r.browserProfile)
         : undefined;
       const opened = argv !== undefined && (await launchBrowser(argv, ctx.env));
       if (opened) {

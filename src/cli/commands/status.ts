@@ -1,7 +1,8 @@
 /**
  * `portico status [--json] [--verify]`: SSO sessions, cached role credentials and this shell's
  * selection, from files only (src/status/status.ts); `--verify` adds one STS GetCallerIdentity for the
- * shell's current credentials.
+ * shell's current credentials. `status` and `status --json` are usually answered by the launcher from
+ * the status index (src/status/fast-path.ts) with the same output; this is the full path.
  */
 import type { Command } from "commander";
 import type { CliContext } from "../context";
@@ -19,9 +20,14 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (flags: { json?: boolean; verify?: boolean }) => {
       const { loadAwsConfig } = await import("../../config/load");
-      const { collectStatus, renderStatus } = await import("../../status/status");
+      const { awsPaths } = await import("../../config/paths");
+      const { collectStatus, configIdentity, NO_SESSIONS_NOTE, renderStatus } = await import(
+        "../../status/status"
+      );
+      // Both files' identity before reading them: the status index is kept only for those versions.
+      const identity = configIdentity(awsPaths(ctx.env));
       const config = await loadAwsConfig(ctx.env);
-      const status = await collectStatus({ env: ctx.env, now: ctx.now }, config);
+      const status = await collectStatus({ env: ctx.env, now: ctx.now }, config, identity);
       let verified: { account: string; arn: string } | { error: string } | undefined;
       if (flags.verify) {
         const { resolveCredentials } = await import("../../credentials/resolve");
@@ -44,7 +50,6 @@ export function register(program: Command, ctx: CliContext): void {
           );
       }
       for (const w of status.warnings) warn(ctx, w);
-      if (status.sessions.length === 0 && !flags.json)
-        info(ctx, "No SSO sessions yet: portico configure sso");
+      if (status.sessions.length === 0 && !flags.json) info(ctx, NO_SESSIONS_NOTE);
     });
 }
