@@ -14,6 +14,12 @@ export interface DoctorOptions {
   now: () => Date;
   profile?: string;
   verify?: boolean;
+  /** The working folder (tool shims, the project's Node SDK); default process.cwd(). */
+  cwd?: string;
+  /** false: neither read nor write the doctor cache (--no-cache; docs/doctor.md "Cache"). */
+  cache?: boolean;
+  /** Wall clock for the cache's 2-second rule (tests). */
+  wallClock?: () => number;
 }
 
 export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findings: Finding[] }> {
@@ -21,6 +27,10 @@ export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findi
     env: o.env,
     now: o.now,
     ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+    ...(o.cache !== undefined ? { cache: o.cache } : {}),
+    ...(o.wallClock ? { wallClock: o.wallClock } : {}),
+    needConfig: Boolean(o.verify),
   });
   if (o.verify && facts.config) {
     const { verifyFacts } = await import("./verify");

@@ -26,6 +26,7 @@ const IDS = [
   "tools.aws_cli",
   "tools.aws_cli_several",
   "tools.python_sdk",
+  "tools.node_sdk",
   "files.first_run",
   "files.dangling_symlink",
   "files.parse",
@@ -90,6 +91,17 @@ describe("doctor: first run", () => {
     const first = find(r.json, "files.first_run", "problem");
     expect(first).toHaveLength(1);
     expect(first[0]!.fix).toMatch(/^portico setup/);
+    // The text report says the same, and the closing hint names the command to run first.
+    const { runCli } = await import("../cli/support");
+    const t = await runCli(["doctor"], f.env);
+    expect(t.stdout).toMatch(
+      /PROBLEM no AWS configuration here yet .*\[files\.first_run\]\n.*\n.*\n +fix: portico setup/,
+    );
+    expect(t.stderr).toMatch(
+      /^portico: no AWS configuration yet: nothing to sign in with\nhint: portico setup /m,
+    );
+    // Doctor wrote nothing: still no ~/.aws (the cache is never created where there is none).
+    await expect(fs.stat(path.join(f.home, ".aws"))).rejects.toThrow();
   });
 });
 

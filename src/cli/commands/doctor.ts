@@ -13,6 +13,7 @@ interface Opts {
   fix?: boolean;
   yes?: boolean;
   verify?: boolean;
+  cache?: boolean;
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -34,6 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--fix", "apply the fixes shown (asks first on a terminal)")
     .option("--yes", "with --fix: apply without asking")
     .option("--json", "print the findings as JSON: [{ id, status, message, evidence, fix, … }]")
+    .option("--no-cache", "read and check every file again (ignore and do not keep the doctor cache)")
     .addHelpText(
       "after",
       "\nExit status: 0 no problem (warnings allowed), 1 at least one problem.\n\nExamples:\n  portico doctor\n  portico doctor --profile dev --verify\n  portico doctor --fix --yes --json\n",
@@ -46,6 +48,8 @@ export function register(program: Command, ctx: CliContext): void {
           now: ctx.now,
           ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
           verify: Boolean(opts.verify),
+          cwd: process.cwd(),
+          cache: opts.cache !== false,
         });
       let { facts, findings } = await run();
       const fixes = doctor.plannedFixes(facts, findings);
@@ -77,10 +81,15 @@ export function register(program: Command, ctx: CliContext): void {
       // Problems are findings, not a failure of doctor: the report (or --json, one document) says them,
       // stderr sums them up, and the exit code is lint's (docs/errors.md doctor_problems).
       if (problems === 0) return ExitCode.ok;
+      const firstRun = findings.some((f) => f.id === "files.first_run");
       errorLines(
         ctx,
-        `${problems} problem(s) found`,
-        fixes.length > 0 && !opts.fix ? "portico doctor --fix" : "follow the fix: lines above",
+        firstRun ? "no AWS configuration yet: nothing to sign in with" : `${problems} problem(s) found`,
+        firstRun
+          ? "portico setup   (then portico login, then portico doctor again)"
+          : fixes.length > 0 && !opts.fix
+            ? "portico doctor --fix"
+            : "follow the fix: lines above",
       );
       return errorCodes.doctor_problems;
     });
