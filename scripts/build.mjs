@@ -50,6 +50,22 @@ await build({
   logLevel: "warning",
 });
 chmodSync("dist/cli/portico.cjs", 0o755);
+// `portico doctor` answered from the doctor cache (src/cli/doctor-fast.ts): read by the launcher only
+// for `doctor`, so the other commands' start-up does not pay for it.
+await build({
+  entryPoints: ["src/cli/doctor-fast.ts"],
+  outfile: "dist/cli/doctor-fast.cjs",
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  sourcemap: "linked",
+  sourcesContent: false,
+  legalComments: "none",
+  define: { PORTICO_VERSION: JSON.stringify(pkg.version) },
+  logLevel: "warning",
+});
 await build({
   entryPoints: ["src/index.ts"],
   outfile: "dist/index.js",

@@ -13,12 +13,25 @@ silenceSdkWarning(process.env);
 // `--debug` stack traces name src/ files: the bundle's source maps (scripts/build.mjs), read only then.
 if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
 
-if (
-  !tryCredentialProcessFastPath(process.argv.slice(2), process.env) &&
-  !tryUseFastPath(process.argv.slice(2), process.env)
-) {
+const fullCli = () =>
   import(pathToFileURL(path.join(__dirname, "portico.mjs")).href).catch((e: unknown) => {
     process.stderr.write(`portico: fatal: cannot load the CLI: ${String(e)}\n`);
     process.exitCode = 1;
   });
+if (process.argv[2] === "doctor") {
+  // `doctor` answered from the doctor cache: its own file, read only for this command (src/cli/doctor-fast.ts).
+  let fast: Promise<boolean>;
+  try {
+    fast = (
+      require(path.join(__dirname, "doctor-fast.cjs")) as typeof import("./doctor-fast")
+    ).tryDoctorFastPath(process.argv.slice(2), process.env);
+  } catch {
+    fast = Promise.resolve(false);
+  }
+  fast.then((ok) => ok || fullCli());
+} else if (
+  !tryCredentialProcessFastPath(process.argv.slice(2), process.env) &&
+  !tryUseFastPath(process.argv.slice(2), process.env)
+) {
+  fullCli();
 }

@@ -36,6 +36,8 @@ export interface GatherOptions {
   cache?: boolean;
   /** Parse the files even when the cache has their facts (--verify needs the parsed config). */
   needConfig?: boolean;
+  /** Only answer from the cache: undefined when the content facts are not cached (the launcher's fast path). */
+  onlyFromCache?: boolean;
   /** Wall clock (ms) for the cache's 2-second rule and probe ages; tests pass one far ahead. Default Date.now. */
   wallClock?: () => number;
 }
@@ -238,7 +240,9 @@ async function findProgram(word: string, env: NodeJS.ProcessEnv): Promise<string
 const hasConfigEdit = (c: ContentFacts): boolean =>
   [...c.profiles, ...c.scopes].some((f) => f.action?.kind === "config-edit");
 
-export async function gatherFacts(o: GatherOptions): Promise<Facts> {
+export async function gatherFacts(o: GatherOptions & { onlyFromCache: true }): Promise<Facts | undefined>;
+export async function gatherFacts(o: GatherOptions): Promise<Facts>;
+export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> {
   const env = o.env;
   const paths = awsPaths(env);
   const useCache = o.cache !== false;
@@ -250,6 +254,13 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts> {
     entries: useCache ? readToolCache(paths) : undefined,
     fresh: [],
   };
+  // The content facts: from the cache when both files are unchanged and this selection was seen,
+  // else from the files (each parsed once), then kept. Never written where there is no ~/.aws yet.
+  const sel = resolveProfileName(env, o.profile);
+  const id = useCache && !o.needConfig ? filesIdentity(paths) : undefined;
+  let content = id ? readContentCache(paths, id) : undefined;
+  if (content?.readable && content.selected[selectionKey(sel)] === undefined) content = undefined;
+  if (!content && o.onlyFromCache) return undefined;
   const toolsP = Promise.all([awsTools(pr), pythonSdk(pr), nodeSdk(pr.cwd)]);
   const [awsDir, config, credentials, ssoCache, cliCache] = await Promise.all([
     fileFact(paths.awsDir),
@@ -268,12 +279,6 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts> {
   const caPath = env["AWS_CA_BUNDLE"];
   const caBundle = caPath ? await fileFact(caPath) : undefined;
 
-  // The content facts: from the cache when both files are unchanged and this selection was seen,
-  // else from the files (each parsed once), then kept. Never written where there is no ~/.aws yet.
-  const sel = resolveProfileName(env, o.profile);
-  const id = useCache && !o.needConfig ? filesIdentity(paths) : undefined;
-  let content = id ? readContentCache(paths, id) : undefined;
-  if (content?.readable && content.selected[selectionKey(sel)] === undefined) content = undefined;
   const contentSource = content ? "cache" : "files";
   let awsConfig: AwsConfig | undefined;
   let configText: string | undefined;

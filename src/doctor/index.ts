@@ -22,6 +22,24 @@ export interface DoctorOptions {
   wallClock?: () => number;
 }
 
+/**
+ * The findings of a run answered from the cache (no --verify), or undefined when the files' content
+ * facts are not cached: the launcher's fast path (src/cli/doctor-fast.ts) then runs the full CLI.
+ */
+export async function runDoctorFromCache(
+  o: Omit<DoctorOptions, "verify" | "cache">,
+): Promise<{ facts: Facts; findings: Finding[] } | undefined> {
+  const facts = await gatherFacts({
+    env: o.env,
+    now: o.now,
+    ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+    ...(o.wallClock ? { wallClock: o.wallClock } : {}),
+    onlyFromCache: true,
+  });
+  return facts ? { facts, findings: runChecks(facts) } : undefined;
+}
+
 export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findings: Finding[] }> {
   const facts = await gatherFacts({
     env: o.env,

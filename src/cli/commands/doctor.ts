@@ -3,11 +3,12 @@
  * Thin: the checks live in src/doctor/. Exit 0 when no problem, 1 when there is one.
  */
 import type { Command } from "commander";
+import type { Finding } from "../../doctor/types";
 import { ExitCode, errorCodes } from "../../errors";
 import type { CliContext } from "../context";
 import { errorLines, info, printJson, printLine } from "../output";
 
-interface Opts {
+export interface Opts {
   profile?: string;
   json?: boolean;
   fix?: boolean;
@@ -73,24 +74,41 @@ export function register(program: Command, ctx: CliContext): void {
           ({ facts, findings } = await run());
         }
       } else if (fixes.length > 0 && !opts.json) info(ctx, "run `portico doctor --fix` to apply them");
-      if (opts.json) {
-        printJson(ctx, doctor.findingsJson(findings));
-        if (opts.fix) info(ctx, JSON.stringify({ applied, failed }));
-      } else printLine(ctx, doctor.renderReport(findings, ctx.color));
-      const problems = findings.filter((f) => f.status === "problem").length;
-      // Problems are findings, not a failure of doctor: the report (or --json, one document) says them,
-      // stderr sums them up, and the exit code is lint's (docs/errors.md doctor_problems).
-      if (problems === 0) return ExitCode.ok;
-      const firstRun = findings.some((f) => f.id === "files.first_run");
-      errorLines(
-        ctx,
-        firstRun ? "no AWS configuration yet: nothing to sign in with" : `${problems} problem(s) found`,
-        firstRun
-          ? "portico setup   (then portico login, then portico doctor again)"
-          : fixes.length > 0 && !opts.fix
-            ? "portico doctor --fix"
-            : "follow the fix: lines above",
-      );
-      return errorCodes.doctor_problems;
+      return printFindings(ctx, opts, findings, fixes.length, doctor, { applied, failed });
     });
+}
+
+type DoctorApi = Pick<typeof import("../../doctor/index"), "findingsJson" | "renderReport">;
+
+/**
+ * The findings on stdout (the report, or --json), the summary on stderr, and the exit code. Shared by
+ * the command and the launcher's cached answer (src/cli/doctor-fast.ts), so both print the same bytes.
+ */
+export function printFindings(
+  ctx: CliContext,
+  opts: Opts,
+  findings: Finding[],
+  fixCount: number,
+  doctor: DoctorApi,
+  result: { applied: string[]; failed: { id: string; error: string }[] } = { applied: [], failed: [] },
+): number {
+  if (opts.json) {
+    printJson(ctx, doctor.findingsJson(findings));
+    if (opts.fix) info(ctx, JSON.stringify(result));
+  } else printLine(ctx, doctor.renderReport(findings, ctx.color));
+  const problems = findings.filter((f) => f.status === "problem").length;
+  // Problems are findings, not a failure of doctor: the report (or --json, one document) says them,
+  // stderr sums them up, and the exit code is lint's (docs/errors.md doctor_problems).
+  if (problems === 0) return ExitCode.ok;
+  const firstRun = findings.some((f) => f.id === "files.first_run");
+  errorLines(
+    ctx,
+    firstRun ? "no AWS configuration yet: nothing to sign in with" : `${problems} problem(s) found`,
+    firstRun
+      ? "portico setup   (then portico login, then portico doctor again)"
+      : fixCount > 0 && !opts.fix
+        ? "portico doctor --fix"
+        : "follow the fix: lines above",
+  );
+  return errorCodes.doctor_problems;
 }
