@@ -344,10 +344,23 @@ describe("doctor: sessions (cache only)", () => {
     );
     expect(r.stdout).not.toContain("secret-token-value");
     expect(find(r.json, "sessions.scopes", "warning")[0]!.subject).toBe("bare");
-    await f.doctor(["--fix", "--yes"]);
+    // The text run shows the diff first; --fix --yes applies it and doctor runs again: clean.
+    const { runCli } = await import("../cli/support");
+    const fixed = await runCli(["doctor", "--fix", "--yes"], f.env);
+    expect(fixed.stderr).toMatch(
+      /\[sessions\.scopes\] bare\n--- .*config\n\+\+\+ .*config\n@@ .* @@\n[^]*\+sso_registration_scopes = sso:account:access\n/,
+    );
+    expect(fixed.stderr.indexOf("+sso_registration_scopes")).toBeLessThan(
+      fixed.stderr.indexOf("applied 1 fix(es)"),
+    );
+    expect(fixed.code, fixed.stdout).toBe(0);
+    expect(fixed.stdout).toContain('ok      sso-session "bare" scopes: sso:account:access');
     const text = await fs.readFile(path.join(f.home, ".aws/config"), "utf8");
     expect(text).toMatch(
       /\[sso-session bare\]\nsso_start_url = \S+\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n/,
     );
+    const again = await f.doctor();
+    expect(again.code).toBe(0);
+    expect(again.json.filter((x) => x.fixable && x.status !== "ok")).toEqual([]);
   });
 });

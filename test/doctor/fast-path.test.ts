@@ -5,7 +5,7 @@
  * and --profile; and proof that it answered without loading the full CLI (a copy of dist/cli whose
  * portico.mjs only says "full CLI"): a cache miss, --no-cache and a fix to show all go to the full CLI.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -80,5 +80,50 @@ describe("doctor from the launcher (cache hit)", () => {
     expect(installed([])).toEqual(a);
     await fs.chmod(path.join(f.home, ".aws"), 0o700);
     expect(stub([]).code).toBe(0);
+  });
+});
+
+describe("doctor --fix on a terminal (a real pty through script(1))", () => {
+  /** Run the installed command on a pty, answering the confirmation with `answer`. */
+  function onTty(answer: string): Promise<{ code: number | null; out: string }> {
+    const cmd = `${process.execPath} ${path.join(DIST, "portico.cjs")} doctor --fix`;
+    const child = spawn("script", ["-qfec", cmd, "/dev/null"], {
+      env: { ...f.env, PATH: `${f.bin}:/usr/bin:/bin`, TERM: "dumb", NO_COLOR: "1" },
+      cwd: f.home,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    let answered = false;
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (!answered && /Apply 1 fix\(es\)\?/.test(out)) {
+        answered = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    return new Promise((resolve) =>
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        child.stdin.destroy();
+        resolve({ code, out });
+      }),
+    );
+  }
+
+  it("shows the change, asks, applies only on yes, then reports the fixed state", async () => {
+    const cred = path.join(f.home, ".aws/credentials");
+    await fs.chmod(cred, 0o644);
+    const no = await onTty("n");
+    expect(no.out).toContain(`chmod ${cred}: 0644 → 0600`);
+    expect(no.out.indexOf("chmod")).toBeLessThan(no.out.indexOf("Apply 1 fix(es)?"));
+    expect((await fs.stat(cred)).mode & 0o777).toBe(0o644);
+    expect(no.code).toBe(1);
+    const yes = await onTty("y");
+    expect(yes.out).toContain("applied 1 fix(es)");
+    expect((await fs.stat(cred)).mode & 0o777).toBe(0o600);
+    // doctor ran again after applying: the report is the fixed state, exit 0.
+    expect(yes.out).toMatch(/ok {6}~\/\.aws, the caches and the credentials file are private/);
+    expect(yes.code).toBe(0);
   });
 });
