@@ -36,11 +36,11 @@ const SETTLE_MS = 2_000;
 /** Tool probes older than this are asked again (what a shim runs can change without any file we watch changing). */
 export const TOOL_MAX_AGE_MS = 24 * 3600_000;
 
-/** A file's identity (following links); null when it does not exist or is not a regular file. */
+/** A file's identity (following links; any kind of file); null when it does not exist. */
 export function fileIdentity(p: string): FileId | null {
   try {
     const st = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
-    if (!st?.isFile() && !st?.isDirectory()) return null;
+    if (!st) return null;
     return {
       dev: String(st.dev),
       ino: String(st.ino),

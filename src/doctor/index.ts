@@ -59,8 +59,15 @@ export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findi
   return { facts, findings: runChecks(facts) };
 }
 
-/** The stable JSON shape (docs/doctor.md). */
-export function findingsJson(findings: Finding[]): Record<string, unknown>[] {
+/**
+ * The stable JSON shape (docs/doctor.md). `changes`: the preview of each planned fix (plannedFixes),
+ * shown as `change` on its finding so a script sees the diff before it asks for --fix.
+ */
+export function findingsJson(
+  findings: Finding[],
+  changes: { finding: Finding; preview: string }[] = [],
+): Record<string, unknown>[] {
+  const change = new Map(changes.map((c) => [c.finding, c.preview]));
   return findings.map((f) => ({
     id: f.id,
     status: f.status,
@@ -70,6 +77,7 @@ export function findingsJson(findings: Finding[]): Record<string, unknown>[] {
     group: f.group,
     subject: f.subject ?? null,
     fixable: f.action !== undefined,
+    ...(change.has(f) ? { change: change.get(f) } : {}),
   }));
 }
 

@@ -237,6 +237,11 @@ describe("doctor: profiles", () => {
     const w = find(r.json, "profiles.legacy_sso", "warning")[0]!;
     expect(w.message).toContain("2 profile(s)");
     expect(w.fixable).toBe(true);
+    // --json shows the change too, before anyone asks for --fix (and nothing was written).
+    expect(w.change).toContain("+[sso-session d-9999999999]\n");
+    expect(w.change).toContain("-sso_start_url = https://d-9999999999.awsapps.com/start");
+    expect(find(r.json, "profiles.case_duplicate")[0]).not.toHaveProperty("change");
+    expect(await fs.readFile(path.join(f.home, ".aws/config"), "utf8")).toBe(`${GOOD}\n${legacy}`);
     const { runCli } = await import("../cli/support");
     const shown = await runCli(["doctor"], f.env);
     expect(shown.stderr).toContain("+[sso-session d-9999999999]");

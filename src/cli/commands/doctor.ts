@@ -74,7 +74,9 @@ export function register(program: Command, ctx: CliContext): void {
           ({ facts, findings } = await run());
         }
       } else if (fixes.length > 0 && !opts.json) info(ctx, "run `portico doctor --fix` to apply them");
-      return printFindings(ctx, opts, findings, fixes.length, doctor, { applied, failed });
+      // After --fix the findings are the new run's: their fixes (if any are left) are planned again.
+      const shown = applied.length + failed.length > 0 ? doctor.plannedFixes(facts, findings) : fixes;
+      return printFindings(ctx, opts, findings, fixes.length, doctor, { applied, failed }, shown);
     });
 }
 
@@ -91,9 +93,10 @@ export function printFindings(
   fixCount: number,
   doctor: DoctorApi,
   result: { applied: string[]; failed: { id: string; error: string }[] } = { applied: [], failed: [] },
+  changes: { finding: Finding; preview: string }[] = [],
 ): number {
   if (opts.json) {
-    printJson(ctx, doctor.findingsJson(findings));
+    printJson(ctx, doctor.findingsJson(findings, changes));
     if (opts.fix) info(ctx, JSON.stringify(result));
   } else printLine(ctx, doctor.renderReport(findings, ctx.color));
   const problems = findings.filter((f) => f.status === "problem").length;
