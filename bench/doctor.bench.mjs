@@ -9,8 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -76,7 +75,10 @@ const configFile = path.join(home, ".aws", "config");
 // An edit: the config's mtime and ctime move to now (its identity changes; too fresh to be kept).
 const edit = () => utimesSync(configFile, new Date(), new Date());
 const base = { HOME: home, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-const load = () => loadavg().map((x) => x.toFixed(2)).join(" / ");
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" / ");
 const loadBefore = load();
 const doctor = [portico, "doctor"];
 const results = [measure("node -e 0", process.execPath, ["-e", "0"], base)];
@@ -98,5 +100,6 @@ console.log(
   `portico doctor on ${PROFILES} profiles, median of ${RUNS} runs; load average before ${loadBefore}, after ${load()}; exit codes: ${results.map((r) => r.code).join(", ")}\n`,
 );
 console.log("| run | median ms | × node -e 0 |\n|---|---|---|");
-for (const r of results) console.log(`| ${r.label} | ${r.median.toFixed(1)} | ${(r.median / floor).toFixed(2)} |`);
+for (const r of results)
+  console.log(`| ${r.label} | ${r.median.toFixed(1)} | ${(r.median / floor).toFixed(2)} |`);
 rmSync(home, { recursive: true, force: true });

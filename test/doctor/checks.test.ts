@@ -353,7 +353,7 @@ describe("doctor: sessions (cache only)", () => {
     const { runCli } = await import("../cli/support");
     const fixed = await runCli(["doctor", "--fix", "--yes"], f.env);
     expect(fixed.stderr).toMatch(
-      /\[sessions\.scopes\] bare\n--- .*config\n\+\+\+ .*config\n@@ .* @@\n[^]*\+sso_registration_scopes = sso:account:access\n/,
+      /\[sessions\.scopes\] bare\n--- .*config\n\+\+\+ .*config\n@@ .* @@\n[\s\S]*\+sso_registration_scopes = sso:account:access\n/,
     );
     expect(fixed.stderr.indexOf("+sso_registration_scopes")).toBeLessThan(
       fixed.stderr.indexOf("applied 1 fix(es)"),
