@@ -57,16 +57,20 @@ function time(cmd, args, env, before) {
   return { ms, code: r.status };
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// Each timed run is paired with a `node -e 0` just before it, so a row's ratio is against the
+// baseline taken at the same moment (the load on a shared machine moves within a run).
 function measure(label, cmd, args, env, before) {
   time(cmd, args, env, before); // warm-up
   const xs = [];
+  const base = [];
   let code = 0;
   for (let i = 0; i < RUNS; i++) {
+    base.push(time(process.execPath, ["-e", "0"], env).ms);
     const r = time(cmd, args, env, before);
     xs.push(r.ms);
     code = r.code;
   }
-  return { label, median: median(xs), code };
+  return { label, median: median(xs), baseline: median(base), code };
 }
 
 const emptyBin = path.join(home, "bin");
@@ -95,11 +99,12 @@ for (const [pathLabel, PATH] of [
   time(process.execPath, doctor, env);
   results.push(measure(`doctor warm, ${pathLabel}`, process.execPath, doctor, env));
 }
-const floor = results[0].median;
 console.log(
   `portico doctor on ${PROFILES} profiles, median of ${RUNS} runs; load average before ${loadBefore}, after ${load()}; exit codes: ${results.map((r) => r.code).join(", ")}\n`,
 );
-console.log("| run | median ms | × node -e 0 |\n|---|---|---|");
+console.log("| run | median ms | node -e 0 (same runs) ms | × node -e 0 |\n|---|---|---|---|");
 for (const r of results)
-  console.log(`| ${r.label} | ${r.median.toFixed(1)} | ${(r.median / floor).toFixed(2)} |`);
+  console.log(
+    `| ${r.label} | ${r.median.toFixed(1)} | ${r.baseline.toFixed(1)} | ${(r.median / r.baseline).toFixed(2)} |`,
+  );
 rmSync(home, { recursive: true, force: true });

@@ -31,7 +31,8 @@ export async function tryDoctorFastPath(argv: string[], env: NodeJS.ProcessEnv):
   const args = doctorFastArgs(argv);
   if (!args) return false;
   try {
-    const ctx = processContext({ env });
+    // Doctor without --fix never prompts: non-interactive, so process.stdin is never built.
+    const ctx = processContext({ env, nonInteractive: true });
     const r = await runDoctorFromCache({
       env,
       now: ctx.now,
