@@ -50,20 +50,27 @@ await build({
   logLevel: "warning",
 });
 chmodSync("dist/cli/portico.cjs", 0o755);
-// `portico pick`'s fast path (src/sync/pick-fast.ts), required by the launcher only for `pick`.
-await build({
-  entryPoints: ["src/sync/pick-fast.ts"],
-  outfile: "dist/cli/pick.cjs",
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  minify: true,
-  sourcemap: "linked",
-  sourcesContent: false,
-  legalComments: "none",
-  logLevel: "warning",
-});
+// The launcher's lean bundles, each required only for its own command, so the other commands'
+// start-up does not pay for them: `portico pick`'s list (src/sync/pick-fast.ts) and `portico doctor`
+// answered from the doctor cache (src/cli/doctor-fast.ts).
+for (const [entry, out] of [
+  ["src/sync/pick-fast.ts", "dist/cli/pick.cjs"],
+  ["src/cli/doctor-fast.ts", "dist/cli/doctor-fast.cjs"],
+])
+  await build({
+    entryPoints: [entry],
+    outfile: out,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    sourcemap: "linked",
+    sourcesContent: false,
+    legalComments: "none",
+    define: { PORTICO_VERSION: JSON.stringify(pkg.version) },
+    logLevel: "warning",
+  });
 await build({
   entryPoints: ["src/index.ts"],
   outfile: "dist/index.js",

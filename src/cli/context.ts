@@ -28,7 +28,8 @@ export function processContext(overrides: Partial<CliContext> = {}): CliContext 
     env,
     stdout: process.stdout,
     stderr: process.stderr,
-    interactive: Boolean(process.stdin.isTTY) && !nonInteractive,
+    // nonInteractive first: process.stdin is then never touched (building it costs ms at start-up).
+    interactive: !nonInteractive && Boolean(process.stdin.isTTY),
     color: Boolean(process.stderr.isTTY) && env["NO_COLOR"] === undefined,
     debug: false,
     now: () => new Date(),

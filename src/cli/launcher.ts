@@ -56,8 +56,20 @@ function loadFullCli(): void {
   });
 }
 
+/** `doctor` answered from the doctor cache: its own file, read only for this command (src/cli/doctor-fast.ts). */
+function doctorFromCache(argv: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    return (
+      require(path.join(__dirname, "doctor-fast.cjs")) as typeof import("./doctor-fast")
+    ).tryDoctorFastPath(argv, env);
+  } catch {
+    return Promise.resolve(false);
+  }
+}
+
 const argv = process.argv.slice(2);
-if (
+if (argv[0] === "doctor") void doctorFromCache(argv, process.env).then((ok) => ok || loadFullCli());
+else if (
   !tryCredentialProcessFastPath(argv, process.env) &&
   !tryUseFastPath(argv, process.env) &&
   !tryStatusFastPath(argv, process.env) &&

@@ -34,6 +34,11 @@ export interface LintInput {
   invalidUtf8?: boolean;
   /** The line of the first invalid byte, when known. */
   invalidUtf8Line?: number;
+  /**
+   * The text already parsed with `parseConfigText(text, { allErrors: true })`, when the caller has it
+   * (doctor parses each file once and hands the parse over); parsed here otherwise.
+   */
+  parsed?: ParsedConfig;
 }
 
 const SSO_TRIGGER = ["sso_account_id", "sso_role_name"];
@@ -53,7 +58,7 @@ export function lintFiles(inputs: LintInput[]): LintFinding[] {
       continue;
     }
     if (input.text === undefined) continue;
-    const parsed = parseConfigText(input.text, { allErrors: true });
+    const parsed = input.parsed ?? parseConfigText(input.text, { allErrors: true });
     for (const e of parsed.errors) {
       findings.push({
         file: input.file,

@@ -6,12 +6,13 @@
  */
 import { shlexSplit } from "../config/botocore";
 import { configValue, profileKind } from "../config/describe";
+import type { LintFinding } from "../config/lint";
 import type { AwsConfig, SectionView } from "../config/load";
-import { nearestNames, resolveProfileName } from "../config/paths";
+import { nearestNames, type ProfileSelection, resolveProfileName } from "../config/paths";
 import { isPorticoError } from "../errors";
 import { shellWord, ssoProfile } from "../sso/session";
 import { canRefresh, REFRESH_WINDOW_MS } from "../sso/token-provider";
-import type { ConfigOp, Facts, FileFact, Finding, Group, Status } from "./types";
+import type { ConfigOp, CredentialProcessFact, Facts, FileFact, Finding, Group, Status } from "./types";
 
 const mode = (m: number | undefined) => (m === undefined ? "?" : `0${m.toString(8).padStart(3, "0")}`);
 const mk = (
@@ -155,6 +156,34 @@ export function toolChecks(f: Facts): Finding[] {
         [py.python],
       ),
     );
+  const node = f.nodeSdk;
+  if (!node)
+    out.push(
+      mk(
+        "tools",
+        "tools.node_sdk",
+        "ok",
+        "no Node.js project here declares the AWS SDK for JavaScript (checked from the working folder up; not required)",
+      ),
+    );
+  else {
+    const ver = (d: { installed?: string }) => d.installed ?? "not installed";
+    out.push(
+      mk(
+        "tools",
+        "tools.node_sdk",
+        "ok",
+        `AWS SDK for JavaScript in ${node.packageJson}: ${node.declared.map((d) => `${d.name} ${ver(d)}`).join(", ")}`,
+        [
+          ...node.declared.map(
+            (d) =>
+              `${d.name}: wanted ${d.range}, ${d.installed ? `installed ${d.installed} at ${d.at}` : "not installed (npm install)"}`,
+          ),
+          ...node.providers.map((p) => `${p.name} ${p.installed} at ${p.at}`),
+        ],
+      ),
+    );
+  }
   return out;
 }
 
@@ -198,31 +227,8 @@ export function fileChecks(f: Facts): Finding[] {
         ),
       );
   }
-  // Lint findings: what botocore refuses and what the SDK for JavaScript reads differently.
-  for (const l of f.lint) {
-    out.push(
-      mk(
-        "files",
-        l.severity === "error" ? "files.parse" : "files.divergence",
-        l.severity === "error" ? "problem" : "warning",
-        l.message,
-        [`${l.file}:${l.line}`, `lint: ${l.code}`],
-        {
-          subject: `${l.file}:${l.line}`,
-          fix: `edit ${l.file} line ${l.line} (every finding: portico config lint)`,
-        },
-      ),
-    );
-  }
-  if (f.lint.length === 0 && (files.config.exists || files.credentials.exists))
-    out.push(
-      mk(
-        "files",
-        "files.parse",
-        "ok",
-        "the config files parse as botocore parses them, and the SDK for JavaScript reads them the same way",
-      ),
-    );
+  // Lint findings (what botocore refuses, what the SDK for JavaScript reads differently): content facts.
+  out.push(...f.content.files);
   // Permissions.
   const perm = (id: string, status: Status, ff: FileFact, want: number, why: string) => {
     if (!ff.exists || ff.mode === undefined || (ff.mode & ~want & 0o777) === 0) return false;
@@ -292,6 +298,36 @@ export function fileChecks(f: Facts): Finding[] {
       ),
     );
   }
+  return out;
+}
+
+/** The lint findings as doctor findings (a content check: the files' text only). */
+export function lintChecks(lint: LintFinding[], anyFile: boolean): Finding[] {
+  const out: Finding[] = [];
+  for (const l of lint) {
+    out.push(
+      mk(
+        "files",
+        l.severity === "error" ? "files.parse" : "files.divergence",
+        l.severity === "error" ? "problem" : "warning",
+        l.message,
+        [`${l.file}:${l.line}`, `lint: ${l.code}`],
+        {
+          subject: `${l.file}:${l.line}`,
+          fix: `edit ${l.file} line ${l.line} (every finding: portico config lint)`,
+        },
+      ),
+    );
+  }
+  if (lint.length === 0 && anyFile)
+    out.push(
+      mk(
+        "files",
+        "files.parse",
+        "ok",
+        "the config files parse as botocore parses them, and the SDK for JavaScript reads them the same way",
+      ),
+    );
   return out;
 }
 
@@ -378,29 +414,20 @@ export function credentialProcessTarget(argv: string[]): string | undefined {
   return undefined;
 }
 
-export function profileChecks(f: Facts): Finding[] {
+/** `profiles.unreadable`: the files cannot be parsed, so no profile check ran. */
+export function unreadableCheck(error: { message: string; hint?: string | undefined }): Finding {
+  return mk("profiles", "profiles.unreadable", "problem", `profiles cannot be read: ${error.message}`, [], {
+    fix: error.hint ?? "portico config lint",
+  });
+}
+
+/** The key of a profile selection in the content facts (docs/doctor.md "Cache"). */
+export const selectionKey = (sel: ProfileSelection): string => `${sel.source}\n${sel.name}`;
+
+/** `profiles.selected`: the profile chosen by --profile / AWS_PROFILE / AWS_DEFAULT_PROFILE. */
+export function selectedCheck(config: AwsConfig, sel: ProfileSelection): Finding {
   const out: Finding[] = [];
-  const config = f.config;
-  if (!config) {
-    if (f.configError)
-      out.push(
-        mk(
-          "profiles",
-          "profiles.unreadable",
-          "problem",
-          `profiles cannot be read: ${f.configError.message}`,
-          [],
-          {
-            fix: f.configError.hint ?? "portico config lint",
-          },
-        ),
-      );
-    return out;
-  }
-  const sel = resolveProfileName(f.env, f.profileFlag);
   const selected = config.profiles.get(sel.name);
-  const ssoInCfg = (p: SectionView) =>
-    p.keyFiles["sso_start_url"] === undefined || p.keyFiles["sso_start_url"] === config.paths.configFile;
   if (!selected) {
     if (sel.source === "default") {
       out.push(
@@ -489,7 +516,14 @@ export function profileChecks(f: Facts): Finding[] {
       );
     }
   }
+  return out[0]!;
+}
 
+/** The profile checks that depend on the files' text only: legacy SSO, names by case, [default]. */
+export function contentProfileChecks(config: AwsConfig): Finding[] {
+  const out: Finding[] = [];
+  const ssoInCfg = (p: SectionView) =>
+    p.keyFiles["sso_start_url"] === undefined || p.keyFiles["sso_start_url"] === config.paths.configFile;
   // Legacy SSO profiles (no sso-session: no refresh, sign in again every 8 hours).
   const legacy: SectionView[] = [];
   for (const p of config.profiles.values()) {
@@ -577,8 +611,16 @@ export function profileChecks(f: Facts): Finding[] {
         ),
       );
   }
+  return out;
+}
 
-  // credential_process: a program that is not there, or a command that asks for its own profile.
+/**
+ * What the credential_process check needs from the files (a content fact): per profile with a
+ * credential_process, the program word (null: the command cannot be split) and the profile chain when
+ * the commands loop back. Whether the program exists is looked up on each run (PATH, files).
+ */
+export function credentialProcessDigest(config: AwsConfig): CredentialProcessFact[] {
+  const out: CredentialProcessFact[] = [];
   for (const p of config.profiles.values()) {
     const cp = sval(p, "credential_process");
     if (cp === undefined) continue;
@@ -588,45 +630,23 @@ export function profileChecks(f: Facts): Finding[] {
     } catch {
       argv = [];
     }
-    const ev = [`[${p.section}] ${where(p, "credential_process")}`, `credential_process = ${cp}`];
-    if (argv.length === 0) {
-      out.push(
-        mk(
-          "profiles",
-          "profiles.credential_process",
-          "problem",
-          `profile "${p.name}": credential_process cannot be split into a command`,
-          ev,
-          { subject: p.name, fix: `fix the quoting at ${where(p, "credential_process")}` },
-        ),
-      );
-      continue;
-    }
-    const prog = f.programs.get(argv[0]!);
-    if (prog === null) {
-      out.push(
-        mk(
-          "profiles",
-          "profiles.credential_process",
-          "problem",
-          `profile "${p.name}": credential_process runs ${argv[0]}, which is not found${argv[0]!.includes("/") ? "" : " on PATH"}`,
-          ev,
-          {
-            subject: p.name,
-            fix: `install ${argv[0]} or use its full path at ${where(p, "credential_process")}`,
-          },
-        ),
-      );
-      continue;
-    }
+    const fact: CredentialProcessFact = {
+      profile: p.name,
+      where: where(p, "credential_process"),
+      section: p.section,
+      command: cp,
+      program: argv[0] ?? null,
+      loop: null,
+    };
+    out.push(fact);
+    if (argv.length === 0) continue;
     // Follow the chain of profiles the commands ask for.
     const seen = [p.name];
     let cur = credentialProcessTarget(argv);
-    let loop = false;
     while (cur !== undefined) {
       if (seen.includes(cur)) {
-        loop = true;
         seen.push(cur);
+        fact.loop = seen;
         break;
       }
       seen.push(cur);
@@ -639,17 +659,59 @@ export function profileChecks(f: Facts): Finding[] {
         break;
       }
     }
-    if (loop)
+  }
+  return out;
+}
+
+/** `profiles.credential_process`: a program that is not there, or a command that asks for its own profile. */
+export function credentialProcessChecks(
+  facts: CredentialProcessFact[],
+  programs: Map<string, string | null>,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const c of facts) {
+    const ev = [`[${c.section}] ${c.where}`, `credential_process = ${c.command}`];
+    if (c.program === null) {
       out.push(
         mk(
           "profiles",
           "profiles.credential_process",
           "problem",
-          `profile "${p.name}": credential_process loops (${seen.join(" → ")})`,
+          `profile "${c.profile}": credential_process cannot be split into a command`,
+          ev,
+          { subject: c.profile, fix: `fix the quoting at ${c.where}` },
+        ),
+      );
+      continue;
+    }
+    const prog = programs.get(c.program);
+    if (prog === null) {
+      out.push(
+        mk(
+          "profiles",
+          "profiles.credential_process",
+          "problem",
+          `profile "${c.profile}": credential_process runs ${c.program}, which is not found${c.program.includes("/") ? "" : " on PATH"}`,
           ev,
           {
-            subject: p.name,
-            fix: `point it at the SSO profile that has the credentials, e.g. credential_process = portico credential-process --profile SSO_PROFILE (at ${where(p, "credential_process")})`,
+            subject: c.profile,
+            fix: `install ${c.program} or use its full path at ${c.where}`,
+          },
+        ),
+      );
+      continue;
+    }
+    if (c.loop)
+      out.push(
+        mk(
+          "profiles",
+          "profiles.credential_process",
+          "problem",
+          `profile "${c.profile}": credential_process loops (${c.loop.join(" → ")})`,
+          ev,
+          {
+            subject: c.profile,
+            fix: `point it at the SSO profile that has the credentials, e.g. credential_process = portico credential-process --profile SSO_PROFILE (at ${c.where})`,
           },
         ),
       );
@@ -659,13 +721,22 @@ export function profileChecks(f: Facts): Finding[] {
           "profiles",
           "profiles.credential_process",
           "ok",
-          `profile "${p.name}": credential_process runs ${prog}`,
+          `profile "${c.profile}": credential_process runs ${prog}`,
           ev,
-          { subject: p.name },
+          { subject: c.profile },
         ),
       );
   }
   return out;
+}
+
+/** Every profile finding: the selected profile, the content checks, credential_process. */
+export function profileChecks(f: Facts): Finding[] {
+  const c = f.content;
+  if (c.unreadable) return [c.unreadable];
+  if (!c.readable) return [];
+  const sel = c.selected[selectionKey(resolveProfileName(f.env, f.profileFlag))];
+  return [...(sel ? [sel] : []), ...c.profiles, ...credentialProcessChecks(c.credentialProcess, f.programs)];
 }
 
 // ------------------------------------------------------------------------------------------- environment
@@ -882,7 +953,7 @@ export function sessionChecks(f: Facts): Finding[] {
     const ev = [
       `configured at ${s.where}`,
       `token cache: ${s.tokenFile}`,
-      `${s.profiles.length} profile(s) use it`,
+      `${s.profileCount} profile(s) use it`,
     ];
     const subject = s.session.sessionName ?? s.session.startUrl;
     if (s.token.status === "missing") {
@@ -980,54 +1051,58 @@ export function sessionChecks(f: Facts): Finding[] {
         );
     }
   }
+  out.push(...f.content.scopes);
+  return out;
+}
+
+/** `sessions.scopes` (a content check): an sso-session without sso:account:access. */
+export function scopeChecks(config: AwsConfig): Finding[] {
+  const out: Finding[] = [];
   // Scopes: without sso:account:access there is no refresh token and the portal refuses the token.
-  const config = f.config;
-  if (config) {
-    for (const [name, sec] of config.ssoSessions) {
-      const raw = sval(sec, "sso_registration_scopes");
-      const scopes =
-        raw
-          ?.split(",")
-          .map((x) => x.trim())
-          .filter(Boolean) ?? [];
-      if (!scopes.includes("sso:account:access")) {
-        out.push(
-          mk(
-            "sessions",
-            "sessions.scopes",
-            "warning",
-            `sso-session "${name}" does not request sso:account:access: no refresh token, and the access portal may refuse the token`,
-            [
-              `[${sec.section}] ${where(sec, raw === undefined ? undefined : "sso_registration_scopes")}`,
-              `sso_registration_scopes = ${raw ?? "(unset)"}`,
-            ],
-            {
-              subject: name,
-              fix: `portico doctor --fix sets sso_registration_scopes = ${[...scopes, "sso:account:access"].join(", ")} (then sign in again: portico login --sso-session ${shellWord(name)})`,
-              action: {
-                kind: "config-edit",
-                file: config.paths.configFile,
-                display: config.paths.configFileDisplay,
-                ops: [
-                  {
-                    op: "set",
-                    kind: "sso-session",
-                    name,
-                    key: "sso_registration_scopes",
-                    value: [...scopes, "sso:account:access"].join(", "),
-                  },
-                ],
-              },
-            },
-          ),
-        );
-      } else
-        out.push(
-          mk("sessions", "sessions.scopes", "ok", `sso-session "${name}" scopes: ${scopes.join(", ")}`, [], {
+  for (const [name, sec] of config.ssoSessions) {
+    const raw = sval(sec, "sso_registration_scopes");
+    const scopes =
+      raw
+        ?.split(",")
+        .map((x) => x.trim())
+        .filter(Boolean) ?? [];
+    if (!scopes.includes("sso:account:access")) {
+      out.push(
+        mk(
+          "sessions",
+          "sessions.scopes",
+          "warning",
+          `sso-session "${name}" does not request sso:account:access: no refresh token, and the access portal may refuse the token`,
+          [
+            `[${sec.section}] ${where(sec, raw === undefined ? undefined : "sso_registration_scopes")}`,
+            `sso_registration_scopes = ${raw ?? "(unset)"}`,
+          ],
+          {
             subject: name,
-          }),
-        );
-    }
+            fix: `portico doctor --fix sets sso_registration_scopes = ${[...scopes, "sso:account:access"].join(", ")} (then sign in again: portico login --sso-session ${shellWord(name)})`,
+            action: {
+              kind: "config-edit",
+              file: config.paths.configFile,
+              display: config.paths.configFileDisplay,
+              ops: [
+                {
+                  op: "set",
+                  kind: "sso-session",
+                  name,
+                  key: "sso_registration_scopes",
+                  value: [...scopes, "sso:account:access"].join(", "),
+                },
+              ],
+            },
+          },
+        ),
+      );
+    } else
+      out.push(
+        mk("sessions", "sessions.scopes", "ok", `sso-session "${name}" scopes: ${scopes.join(", ")}`, [], {
+          subject: name,
+        }),
+      );
   }
   return out;
 }

@@ -6,20 +6,40 @@
 import { execFile } from "node:child_process";
 import { constants, promises as fs } from "node:fs";
 import * as path from "node:path";
-import { parseConfigText, shlexSplit } from "../config/botocore";
 import { backupPath } from "../config/edit";
-import { type LintInput, lintFiles } from "../config/lint";
-import { type AwsConfig, buildAwsConfig, readConfigText } from "../config/load";
-import { awsPaths } from "../config/paths";
-import { isPorticoError, type PorticoError } from "../errors";
+import { type AwsConfig, readConfigText } from "../config/load";
+import { awsPaths, resolveProfileName } from "../config/paths";
+import { isPorticoError } from "../errors";
 import { readToken, tokenFilePath } from "../sso/cache";
-import { type SsoSession, ssoSessionByName } from "../sso/session";
-import type { Facts, FileFact, SessionFact, ToolFact } from "./types";
+import {
+  cachedProbe,
+  filesIdentity,
+  probeKey,
+  readContentCache,
+  readToolCache,
+  type ToolProbe,
+  writeContentCache,
+  writeToolCache,
+} from "./cache";
+import { selectionKey } from "./checks";
+import { compactContent, contentFacts, type FileRead } from "./content";
+import { nodeSdk } from "./node-sdk";
+import type { ContentFacts, Facts, FileFact, SessionFact, ToolFact } from "./types";
 
 export interface GatherOptions {
   env: NodeJS.ProcessEnv;
   now: () => Date;
   profile?: string;
+  /** The working folder (tool shims and the Node SDK of a project depend on it); default process.cwd(). */
+  cwd?: string;
+  /** false: neither read nor write the doctor cache (--no-cache). */
+  cache?: boolean;
+  /** Parse the files even when the cache has their facts (--verify needs the parsed config). */
+  needConfig?: boolean;
+  /** Only answer from the cache: undefined when the content facts are not cached (the launcher's fast path). */
+  onlyFromCache?: boolean;
+  /** Wall clock (ms) for the cache's 2-second rule and probe ages; tests pass one far ahead. Default Date.now. */
+  wallClock?: () => number;
 }
 
 export async function fileFact(p: string): Promise<FileFact> {
@@ -90,25 +110,56 @@ export async function awsOnPath(env: NodeJS.ProcessEnv): Promise<string[]> {
   return found;
 }
 
-async function awsTools(env: NodeJS.ProcessEnv): Promise<ToolFact[]> {
-  const found = (await awsOnPath(env)).slice(0, 4);
+/** Tool probes through the cache (cache.ts): a hit is used, a miss is run and kept. */
+interface Probes {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  nowMs: number;
+  /** undefined: --no-cache. */
+  entries: Record<string, unknown> | undefined;
+  fresh: { key: string; value: unknown; watch?: string[]; exe: string }[];
+}
+
+async function probe<T>(
+  pr: Probes,
+  tool: ToolProbe,
+  run: () => Promise<{ value: T; watch?: string[]; cache: boolean }>,
+): Promise<T> {
+  const key = pr.entries ? probeKey(tool, pr.env, pr.cwd) : undefined;
+  if (key !== undefined) {
+    const hit = cachedProbe<T>(pr.entries as Parameters<typeof cachedProbe>[0], key, pr.nowMs);
+    if (hit !== undefined) return hit;
+  }
+  const r = await run();
+  if (key !== undefined && r.cache)
+    pr.fresh.push({ key, value: r.value, exe: tool.path, ...(r.watch ? { watch: r.watch } : {}) });
+  return r.value;
+}
+
+async function awsTools(pr: Probes): Promise<ToolFact[]> {
+  const found = (await awsOnPath(pr.env)).slice(0, 4);
   return Promise.all(
-    found.map(async (p): Promise<ToolFact> => {
-      try {
-        const out = await run(p, ["--version"], env);
-        return { path: p, version: out.split("\n")[0] ?? "" };
-      } catch (e) {
-        return { path: p, error: (e as Error).message.slice(0, 300) };
-      }
-    }),
+    found.map((p) =>
+      probe<ToolFact>(pr, { kind: "aws", path: p }, async () => {
+        try {
+          const out = await run(p, ["--version"], pr.env);
+          return { value: { path: p, version: out.split("\n")[0] ?? "" }, cache: true };
+        } catch (e) {
+          // A failure (or a time-out under load) is not kept: the next run asks again.
+          return { value: { path: p, error: (e as Error).message.slice(0, 300) }, cache: false };
+        }
+      }),
+    ),
   );
 }
 
+// The versions, and the folders Python imports from (their mtime changes when a package is added,
+// upgraded or removed: the cache watches them).
 const PY_PROBE =
-  "import json\nout={}\nfor m in ('boto3','botocore'):\n  try:\n    out[m]=__import__(m).__version__\n  except Exception:\n    pass\nprint(json.dumps(out))";
+  "import json,sys\nout={}\nfor m in ('boto3','botocore'):\n  try:\n    out[m]=__import__(m).__version__\n  except Exception:\n    pass\nout['path']=[p for p in sys.path if p]\nprint(json.dumps(out))";
 
-async function pythonSdk(env: NodeJS.ProcessEnv): Promise<Facts["python"]> {
-  const dirs = (env["PATH"] ?? "").split(path.delimiter).filter(Boolean);
+async function pythonSdk(pr: Probes): Promise<Facts["python"]> {
+  const dirs = (pr.env["PATH"] ?? "").split(path.delimiter).filter(Boolean);
   let python: string | undefined;
   for (const d of dirs) {
     const p = path.join(d, "python3");
@@ -119,16 +170,27 @@ async function pythonSdk(env: NodeJS.ProcessEnv): Promise<Facts["python"]> {
     } catch {}
   }
   if (!python) return undefined;
-  try {
-    const out = JSON.parse(await run(python, ["-c", PY_PROBE], env)) as Record<string, string>;
-    return {
-      python,
-      ...(out["boto3"] ? { boto3: out["boto3"] } : {}),
-      ...(out["botocore"] ? { botocore: out["botocore"] } : {}),
-    };
-  } catch (e) {
-    return { python, error: (e as Error).message.slice(0, 200) };
-  }
+  const py = python;
+  return probe<NonNullable<Facts["python"]>>(pr, { kind: "python3", path: py }, async () => {
+    try {
+      const out = JSON.parse(await run(py, ["-c", PY_PROBE], pr.env)) as Record<string, unknown>;
+      const str = (k: string) => (typeof out[k] === "string" ? (out[k] as string) : undefined);
+      const watch = Array.isArray(out["path"])
+        ? (out["path"] as unknown[]).filter((x): x is string => typeof x === "string")
+        : [];
+      return {
+        value: {
+          python: py,
+          ...(str("boto3") ? { boto3: str("boto3")! } : {}),
+          ...(str("botocore") ? { botocore: str("botocore")! } : {}),
+        },
+        watch,
+        cache: true,
+      };
+    } catch (e) {
+      return { value: { python: py, error: (e as Error).message.slice(0, 200) }, cache: false };
+    }
+  });
 }
 
 async function listCacheFiles(dir: string): Promise<FileFact[]> {
@@ -143,10 +205,7 @@ async function listCacheFiles(dir: string): Promise<FileFact[]> {
   return out;
 }
 
-async function readForLint(
-  file: string,
-  kind: "config" | "credentials",
-): Promise<{ input: LintInput; text?: string; error?: PorticoError }> {
+async function readForLint(file: string, kind: "config" | "credentials"): Promise<FileRead> {
   try {
     const text = await readConfigText(file);
     return { input: { file, kind, text }, ...(text !== undefined ? { text } : {}) };
@@ -160,51 +219,6 @@ async function readForLint(
       };
     return { input: { file, kind, text: undefined }, error: e };
   }
-}
-
-/** The sessions profiles sign in with: every [sso-session], and each legacy start URL. */
-function sessionsOf(config: AwsConfig): { session: SsoSession; where: string; profiles: string[] }[] {
-  const byKey = new Map<string, { session: SsoSession; where: string; profiles: string[] }>();
-  for (const [name, section] of config.ssoSessions) {
-    try {
-      byKey.set(name, {
-        session: ssoSessionByName(config, name),
-        where: `${section.file}:${section.line}`,
-        profiles: [],
-      });
-    } catch {
-      // incomplete sessions are reported by the lint findings
-    }
-  }
-  for (const [name, p] of config.profiles) {
-    const v = p.values;
-    const sess = v["sso_session"];
-    if (typeof sess === "string") {
-      byKey.get(sess)?.profiles.push(name);
-      continue;
-    }
-    const url = v["sso_start_url"];
-    const region = v["sso_region"];
-    if (typeof url !== "string" || typeof region !== "string") continue;
-    let e = byKey.get(`legacy:${url}`);
-    if (!e) {
-      e = {
-        session: {
-          kind: "legacy",
-          startUrl: url,
-          region,
-          scopes: [],
-          registrationScopes: null,
-          cacheKey: url,
-        },
-        where: `${p.file}:${p.keyLines["sso_start_url"] ?? p.line}`,
-        profiles: [],
-      };
-      byKey.set(`legacy:${url}`, e);
-    }
-    e.profiles.push(name);
-  }
-  return [...byKey.values()];
 }
 
 async function findProgram(word: string, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -223,10 +237,31 @@ async function findProgram(word: string, env: NodeJS.ProcessEnv): Promise<string
   return null;
 }
 
-export async function gatherFacts(o: GatherOptions): Promise<Facts> {
+const hasConfigEdit = (c: ContentFacts): boolean =>
+  [...c.profiles, ...c.scopes].some((f) => f.action?.kind === "config-edit");
+
+export async function gatherFacts(o: GatherOptions & { onlyFromCache: true }): Promise<Facts | undefined>;
+export async function gatherFacts(o: GatherOptions): Promise<Facts>;
+export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> {
   const env = o.env;
   const paths = awsPaths(env);
-  const toolsP = Promise.all([awsTools(env), pythonSdk(env)]);
+  const useCache = o.cache !== false;
+  const wall = o.wallClock ?? Date.now;
+  const pr: Probes = {
+    env,
+    cwd: o.cwd ?? process.cwd(),
+    nowMs: wall(),
+    entries: useCache ? readToolCache(paths) : undefined,
+    fresh: [],
+  };
+  // The content facts: from the cache when both files are unchanged and this selection was seen,
+  // else from the files (each parsed once), then kept. Never written where there is no ~/.aws yet.
+  const sel = resolveProfileName(env, o.profile);
+  const id = useCache && !o.needConfig ? filesIdentity(paths) : undefined;
+  let content = id ? readContentCache(paths, id) : undefined;
+  if (content?.readable && content.selected[selectionKey(sel)] === undefined) content = undefined;
+  if (!content && o.onlyFromCache) return undefined;
+  const toolsP = Promise.all([awsTools(pr), pythonSdk(pr), nodeSdk(pr.cwd)]);
   const [awsDir, config, credentials, ssoCache, cliCache] = await Promise.all([
     fileFact(paths.awsDir),
     fileFact(paths.configFile),
@@ -244,56 +279,41 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts> {
   const caPath = env["AWS_CA_BUNDLE"];
   const caBundle = caPath ? await fileFact(caPath) : undefined;
 
-  const [cfg, cred] = await Promise.all([
-    readForLint(paths.configFile, "config"),
-    readForLint(paths.credentialsFile, "credentials"),
-  ]);
-  const lint = lintFiles([cfg.input, cred.input]);
+  const contentSource = content ? "cache" : "files";
   let awsConfig: AwsConfig | undefined;
-  let configError = cfg.error ?? cred.error;
-  const cfgParsed = parseConfigText(cfg.text ?? "");
-  const credParsed = parseConfigText(cred.text ?? "");
-  if (!configError && !cfgParsed.refusal && !credParsed.refusal) {
-    awsConfig = buildAwsConfig(
-      paths,
-      { text: cfg.text ?? "", parsed: cfgParsed },
-      { text: cred.text ?? "", parsed: credParsed },
-    );
-  } else if (!configError) {
-    const { parseError } = await import("../config/botocore");
-    configError = cfgParsed.refusal
-      ? parseError(paths.configFile, cfgParsed.refusal, paths.configFileDisplay)
-      : parseError(paths.credentialsFile, credParsed.refusal!, paths.credentialsFileDisplay);
+  let configText: string | undefined;
+  let credentialsText: string | undefined;
+  if (!content) {
+    const before = useCache ? filesIdentity(paths) : undefined;
+    const [cfg, cred] = await Promise.all([
+      readForLint(paths.configFile, "config"),
+      readForLint(paths.credentialsFile, "credentials"),
+    ]);
+    const r = contentFacts(paths, cfg, cred, sel);
+    content = r.content;
+    awsConfig = r.config;
+    configText = cfg.text;
+    credentialsText = cred.text;
+    if (before && awsDir.exists && awsDir.directory)
+      await writeContentCache(paths, before, compactContent(content), wall());
+  } else if (hasConfigEdit(content)) {
+    // A fix is shown as a diff of the config file: its text is needed (reading is cheap; parsing is not).
+    configText = (await readForLint(paths.configFile, "config")).text;
   }
 
-  const sessions: SessionFact[] = [];
+  const reads = await Promise.all(content.sessions.map((s) => readToken(paths.ssoCacheDir, s.session)));
+  const sessions: SessionFact[] = content.sessions.map((s, i) => ({
+    ...s,
+    token: reads[i]!,
+    tokenFile: tokenFilePath(paths.ssoCacheDir, s.session),
+  }));
   const programs = new Map<string, string | null>();
-  if (awsConfig) {
-    const list = sessionsOf(awsConfig);
-    const reads = await Promise.all(list.map((s) => readToken(paths.ssoCacheDir, s.session)));
-    for (const [i, s] of list.entries()) {
-      sessions.push({
-        key: s.session.cacheKey,
-        session: s.session,
-        where: s.where,
-        token: reads[i]!,
-        tokenFile: tokenFilePath(paths.ssoCacheDir, s.session),
-        profiles: s.profiles,
-      });
-    }
-    for (const p of awsConfig.profiles.values()) {
-      const cp = p.values["credential_process"];
-      if (typeof cp !== "string") continue;
-      let word: string | undefined;
-      try {
-        word = shlexSplit(cp)[0];
-      } catch {
-        word = undefined;
-      }
-      if (word !== undefined && !programs.has(word)) programs.set(word, await findProgram(word, env));
-    }
-  }
-  const [aws, python] = await toolsP;
+  for (const c of content.credentialProcess)
+    if (c.program !== null && !programs.has(c.program))
+      programs.set(c.program, await findProgram(c.program, env));
+  const [aws, python, node] = await toolsP;
+  if (useCache && pr.fresh.length > 0 && awsDir.exists && awsDir.directory)
+    await writeToolCache(paths, pr.fresh, wall());
   return {
     now: o.now(),
     env,
@@ -301,6 +321,7 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts> {
     ...(o.profile !== undefined ? { profileFlag: o.profile } : {}),
     aws,
     ...(python ? { python } : {}),
+    ...(node ? { nodeSdk: node } : {}),
     files: {
       awsDir,
       config,
@@ -311,11 +332,11 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts> {
       cacheFiles,
       ...(caBundle ? { caBundle } : {}),
     },
-    lint,
-    ...(cfg.text !== undefined ? { configText: cfg.text } : {}),
-    ...(cred.text !== undefined ? { credentialsText: cred.text } : {}),
+    content,
+    contentSource,
+    ...(configText !== undefined ? { configText } : {}),
+    ...(credentialsText !== undefined ? { credentialsText } : {}),
     ...(awsConfig ? { config: awsConfig } : {}),
-    ...(configError ? { configError } : {}),
     sessions,
     programs,
   };

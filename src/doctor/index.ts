@@ -14,6 +14,30 @@ export interface DoctorOptions {
   now: () => Date;
   profile?: string;
   verify?: boolean;
+  /** The working folder (tool shims, the project's Node SDK); default process.cwd(). */
+  cwd?: string;
+  /** false: neither read nor write the doctor cache (--no-cache; docs/doctor.md "Cache"). */
+  cache?: boolean;
+  /** Wall clock for the cache's 2-second rule (tests). */
+  wallClock?: () => number;
+}
+
+/**
+ * The findings of a run answered from the cache (no --verify), or undefined when the files' content
+ * facts are not cached: the launcher's fast path (src/cli/doctor-fast.ts) then runs the full CLI.
+ */
+export async function runDoctorFromCache(
+  o: Omit<DoctorOptions, "verify" | "cache">,
+): Promise<{ facts: Facts; findings: Finding[] } | undefined> {
+  const facts = await gatherFacts({
+    env: o.env,
+    now: o.now,
+    ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+    ...(o.wallClock ? { wallClock: o.wallClock } : {}),
+    onlyFromCache: true,
+  });
+  return facts ? { facts, findings: runChecks(facts) } : undefined;
 }
 
 export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findings: Finding[] }> {
@@ -21,6 +45,10 @@ export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findi
     env: o.env,
     now: o.now,
     ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+    ...(o.cache !== undefined ? { cache: o.cache } : {}),
+    ...(o.wallClock ? { wallClock: o.wallClock } : {}),
+    needConfig: Boolean(o.verify),
   });
   if (o.verify && facts.config) {
     const { verifyFacts } = await import("./verify");
@@ -31,8 +59,15 @@ export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findi
   return { facts, findings: runChecks(facts) };
 }
 
-/** The stable JSON shape (docs/doctor.md). */
-export function findingsJson(findings: Finding[]): Record<string, unknown>[] {
+/**
+ * The stable JSON shape (docs/doctor.md). `changes`: the preview of each planned fix (plannedFixes),
+ * shown as `change` on its finding so a script sees the diff before it asks for --fix.
+ */
+export function findingsJson(
+  findings: Finding[],
+  changes: { finding: Finding; preview: string }[] = [],
+): Record<string, unknown>[] {
+  const change = new Map(changes.map((c) => [c.finding, c.preview]));
   return findings.map((f) => ({
     id: f.id,
     status: f.status,
@@ -42,6 +77,7 @@ export function findingsJson(findings: Finding[]): Record<string, unknown>[] {
     group: f.group,
     subject: f.subject ?? null,
     fixable: f.action !== undefined,
+    ...(change.has(f) ? { change: change.get(f) } : {}),
   }));
 }
 

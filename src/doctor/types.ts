@@ -3,12 +3,11 @@
  * and the findings the checks derive from them (pure, checks.ts). A finding's `id` is stable: scripts
  * and agents key on it; the same id may appear once per subject (a file, a profile, a session).
  */
-import type { LintFinding } from "../config/lint";
 import type { AwsConfig } from "../config/load";
 import type { AwsPaths } from "../config/paths";
-import type { PorticoError } from "../errors";
 import type { TokenRead } from "../sso/cache";
 import type { SsoSession } from "../sso/session";
+import type { NodeSdkFact } from "./node-sdk";
 
 export type Status = "ok" | "warning" | "problem";
 export type Group = "tools" | "files" | "profiles" | "environment" | "sessions" | "verify";
@@ -70,8 +69,45 @@ export interface SessionFact {
   where: string;
   token: TokenRead;
   tokenFile: string;
-  /** Profiles that use it. */
+  /** Profiles that use it (all of them on a full run; the first only when read from the cache). */
   profiles: string[];
+  profileCount: number;
+}
+
+/** A profile's credential_process as the files say it (content fact; checks.ts credentialProcessDigest). */
+export interface CredentialProcessFact {
+  profile: string;
+  section: string;
+  /** file:line of the key. */
+  where: string;
+  command: string;
+  /** The program word; null when the command cannot be split. */
+  program: string | null;
+  /** The profile chain when the commands loop back (p → q → p), else null. */
+  loop: string[] | null;
+}
+
+/**
+ * Everything doctor concludes from the config and credentials files' text alone (no clock, no
+ * environment apart from the profile selection, no other file): computed by content.ts, kept in the
+ * doctor cache (cache.ts) keyed by both files' identity. JSON-serialisable.
+ */
+export interface ContentFacts {
+  /** The files parse into profiles (false: unreadable, or neither file says anything). */
+  readable: boolean;
+  /** `profiles.unreadable` when the files cannot be parsed. */
+  unreadable?: Finding;
+  /** The lint findings as files.parse / files.divergence (and the files.parse ok). */
+  files: Finding[];
+  /** `profiles.selected` per selection (checks.ts selectionKey); filled for the selections seen. */
+  selected: Record<string, Finding>;
+  /** profiles.legacy_sso, profiles.case_duplicate, profiles.default_admin. */
+  profiles: Finding[];
+  credentialProcess: CredentialProcessFact[];
+  /** sessions.scopes. */
+  scopes: Finding[];
+  /** The sessions profiles sign in with (their token is read on every run). */
+  sessions: Omit<SessionFact, "token" | "tokenFile">[];
 }
 
 export interface VerifyFact {
@@ -110,6 +146,8 @@ export interface Facts {
   profileFlag?: string;
   aws: ToolFact[];
   python?: { python: string; boto3?: string; botocore?: string; error?: string };
+  /** The AWS SDK for JavaScript of the project in the working folder, if it declares one. */
+  nodeSdk?: NodeSdkFact;
   files: {
     awsDir: FileFact;
     config: FileFact;
@@ -121,11 +159,13 @@ export interface Facts {
     cacheFiles: FileFact[];
     caBundle?: FileFact;
   };
-  lint: LintFinding[];
+  content: ContentFacts;
+  /** Where the content facts came from: computed from the files now, or the cache. */
+  contentSource: "files" | "cache";
   configText?: string;
   credentialsText?: string;
+  /** The parsed files: on a run that read them (not from the cache); --verify needs them. */
   config?: AwsConfig;
-  configError?: PorticoError;
   sessions: SessionFact[];
   /** credential_process program (first word) → resolved path, or null when not found. */
   programs: Map<string, string | null>;

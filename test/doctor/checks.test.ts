@@ -26,6 +26,7 @@ const IDS = [
   "tools.aws_cli",
   "tools.aws_cli_several",
   "tools.python_sdk",
+  "tools.node_sdk",
   "files.first_run",
   "files.dangling_symlink",
   "files.parse",
@@ -90,6 +91,17 @@ describe("doctor: first run", () => {
     const first = find(r.json, "files.first_run", "problem");
     expect(first).toHaveLength(1);
     expect(first[0]!.fix).toMatch(/^portico setup/);
+    // The text report says the same, and the closing hint names the command to run first.
+    const { runCli } = await import("../cli/support");
+    const t = await runCli(["doctor"], f.env);
+    expect(t.stdout).toMatch(
+      /PROBLEM no AWS configuration here yet .*\[files\.first_run\]\n.*\n.*\n +fix: portico setup/,
+    );
+    expect(t.stderr).toMatch(
+      /^portico: no AWS configuration yet: nothing to sign in with\nhint: portico setup /m,
+    );
+    // Doctor wrote nothing: still no ~/.aws (the cache is never created where there is none).
+    await expect(fs.stat(path.join(f.home, ".aws"))).rejects.toThrow();
   });
 });
 
@@ -225,6 +237,11 @@ describe("doctor: profiles", () => {
     const w = find(r.json, "profiles.legacy_sso", "warning")[0]!;
     expect(w.message).toContain("2 profile(s)");
     expect(w.fixable).toBe(true);
+    // --json shows the change too, before anyone asks for --fix (and nothing was written).
+    expect(w.change).toContain("+[sso-session d-9999999999]\n");
+    expect(w.change).toContain("-sso_start_url = https://d-9999999999.awsapps.com/start");
+    expect(find(r.json, "profiles.case_duplicate")[0]).not.toHaveProperty("change");
+    expect(await fs.readFile(path.join(f.home, ".aws/config"), "utf8")).toBe(`${GOOD}\n${legacy}`);
     const { runCli } = await import("../cli/support");
     const shown = await runCli(["doctor"], f.env);
     expect(shown.stderr).toContain("+[sso-session d-9999999999]");
@@ -332,10 +349,23 @@ describe("doctor: sessions (cache only)", () => {
     );
     expect(r.stdout).not.toContain("secret-token-value");
     expect(find(r.json, "sessions.scopes", "warning")[0]!.subject).toBe("bare");
-    await f.doctor(["--fix", "--yes"]);
+    // The text run shows the diff first; --fix --yes applies it and doctor runs again: clean.
+    const { runCli } = await import("../cli/support");
+    const fixed = await runCli(["doctor", "--fix", "--yes"], f.env);
+    expect(fixed.stderr).toMatch(
+      /\[sessions\.scopes\] bare\n--- .*config\n\+\+\+ .*config\n@@ .* @@\n[\s\S]*\+sso_registration_scopes = sso:account:access\n/,
+    );
+    expect(fixed.stderr.indexOf("+sso_registration_scopes")).toBeLessThan(
+      fixed.stderr.indexOf("applied 1 fix(es)"),
+    );
+    expect(fixed.code, fixed.stdout).toBe(0);
+    expect(fixed.stdout).toContain('ok      sso-session "bare" scopes: sso:account:access');
     const text = await fs.readFile(path.join(f.home, ".aws/config"), "utf8");
     expect(text).toMatch(
       /\[sso-session bare\]\nsso_start_url = \S+\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n/,
     );
+    const again = await f.doctor();
+    expect(again.code).toBe(0);
+    expect(again.json.filter((x) => x.fixable && x.status !== "ok")).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ export interface DoctorJson {
   fix: string | null;
   subject: string | null;
   fixable: boolean;
+  /** The planned change of a fixable finding (a diff, or the mode change). */
+  change?: string;
 }
 
 /** A HOME with `files` (relative path → text). PATH is an empty bin folder unless `path` is given. */

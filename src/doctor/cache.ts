@@ -1,0 +1,304 @@
+/**
+ * The doctor cache (docs/doctor.md "Cache"), in portico's state folder `~/.aws/portico/doctor/`
+ * (0600 files, 0700 folder, atomic writes):
+ * - content facts (types.ts ContentFacts: lint and the profile-level checks that depend only on the
+ *   files' text), keyed by both files' paths and identity (device, inode, size, mtime ns, ctime ns —
+ *   ctime cannot be set by user tools) and portico's version;
+ * - tool probes (`aws --version`, python3's boto3/botocore), keyed by the executable's resolved path
+ *   and identity, the environment variables that change what a shim runs, and for scripts (shims)
+ *   the working folder and the version-manager's global version file; at most a day old.
+ * Both are written only for files last changed more than 2 s ago (the fast-path index's rule,
+ * docs/architecture.md), so a change within one timestamp tick of the read cannot go unnoticed.
+ * Nothing time-dependent is kept (tokens, the environment checks): those are judged on every run.
+ * Any unreadable, foreign or mismatching entry is a miss; an unwritable folder means no cache.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { AwsPaths } from "../config/paths";
+import { writeFileAtomic } from "../platform/files";
+import type { ContentFacts, ToolFact } from "./types";
+
+declare const PORTICO_VERSION: string | undefined;
+/** portico's version (the build defines it); a new version never reads an old version's cache. */
+export const porticoVersion: string = typeof PORTICO_VERSION === "string" ? PORTICO_VERSION : "0.0.0-dev";
+
+/** What identifies one version of a file without reading it. */
+export interface FileId {
+  dev: string;
+  ino: string;
+  size: string;
+  mtimeNs: string;
+  ctimeNs: string;
+}
+
+const SETTLE_MS = 2_000;
+/** Tool probes older than this are asked again (what a shim runs can change without any file we watch changing). */
+export const TOOL_MAX_AGE_MS = 24 * 3600_000;
+
+/** A file's identity (following links; any kind of file); null when it does not exist. */
+export function fileIdentity(p: string): FileId | null {
+  try {
+    const st = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
+    if (!st) return null;
+    return {
+      dev: String(st.dev),
+      ino: String(st.ino),
+      size: String(st.size),
+      mtimeNs: String(st.mtimeNs),
+      ctimeNs: String(st.ctimeNs),
+    };
+  } catch {
+    return null;
+  }
+}
+
+const sameId = (a: FileId | null | undefined, b: FileId | null | undefined): boolean =>
+  (a ?? null) === null || (b ?? null) === null
+    ? (a ?? null) === (b ?? null)
+    : a!.dev === b!.dev &&
+      a!.ino === b!.ino &&
+      a!.size === b!.size &&
+      a!.mtimeNs === b!.mtimeNs &&
+      a!.ctimeNs === b!.ctimeNs;
+
+/** Last changed (mtime and ctime) more than 2 s before `nowMs`; a missing file is settled. */
+export const settled = (id: FileId | null, nowMs: number): boolean =>
+  id === null ||
+  (BigInt(id.ctimeNs) / 1_000_000n < BigInt(nowMs - SETTLE_MS) &&
+    BigInt(id.mtimeNs) / 1_000_000n < BigInt(nowMs - SETTLE_MS));
+
+export const cacheDir = (paths: Pick<AwsPaths, "awsDir">): string =>
+  path.join(paths.awsDir, "portico", "doctor");
+
+const sha1 = (s: string): string => createHash("sha1").update(s).digest("hex");
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    const st = fs.lstatSync(file);
+    if (!st.isFile() || st.size > 64 << 20) return undefined;
+    const x = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
+    return typeof x === "object" && x !== null && !Array.isArray(x)
+      ? (x as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  try {
+    await writeFileAtomic(file, JSON.stringify(value), { mode: 0o600, dirMode: 0o700, secret: true });
+  } catch {
+    // an unwritable state folder (read-only HOME, full disk) only means no cache
+  }
+}
+
+// ------------------------------------------------------------------------------------------- content
+
+interface ContentRecord {
+  v: 1;
+  portico: string;
+  /** The key: paths as resolved and as shown, and both files' identity. */
+  files: [string, string, string, string];
+  config: FileId | null;
+  credentials: FileId | null;
+  content: ContentFacts;
+}
+
+/** Where the content facts of this pair of files are kept. */
+const contentFile = (paths: AwsPaths): string =>
+  path.join(cacheDir(paths), `files-${sha1(JSON.stringify([paths.configFile, paths.credentialsFile]))}.json`);
+
+const filesKey = (paths: AwsPaths): ContentRecord["files"] => [
+  paths.configFile,
+  paths.credentialsFile,
+  paths.configFileDisplay,
+  paths.credentialsFileDisplay,
+];
+
+export interface FilesIdentity {
+  config: FileId | null;
+  credentials: FileId | null;
+}
+
+export const filesIdentity = (paths: AwsPaths): FilesIdentity => ({
+  config: fileIdentity(paths.configFile),
+  credentials: fileIdentity(paths.credentialsFile),
+});
+
+/** The cached content facts when both files are exactly as when they were computed; else undefined. */
+export function readContentCache(paths: AwsPaths, id: FilesIdentity): ContentFacts | undefined {
+  const r = readJson(contentFile(paths));
+  if (r?.["v"] !== 1 || r["portico"] !== porticoVersion) return undefined;
+  if (JSON.stringify(r["files"]) !== JSON.stringify(filesKey(paths))) return undefined;
+  if (!sameId(r["config"] as FileId, id.config) || !sameId(r["credentials"] as FileId, id.credentials))
+    return undefined;
+  const c = r["content"] as ContentFacts | undefined;
+  if (typeof c !== "object" || c === null || typeof c.selected !== "object" || !Array.isArray(c.sessions))
+    return undefined;
+  return c;
+}
+
+/**
+ * Keep the content facts computed from files of identity `id` (read before they were read), merging
+ * the selections an earlier run of the same files computed. Skipped unless both files are settled.
+ */
+export async function writeContentCache(
+  paths: AwsPaths,
+  id: FilesIdentity,
+  content: ContentFacts,
+  nowMs: number,
+): Promise<void> {
+  if (!settled(id.config, nowMs) || !settled(id.credentials, nowMs)) return;
+  // The files must still be what was read: an edit between the stat and the read is not kept.
+  const after = filesIdentity(paths);
+  if (!sameId(after.config, id.config) || !sameId(after.credentials, id.credentials)) return;
+  const earlier = readContentCache(paths, id);
+  const selected = { ...(earlier?.selected ?? {}), ...content.selected };
+  // Bounded: the most recent 32 selections.
+  const keys = Object.keys(selected);
+  for (const k of keys.slice(0, Math.max(0, keys.length - 32))) delete selected[k];
+  const rec: ContentRecord = {
+    v: 1,
+    portico: porticoVersion,
+    files: filesKey(paths),
+    config: id.config,
+    credentials: id.credentials,
+    content: { ...content, selected },
+  };
+  await writeJson(contentFile(paths), rec);
+}
+
+// ------------------------------------------------------------------------------------------- tools
+
+/** Variables that change what a version-manager shim or a Python runs (pyenv, asdf, venv, conda). */
+export const SHIM_ENV = [
+  "PATH",
+  "PYENV_VERSION",
+  "PYENV_ROOT",
+  "PYENV_DIR",
+  "VIRTUAL_ENV",
+  "CONDA_PREFIX",
+  "CONDA_DEFAULT_ENV",
+  "PYTHONPATH",
+  "PYTHONHOME",
+  "PYTHONUSERBASE",
+  "PYTHONNOUSERSITE",
+  "ASDF_PYTHON_VERSION",
+  "ASDF_AWSCLI_VERSION",
+  "ASDF_DATA_DIR",
+  "ASDF_DIR",
+  "AWS_DATA_PATH",
+] as const;
+
+export interface ToolProbe {
+  /** What it was probed as: `aws` (`--version`) or `python3` (boto3/botocore). */
+  kind: "aws" | "python3";
+  /** The path found on PATH. */
+  path: string;
+}
+
+/** The key of a probe: what a later run must see unchanged to reuse the answer (undefined: never cache). */
+export function probeKey(p: ToolProbe, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  let real: string;
+  try {
+    real = fs.realpathSync(p.path);
+  } catch {
+    return undefined;
+  }
+  const id = fileIdentity(real);
+  if (!id) return undefined;
+  const parts: unknown[] = [p.kind, p.path, real, id, SHIM_ENV.map((k) => env[k] ?? null)];
+  // A script (a pyenv/asdf shim) picks its target from the working folder's version files and the
+  // global version file: key on the folder, and on the global files' identity.
+  if (isScript(real)) {
+    const home = env["HOME"] ?? "";
+    const pyenvRoot = env["PYENV_ROOT"] ?? path.join(home, ".pyenv");
+    parts.push(
+      cwd,
+      fileIdentity(path.join(pyenvRoot, "version")),
+      fileIdentity(path.join(home, ".tool-versions")),
+      versionFiles(cwd),
+    );
+  }
+  return JSON.stringify(parts);
+}
+
+/** A file that starts with `#!`. */
+function isScript(p: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(p, "r");
+    const b = Buffer.alloc(2);
+    return fs.readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x23 && b[1] === 0x21;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** The identity of each `.python-version` / `.tool-versions` from `cwd` up to the root. */
+function versionFiles(cwd: string): (FileId | null)[] {
+  const out: (FileId | null)[] = [];
+  for (let d = cwd; ; d = path.dirname(d)) {
+    out.push(fileIdentity(path.join(d, ".python-version")), fileIdentity(path.join(d, ".tool-versions")));
+    if (path.dirname(d) === d) break;
+  }
+  return out;
+}
+
+interface ToolRecord {
+  v: 1;
+  portico: string;
+  entries: Record<string, { at: number; value: unknown; watch?: [string, FileId | null][] }>;
+}
+
+const toolsFile = (paths: Pick<AwsPaths, "awsDir">) => path.join(cacheDir(paths), "tools.json");
+
+export function readToolCache(paths: Pick<AwsPaths, "awsDir">): ToolRecord["entries"] {
+  const r = readJson(toolsFile(paths));
+  if (r?.["v"] !== 1 || r["portico"] !== porticoVersion) return {};
+  const e = r["entries"];
+  return typeof e === "object" && e !== null ? (e as ToolRecord["entries"]) : {};
+}
+
+/**
+ * The cached answer for `key`: younger than a day, and every watched path (e.g. python's
+ * site-packages folders, whose mtime changes when a package is installed or removed) unchanged.
+ */
+export function cachedProbe<T>(entries: ToolRecord["entries"], key: string, nowMs: number): T | undefined {
+  const e = entries[key];
+  if (!e || typeof e.at !== "number" || nowMs - e.at > TOOL_MAX_AGE_MS || nowMs < e.at) return undefined;
+  for (const [p, id] of e.watch ?? []) if (!sameId(fileIdentity(p), id)) return undefined;
+  return e.value as T;
+}
+
+/** Keep new probe answers (merged with the others; the 32 most recent kept). */
+export async function writeToolCache(
+  paths: Pick<AwsPaths, "awsDir">,
+  fresh: { key: string; value: unknown; watch?: string[]; exe: string }[],
+  nowMs: number,
+): Promise<void> {
+  const keep = fresh.filter((f) => {
+    try {
+      return settled(fileIdentity(fs.realpathSync(f.exe)), nowMs);
+    } catch {
+      return false;
+    }
+  });
+  if (keep.length === 0) return;
+  const entries = { ...readToolCache(paths) };
+  for (const f of keep)
+    entries[f.key] = {
+      at: nowMs,
+      value: f.value,
+      ...(f.watch ? { watch: f.watch.map((p): [string, FileId | null] => [p, fileIdentity(p)]) } : {}),
+    };
+  const sorted = Object.entries(entries).sort((a, b) => b[1].at - a[1].at);
+  const rec: ToolRecord = { v: 1, portico: porticoVersion, entries: Object.fromEntries(sorted.slice(0, 32)) };
+  await writeJson(toolsFile(paths), rec);
+}
+
+export type { ToolFact };

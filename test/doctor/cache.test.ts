@@ -1,0 +1,167 @@
+/**
+ * The doctor cache (docs/doctor.md "Cache"): content facts reused only while both files keep their
+ * identity (an edit within the same mtime tick is seen through ctime), written only for files settled
+ * for 2 s, never for tokens or the environment; tool probes reused by executable identity and shim
+ * variables; --no-cache bypasses both. Real files and real executables in fixture HOMEs.
+ */
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { findingsJson, runDoctor } from "../../src/doctor/index";
+import { type Fixture, find, fixture } from "./support";
+
+const fixtures: Fixture[] = [];
+async function home(files: Record<string, string> = {}) {
+  const f = await fixture(files);
+  fixtures.push(f);
+  return f;
+}
+afterEach(async () => {
+  while (fixtures.length) await fixtures.pop()!.cleanup();
+});
+
+const GOOD =
+  "[profile dev]\nsso_session = acme\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n\n[sso-session acme]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-north-1\nsso_registration_scopes = sso:account:access\n";
+// Files are "settled" 2 s after their last change; the tests look from 10 s ahead instead of sleeping.
+const ahead = () => Date.now() + 10_000;
+
+async function doctor(f: Fixture, extra: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}) {
+  const r = await runDoctor({
+    env: { ...f.env, ...env },
+    now: () => new Date(),
+    cwd: f.home,
+    wallClock: ahead,
+    ...extra,
+  });
+  return { ...r, json: findingsJson(r.findings) };
+}
+
+describe("doctor cache: content facts", () => {
+  it("a second run of unchanged files uses the cache and reports the same; an edit is seen at once", async () => {
+    const f = await home({ ".aws/config": `${GOOD}\n[profile js]\nregion = eu-west-1 ; kept by the SDK\n` });
+    const cold = await doctor(f);
+    expect(cold.facts.contentSource).toBe("files");
+    const dir = path.join(f.home, ".aws/portico/doctor");
+    const [entry] = (await fs.readdir(dir)).filter((n) => n.startsWith("files-"));
+    expect(((await fs.stat(path.join(dir, entry!))).mode & 0o777).toString(8)).toBe("600");
+    expect(((await fs.stat(dir)).mode & 0o777).toString(8)).toBe("700");
+    const warm = await doctor(f);
+    expect(warm.facts.contentSource).toBe("cache");
+    expect(warm.json).toEqual(cold.json);
+    expect(find(warm.json as never, "files.divergence", "warning").length).toBeGreaterThan(0);
+    // An edit of the same size, with the mtime put back: only ctime (which tools cannot set) tells.
+    const file = path.join(f.home, ".aws/config");
+    const st = await fs.stat(file);
+    const text = await fs.readFile(file, "utf8");
+    await fs.writeFile(file, text.replace("sso_role_name = ReadOnly", "sso_role_name = AdminXyz"));
+    await fs.utimes(file, st.atime, st.mtime);
+    const edited = await doctor(f, {}, { AWS_PROFILE: "dev" });
+    expect(edited.facts.contentSource).toBe("files");
+    expect(find(edited.json as never, "profiles.selected", "ok")[0]!.message).toContain("role AdminXyz");
+  });
+
+  it("a file changed within the last 2 s is not kept; --no-cache neither reads nor writes", async () => {
+    const f = await home({ ".aws/config": GOOD });
+    await doctor(f, { wallClock: Date.now });
+    await expect(fs.readdir(path.join(f.home, ".aws/portico/doctor"))).rejects.toThrow();
+    await doctor(f, { cache: false });
+    await expect(fs.readdir(path.join(f.home, ".aws/portico/doctor"))).rejects.toThrow();
+    await doctor(f);
+    expect((await doctor(f)).facts.contentSource).toBe("cache");
+    expect((await doctor(f, { cache: false })).facts.contentSource).toBe("files");
+  });
+
+  it("each profile selection is computed once per file version; a foreign or torn entry is a miss", async () => {
+    const f = await home({ ".aws/config": GOOD });
+    await doctor(f);
+    const other = await doctor(f, {}, { AWS_PROFILE: "dve" });
+    expect(other.facts.contentSource).toBe("files");
+    expect(find(other.json as never, "profiles.selected", "problem")[0]!.fix).toContain("--profile dev");
+    expect((await doctor(f, {}, { AWS_PROFILE: "dve" })).facts.contentSource).toBe("cache");
+    expect((await doctor(f)).facts.contentSource).toBe("cache");
+    const dir = path.join(f.home, ".aws/portico/doctor");
+    const [entry] = (await fs.readdir(dir)).filter((n) => n.startsWith("files-"));
+    await fs.writeFile(path.join(dir, entry!), '{"v":1,"portico":"0.0.0-other"');
+    expect((await doctor(f)).facts.contentSource).toBe("files");
+  });
+
+  it("tokens and the environment are judged on every run, never cached", async () => {
+    const f = await home({ ".aws/config": GOOD });
+    await doctor(f);
+    let r = await doctor(f);
+    expect(r.facts.contentSource).toBe("cache");
+    expect(find(r.json as never, "sessions.token", "warning")[0]!.message).toContain("not signed in");
+    const { tokenFilePath } = await import("../../src/sso/cache");
+    const file = tokenFilePath(path.join(f.home, ".aws/sso/cache"), { cacheKey: "acme" });
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const soon = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
+    await fs.writeFile(file, JSON.stringify({ accessToken: "x", expiresAt: soon }), { mode: 0o600 });
+    r = await doctor(f, {}, { AWS_DEFAULT_PROFILE: "dev", AWS_PROFILE: "dev2" });
+    expect(r.facts.contentSource).toBe("files"); // a new selection (AWS_PROFILE=dev2)
+    r = await doctor(f, {}, { AWS_DEFAULT_PROFILE: "dev", AWS_PROFILE: "dev2" });
+    expect(r.facts.contentSource).toBe("cache");
+    expect(find(r.json as never, "sessions.token", "ok")[0]!.message).toMatch(/signed in, expires in/);
+    expect(find(r.json as never, "environment.profile_vars", "warning")).toHaveLength(1);
+  });
+});
+
+describe("doctor cache: tool probes", () => {
+  it("aws --version is asked once per executable version and shim setting", async () => {
+    const f = await home({ ".aws/config": GOOD });
+    const log = path.join(f.home, "runs.log");
+    const aws = path.join(f.bin, "aws");
+    const script = (v: string) =>
+      `#!/bin/sh\necho run >> '${log}'\necho 'aws-cli/${v} Python/3.11.8 Linux/6.1 exe/x86_64'\n`;
+    await fs.writeFile(aws, script("2.15.0"), { mode: 0o755 });
+    const runs = async () =>
+      (await fs.readFile(log, "utf8").catch(() => "")).split("\n").filter(Boolean).length;
+    let r = await doctor(f);
+    expect(find(r.json as never, "tools.aws_cli", "ok")[0]!.message).toBe("AWS CLI 2.15.0");
+    expect(await runs()).toBe(1);
+    r = await doctor(f);
+    expect(await runs()).toBe(1);
+    expect(find(r.json as never, "tools.aws_cli", "ok")[0]!.message).toBe("AWS CLI 2.15.0");
+    // A variable that changes what a shim runs: asked again.
+    await doctor(f, {}, { PYENV_VERSION: "3.12.1" });
+    expect(await runs()).toBe(2);
+    // The executable replaced (an upgrade): asked again, and the new version reported.
+    await fs.rm(aws);
+    await fs.writeFile(aws, script("2.17.1"), { mode: 0o755 });
+    r = await doctor(f);
+    expect(await runs()).toBe(3);
+    expect(find(r.json as never, "tools.aws_cli", "ok")[0]!.message).toBe("AWS CLI 2.17.1");
+    // --no-cache asks every time.
+    await doctor(f, { cache: false });
+    expect(await runs()).toBe(4);
+  });
+});
+
+describe("doctor: the project's Node SDK (reported, not required)", () => {
+  it("the nearest package.json from the working folder up, its AWS SDK packages and what is installed", async () => {
+    const f = await home({
+      ".aws/config": GOOD,
+      "proj/package.json": JSON.stringify({
+        name: "app",
+        dependencies: { "@aws-sdk/client-sts": "^3.600.0", express: "^4" },
+        devDependencies: { "aws-sdk": "^2.1500.0" },
+      }),
+      "proj/node_modules/@aws-sdk/client-sts/package.json": JSON.stringify({ version: "3.601.0" }),
+      "node_modules/@aws-sdk/credential-provider-sso/package.json": JSON.stringify({ version: "3.598.0" }),
+    });
+    await fs.mkdir(path.join(f.home, "proj/src/deep"), { recursive: true });
+    const r = await doctor(f, { cwd: path.join(f.home, "proj/src/deep") });
+    const n = find(r.json as never, "tools.node_sdk", "ok");
+    expect(n).toHaveLength(1);
+    expect(n[0]!.message).toBe(
+      `AWS SDK for JavaScript in ${path.join(f.home, "proj/package.json")}: @aws-sdk/client-sts 3.601.0, aws-sdk not installed`,
+    );
+    expect(n[0]!.evidence).toEqual([
+      `@aws-sdk/client-sts: wanted ^3.600.0, installed 3.601.0 at ${path.join(f.home, "proj/node_modules/@aws-sdk/client-sts")}`,
+      "aws-sdk: wanted ^2.1500.0, not installed (npm install)",
+      // Found where Node would find it: a node_modules above the project.
+      `@aws-sdk/credential-provider-sso 3.598.0 at ${path.join(f.home, "node_modules/@aws-sdk/credential-provider-sso")}`,
+    ]);
+    const none = await doctor(f, { cwd: path.join(f.home, ".aws") });
+    expect(find(none.json as never, "tools.node_sdk", "ok")[0]!.message).toMatch(/^no Node\.js project here/);
+  });
+});

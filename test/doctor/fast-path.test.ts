@@ -1,0 +1,129 @@
+/**
+ * `portico doctor` answered by the installed command's launcher from the doctor cache
+ * (src/cli/doctor-fast.ts; `npm run build` first): the same stdout, stderr and exit code as the full
+ * ESM CLI (dist/cli/portico.mjs, which never takes the launcher's path) for the text report, --json
+ * and --profile; and proof that it answered without loading the full CLI (a copy of dist/cli whose
+ * portico.mjs only says "full CLI"): a cache miss, --no-cache and a fix to show all go to the full CLI.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Fixture, fixture } from "./support";
+
+const DIST = path.join(__dirname, "../../dist/cli");
+const CONFIG =
+  "[profile dev]\nsso_session = acme\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\nregion = eu-west-1 ; the SDK for JavaScript keeps this comment\n\n[sso-session acme]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-north-1\nsso_registration_scopes = sso:account:access\n";
+
+let f: Fixture;
+let stubDist: string;
+beforeAll(async () => {
+  f = await fixture({
+    ".aws/config": CONFIG,
+    ".aws/credentials": "[static]\naws_access_key_id = AKIAEXAMPLEEXAMPLE\naws_secret_access_key = s3cr3t\n",
+  });
+  // The launcher with a full CLI that only announces itself: output from it means the fast path declined.
+  stubDist = path.join(f.home, "dist-stub");
+  await fs.cp(DIST, stubDist, { recursive: true });
+  await fs.writeFile(
+    path.join(stubDist, "portico.mjs"),
+    "process.stderr.write('full CLI\\n'); process.exitCode = 99;\n",
+  );
+  // Files changed less than 2 s ago are not kept in the cache (docs/doctor.md "Cache").
+  await new Promise((r) => setTimeout(r, 2100));
+});
+afterAll(async () => {
+  await f.cleanup();
+});
+
+function run(bin: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [bin, "doctor", ...args], {
+    env: { ...f.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+    cwd: f.home,
+    encoding: "utf8",
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const full = (args: string[], env?: NodeJS.ProcessEnv) => run(path.join(DIST, "portico.mjs"), args, env);
+const installed = (args: string[], env?: NodeJS.ProcessEnv) => run(path.join(DIST, "portico.cjs"), args, env);
+const stub = (args: string[], env?: NodeJS.ProcessEnv) => run(path.join(stubDist, "portico.cjs"), args, env);
+
+describe("doctor from the launcher (cache hit)", () => {
+  it("prints exactly what the full CLI prints, without loading it", () => {
+    expect(stub([]).stderr, "nothing cached yet").toBe("full CLI\n");
+    for (const [args, env] of [
+      [[], {}],
+      [["--json"], {}],
+      [["--profile", "dev"], {}],
+      [["--json", "--profile=dev"], {}],
+      [[], { AWS_PROFILE: "dve" }],
+    ] as [string[], NodeJS.ProcessEnv][]) {
+      const a = full(args, env); // computes and keeps this selection
+      const b = installed(args, env);
+      expect(b, `${args.join(" ")} ${JSON.stringify(env)}`).toEqual(a);
+      const c = stub(args, env);
+      expect(c, "answered without the full CLI").toEqual(a);
+    }
+    expect(full([], { AWS_PROFILE: "dve" }).code).toBe(1);
+    expect(full(["--json"]).stdout).toContain('"id": "files.divergence"');
+  });
+
+  it("--no-cache, other flags, and a fix to show go to the full CLI", async () => {
+    expect(stub(["--no-cache"]).stderr).toBe("full CLI\n");
+    expect(stub(["--verify"]).stderr).toBe("full CLI\n");
+    expect(stub(["--profile"]).stderr).toBe("full CLI\n");
+    // ~/.aws open to others: a chmod fix to show (the files' content, and so the cache, unchanged).
+    await fs.chmod(path.join(f.home, ".aws"), 0o755);
+    const a = full([]);
+    expect(a.stderr).toContain("chmod");
+    expect(stub([]).stderr).toBe("full CLI\n");
+    expect(installed([])).toEqual(a);
+    await fs.chmod(path.join(f.home, ".aws"), 0o700);
+    expect(stub([]).code).toBe(0);
+  });
+});
+
+describe("doctor --fix on a terminal (a real pty through script(1))", () => {
+  /** Run the installed command on a pty, answering the confirmation with `answer`. */
+  function onTty(answer: string): Promise<{ code: number | null; out: string }> {
+    const cmd = `${process.execPath} ${path.join(DIST, "portico.cjs")} doctor --fix`;
+    const child = spawn("script", ["-qfec", cmd, "/dev/null"], {
+      env: { ...f.env, PATH: `${f.bin}:/usr/bin:/bin`, TERM: "dumb", NO_COLOR: "1" },
+      cwd: f.home,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    let answered = false;
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (!answered && /Apply 1 fix\(es\)\?/.test(out)) {
+        answered = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    return new Promise((resolve) =>
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        child.stdin.destroy();
+        resolve({ code, out });
+      }),
+    );
+  }
+
+  it("shows the change, asks, applies only on yes, then reports the fixed state", async () => {
+    const cred = path.join(f.home, ".aws/credentials");
+    await fs.chmod(cred, 0o644);
+    const no = await onTty("n");
+    expect(no.out).toContain(`chmod ${cred}: 0644 → 0600`);
+    expect(no.out.indexOf("chmod")).toBeLessThan(no.out.indexOf("Apply 1 fix(es)?"));
+    expect((await fs.stat(cred)).mode & 0o777).toBe(0o644);
+    expect(no.code).toBe(1);
+    const yes = await onTty("y");
+    expect(yes.out).toContain("applied 1 fix(es)");
+    expect((await fs.stat(cred)).mode & 0o777).toBe(0o600);
+    // doctor ran again after applying: the report is the fixed state, exit 0.
+    expect(yes.out).toMatch(/ok {6}~\/\.aws, the caches and the credentials file are private/);
+    expect(yes.code).toBe(0);
+  });
+});
