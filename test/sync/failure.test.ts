@@ -106,14 +106,16 @@ describe("sync under throttling and faults", () => {
 
   it("a token that expires mid-sync is refreshed once (single flight) and the sync completes", async () => {
     await withEmulator(
-      { accounts: 25, rolesPerAccount: 1, autoApprove: "alice", portalTps: 8, lifetimes: { accessToken: 2 } },
+      // 40 accounts at 8/s take ≥ 5 s, so a 3 s token expires at least once mid-sync; 3 s (not 2) leaves a
+      // refreshed token time for its first call on a loaded machine.
+      { accounts: 40, rolesPerAccount: 1, autoApprove: "alice", portalTps: 8, lifetimes: { accessToken: 3 } },
       async (emu) => {
         const h = await tempHome();
         try {
           const env = await signedIn(h.home, emu);
           const r = await runCli(["sync", "--yes", "--json", "--concurrency", "8"], env);
           expect(r.code, r.stderr).toBe(0);
-          expect(JSON.parse(r.stdout).profiles).toBe(25);
+          expect(JSON.parse(r.stdout).profiles).toBe(40);
           const reqs = emu.requests();
           const refreshes = reqs.filter((x) => x.operation === "CreateToken" && x.status === 200).length;
           const unauthorized = reqs.filter((x) => x.service === "sso" && x.status === 401).length;
