@@ -6,7 +6,8 @@
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { consoleUrlFromCache } from "../console/fast-path";
-import { builtin, tryCredentialProcessFastPath, writeAll } from "../credentials/fast-path";
+import { tryCredentialProcessFastPath, writeAll } from "../credentials/fast-path";
+import { builtin } from "../platform/builtin";
 import { silenceSdkWarning } from "../platform/sdk-warning";
 import { tryUseFastPath } from "../shell/fast-path";
 import { statusFromIndex } from "../status/fast-path";

@@ -12,13 +12,8 @@ import { buildProfileMap, parseConfigText } from "../config/botocore";
 import { awsPaths, resolveProfileName, resolveRegion } from "../config/paths";
 import { isFresh, parseCacheEntry, roleCacheKeyMaterial } from "../credentials/cache-format";
 import { credentialsFromEnv } from "../credentials/env";
-import {
-  builtin,
-  locatedSectionsFor,
-  locateFastPathProfile,
-  readText,
-  sha1Hex,
-} from "../credentials/fast-path";
+import { locatedSectionsFor, locateFastPathProfile, readText, sha1Hex } from "../credentials/fast-path";
+import { builtin } from "../platform/builtin";
 import {
   checkPartition,
   defaultDuration,

@@ -15,6 +15,8 @@ import { buildProfileMap, type ParsedConfig, parseConfigText } from "../config/b
 import { configValue, nonEmptyValue, profileProvider } from "../config/describe";
 import { type LocatedSection, locateSections } from "../config/located";
 import { awsPaths, resolveProfileName } from "../config/paths";
+import { builtin } from "../platform/builtin";
+import { type FileId, fileIdOf, isFileId, sameId, settled, statId } from "../platform/file-identity";
 import {
   isFresh,
   parseCacheEntry,
@@ -23,11 +25,6 @@ import {
   ssoRoleCacheKeyArgs,
 } from "./cache-format";
 import { formatCredentialProcess } from "./format";
-
-// node:fs through process.getBuiltinModule (Node ≥ 20.16): a static ESM `import` of node:fs builds its
-// ESM facade, which also loads fs/promises — several ms per process.
-export const builtin = <T>(id: string): T =>
-  (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(id);
 
 /** The profile named by a plain `credential-process [--profile P | --profile=P]` argv, else undefined. */
 export function fastPathProfileFlag(argv: string[]): { profile?: string } | undefined {
@@ -43,43 +40,6 @@ export function fastPathProfileFlag(argv: string[]): { profile?: string } | unde
 
 type Fs = typeof import("node:fs");
 const fs = (): Fs => builtin<Fs>("node:fs");
-
-/** What identifies one version of a file without reading it (docs/credentials.md "Fast-path index"). */
-export interface FileId {
-  dev: string;
-  ino: string;
-  size: string;
-  mtimeNs: string;
-  ctimeNs: string;
-}
-
-const fileId = (st: import("node:fs").BigIntStats): FileId => ({
-  dev: String(st.dev),
-  ino: String(st.ino),
-  size: String(st.size),
-  mtimeNs: String(st.mtimeNs),
-  ctimeNs: String(st.ctimeNs),
-});
-
-export const sameId = (a: FileId | null, b: FileId | null): boolean =>
-  a === null || b === null
-    ? a === b
-    : a.dev === b.dev &&
-      a.ino === b.ino &&
-      a.size === b.size &&
-      a.mtimeNs === b.mtimeNs &&
-      a.ctimeNs === b.ctimeNs;
-
-/** A file's identity (null when it does not exist); undefined for anything but a readable regular file. */
-export function statId(file: string): FileId | null | undefined {
-  try {
-    const st = fs().statSync(file, { bigint: true, throwIfNoEntry: false });
-    if (st === undefined) return null;
-    return st.isFile() ? fileId(st) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A regular file's text and identity, from one descriptor: opened non-blocking (a FIFO never blocks
@@ -110,7 +70,7 @@ export function readRegularBytes(file: string): { bytes: Buffer; id: FileId } | 
     if (!st.isFile()) return undefined;
     const buf = f.readFileSync(fd);
     if (BigInt(buf.length) !== st.size) return undefined; // changed while read: let the full path look
-    return { bytes: buf, id: fileId(st) };
+    return { bytes: buf, id: fileIdOf(st) };
   } catch {
     return undefined;
   } finally {
@@ -228,19 +188,11 @@ interface IndexRecord {
 }
 
 export const FAST_PATH_INDEX_DIR = ["portico", "fast-path"] as const;
-const SETTLE_MS = 2_000;
 
 function indexFile(awsDir: string, configFile: string, credentialsFile: string, profile: string): string {
   const key = sha1Hex(JSON.stringify([configFile, credentialsFile, profile]));
   return `${awsDir}/${FAST_PATH_INDEX_DIR.join("/")}/${key}.json`;
 }
-
-const isId = (x: unknown): x is FileId =>
-  typeof x === "object" &&
-  x !== null &&
-  ["dev", "ino", "size", "mtimeNs", "ctimeNs"].every(
-    (k) => typeof (x as Record<string, unknown>)[k] === "string",
-  );
 
 function isProfile(x: unknown): x is FastPathProfile {
   if (x === null) return true;
@@ -269,7 +221,7 @@ function readIndex(file: string): IndexRecord | undefined {
   if (!r) return undefined;
   try {
     const x = JSON.parse(r.text) as Record<string, unknown>;
-    if (x["v"] !== 3 || !isId(x["config"]) || !(x["credentials"] === null || isId(x["credentials"])))
+    if (x["v"] !== 3 || !isFileId(x["config"]) || !(x["credentials"] === null || isFileId(x["credentials"])))
       return undefined;
     if (!isProfile(x["profile"]) || !(x["region"] === null || typeof x["region"] === "string"))
       return undefined;
@@ -279,11 +231,6 @@ function readIndex(file: string): IndexRecord | undefined {
     return undefined;
   }
 }
-
-export const settled = (id: FileId | null, nowMs: number): boolean =>
-  id === null ||
-  (BigInt(id.ctimeNs) / 1_000_000n < BigInt(nowMs - SETTLE_MS) &&
-    BigInt(id.mtimeNs) / 1_000_000n < BigInt(nowMs - SETTLE_MS));
 
 /** Write the index entry atomically (temp + rename, 0600 in a 0700 folder); any failure is ignored. */
 function writeIndex(file: string, rec: IndexRecord): void {

@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { AwsPaths } from "../config/paths";
+import { type FileId, sameId, settled, statId } from "../platform/file-identity";
 import { writeFileAtomic } from "../platform/files";
 import type { ContentFacts, ToolFact } from "./types";
 
@@ -23,50 +24,11 @@ declare const PORTICO_VERSION: string | undefined;
 /** portico's version (the build defines it); a new version never reads an old version's cache. */
 export const porticoVersion: string = typeof PORTICO_VERSION === "string" ? PORTICO_VERSION : "0.0.0-dev";
 
-/** What identifies one version of a file without reading it. */
-export interface FileId {
-  dev: string;
-  ino: string;
-  size: string;
-  mtimeNs: string;
-  ctimeNs: string;
-}
-
-const SETTLE_MS = 2_000;
 /** Tool probes older than this are asked again (what a shim runs can change without any file we watch changing). */
 export const TOOL_MAX_AGE_MS = 24 * 3600_000;
 
-/** A file's identity (following links; any kind of file); null when it does not exist. */
-export function fileIdentity(p: string): FileId | null {
-  try {
-    const st = fs.statSync(p, { bigint: true, throwIfNoEntry: false });
-    if (!st) return null;
-    return {
-      dev: String(st.dev),
-      ino: String(st.ino),
-      size: String(st.size),
-      mtimeNs: String(st.mtimeNs),
-      ctimeNs: String(st.ctimeNs),
-    };
-  } catch {
-    return null;
-  }
-}
-
-const sameId = (a: FileId | null | undefined, b: FileId | null | undefined): boolean =>
-  (a ?? null) === null || (b ?? null) === null
-    ? (a ?? null) === (b ?? null)
-    : a!.dev === b!.dev &&
-      a!.ino === b!.ino &&
-      a!.size === b!.size &&
-      a!.mtimeNs === b!.mtimeNs &&
-      a!.ctimeNs === b!.ctimeNs;
-
-/** Last changed (mtime and ctime) more than 2 s before `nowMs`; a missing file is settled. */
-export const settled = (id: FileId | null, nowMs: number): boolean =>
-  id === null ||
-  (BigInt(id.ctimeNs) / 1_000_000n < BigInt(nowMs - SETTLE_MS) &&
-    BigInt(id.mtimeNs) / 1_000_000n < BigInt(nowMs - SETTLE_MS));
+/** A file's identity (following links; any kind of file); null when it does not exist or cannot be looked at. */
+export const fileIdentity = (p: string): FileId | null => statId(p, true) ?? null;
 
 export const cacheDir = (paths: Pick<AwsPaths, "awsDir">): string =>
   path.join(paths.awsDir, "portico", "doctor");

@@ -11,11 +11,9 @@
 import { awsPaths } from "../config/paths";
 import { isFresh, parseCacheEntry, roleCacheKeyMaterial } from "../credentials/cache-format";
 import { locateFastPathProfile, readText, sha1Hex } from "../credentials/fast-path";
+import { builtin } from "../platform/builtin";
 import { renderPlan, switchPlan } from "./plan";
 import { isShell, type Shell } from "./quote";
-
-const builtin = <T>(id: string): T =>
-  (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(id);
 
 /** botocore's token refresh window (src/sso/token-provider.ts REFRESH_WINDOW_MS). */
 const TOKEN_WINDOW_MS = 15 * 60_000;

@@ -11,16 +11,14 @@
 import type { AwsPaths } from "../config/paths";
 import { isFresh, parseCacheEntry } from "../credentials/cache-format";
 import {
-  builtin,
   FAST_PATH_INDEX_DIR,
-  type FileId,
   readRegular,
   readRegularBytes,
   readText,
-  sameId,
   sha1Hex,
-  statId,
 } from "../credentials/fast-path";
+import { builtin } from "../platform/builtin";
+import { type FileId, sameId, statId } from "../platform/file-identity";
 import type { SsoSession } from "../sso/session";
 import { parseToken } from "../sso/token-format";
 import type { StatusIo, StatusSummary, SummaryProfile } from "./report";

@@ -7,14 +7,13 @@
  * entries) returns false and the full command runs, which also writes the index for the next time.
  */
 import { awsPaths } from "../config/paths";
+import { builtin } from "../platform/builtin";
 import { readRegularFileSync } from "../platform/regular-file";
 import { parseHistory } from "./pick-history";
 import { openPickIndex, pickIndexFile } from "./pick-index";
 import { pickInteractively } from "./pick-tui";
 
 type Path = typeof import("node:path");
-const builtin = <T>(id: string): T =>
-  (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(id);
 
 const PAGE = 15;
 

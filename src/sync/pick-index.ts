@@ -7,16 +7,15 @@
  * parses, and writes a new index. Reads are synchronous `node:fs` (no fs/promises on the start-up path).
  */
 import type { AwsPaths } from "../config/paths";
+import { builtin } from "../platform/builtin";
+import { type FileId, isFileId, sameId, statId } from "../platform/file-identity";
 import { readRegularFileSync } from "../platform/regular-file";
 import { frecency, type History, type PickEntry } from "./pick";
 
-type Fs = typeof import("node:fs");
 type Path = typeof import("node:path");
-const builtin = <T>(id: string): T =>
-  (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(id);
 
-/** One version of a file (null: it did not exist). */
-export type FileStamp = [dev: string, ino: string, size: string, mtimeNs: string, ctimeNs: string] | null;
+/** One version of a file (null: it did not exist); src/platform/file-identity.ts. */
+export type FileStamp = FileId | null;
 
 /**
  * The file: one header line (JSON: version, the stamps of the files it was built from, the count),
@@ -25,7 +24,7 @@ export type FileStamp = [dev: string, ino: string, size: string, mtimeNs: string
  * first frame can find its few entries by line without parsing the rest (`firstFrame`).
  */
 interface PickIndexHeader {
-  version: 2;
+  version: 3;
   files: [string, FileStamp][];
   count: number;
 }
@@ -35,19 +34,7 @@ export const pickIndexFile = (paths: AwsPaths): string =>
   builtin<Path>("node:path").join(paths.awsDir, "portico", "pick-index.json");
 
 /** The stamp of `file` now; undefined when it is not a regular file (or cannot be looked at). */
-export function fileStamp(file: string): FileStamp | undefined {
-  try {
-    const st = builtin<Fs>("node:fs").statSync(file, { bigint: true, throwIfNoEntry: false });
-    if (st === undefined) return null;
-    if (!st.isFile()) return undefined;
-    return [String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs)];
-  } catch {
-    return undefined;
-  }
-}
-
-const same = (a: FileStamp | undefined, b: FileStamp | undefined): boolean =>
-  a !== undefined && b !== undefined && (a === null || b === null ? a === b : a.every((v, i) => v === b[i]));
+export const fileStamp = (file: string): FileStamp | undefined => statId(file);
 
 function rowEntry(e: unknown): PickEntry | undefined {
   if (!Array.isArray(e) || e.length !== 5 || !e.every((v) => typeof v === "string")) return undefined;
@@ -87,12 +74,13 @@ export function openPickIndex(paths: AwsPaths): OpenPickIndex | undefined {
   } catch {
     return undefined;
   }
-  if (header?.version !== 2 || !Array.isArray(header.files) || typeof header.count !== "number")
+  if (header?.version !== 3 || !Array.isArray(header.files) || typeof header.count !== "number")
     return undefined;
   const files = new Set(header.files.map(([f]) => f));
   // Built for these very config and credentials files (AWS_CONFIG_FILE may point elsewhere now).
   if (!files.has(paths.configFile) || !files.has(paths.credentialsFile)) return undefined;
-  for (const [file, stamp] of header.files) if (!same(stamp, fileStamp(file))) return undefined;
+  for (const [file, stamp] of header.files)
+    if (!(stamp === null || isFileId(stamp)) || !sameId(stamp, fileStamp(file))) return undefined;
   // "\n" + every line, so each entry line starts after a "\n".
   const body = nl === -1 ? "" : text.slice(nl);
   const lineAt = (at: number): PickEntry | undefined => {
@@ -167,13 +155,13 @@ export async function writePickIndex(
 ): Promise<boolean> {
   const files: [string, FileStamp][] = [];
   for (const [file, stamp] of before) {
-    if (stamp === undefined || !same(stamp, fileStamp(file))) return false;
+    if (stamp === undefined || !sameId(stamp, fileStamp(file))) return false;
     files.push([file, stamp]);
   }
   const rows = entries
     .map((e): Row => [e.profile, e.accountId, e.roleName, e.ssoSession ?? "", e.accountName ?? ""])
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const header: PickIndexHeader = { version: 2, files, count: rows.length };
+  const header: PickIndexHeader = { version: 3, files, count: rows.length };
   const doc = [JSON.stringify(header), ...rows.map((r) => JSON.stringify(r))].join("\n");
   try {
     const { writeFileAtomic } = await import("../platform/files");
