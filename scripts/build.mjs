@@ -51,10 +51,12 @@ await build({
 });
 chmodSync("dist/cli/portico.cjs", 0o755);
 // The launcher's lean bundles, each required only for its own command, so the other commands'
-// start-up does not pay for them: `portico pick`'s list (src/sync/pick-fast.ts) and `portico doctor`
-// answered from the doctor cache (src/cli/doctor-fast.ts).
+// start-up does not pay for them: `portico pick`'s list (src/sync/pick-fast.ts), `status` from its
+// index, `console --print` from cached credentials and `doctor` from the doctor cache (src/cli/*-fast.ts).
 for (const [entry, out] of [
   ["src/sync/pick-fast.ts", "dist/cli/pick.cjs"],
+  ["src/cli/status-fast.ts", "dist/cli/status.cjs"],
+  ["src/cli/console-fast.ts", "dist/cli/console.cjs"],
   ["src/cli/doctor-fast.ts", "dist/cli/doctor-fast.cjs"],
 ])
   await build({
