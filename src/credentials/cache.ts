@@ -3,12 +3,12 @@
  * (docs/reference.md §2.3; awscli/botocore/credentials.py `SSOCredentialFetcher`, utils.py `JSONFileCache`),
  * so portico and the AWS CLI share one set of role credentials. The pure part is in cache-format.ts.
  */
-import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { PorticoError } from "../errors";
 import { writeFileAtomic } from "../platform/files";
 import { readRegularFile } from "../platform/regular-file";
+import { sha1Hex } from "../platform/sha1";
 import {
   parseCacheEntry,
   type RoleCacheKeyArgs,
@@ -21,7 +21,7 @@ export * from "./cache-format";
 
 /** The CLI's cache key: sha1 hex of the compact, sorted JSON of the key arguments. */
 export function roleCacheKey(args: RoleCacheKeyArgs): string {
-  return createHash("sha1").update(roleCacheKeyMaterial(args), "utf8").digest("hex");
+  return sha1Hex(roleCacheKeyMaterial(args));
 }
 
 export function roleCacheFile(cliCacheDir: string, key: string): string {

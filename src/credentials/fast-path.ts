@@ -9,14 +9,13 @@
  * other flags, --help, a missing/expired/torn cache entry, any config problem, any error at all — returns
  * `undefined`, and the caller runs the full CLI, which does the real work and reports errors properly.
  */
-import { sha1 } from "@noble/hashes/legacy.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { buildProfileMap, type ParsedConfig, parseConfigText } from "../config/botocore";
 import { configValue, nonEmptyValue, profileProvider } from "../config/describe";
 import { type LocatedSection, locateSections } from "../config/located";
 import { awsPaths, resolveProfileName } from "../config/paths";
 import { builtin } from "../platform/builtin";
 import { type FileId, fileIdOf, isFileId, sameId, settled, statId } from "../platform/file-identity";
+import { sha1Hex } from "../platform/sha1";
 import {
   isFresh,
   parseCacheEntry,
@@ -84,8 +83,7 @@ export function readText(file: string): string | undefined {
   return r ? r.text : undefined;
 }
 
-/** sha1 hex of a string, with @noble/hashes: node:crypto alone costs more than the rest of this path. */
-export const sha1Hex = (s: string): string => bytesToHex(sha1(utf8ToBytes(s)));
+export { sha1Hex };
 
 /** sha1 hex of the key material. */
 function cacheKey(args: RoleCacheKeyArgs): string {

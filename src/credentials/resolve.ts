@@ -28,6 +28,7 @@ import {
 } from "../config/paths";
 import { configError } from "../errors";
 import { withCacheLock } from "../platform/lock";
+import { sha1Hex } from "../platform/sha1";
 import { ssoProfile } from "../sso/session";
 import {
   isFresh,
@@ -231,8 +232,7 @@ async function cachedAssumedRole(
   accountId: string | undefined,
   fetch: () => Promise<{ credentials: AwsCredentials; entry: string }>,
 ): Promise<{ credentials: AwsCredentials; cached: boolean; key: string }> {
-  const { createHash } = await import("node:crypto");
-  const key = createHash("sha1").update(keyMaterial, "utf8").digest("hex");
+  const key = sha1Hex(keyMaterial);
   const file = roleCacheFile(config.paths.cliCacheDir, key);
   const fromCache = async () => {
     if (forceRefresh) return undefined;

@@ -12,12 +12,12 @@
  * Nothing time-dependent is kept (tokens, the environment checks): those are judged on every run.
  * Any unreadable, foreign or mismatching entry is a miss; an unwritable folder means no cache.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { AwsPaths } from "../config/paths";
 import { type FileId, sameId, settled, statId } from "../platform/file-identity";
 import { writeFileAtomic } from "../platform/files";
+import { sha1Hex } from "../platform/sha1";
 import type { ContentFacts, ToolFact } from "./types";
 
 declare const PORTICO_VERSION: string | undefined;
@@ -33,7 +33,7 @@ export const fileIdentity = (p: string): FileId | null => statId(p, true) ?? nul
 export const cacheDir = (paths: Pick<AwsPaths, "awsDir">): string =>
   path.join(paths.awsDir, "portico", "doctor");
 
-const sha1 = (s: string): string => createHash("sha1").update(s).digest("hex");
+const sha1 = sha1Hex;
 
 function readJson(file: string): Record<string, unknown> | undefined {
   try {

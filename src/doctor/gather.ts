@@ -3,13 +3,13 @@
  * config (through the config layer), cached tokens (through src/sso/cache.ts), the tools on PATH.
  * All I/O lives here; the judgement is in checks.ts. Nothing here changes anything on disk.
  */
-import { execFile } from "node:child_process";
 import { constants, promises as fs } from "node:fs";
 import * as path from "node:path";
 import { backupPath } from "../config/edit";
 import { type AwsConfig, readConfigText } from "../config/load";
 import { awsPaths, resolveProfileName } from "../config/paths";
 import { isPorticoError } from "../errors";
+import { builtin } from "../platform/builtin";
 import { readToken, tokenFilePath } from "../sso/cache";
 import {
   cachedProbe,
@@ -75,6 +75,8 @@ export async function fileFact(p: string): Promise<FileFact> {
 }
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<string> {
+  // node:child_process only when a probe runs (not on a run answered from the doctor cache).
+  const { execFile } = builtin<typeof import("node:child_process")>("node:child_process");
   return new Promise((resolve, reject) => {
     execFile(
       file,

@@ -19,12 +19,12 @@
  * `stallMs` without a heartbeat. A waiter behind a live, progressing local owner waits (no fixed
  * time-out; `maxWaitMs` caps it).
  */
-import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ExitCode, PorticoError } from "../errors";
 import { makeDirs, removeStaleTemps } from "./atomic-file";
+import { builtin } from "./builtin";
 import { environmentError, resolveWriteTarget } from "./files";
 
 export interface LockOptions {
@@ -273,7 +273,8 @@ export async function withFileLock<T>(
   async function acquire(): Promise<{ entry: string; timer: NodeJS.Timeout; lost: boolean }> {
     await makeDirs(parent, options.dirMode ?? 0o700);
     const me = await myIdentity();
-    const nonce = randomBytes(8).toString("hex");
+    // node:crypto only when a lock is taken: loading it costs several ms on read-only paths.
+    const nonce = builtin<typeof import("node:crypto")>("node:crypto").randomBytes(8).toString("hex");
     const record: OwnerRecord = {
       v: 2,
       pid: process.pid,

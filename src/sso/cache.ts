@@ -5,16 +5,16 @@
  * atomically. Reads also accept the SDK JS variant (pretty-printed, millis). A file that cannot be
  * parsed is "signed out": never a crash, never deleted.
  */
-import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { readFileIfExists, writeFileAtomic } from "../platform/files";
 import { type PyJson, pyDumps } from "../platform/pyjson";
+import { sha1Hex } from "../platform/sha1";
 import type { SsoSession } from "./session";
 import { type CachedToken, optStr, parseCacheTime, parseToken, type TokenRead } from "./token-format";
 
 export { type CachedToken, parseCacheTime, parseToken, type TokenRead } from "./token-format";
 
-export const sha1Hex = (s: string): string => createHash("sha1").update(s, "utf8").digest("hex");
+export { sha1Hex };
 
 /** `YYYY-MM-DDTHH:MM:SSZ` (what the CLI writes; every reader accepts it). */
 export function formatCacheTime(d: Date): string {

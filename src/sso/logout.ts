@@ -9,6 +9,7 @@ import * as path from "node:path";
 import type { AwsConfig } from "../config/load";
 import type { AwsPaths } from "../config/paths";
 import { withFileLock } from "../platform/lock";
+import { sha1Hex } from "../platform/sha1";
 import { parseToken, tokenFilePath } from "./cache";
 import { type RoleCacheKeyArgs, roleCacheKeyMaterial, ssoRoleCacheKeyArgs } from "./role-cache-key";
 import type { SsoSession } from "./session";
@@ -92,9 +93,7 @@ export async function roleCacheFilesFor(
   session: SsoSession,
   cliCacheDir: string,
 ): Promise<string[]> {
-  const { createHash } = await import("node:crypto");
-  const key = (args: RoleCacheKeyArgs) =>
-    createHash("sha1").update(roleCacheKeyMaterial(args), "utf8").digest("hex");
+  const key = (args: RoleCacheKeyArgs) => sha1Hex(roleCacheKeyMaterial(args));
   const { configValue } = await import("../config/describe");
   const out: string[] = [];
   for (const p of config.profiles.values()) {

@@ -6,10 +6,10 @@
  * Also holds what the last sync wrote into the config (to name hand-edited lines) and what the picker
  * lists.
  */
-import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { AwsPaths } from "../config/paths";
 import { readFileIfExists, writeFileAtomic } from "../platform/files";
+import { sha1Hex } from "../platform/sha1";
 import type { GeneratedProfile } from "./block";
 
 export interface CachedAccount {
@@ -38,7 +38,7 @@ export function syncCacheDir(paths: AwsPaths): string {
 }
 
 export function syncCacheFile(paths: AwsPaths, sessionName: string, startUrl: string): string {
-  const key = createHash("sha1").update(`${sessionName}\n${startUrl}`, "utf8").digest("hex").slice(0, 16);
+  const key = sha1Hex(`${sessionName}\n${startUrl}`).slice(0, 16);
   return path.join(syncCacheDir(paths), `${key}.json`);
 }
 
