@@ -104,6 +104,19 @@ function jsKeyFor(section: string, kind: "config" | "credentials"): string | und
   return prefix === "profile" ? key.substring(dot + 1) : key;
 }
 
+/**
+ * The key line a flattened name (`key` or `key.subkey`, see `flatten`) comes from: the name itself,
+ * else its shortest prefix before a "." that is a key (keys may contain dots themselves: `k.y` with
+ * a nested `Region` flattens to `k.y.Region`), else the part before the first ".".
+ */
+function flatKeyBase(k: string, isKey: (key: string) => boolean): string {
+  if (isKey(k)) return k;
+  for (let i = k.indexOf("."); i >= 0; i = k.indexOf(".", i + 1))
+    if (isKey(k.slice(0, i))) return k.slice(0, i);
+  const dot = k.indexOf(".");
+  return dot < 0 ? k : k.slice(0, dot);
+}
+
 /** Flatten botocore sub-sections the way JS names them (`s3.addressing_style`). */
 function flatten(values: Map<string, RawValue>): Map<string, string> {
   const out = new Map<string, string>();
@@ -357,7 +370,7 @@ export function compareWithSdkJs(
     const reported = new Set<number>();
     for (const [k, v] of values) {
       if (jsS.values.get(k) === v) continue;
-      const baseKey = k.includes(".") && !own.has(k) ? k.slice(0, k.indexOf(".")) : k;
+      const baseKey = flatKeyBase(k, (x) => own.has(x) || defaults.has(x));
       const e = own.get(baseKey);
       if (!e) {
         const d = defaults.get(baseKey);

@@ -77,6 +77,11 @@ describe("a warning exactly when the real SDK reads differently", () => {
   it("a section the SDK reads with no key (only __proto__) is no divergence", async () => {
     await check("[profile.dev]\n__proto__=a", "config");
   });
+  it("a dotted key with a nested value is traced to its own line (found by the generated files)", async () => {
+    await check("[default]\nk.y=\n  Region =", "config");
+    await check("[default]\nk.y=\n  Region =", "credentials");
+    await check("[profile p]\na.b.c=\n  d.e = 1\n  f =", "config");
+  });
   for (const [name, text] of Object.entries(fixtures)) {
     it(`fixture: ${name}`, async () => {
       await check(text, "config");
