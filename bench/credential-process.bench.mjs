@@ -7,12 +7,11 @@
 //  (b) thundering herd: 50 concurrent `portico credential-process` with an expired access token and no
 //      cached credentials → exactly one CreateToken and one GetRoleCredentials reach the emulator.
 // The emulator runs in this process (loaded from TypeScript with tsx) so its request log can be read.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { tsImport } from "tsx/esm/api";
 import {
+  benchHome,
   median,
   moduleTraceArgs,
   REGION,
@@ -29,15 +28,7 @@ const portico = path.join(root, "dist", "cli", "portico.mjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const HERD = Number(process.env.BENCH_HERD ?? 50);
 
-const { startEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
-const emu = await startEmulator({ seed: "demo", autoApprove: "alice" });
-const home = mkdtempSync(path.join(tmpdir(), "portico-bench-"));
-const env = {
-  PATH: process.env.PATH,
-  HOME: home,
-  AWS_ENDPOINT_URL: emu.url,
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-};
+const { emu, home, env } = await benchHome("portico-bench-");
 
 const run = (cmd, args) => runWith(cmd, args, env);
 

@@ -8,12 +8,19 @@
 // every machine: /proc-based, via a tiny wrapper measuring the child's ru_maxrss); and how many times
 // each opens ~/.aws/config (strace -f -e openat, when strace is installed).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { tsImport } from "tsx/esm/api";
-import { loadAverage, median, REGION, run as runWith, START_URL, signIn, writeToken } from "./support.mjs";
+import {
+  benchHome,
+  loadAverage,
+  median,
+  REGION,
+  run as runWith,
+  START_URL,
+  signIn,
+  writeToken,
+} from "./support.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -22,15 +29,7 @@ const launcher = path.join(root, "dist", "cli", "portico.cjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const SIZES = (process.env.BENCH_SIZES ?? "10,1000,21000").split(",").map(Number);
 
-const { startEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
-const emu = await startEmulator({ seed: "demo", autoApprove: "alice" });
-const home = mkdtempSync(path.join(tmpdir(), "portico-hot-"));
-const env = {
-  PATH: process.env.PATH,
-  HOME: home,
-  AWS_ENDPOINT_URL: emu.url,
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-};
+const { emu, home, env } = await benchHome("portico-hot-");
 
 const run = (cmd, args) => runWith(cmd, args, env);
 

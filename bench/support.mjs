@@ -4,11 +4,30 @@
 // average, and the module-load hook that lists the files a process loads.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { tsImport } from "tsx/esm/api";
 
 export const START_URL = "https://d-0000000000.awsapps.com/start";
 export const REGION = "eu-north-1";
+
+/**
+ * The in-process emulator (demo org, alice approves), an empty temporary HOME and the environment that
+ * points portico at both: { emu, home, env }. The caller stops `emu` and removes `home`.
+ */
+export async function benchHome(prefix) {
+  const { startEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
+  const emu = await startEmulator({ seed: "demo", autoApprove: "alice" });
+  const home = mkdtempSync(path.join(tmpdir(), prefix));
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_ENDPOINT_URL: emu.url,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+  return { emu, home, env };
+}
 
 /** Run a command to completion with `env`: { code, stdout, stderr }. */
 export function run(cmd, args, env) {
