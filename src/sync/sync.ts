@@ -18,7 +18,7 @@ import type { GeneratedProfile } from "./block";
 import { type DiscoveryCache, readDiscoveryCache, syncCacheFile, writeDiscoveryCache } from "./cache";
 import { unifiedDiff } from "./diff";
 import { type DiscoveryProgress, discover } from "./discover";
-import { findExisting, planSync, type Skipped, type SyncFilters, type SyncPlan, textLines } from "./plan";
+import { findExisting, planSync, type Skipped, type SyncPlan, textLines } from "./plan";
 import { parseSettingsCommand, type SyncSettings, settingsCommand } from "./settings";
 import { checkSeparator, DEFAULT_TEMPLATE, parseTemplate } from "./template";
 
@@ -32,15 +32,9 @@ export interface SyncDeps {
   signal?: AbortSignal;
 }
 
-export interface SyncOptions {
+/** The block's settings (src/sync/settings.ts) and how this run goes. */
+export interface SyncOptions extends SyncSettings {
   ssoSession: string;
-  template?: string;
-  lowerCase?: boolean;
-  separator?: string;
-  filters?: SyncFilters;
-  region?: string;
-  output?: string;
-  noPrune?: boolean;
   dryRun?: boolean;
   refresh?: boolean;
   /** Reuse roles listed less than this long ago (default 3600 s). */
