@@ -35,9 +35,8 @@ await build({
 chmodSync("dist/cli/portico.mjs", 0o755);
 // The installed command: a small CommonJS launcher (faster to start than an ESM entry) that answers
 // `credential-process` cache hits itself and otherwise imports portico.mjs.
-await build({
-  entryPoints: ["src/cli/launcher.ts"],
-  outfile: "dist/cli/portico.cjs",
+// Every CommonJS bundle: the launcher and its lean answers below.
+const cjs = {
   bundle: true,
   format: "cjs",
   platform: "node",
@@ -46,8 +45,13 @@ await build({
   sourcemap: "linked",
   sourcesContent: false,
   legalComments: "none",
-  banner: { js: "#!/usr/bin/env node" },
   logLevel: "warning",
+};
+await build({
+  ...cjs,
+  entryPoints: ["src/cli/launcher.ts"],
+  outfile: "dist/cli/portico.cjs",
+  banner: { js: "#!/usr/bin/env node" },
 });
 chmodSync("dist/cli/portico.cjs", 0o755);
 // The launcher's lean bundles, each required only for its own command, so the other commands'
@@ -60,18 +64,10 @@ for (const [entry, out] of [
   ["src/cli/doctor-fast.ts", "dist/cli/doctor-fast.cjs"],
 ])
   await build({
+    ...cjs,
     entryPoints: [entry],
     outfile: out,
-    bundle: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    minify: true,
-    sourcemap: "linked",
-    sourcesContent: false,
-    legalComments: "none",
     define: { PORTICO_VERSION: JSON.stringify(pkg.version) },
-    logLevel: "warning",
   });
 await build({
   entryPoints: ["src/index.ts"],
