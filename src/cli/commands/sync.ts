@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { ExitCode, PorticoError, usageError } from "../../errors";
+import type { SyncSettings } from "../../sync/settings";
 import type { CliContext } from "../context";
 import { info, printJson, warn } from "../output";
 
@@ -92,7 +93,8 @@ async function syncAction(ctx: CliContext, flags: SyncFlags): Promise<void> {
     includeRoles: flags.includeRole,
     excludeRoles: flags.excludeRole,
   };
-  const command = `${settingsCommand(ssoSession, {
+  // The block's settings, as the flags give them: for the command that regenerates it and for the run.
+  const settings: SyncSettings = {
     ...(flags.name !== undefined ? { template: flags.name } : {}),
     ...(flags.lowerCase ? { lowerCase: true } : {}),
     ...(flags.separator !== undefined ? { separator: flags.separator } : {}),
@@ -100,7 +102,8 @@ async function syncAction(ctx: CliContext, flags: SyncFlags): Promise<void> {
     ...(flags.region !== undefined ? { region: flags.region } : {}),
     ...(flags.output !== undefined ? { output: flags.output } : {}),
     ...(flags.prune === false ? { noPrune: true } : {}),
-  })}${flags.refresh ? " --refresh" : ""}`;
+  };
+  const command = `${settingsCommand(ssoSession, settings)}${flags.refresh ? " --refresh" : ""}`;
   if (!flags.dryRun && !flags.yes && !ctx.interactive)
     throw new PorticoError("answer_required", "portico sync asks before it writes, and this run cannot ask", {
       exitCode: ExitCode.signInRequired,
@@ -155,12 +158,8 @@ async function syncAction(ctx: CliContext, flags: SyncFlags): Promise<void> {
       },
       {
         ssoSession,
-        ...(flags.name !== undefined ? { template: flags.name } : {}),
-        ...(flags.lowerCase ? { lowerCase: true } : {}),
-        ...(flags.separator !== undefined ? { separator: flags.separator } : {}),
-        filters,
-        ...(flags.region !== undefined ? { region: flags.region } : {}),
-        ...(flags.output !== undefined ? { output: flags.output } : {}),
+        ...settings,
+        // The run states pruning either way (the command line above records only --no-prune).
         ...(flags.prune !== undefined ? { noPrune: !flags.prune } : {}),
         ...(flags.dryRun ? { dryRun: true } : {}),
         ...(flags.refresh ? { refresh: true } : {}),
