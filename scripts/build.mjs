@@ -33,9 +33,9 @@ await build({
   logLevel: "warning",
 });
 chmodSync("dist/cli/portico.mjs", 0o755);
-// The installed command: a small CommonJS launcher (faster to start than an ESM entry) that answers
-// `credential-process` cache hits itself and otherwise imports portico.mjs.
-// Every CommonJS bundle: the launcher and its lean answers below.
+// The installed command: a tiny CommonJS entry (faster to start than an ESM one; src/cli/start.ts) that
+// loads the lean answers through the code cache and otherwise imports portico.mjs.
+// Every CommonJS bundle: the entry, the launcher and its lean answers below.
 const cjs = {
   bundle: true,
   format: "cjs",
@@ -49,15 +49,18 @@ const cjs = {
 };
 await build({
   ...cjs,
-  entryPoints: ["src/cli/launcher.ts"],
+  entryPoints: ["src/cli/start.ts"],
   outfile: "dist/cli/portico.cjs",
   banner: { js: "#!/usr/bin/env node" },
 });
 chmodSync("dist/cli/portico.cjs", 0o755);
-// The launcher's lean bundles, each required only for its own command, so the other commands'
-// start-up does not pay for them: `portico pick`'s list (src/sync/pick-fast.ts), `status` from its
-// index, `console --print` from cached credentials and `doctor` from the doctor cache (src/cli/*-fast.ts).
+// What the entry loads through the code cache (src/platform/code-cache.ts): the launcher (the lean
+// answers of `credential-process` and `use`, src/cli/launcher.ts) and its lean bundles, each required
+// only for its own command, so the other commands' start-up does not pay for them: `portico pick`'s
+// list (src/sync/pick-fast.ts), `status` from its index, `console --print` from cached credentials and
+// `doctor` from the doctor cache (src/cli/*-fast.ts).
 for (const [entry, out] of [
+  ["src/cli/launcher.ts", "dist/cli/launcher.cjs"],
   ["src/sync/pick-fast.ts", "dist/cli/pick.cjs"],
   ["src/cli/status-fast.ts", "dist/cli/status.cjs"],
   ["src/cli/console-fast.ts", "dist/cli/console.cjs"],

@@ -1,0 +1,52 @@
+// The installed `portico` command (CommonJS, dist/cli/portico.cjs; a CJS entry starts faster than an
+// ESM one, which matters for `credential-process`, run once per process start by every tool that uses
+// it). It loads the command's lean answer through the V8 code cache (src/platform/code-cache.ts) and,
+// when that does not answer, imports the full ESM CLI (portico.mjs). Kept tiny: this file is compiled
+// afresh on every start.
+
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { codeCacheFor, requireCached } from "../platform/code-cache";
+import { silenceSdkWarning } from "../platform/sdk-warning";
+
+// Before any SDK module loads (they load lazily, after this line); exec's child never sees it.
+silenceSdkWarning(process.env);
+const argv = process.argv.slice(2);
+// `--debug` stack traces name src/ files: the bundle's source maps (scripts/build.mjs), read only then.
+if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
+
+/**
+ * The lean answers, each a bundle beside this file (scripts/build.mjs) read only for its command:
+ * `pick` from the picker's index (src/sync/pick-fast.ts), `status` from the status index
+ * (src/cli/status-fast.ts), `console --print` from cached credentials (src/cli/console-fast.ts),
+ * `doctor` from the doctor cache (src/cli/doctor-fast.ts); every other command tries the launcher
+ * (`credential-process`, `use`: src/cli/launcher.ts). Each returns false (or throws) to hand the
+ * command to the full CLI.
+ */
+type Lean = (argv: string[], env: NodeJS.ProcessEnv) => boolean | Promise<boolean>;
+const leanBundles: Record<string, [file: string, load: (m: never) => Lean]> = {
+  pick: ["pick.cjs", (m: typeof import("../sync/pick-fast")) => m.tryPickFastPath],
+  status: ["status.cjs", (m: typeof import("./status-fast")) => m.tryStatusFastPath],
+  console: ["console.cjs", (m: typeof import("./console-fast")) => m.tryConsoleFastPath],
+  doctor: ["doctor-fast.cjs", (m: typeof import("./doctor-fast")) => m.tryDoctorFastPath],
+};
+const launcher: [string, (m: never) => Lean] = ["launcher.cjs", (m: typeof import("./launcher")) => m.answer];
+
+function loadFullCli(): void {
+  import(pathToFileURL(path.join(__dirname, "portico.mjs")).href).catch((e: unknown) => {
+    process.stderr.write(`portico: fatal: cannot load the CLI: ${String(e)}\n`);
+    process.exitCode = 1;
+  });
+}
+
+let answered: boolean | Promise<boolean>;
+try {
+  const [file, fn] =
+    (Object.hasOwn(leanBundles, argv[0] ?? "") && leanBundles[argv[0] as string]) || launcher;
+  const m = requireCached(path.join(__dirname, file), codeCacheFor(argv, process.env), require);
+  answered = fn(m as never)(argv, process.env);
+} catch {
+  answered = false;
+}
+if (answered === false) loadFullCli();
+else if (answered !== true) answered.then((done) => done || loadFullCli(), loadFullCli);

@@ -1,0 +1,140 @@
+/**
+ * A V8 code cache for the installed command's CommonJS bundles (dist/cli/launcher.cjs and the lean
+ * bundles it loads): what Node ≥ 22 does itself with `module.enableCompileCache()`, which Node 20 does
+ * not have. Compiling the bundles' functions is most of what a lean answer (`credential-process`,
+ * `use`, `status`, `console --print`, `doctor`, `pick`) costs beyond Node's own start-up
+ * (docs/benchmarks.md "Code cache"), so the first run of a command keeps V8's compiled code of each
+ * bundle it loaded, taken when the process exits (so the functions that command ran are in it), and
+ * later runs of that command start from it.
+ *
+ * Where: `<os.tmpdir()>/portico-code-cache-<uid>/` (never under HOME: a HOME that is read-only,
+ * missing or being tested stays untouched). Trusted only while it is a real folder (not a symlink)
+ * owned by this user with no group or other access (0700): otherwise nothing is read or written
+ * there. Entries are 0600 and written whole (temp file, then rename). An entry's name holds the
+ * bundle's folder (hashed), name, command, size, mtime and inode, and Node's version and
+ * architecture, so a rebuilt or upgraded bundle never meets an old entry; V8 checks its own version,
+ * flags and the source length again and rejects what does not match (the entry is then rewritten).
+ * The older entries of the same bundle are removed when a new one is written.
+ * `PORTICO_NO_CODE_CACHE=1` (or `--debug`, whose source-mapped stack traces need Node's own loader)
+ * turns it off; a platform without user ids (Windows) does not use it.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as vm from "node:vm";
+
+/** The commands whose runs keep a cache of their own; every other command shares one. */
+const OWN_CACHE = new Set(["credential-process", "use", "status", "console", "doctor", "pick"]);
+
+export interface CodeCache {
+  /** The cache folder (may not exist yet). */
+  dir: string;
+  /** Which command's compiled code this process keeps: its cache entries' middle name. */
+  variant: string;
+}
+
+/** The code cache for this process, or undefined when it is off. */
+export function codeCacheFor(argv: string[], env: NodeJS.ProcessEnv): CodeCache | undefined {
+  if (env["PORTICO_NO_CODE_CACHE"] || argv.includes("--debug")) return undefined;
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  const cmd = argv[0] ?? "";
+  return {
+    dir: path.join(os.tmpdir(), `portico-code-cache-${uid}`),
+    variant: OWN_CACHE.has(cmd) ? cmd : "cli",
+  };
+}
+
+/** A real folder of this user's that nobody else can write to or list. */
+function trusted(dir: string): boolean {
+  try {
+    const st = fs.lstatSync(dir);
+    return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** FNV-1a (32 bit) of a string, as 8 hex digits: names a bundle's folder in an entry's name. */
+function fnv(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+const WRAP_HEAD = "(function (exports, require, module, __filename, __dirname) {\n";
+
+/**
+ * `require(file)` for a self-contained CommonJS bundle (it requires only Node's built-in modules and
+ * sibling bundles), compiled from its cache entry when there is a valid one. A sibling `.cjs` it
+ * requires by absolute path goes through the same cache; anything else through `parent`.
+ */
+export function requireCached(file: string, cache: CodeCache | undefined, parent: NodeJS.Require): unknown {
+  if (!cache) return parent(file);
+  const fd = fs.openSync(file, "r");
+  let st: fs.Stats;
+  let source: string;
+  try {
+    st = fs.fstatSync(fd);
+    source = fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+  const dir = path.dirname(file);
+  const prefix = `${fnv(dir)}.${path.basename(file, ".cjs")}.${cache.variant}.`;
+  const name = `${prefix}${[st.size, Math.trunc(st.mtimeMs), st.ino].map((n) => n.toString(36)).join("-")}.${process.version}-${process.arch}.bin`;
+  const entry = path.join(cache.dir, name);
+  let cachedData: Buffer | undefined;
+  if (trusted(cache.dir)) {
+    try {
+      cachedData = fs.readFileSync(entry);
+    } catch {
+      cachedData = undefined;
+    }
+  }
+  // The header on a line of its own (lineOffset -1): stack traces keep the bundle's line numbers.
+  const script = new vm.Script(`${WRAP_HEAD}${source}\n})`, { filename: file, lineOffset: -1, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected)
+    process.once("exit", () => save(cache.dir, prefix, name, script));
+  const mod = { exports: {} as unknown, id: file, filename: file, loaded: false };
+  const req = Object.assign(
+    (id: string) =>
+      path.isAbsolute(id) && id.endsWith(".cjs") ? requireCached(id, cache, parent) : parent(id),
+    { resolve: parent.resolve, cache: parent.cache, main: parent.main, extensions: parent.extensions },
+  );
+  (script.runInThisContext() as (...a: unknown[]) => void).call(
+    mod.exports,
+    mod.exports,
+    req,
+    mod,
+    file,
+    dir,
+  );
+  mod.loaded = true;
+  return mod.exports;
+}
+
+/** Keep the script's compiled code (at exit: with every function this run compiled). Never throws. */
+function save(dir: string, prefix: string, name: string, script: vm.Script): void {
+  try {
+    try {
+      fs.mkdirSync(dir, { mode: 0o700 });
+    } catch {
+      // it exists (checked next) or cannot be made (then no cache)
+    }
+    if (!trusted(dir)) return;
+    const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
+    fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600, flag: "wx" });
+    fs.renameSync(tmp, path.join(dir, name));
+    const now = Date.now();
+    for (const other of fs.readdirSync(dir)) {
+      if (!other.startsWith(prefix) || other === name) continue;
+      const p = path.join(dir, other);
+      // another process's temp file is left alone while it may still be writing it
+      if (other.endsWith(".tmp") && now - fs.lstatSync(p).mtimeMs < 60_000) continue;
+      fs.rmSync(p, { force: true });
+    }
+  } catch {
+    // no cache this time: the next start compiles again
+  }
+}
