@@ -236,7 +236,7 @@ function writeIndex(file: string, rec: IndexRecord): void {
 }
 
 /** Write an index file atomically (temp + rename, 0600 in a 0700 folder); any failure is ignored. */
-export function writeIndexFile(file: string, text: string): void {
+export function writeIndexFile(file: string, text: string | Uint8Array): void {
   const f = fs();
   const dir = file.slice(0, file.lastIndexOf("/"));
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;

@@ -22,6 +22,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
+import { fnv1aHex } from "./fnv";
 
 /** The commands whose runs keep a cache of their own; every other command shares one. */
 const OWN_CACHE = new Set(["credential-process", "use", "status", "console", "doctor", "pick"]);
@@ -55,13 +56,6 @@ function trusted(dir: string): boolean {
   }
 }
 
-/** FNV-1a (32 bit) of a string, as 8 hex digits: names a bundle's folder in an entry's name. */
-function fnv(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
-}
-
 const WRAP_HEAD = "(function (exports, require, module, __filename, __dirname) {\n";
 
 /**
@@ -81,7 +75,7 @@ export function requireCached(file: string, cache: CodeCache | undefined, parent
     fs.closeSync(fd);
   }
   const dir = path.dirname(file);
-  const prefix = `${fnv(dir)}.${path.basename(file, ".cjs")}.${cache.variant}.`;
+  const prefix = `${fnv1aHex(dir)}.${path.basename(file, ".cjs")}.${cache.variant}.`;
   const name = `${prefix}${[st.size, Math.trunc(st.mtimeMs), st.ino].map((n) => n.toString(36)).join("-")}.${process.version}-${process.arch}.bin`;
   const entry = path.join(cache.dir, name);
   let cachedData: Buffer | undefined;

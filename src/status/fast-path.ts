@@ -30,7 +30,14 @@ export function statusFromIndex(
     const paths = awsPaths(env);
     const summary = readStatusIndex(paths);
     if (!summary) return undefined;
-    return { status: statusFrom(summary, syncStatusIo(paths), env, now, paths.configFile), json: args.json };
+    try {
+      return {
+        status: statusFrom(summary, syncStatusIo(paths), env, now, paths.configFile),
+        json: args.json,
+      };
+    } finally {
+      summary.close();
+    }
   } catch {
     return undefined;
   }

@@ -84,6 +84,8 @@ export interface SummaryProfile {
 export interface StatusSummary {
   /** Named sessions in config order, then legacy (start URL) sessions in the order profiles use them. */
   sessions: SsoSession[];
+  /** Each session's token file name (sha1 hex of its cache key, docs/reference.md §2.1), in `sessions` order. */
+  tokenFiles: string[];
   /** The profiles whose credentials are cached under `key` (several profiles may share one). */
   byKey(key: string): SummaryProfile[];
   byProfile(name: string): SummaryProfile | undefined;
@@ -91,7 +93,8 @@ export interface StatusSummary {
 
 /** The live files `status` reads (synchronously, files only). */
 export interface StatusIo {
-  readToken(session: SsoSession): TokenRead;
+  /** The cached token in the SSO cache folder's `<file>.json`. */
+  readToken(file: string): TokenRead;
   /** The file names in the AWS CLI's role-credential cache folder ([] when it does not exist). */
   cacheFiles(): string[];
   readRoleCredentials(key: string): AwsCredentials | undefined;
@@ -127,7 +130,9 @@ export function statusFrom(
   now: Date,
   configFile: string,
 ): Status {
-  const sessions = summary.sessions.map((s) => sessionStatus(s, io.readToken(s), now));
+  const sessions = summary.sessions.map((s, i) =>
+    sessionStatus(s, io.readToken(summary.tokenFiles[i] as string), now),
+  );
   const found: { ordinal: number; row: RoleCredentialStatus }[] = [];
   for (const file of io.cacheFiles()) {
     if (!KEY_FILE.test(file)) continue;

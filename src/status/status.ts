@@ -11,8 +11,9 @@ import { nonEmptyValue, parseRoleArn } from "../config/describe";
 import type { AwsConfig } from "../config/load";
 import type { AwsPaths } from "../config/paths";
 import { roleCacheKeyMaterial, ssoRoleCacheKeyArgs } from "../credentials/cache-format";
-import { sha1Hex, writeIndexFile } from "../credentials/fast-path";
+import { FAST_PATH_INDEX_DIR, sha1Hex, writeIndexFile } from "../credentials/fast-path";
 import { providerOf } from "../credentials/resolve";
+import { builtin } from "../platform/builtin";
 import { type FileId, sameId, settled, statId } from "../platform/file-identity";
 import { type SsoSession, ssoProfile, ssoSessionByName } from "../sso/session";
 import { type Status, type SummaryProfile, statusFrom } from "./report";
@@ -107,6 +108,18 @@ export function configIdentity(paths: AwsPaths): { config: FileId; credentials: 
   return config && credentials !== undefined ? { config, credentials } : undefined;
 }
 
+/** The first version's index file (status-<sha1 of both paths>.txt), replaced by the current one. */
+function removeFirstIndex(paths: AwsPaths): void {
+  const name = `status-${sha1Hex(JSON.stringify([paths.configFile, paths.credentialsFile]))}.txt`;
+  try {
+    builtin<typeof import("node:fs")>("node:fs").unlinkSync(
+      `${paths.awsDir}/${FAST_PATH_INDEX_DIR.join("/")}/${name}`,
+    );
+  } catch {
+    // not there
+  }
+}
+
 /**
  * Everything `portico status` shows, read from files only. `identity` is both files' identity taken
  * before the config was loaded: when it is unchanged now and settled, the summary is kept in the
@@ -127,8 +140,13 @@ export async function collectStatus(
       sameId(after.credentials, identity.credentials) &&
       settled(identity.config, wall) &&
       settled(identity.credentials, wall)
-    )
-      writeIndexFile(statusIndexFile(config.paths), serializeSummary(identity, sessions, profiles));
+    ) {
+      writeIndexFile(
+        statusIndexFile(config.paths),
+        serializeSummary(config.paths, identity, sessions, profiles),
+      );
+      removeFirstIndex(config.paths);
+    }
   }
   return statusFrom(
     memorySummary(sessions, profiles),
