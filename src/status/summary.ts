@@ -174,7 +174,7 @@ export function readStatusIndex(paths: AwsPaths): IndexSummary | undefined {
     if (!st.isFile()) throw new Error("not a file");
     const start = read(0, Math.min(st.size, 128));
     const nl = start.indexOf(0x0a);
-    const words = start.toString("latin1", 0, nl < 0 ? 0 : nl).split(" ");
+    const words = start.toString("latin1", 0, Math.max(nl, 0)).split(" ");
     if (words.length !== 6 || words[0] !== MAGIC || words[1] !== "2") throw new Error("not a v2 index");
     const [headLen, keysLen, namesLen, linesLen] = words.slice(2).map(Number) as [
       number,
