@@ -39,14 +39,18 @@ function loadFullCli(): void {
   });
 }
 
+const cache = codeCacheFor(argv, process.env);
+const done = (answered: boolean): void => {
+  if (!answered) loadFullCli();
+  else if (cache) cache.answered = true;
+};
 let answered: boolean | Promise<boolean>;
 try {
   const [file, fn] =
     (Object.hasOwn(leanBundles, argv[0] ?? "") && leanBundles[argv[0] as string]) || launcher;
-  const m = requireCached(path.join(__dirname, file), codeCacheFor(argv, process.env), require);
-  answered = fn(m as never)(argv, process.env);
+  answered = fn(requireCached(path.join(__dirname, file), cache, require) as never)(argv, process.env);
 } catch {
   answered = false;
 }
-if (answered === false) loadFullCli();
-else if (answered !== true) answered.then((done) => done || loadFullCli(), loadFullCli);
+if (typeof answered === "boolean") done(answered);
+else answered.then(done, () => done(false));

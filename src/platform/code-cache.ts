@@ -7,6 +7,9 @@
  * bundle it loaded, taken when the process exits (so the functions that command ran are in it), and
  * later runs of that command start from it.
  *
+ * An entry kept from a run the lean answer handed to the full CLI is partial (`.part.bin`) and replaced
+ * by the first run that answers.
+ *
  * Where: `<os.tmpdir()>/portico-code-cache-<uid>/` (never under HOME: a HOME that is read-only,
  * missing or being tested stays untouched). Trusted only while it is a real folder (not a symlink)
  * owned by this user with no group or other access (0700): otherwise nothing is read or written
@@ -32,6 +35,12 @@ export interface CodeCache {
   dir: string;
   /** Which command's compiled code this process keeps: its cache entries' middle name. */
   variant: string;
+  /**
+   * Set by the entry when the lean answer answered. An entry kept from a run that handed the command
+   * to the full CLI (the first `status` before its index exists, say) lacks the answer's functions: it
+   * is kept as a partial entry and replaced by the first run that answers.
+   */
+  answered: boolean;
 }
 
 /** The code cache for this process, or undefined when it is off. */
@@ -43,6 +52,7 @@ export function codeCacheFor(argv: string[], env: NodeJS.ProcessEnv): CodeCache 
   return {
     dir: path.join(os.tmpdir(), `portico-code-cache-${uid}`),
     variant: OWN_CACHE.has(cmd) ? cmd : "cli",
+    answered: false,
   };
 }
 
@@ -77,19 +87,28 @@ export function requireCached(file: string, cache: CodeCache | undefined, parent
   const dir = path.dirname(file);
   const prefix = `${fnv1aHex(dir)}.${path.basename(file, ".cjs")}.${cache.variant}.`;
   const name = `${prefix}${[st.size, Math.trunc(st.mtimeMs), st.ino].map((n) => n.toString(36)).join("-")}.${process.version}-${process.arch}.bin`;
-  const entry = path.join(cache.dir, name);
+  const partial = name.replace(/\.bin$/, ".part.bin");
   let cachedData: Buffer | undefined;
+  let fromPartial = false;
   if (trusted(cache.dir)) {
-    try {
-      cachedData = fs.readFileSync(entry);
-    } catch {
-      cachedData = undefined;
+    for (const n of [name, partial]) {
+      try {
+        cachedData = fs.readFileSync(path.join(cache.dir, n));
+        fromPartial = n === partial;
+        break;
+      } catch {
+        cachedData = undefined;
+      }
     }
   }
   // The header on a line of its own (lineOffset -1): stack traces keep the bundle's line numbers.
   const script = new vm.Script(`${WRAP_HEAD}${source}\n})`, { filename: file, lineOffset: -1, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected)
-    process.once("exit", () => save(cache.dir, prefix, name, script));
+  const missing = cachedData === undefined || script.cachedDataRejected === true;
+  if (missing || fromPartial)
+    process.once("exit", () => {
+      if (cache.answered) save(cache.dir, prefix, name, script);
+      else if (missing) save(cache.dir, prefix, partial, script);
+    });
   const mod = { exports: {} as unknown, id: file, filename: file, loaded: false };
   const req = Object.assign(
     (id: string) =>

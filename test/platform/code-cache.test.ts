@@ -69,6 +69,23 @@ describe.skipIf(process.getuid === undefined)("the code cache", () => {
     expect(after.map((s) => [s.ino, s.mtimeMs])).toEqual(before.map((s) => [s.ino, s.mtimeMs]));
   });
 
+  it("an entry from a run handed to the full CLI is partial, replaced by the first run that answers", async () => {
+    const tmp = tmpdir("partial");
+    // status answers only from its index, which a full run writes for files older than 2 s
+    await new Promise((r) => setTimeout(r, 2100));
+    const first = portico(["status"], tmp);
+    expect(first.code, first.stderr).toBe(0);
+    const [part] = entries(tmp);
+    expect(part).toMatch(/\.status\.status\..*\.part\.bin$/);
+    expect(portico(["status"], tmp)).toEqual(first);
+    const [full] = entries(tmp);
+    expect(entries(tmp)).toHaveLength(1);
+    expect(full).toBe((part as string).replace(".part.bin", ".bin"));
+    const st = fs.statSync(path.join(cacheDir(tmp), full as string));
+    expect(portico(["status"], tmp)).toEqual(first);
+    expect(fs.statSync(path.join(cacheDir(tmp), full as string)).ino).toBe(st.ino);
+  });
+
   it("replaces an entry V8 refuses (garbage, truncated, empty) and answers the same", () => {
     const tmp = tmpdir("broken");
     const want = uncached(["status"]);
