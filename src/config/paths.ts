@@ -11,9 +11,10 @@
  * AWS_SHARED_CREDENTIALS_FILE an empty value means the default path (a documented deviation: the CLI
  * would read no file at all, and a writer would have nowhere to write).
  */
-import * as os from "node:os";
+
 import * as path from "node:path";
 import { configError, ExitCode, PorticoError } from "../errors";
+import { builtin } from "../platform/builtin";
 
 export interface AwsPaths {
   home: string;
@@ -33,6 +34,9 @@ export interface AwsPaths {
   cliCacheDir: string;
 }
 
+// Loaded only when needed (HOME unset, `~user`): most runs never load node:os (the lean paths).
+const os = () => builtin<typeof import("node:os")>("node:os");
+
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === "" ? undefined : v);
 
 /** The home folder as Python's `os.path.expanduser("~")` finds it. */
@@ -43,7 +47,7 @@ export function homeDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = proc
     const drive = env["HOMEDRIVE"] ?? "";
     const hp = nonEmpty(env["HOMEPATH"]);
     if (hp) return drive + hp;
-    return os.homedir();
+    return os().homedir();
   }
   // posixpath.expanduser: $HOME if present in the environment, else the passwd entry. An empty HOME or
   // no passwd entry (a container's random uid) is `home_missing` rather than paths relative to the
@@ -52,7 +56,7 @@ export function homeDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = proc
   if (home !== undefined && home !== "") return home;
   if (home === undefined) {
     try {
-      const h = os.homedir();
+      const h = os().homedir();
       if (h) return h;
     } catch {
       // no passwd entry for this uid
@@ -98,12 +102,12 @@ export function expandUser(
     const user = p.slice(1, i);
     let me: string | undefined;
     try {
-      me = os.userInfo().username;
+      me = os().userInfo().username;
     } catch {
       me = undefined;
     }
     if (user !== me) return p; // Python looks the user up in passwd; we only know ourselves.
-    userhome = os.homedir();
+    userhome = os().homedir();
   }
   if (platform !== "win32") userhome = userhome.replace(/\/+$/, "");
   return userhome + p.slice(i) || "/";

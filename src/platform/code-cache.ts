@@ -22,7 +22,6 @@
  * turns it off; a platform without user ids (Windows) does not use it.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import { fnv1aHex } from "./fnv";
@@ -50,10 +49,19 @@ export function codeCacheFor(argv: string[], env: NodeJS.ProcessEnv): CodeCache 
   if (uid === undefined) return undefined;
   const cmd = argv[0] ?? "";
   return {
-    dir: path.join(os.tmpdir(), `portico-code-cache-${uid}`),
+    dir: path.join(tmpdir(env), `portico-code-cache-${uid}`),
     variant: OWN_CACHE.has(cmd) ? cmd : "cli",
     answered: false,
   };
+}
+
+/**
+ * `os.tmpdir()` on POSIX, as Node documents it (TMPDIR, TMP, TEMP, else /tmp; no trailing slash),
+ * without loading node:os on every start.
+ */
+function tmpdir(env: NodeJS.ProcessEnv): string {
+  const t = env["TMPDIR"] || env["TMP"] || env["TEMP"] || "/tmp";
+  return t.length > 1 && t.endsWith("/") ? t.slice(0, -1) : t;
 }
 
 /** A real folder of this user's that nobody else can write to or list. */
