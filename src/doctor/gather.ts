@@ -218,7 +218,7 @@ function listCacheFiles(dir: string): FileFact[] {
  * src/sso/cache.ts `readToken` read synchronously (the same file, the same refusals, the same
  * answers): a missing file is "missing", an unreadable one "malformed" with the same reason.
  */
-function readTokenSync(file: string): TokenRead {
+export function readTokenSync(file: string): TokenRead {
   let text: string | undefined;
   try {
     text = readRegularFileSync(file)?.toString("utf8");
