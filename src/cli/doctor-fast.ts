@@ -2,13 +2,20 @@
  * `portico doctor [--json] [--profile P]` answered by the launcher (src/cli/launcher.ts) without the
  * ESM CLI, when the files' content facts are in the doctor cache (docs/doctor.md "Cache"): the same
  * gathering and checks as the full command (src/doctor/), the same printing (commands/doctor.ts
- * `printFindings`), so the same bytes and exit code. Built as its own file (dist/cli/doctor-fast.cjs,
- * scripts/build.mjs), read only for `doctor`. Anything else — other flags, a cache miss, a finding
- * with a fix to show, any error — returns false and the full CLI runs.
+ * `printFindings`), so the same bytes and exit code. On a miss, or with a fix to show, it runs the
+ * command itself (commands/doctor.ts `doctorCommand`) without the ESM CLI and commander. Built as its
+ * own file (dist/cli/doctor-fast.cjs, scripts/build.mjs), read only for `doctor`. Anything else —
+ * other flags (--fix, --verify, --no-cache, --yes), any error — returns false and the full CLI runs.
  */
-import { findingsJson, renderReport, runDoctorFromCache } from "../doctor/index";
+import {
+  findingsJson,
+  plannedFixes,
+  renderReport,
+  runDoctorFromCache,
+  runLocalDoctor,
+} from "../doctor/index";
 import { builtin } from "../platform/builtin";
-import { printFindings } from "./commands/doctor";
+import { doctorCommand, printFindings } from "./commands/doctor";
 import type { CliContext, Writable } from "./context";
 
 const fs = (): typeof import("node:fs") => builtin<typeof import("node:fs")>("node:fs");
@@ -97,9 +104,25 @@ export async function tryDoctorFastPath(argv: string[], env: NodeJS.ProcessEnv):
       cwd: process.cwd(),
       ...(args.profile !== undefined ? { profile: args.profile } : {}),
     });
-    // A fix to show needs its diff (the lossless document): the full command shows it.
-    if (!r || r.findings.some((f) => f.action !== undefined && f.status !== "ok")) return false;
-    process.exitCode = printFindings(ctx, args, r.findings, 0, { findingsJson, renderReport });
+    if (r && !r.findings.some((f) => f.action !== undefined && f.status !== "ok")) {
+      process.exitCode = printFindings(ctx, args, r.findings, 0, { findingsJson, renderReport });
+      return true;
+    }
+    // A miss (the files changed: parse, lint and check them, and keep the facts), or a fix to show
+    // (its diff needs the file's text): the command itself, here, without the ESM CLI and commander.
+    process.exitCode = await doctorCommand(
+      ctx,
+      { json: args.json, ...(args.profile !== undefined ? { profile: args.profile } : {}) },
+      async () => ({
+        runDoctor: runLocalDoctor,
+        plannedFixes,
+        findingsJson,
+        renderReport,
+        // Never called: no --fix here (doctorFastArgs); keeps the editing code out of this bundle.
+        applyFixes: () => Promise.reject(new Error("doctor-fast: --fix runs in the full CLI")),
+      }),
+      async () => false,
+    );
     return true;
   } catch {
     return false;
