@@ -27,22 +27,25 @@ const fs = (): typeof import("node:fs") => builtin<typeof import("node:fs")>("no
  * stream, which waits and reports as process.stdout would have.
  */
 function fdWriter(fd: 1 | 2): Writable {
+  // Once the stream has taken over (bytes may be pending in it), every later write goes through it too.
+  let stream: NodeJS.WriteStream | undefined;
   return {
     write(chunk: string) {
       const bytes = Buffer.from(chunk, "utf8");
       let done = 0;
-      try {
-        while (done < bytes.length) done += fs().writeSync(fd, bytes, done);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === "EPIPE") process.exit(process.exitCode ?? 0);
-        const stream = fd === 1 ? process.stdout : process.stderr;
-        stream.on("error", (err: NodeJS.ErrnoException) => {
-          if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-          throw err;
-        });
-        stream.write(bytes.subarray(done));
-      }
+      if (!stream)
+        try {
+          while (done < bytes.length) done += fs().writeSync(fd, bytes, done);
+          return true;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === "EPIPE") process.exit(process.exitCode ?? 0);
+          stream = fd === 1 ? process.stdout : process.stderr;
+          stream.on("error", (err: NodeJS.ErrnoException) => {
+            if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+            throw err;
+          });
+        }
+      stream.write(bytes.subarray(done));
       return true;
     },
   };
