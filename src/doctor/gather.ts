@@ -6,8 +6,6 @@
  * launcher's start-up path (src/cli/doctor-fast.ts), where fs/promises alone costs several ms
  * (docs/benchmarks.md "Doctor"); only the tool probes that are not cached run asynchronously.
  */
-const fs = (): typeof import("node:fs") => builtin<typeof import("node:fs")>("node:fs");
-
 import * as path from "node:path";
 import { backupPath } from "../config/edit";
 import { type AwsConfig, readConfigText } from "../config/load";
@@ -31,6 +29,8 @@ import { selectionKey } from "./checks";
 import { compactContent, contentFacts, type FileRead } from "./content";
 import { nodeSdk } from "./node-sdk";
 import type { ContentFacts, Facts, FileFact, SessionFact, ToolFact } from "./types";
+
+const fs = (): typeof import("node:fs") => builtin<typeof import("node:fs")>("node:fs");
 
 export interface GatherOptions {
   env: NodeJS.ProcessEnv;
