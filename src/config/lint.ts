@@ -42,6 +42,7 @@ export interface LintInput {
 }
 
 const SSO_TRIGGER = ["sso_account_id", "sso_role_name"];
+const TYPED_PREFIXES = ["profile", "sso-session", "services"];
 const SSO_ANY = ["sso_start_url", "sso_account_id", "sso_session", "sso_region", "sso_role_name"];
 
 export function lintFiles(inputs: LintInput[]): LintFinding[] {
@@ -171,8 +172,9 @@ function configChecks(parsed: ParsedConfig, file: string, already: LintFinding[]
   out.push(...valueChecks(pm, file, (section) => parsed.raw.get(section), keyLine));
   const mapped = new Set([...pm.profiles.values(), ...pm.ssoSessions.values(), ...pm.services.values()]);
   for (const section of parsed.raw.keys()) {
-    const prefix = ["profile", "sso-session", "services"].find((p) => section.startsWith(p));
-    if (prefix === undefined || mapped.has(section) || section === "default") continue;
+    if (mapped.has(section) || section === "default") continue;
+    const prefix = TYPED_PREFIXES.find((p) => section.startsWith(p));
+    if (prefix === undefined) continue;
     // Overridden ([default] + [profile default]) is not dropped: only names that are not two words.
     const single = buildProfileMap([section]);
     if (single.profiles.size + single.ssoSessions.size + single.services.size > 0) continue;
@@ -184,24 +186,32 @@ function configChecks(parsed: ParsedConfig, file: string, already: LintFinding[]
     );
   }
   const taken = new Set(already.filter((f) => f.file === file).map((f) => f.line));
-  const names: [string, string, string][] = [
-    ...[...pm.profiles].map(([n, s]) => ["profile", n, s] as [string, string, string]),
-    ...[...pm.ssoSessions].map(([n, s]) => ["sso-session", n, s] as [string, string, string]),
-    ...[...pm.services].map(([n, s]) => ["services", n, s] as [string, string, string]),
-  ];
-  for (const [kind, name, section] of names) {
-    const canonical = kind === "profile" && name === "default" ? "default" : `${kind} ${name}`;
-    if (JS_SECTION_NAME_RE.test(name) && section === canonical) continue;
-    // The header's line only for a name to report (looking it up builds every section's locations).
-    const line = headerLine(section);
-    if (taken.has(line)) continue;
-    add(
-      line,
-      "warning",
-      "name_not_portable",
-      `[${section}] is read by botocore as ${kind} "${name}", but other tools may not read it: write it as [${canonical}] with a name of letters, digits and _-@+.%:/`,
-    );
-  }
+  for (const [kind, map] of [
+    ["profile", pm.profiles],
+    ["sso-session", pm.ssoSessions],
+    ["services", pm.services],
+  ] as const)
+    for (const [name, section] of map) {
+      // section === `${kind} ${name}` (or "default" for the default profile), without building it.
+      const isDefault = kind === "profile" && name === "default";
+      const canonicalHeader = isDefault
+        ? section === "default"
+        : section.length === kind.length + 1 + name.length &&
+          section.startsWith(kind) &&
+          section.charCodeAt(kind.length) === 0x20 &&
+          section.endsWith(name);
+      if (canonicalHeader && JS_SECTION_NAME_RE.test(name)) continue;
+      // The header's line only for a name to report (looking it up builds every section's locations).
+      const line = headerLine(section);
+      if (taken.has(line)) continue;
+      const canonical = isDefault ? "default" : `${kind} ${name}`;
+      add(
+        line,
+        "warning",
+        "name_not_portable",
+        `[${section}] is read by botocore as ${kind} "${name}", but other tools may not read it: write it as [${canonical}] with a name of letters, digits and _-@+.%:/`,
+      );
+    }
   return out;
 }
 
