@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-// `node bench/doctor.bench.mjs` (after `npm run build`): `portico doctor` (no --verify) on a config of
-// 21,000 profiles (10 sso-sessions, a cached token each), median wall time vs `node -e 0` in the same
-// run (target ≤ 2×). Two PATHs: the machine's own (doctor also runs `aws --version` for each AWS CLI on
-// it and python3 for boto3), and an empty one (portico's own work only). Three states each:
-// `--no-cache` (nothing reused), cold (the first run after an edit of the config: its content facts are
-// computed again; tool probes still cached) and warm (unchanged files, docs/doctor.md "Cache").
-// Prints a markdown table. BENCH_RUNS (default 11) timed runs per row after one warm-up.
+// `npm run bench:doctor` (= `npm run build && node bench/doctor.bench.mjs`): `portico doctor` (no
+// --verify) through the installed command (dist/cli/portico.cjs) on a config of 21,000 profiles
+// (10 sso-sessions, a cached token each), against `node -e 0` in the same run (target ≤ 2×,
+// docs/benchmarks.md "Doctor"). Two PATHs: the machine's own (doctor reports each AWS CLI on it and
+// python3's boto3: answers kept in the doctor cache, keyed by the binary's identity) and an empty one
+// (portico's own work only). Rows: cached (unchanged files: the launcher answers from the doctor cache,
+// src/cli/doctor-fast.ts), the same with PORTICO_NO_CODE_CACHE=1 (the V8 code cache's share), and the
+// first run after an edit of the config (a miss: the files are parsed, linted and checked again).
+// Each timed run is paired with a `node -e 0` just before it; a row's ratio is median over median of
+// those pairs (wall), and the mean CPU time (user+sys, from /proc/self/stat's children times, so
+// Linux only; steadier than wall time on a loaded machine) over the baseline's. Prints a markdown
+// table. BENCH_RUNS (default 11) timed runs per row after one warm-up; BENCH_PROFILES (21000).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,28 +54,46 @@ for (let s = 0; s < 10; s++) {
   );
 }
 
+// CPU time (ms, user+sys) of this process's waited-for children so far: /proc/self/stat fields 16-17.
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+function childCpuMs() {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[13]) + Number(f[14])) * TICK_MS;
+  } catch {
+    return Number.NaN;
+  }
+}
 function time(cmd, args, env, before) {
   before?.();
+  const cpu = childCpuMs();
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  return { ms, code: r.status };
+  return { ms, cpu: childCpuMs() - cpu, code: r.status };
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-// Each timed run is paired with a `node -e 0` just before it, so a row's ratio is against the
-// baseline taken at the same moment (the load on a shared machine moves within a run).
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 function measure(label, cmd, args, env, before) {
   time(cmd, args, env, before); // warm-up
   const xs = [];
   const base = [];
   let code = 0;
   for (let i = 0; i < RUNS; i++) {
-    base.push(time(process.execPath, ["-e", "0"], env).ms);
+    base.push(time(process.execPath, ["-e", "0"], env));
     const r = time(cmd, args, env, before);
-    xs.push(r.ms);
+    xs.push(r);
     code = r.code;
   }
-  return { label, median: median(xs), baseline: median(base), code };
+  return {
+    label,
+    median: median(xs.map((x) => x.ms)),
+    baseline: median(base.map((x) => x.ms)),
+    cpu: mean(xs.map((x) => x.cpu)),
+    baseCpu: mean(base.map((x) => x.cpu)),
+    code,
+  };
 }
 
 const emptyBin = path.join(home, "bin");
@@ -85,26 +108,33 @@ const load = () =>
     .join(" / ");
 const loadBefore = load();
 const doctor = [portico, "doctor"];
-const results = [measure("node -e 0", process.execPath, ["-e", "0"], base)];
+const results = [];
 for (const [pathLabel, PATH] of [
   ["empty PATH", emptyBin],
   ["machine PATH", process.env.PATH],
 ]) {
   const env = { ...base, PATH };
-  results.push(measure(`doctor --no-cache, ${pathLabel}`, process.execPath, [...doctor, "--no-cache"], env));
-  // Fill the tool cache, then let the config settle (files changed < 2 s ago are not kept).
+  // Fill the tool cache, then let the config settle (files changed < 2 s ago are not kept) and keep it.
   time(process.execPath, doctor, env);
-  results.push(measure(`doctor cold (after an edit), ${pathLabel}`, process.execPath, doctor, env, edit));
   await new Promise((r) => setTimeout(r, 2500));
   time(process.execPath, doctor, env);
-  results.push(measure(`doctor warm, ${pathLabel}`, process.execPath, doctor, env));
+  results.push(measure(`cached, ${pathLabel}`, process.execPath, doctor, env));
+  results.push(
+    measure(`cached, ${pathLabel}, PORTICO_NO_CODE_CACHE=1`, process.execPath, doctor, {
+      ...env,
+      PORTICO_NO_CODE_CACHE: "1",
+    }),
+  );
+  results.push(measure(`first run after an edit, ${pathLabel}`, process.execPath, doctor, env, edit));
 }
 console.log(
-  `portico doctor on ${PROFILES} profiles, median of ${RUNS} runs; load average before ${loadBefore}, after ${load()}; exit codes: ${results.map((r) => r.code).join(", ")}\n`,
+  `\`portico doctor\` (no --verify) on ${PROFILES} profiles, median of ${RUNS} runs (wall) and mean CPU (user+sys); Node ${process.version}; load average before ${loadBefore}, after ${load()}; exit codes: ${results.map((r) => r.code).join(", ")}\n`,
 );
-console.log("| run | median ms | node -e 0 (same runs) ms | × node -e 0 |\n|---|---|---|---|");
+console.log(
+  "| run | median ms | `node -e 0` (same runs) ms | × `node -e 0` (wall) | CPU ms | `node -e 0` CPU ms | × `node -e 0` (CPU) |\n|---|---|---|---|---|---|---|",
+);
 for (const r of results)
   console.log(
-    `| ${r.label} | ${r.median.toFixed(1)} | ${r.baseline.toFixed(1)} | ${(r.median / r.baseline).toFixed(2)} |`,
+    `| ${r.label} | ${r.median.toFixed(1)} | ${r.baseline.toFixed(1)} | ${(r.median / r.baseline).toFixed(2)} | ${r.cpu.toFixed(0)} | ${r.baseCpu.toFixed(0)} | ${(r.cpu / r.baseCpu).toFixed(2)} |`,
   );
 rmSync(home, { recursive: true, force: true });

@@ -42,6 +42,7 @@ export interface LintInput {
 }
 
 const SSO_TRIGGER = ["sso_account_id", "sso_role_name"];
+const TYPED_PREFIXES = ["profile", "sso-session", "services"];
 const SSO_ANY = ["sso_start_url", "sso_account_id", "sso_session", "sso_region", "sso_role_name"];
 
 export function lintFiles(inputs: LintInput[]): LintFinding[] {
@@ -91,8 +92,11 @@ function configChecks(parsed: ParsedConfig, file: string, already: LintFinding[]
     out.push({ file, line, severity, code, message });
 
   for (const [name, section] of pm.profiles) {
-    const has = (k: string) => str(section, k) !== undefined;
-    const sessionName = str(section, "sso_session");
+    // The section's values looked up once (21,000 profiles: each lookup through the lazy map counts).
+    const values = parsed.raw.get(section);
+    const val = (k: string) => configValue(values, k);
+    const has = (k: string) => val(k) !== undefined;
+    const sessionName = val("sso_session");
     const sessionSection = sessionName === undefined ? undefined : pm.ssoSessions.get(sessionName);
     if (sessionName !== undefined && sessionSection === undefined) {
       add(
@@ -112,7 +116,7 @@ function configChecks(parsed: ParsedConfig, file: string, already: LintFinding[]
       if (sessionSection !== undefined) {
         for (const k of ["sso_start_url", "sso_region"]) {
           const sv = str(sessionSection, k);
-          const pv = str(section, k);
+          const pv = val(k);
           if (sv === undefined && pv === undefined) missing.push(k);
           if (sv !== undefined && pv !== undefined && sv !== pv) {
             add(
@@ -165,11 +169,12 @@ function configChecks(parsed: ParsedConfig, file: string, already: LintFinding[]
       );
     }
   }
-  out.push(...valueChecks(pm, file, str, keyLine));
+  out.push(...valueChecks(pm, file, (section) => parsed.raw.get(section), keyLine));
   const mapped = new Set([...pm.profiles.values(), ...pm.ssoSessions.values(), ...pm.services.values()]);
   for (const section of parsed.raw.keys()) {
-    const prefix = ["profile", "sso-session", "services"].find((p) => section.startsWith(p));
-    if (prefix === undefined || mapped.has(section) || section === "default") continue;
+    if (mapped.has(section) || section === "default") continue;
+    const prefix = TYPED_PREFIXES.find((p) => section.startsWith(p));
+    if (prefix === undefined) continue;
     // Overridden ([default] + [profile default]) is not dropped: only names that are not two words.
     const single = buildProfileMap([section]);
     if (single.profiles.size + single.ssoSessions.size + single.services.size > 0) continue;
@@ -181,16 +186,25 @@ function configChecks(parsed: ParsedConfig, file: string, already: LintFinding[]
     );
   }
   const taken = new Set(already.filter((f) => f.file === file).map((f) => f.line));
-  const names: [string, string, string][] = [
-    ...[...pm.profiles].map(([n, s]) => ["profile", n, s] as [string, string, string]),
-    ...[...pm.ssoSessions].map(([n, s]) => ["sso-session", n, s] as [string, string, string]),
-    ...[...pm.services].map(([n, s]) => ["services", n, s] as [string, string, string]),
-  ];
-  for (const [kind, name, section] of names) {
-    const line = headerLine(section);
-    if (taken.has(line)) continue;
-    const canonical = kind === "profile" && name === "default" ? "default" : `${kind} ${name}`;
-    if (!JS_SECTION_NAME_RE.test(name) || section !== canonical) {
+  for (const [kind, map] of [
+    ["profile", pm.profiles],
+    ["sso-session", pm.ssoSessions],
+    ["services", pm.services],
+  ] as const)
+    for (const [name, section] of map) {
+      // section === `${kind} ${name}` (or "default" for the default profile), without building it.
+      const isDefault = kind === "profile" && name === "default";
+      const canonicalHeader = isDefault
+        ? section === "default"
+        : section.length === kind.length + 1 + name.length &&
+          section.startsWith(kind) &&
+          section.charCodeAt(kind.length) === 0x20 &&
+          section.endsWith(name);
+      if (canonicalHeader && JS_SECTION_NAME_RE.test(name)) continue;
+      // The header's line only for a name to report (looking it up builds every section's locations).
+      const line = headerLine(section);
+      if (taken.has(line)) continue;
+      const canonical = isDefault ? "default" : `${kind} ${name}`;
       add(
         line,
         "warning",
@@ -198,7 +212,6 @@ function configChecks(parsed: ParsedConfig, file: string, already: LintFinding[]
         `[${section}] is read by botocore as ${kind} "${name}", but other tools may not read it: write it as [${canonical}] with a name of letters, digits and _-@+.%:/`,
       );
     }
-  }
   return out;
 }
 
@@ -218,19 +231,19 @@ function credentialsChecks(parsed: ParsedConfig, file: string): LintFinding[] {
   return out;
 }
 
-type Str = (section: string, key: string) => string | undefined;
-
 /** Values the services or the AWS CLI refuse, each named with the value and the fix. */
 function valueChecks(
   pm: ReturnType<typeof buildProfileMap>,
   file: string,
-  str: Str,
+  valuesOf: (section: string) => Parameters<typeof configValue>[0],
   keyLine: (section: string, key: string) => number,
 ): LintFinding[] {
   const out: LintFinding[] = [];
   const check = (what: string, section: string, isSession: boolean) => {
     const at = (k: string) => keyLine(section, k);
-    const account = str(section, "sso_account_id");
+    const values = valuesOf(section);
+    const val = (k: string) => configValue(values, k);
+    const account = val("sso_account_id");
     if (!isSession && account !== undefined && !isAccountId(account))
       out.push({
         file,
@@ -240,7 +253,7 @@ function valueChecks(
         message: `${what}: sso_account_id = ${account} is not an AWS account id (12 digits, leading zeros included); the portal refuses it (InvalidRequestException)`,
       });
     for (const k of isSession ? ["sso_region"] : ["region", "sso_region"]) {
-      const v = str(section, k);
+      const v = val(k);
       if (v !== undefined && v !== "" && !isKnownRegion(v))
         out.push({
           file,
@@ -250,7 +263,7 @@ function valueChecks(
           message: `${what}: ${k} = ${v} is not a region the AWS SDK knows (e.g. us-east-1, eu-north-1; src/config/regions.ts)`,
         });
     }
-    const output = str(section, "output");
+    const output = val("output");
     if (!isSession && output !== undefined && !OUTPUT_FORMATS.includes(output))
       out.push({
         file,
@@ -259,7 +272,7 @@ function valueChecks(
         code: "output_invalid",
         message: `${what}: output = ${output} is refused by the AWS CLI; use one of ${OUTPUT_FORMATS.join(", ")}`,
       });
-    const url = str(section, "sso_start_url");
+    const url = val("sso_start_url");
     if (url !== undefined && !isHttpsUrl(url))
       out.push({
         file,

@@ -2,15 +2,19 @@
  * Gathering the facts `portico doctor` judges (docs/doctor.md): files and their modes, the parsed
  * config (through the config layer), cached tokens (through src/sso/cache.ts), the tools on PATH.
  * All I/O lives here; the judgement is in checks.ts. Nothing here changes anything on disk.
+ * Synchronous node:fs (through process.getBuiltinModule): a run answered from the doctor cache is the
+ * launcher's start-up path (src/cli/doctor-fast.ts), where fs/promises alone costs several ms
+ * (docs/benchmarks.md "Doctor"); only the tool probes that are not cached run asynchronously.
  */
-import { constants, promises as fs } from "node:fs";
 import * as path from "node:path";
 import { backupPath } from "../config/edit";
 import { type AwsConfig, readConfigText } from "../config/load";
 import { awsPaths, resolveProfileName } from "../config/paths";
 import { isPorticoError } from "../errors";
 import { builtin } from "../platform/builtin";
-import { readToken, tokenFilePath } from "../sso/cache";
+import { environmentError } from "../platform/files";
+import { readRegularFileSync } from "../platform/regular-file";
+import { parseToken, type TokenRead, tokenFilePath } from "../sso/cache";
 import {
   cachedProbe,
   filesIdentity,
@@ -25,6 +29,8 @@ import { selectionKey } from "./checks";
 import { compactContent, contentFacts, type FileRead } from "./content";
 import { nodeSdk } from "./node-sdk";
 import type { ContentFacts, Facts, FileFact, SessionFact, ToolFact } from "./types";
+
+const fs = (): typeof import("node:fs") => builtin<typeof import("node:fs")>("node:fs");
 
 export interface GatherOptions {
   env: NodeJS.ProcessEnv;
@@ -42,10 +48,10 @@ export interface GatherOptions {
   wallClock?: () => number;
 }
 
-export async function fileFact(p: string): Promise<FileFact> {
+export function fileFact(p: string): FileFact {
   let symlink = false;
   try {
-    const l = await fs.lstat(p);
+    const l = fs().lstatSync(p);
     symlink = l.isSymbolicLink();
     if (!symlink)
       return {
@@ -60,7 +66,7 @@ export async function fileFact(p: string): Promise<FileFact> {
     return { path: p, exists: false, symlink: false, dangling: false, directory: false };
   }
   try {
-    const s = await fs.stat(p);
+    const s = fs().statSync(p);
     return {
       path: p,
       exists: true,
@@ -93,17 +99,18 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 3
 }
 
 /** Every executable `aws` on PATH, in PATH order (the first is the one a shell runs). */
-export async function awsOnPath(env: NodeJS.ProcessEnv): Promise<string[]> {
+export function awsOnPath(env: NodeJS.ProcessEnv): string[] {
+  const f = fs();
   const dirs = (env["PATH"] ?? "").split(path.delimiter).filter(Boolean);
   const seen = new Set<string>();
   const found: string[] = [];
   for (const dir of dirs) {
     const p = path.join(dir, process.platform === "win32" ? "aws.exe" : "aws");
     try {
-      await fs.access(p, constants.X_OK);
-      if (!(await fs.stat(p)).isFile()) continue;
+      f.accessSync(p, f.constants.X_OK);
+      if (!f.statSync(p).isFile()) continue;
       // /bin/aws and /usr/bin/aws are often one file (a merged /usr): count it once.
-      const real = await fs.realpath(p);
+      const real = f.realpathSync(p);
       if (seen.has(real)) continue;
       seen.add(real);
       found.push(p);
@@ -139,7 +146,7 @@ async function probe<T>(
 }
 
 async function awsTools(pr: Probes): Promise<ToolFact[]> {
-  const found = (await awsOnPath(pr.env)).slice(0, 4);
+  const found = awsOnPath(pr.env).slice(0, 4);
   return Promise.all(
     found.map((p) =>
       probe<ToolFact>(pr, { kind: "aws", path: p }, async () => {
@@ -166,7 +173,7 @@ async function pythonSdk(pr: Probes): Promise<Facts["python"]> {
   for (const d of dirs) {
     const p = path.join(d, "python3");
     try {
-      await fs.access(p, constants.X_OK);
+      fs().accessSync(p, fs().constants.X_OK);
       python = p;
       break;
     } catch {}
@@ -195,16 +202,32 @@ async function pythonSdk(pr: Probes): Promise<Facts["python"]> {
   });
 }
 
-async function listCacheFiles(dir: string): Promise<FileFact[]> {
+function listCacheFiles(dir: string): FileFact[] {
   let names: string[];
   try {
-    names = await fs.readdir(dir);
+    names = fs().readdirSync(dir);
   } catch {
     return [];
   }
   const out: FileFact[] = [];
-  for (const n of names) if (n.endsWith(".json")) out.push(await fileFact(path.join(dir, n)));
+  for (const n of names) if (n.endsWith(".json")) out.push(fileFact(path.join(dir, n)));
   return out;
+}
+
+/**
+ * src/sso/cache.ts `readToken` read synchronously (the same file, the same refusals, the same
+ * answers): a missing file is "missing", an unreadable one "malformed" with the same reason.
+ */
+export function readTokenSync(file: string): TokenRead {
+  let text: string | undefined;
+  try {
+    text = readRegularFileSync(file)?.toString("utf8");
+  } catch (e) {
+    const err = (environmentError(e, file, "read") ?? e) as NodeJS.ErrnoException;
+    return { status: "malformed", reason: `unreadable: ${err.code ?? String(err)}` };
+  }
+  if (text === undefined) return { status: "missing" };
+  return parseToken(text);
 }
 
 async function readForLint(file: string, kind: "config" | "credentials"): Promise<FileRead> {
@@ -223,7 +246,7 @@ async function readForLint(file: string, kind: "config" | "credentials"): Promis
   }
 }
 
-async function findProgram(word: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+function findProgram(word: string, env: NodeJS.ProcessEnv): string | null {
   const candidates = word.includes("/")
     ? [path.resolve(word.replace(/^~(?=\/)/, env["HOME"] ?? "~"))]
     : (env["PATH"] ?? "")
@@ -232,7 +255,7 @@ async function findProgram(word: string, env: NodeJS.ProcessEnv): Promise<string
         .map((d) => path.join(d, word));
   for (const c of candidates) {
     try {
-      await fs.access(c, constants.X_OK);
+      fs().accessSync(c, fs().constants.X_OK);
       return c;
     } catch {}
   }
@@ -264,22 +287,19 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
   if (content?.readable && content.selected[selectionKey(sel)] === undefined) content = undefined;
   if (!content && o.onlyFromCache) return undefined;
   const toolsP = Promise.all([awsTools(pr), pythonSdk(pr), nodeSdk(pr.cwd)]);
-  const [awsDir, config, credentials, ssoCache, cliCache] = await Promise.all([
-    fileFact(paths.awsDir),
-    fileFact(paths.configFile),
-    fileFact(paths.credentialsFile),
-    fileFact(paths.ssoCacheDir),
-    fileFact(paths.cliCacheDir),
-  ]);
-  const backups = (
-    await Promise.all([backupPath(paths.configFile), backupPath(paths.credentialsFile)].map(fileFact))
-  ).filter((f) => f.exists);
-  const cacheFiles = [
-    ...(await listCacheFiles(paths.ssoCacheDir)),
-    ...(await listCacheFiles(paths.cliCacheDir)),
-  ];
+  const [awsDir, config, credentials, ssoCache, cliCache] = [
+    paths.awsDir,
+    paths.configFile,
+    paths.credentialsFile,
+    paths.ssoCacheDir,
+    paths.cliCacheDir,
+  ].map(fileFact) as [FileFact, FileFact, FileFact, FileFact, FileFact];
+  const backups = [backupPath(paths.configFile), backupPath(paths.credentialsFile)]
+    .map(fileFact)
+    .filter((f) => f.exists);
+  const cacheFiles = [...listCacheFiles(paths.ssoCacheDir), ...listCacheFiles(paths.cliCacheDir)];
   const caPath = env["AWS_CA_BUNDLE"];
-  const caBundle = caPath ? await fileFact(caPath) : undefined;
+  const caBundle = caPath ? fileFact(caPath) : undefined;
 
   const contentSource = content ? "cache" : "files";
   let awsConfig: AwsConfig | undefined;
@@ -298,21 +318,18 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
     credentialsText = cred.text;
     if (before && awsDir.exists && awsDir.directory)
       await writeContentCache(paths, before, compactContent(content), wall());
-  } else if (hasConfigEdit(content)) {
+  } else if (hasConfigEdit(content) && !o.onlyFromCache) {
     // A fix is shown as a diff of the config file: its text is needed (reading is cheap; parsing is not).
     configText = (await readForLint(paths.configFile, "config")).text;
   }
 
-  const reads = await Promise.all(content.sessions.map((s) => readToken(paths.ssoCacheDir, s.session)));
-  const sessions: SessionFact[] = content.sessions.map((s, i) => ({
-    ...s,
-    token: reads[i]!,
-    tokenFile: tokenFilePath(paths.ssoCacheDir, s.session),
-  }));
+  const sessions: SessionFact[] = content.sessions.map((s) => {
+    const tokenFile = tokenFilePath(paths.ssoCacheDir, s.session);
+    return { ...s, token: readTokenSync(tokenFile), tokenFile };
+  });
   const programs = new Map<string, string | null>();
   for (const c of content.credentialProcess)
-    if (c.program !== null && !programs.has(c.program))
-      programs.set(c.program, await findProgram(c.program, env));
+    if (c.program !== null && !programs.has(c.program)) programs.set(c.program, findProgram(c.program, env));
   const [aws, python, node] = await toolsP;
   if (useCache && pr.fresh.length > 0 && awsDir.exists && awsDir.directory)
     await writeToolCache(paths, pr.fresh, wall());

@@ -40,8 +40,8 @@ export async function runDoctorFromCache(
   return facts ? { facts, findings: runChecks(facts) } : undefined;
 }
 
-export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findings: Finding[] }> {
-  const facts = await gatherFacts({
+function gather(o: DoctorOptions): Promise<Facts> {
+  return gatherFacts({
     env: o.env,
     now: o.now,
     ...(o.profile !== undefined ? { profile: o.profile } : {}),
@@ -50,6 +50,20 @@ export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findi
     ...(o.wallClock ? { wallClock: o.wallClock } : {}),
     needConfig: Boolean(o.verify),
   });
+}
+
+/**
+ * `runDoctor` without --verify (refused): what the launcher's bundle (src/cli/doctor-fast.ts) runs, so
+ * the network checks and the SDK clients they load stay out of it.
+ */
+export async function runLocalDoctor(o: DoctorOptions): Promise<{ facts: Facts; findings: Finding[] }> {
+  if (o.verify) throw new Error("runLocalDoctor: --verify needs runDoctor");
+  const facts = await gather(o);
+  return { facts, findings: runChecks(facts) };
+}
+
+export async function runDoctor(o: DoctorOptions): Promise<{ facts: Facts; findings: Finding[] }> {
+  const facts = await gather(o);
   if (o.verify && facts.config) {
     const { verifyFacts } = await import("./verify");
     const v = await verifyFacts(facts, { env: o.env, now: o.now });

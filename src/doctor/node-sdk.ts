@@ -3,10 +3,13 @@
  * not required): the nearest package.json from `cwd` up, the AWS SDK packages it declares, and the
  * version installed where Node would find each (node_modules from the project folder up), plus the
  * installed SSO credential/token providers, which decide how sso-session profiles are read.
- * A few small reads; nothing is run or cached (it depends on the working folder).
+ * A few small reads; nothing is run or cached (it depends on the working folder). Synchronous
+ * node:fs: it runs on the launcher's start-up path (gather.ts).
  */
-import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { builtin } from "../platform/builtin";
+
+const fs = (): typeof import("node:fs") => builtin<typeof import("node:fs")>("node:fs");
 
 export interface NodeSdkFact {
   packageJson: string;
@@ -25,11 +28,11 @@ const PROVIDERS = [
 ];
 const DEP_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
 
-async function readJson(p: string): Promise<Record<string, unknown> | undefined> {
+function readJson(p: string): Record<string, unknown> | undefined {
   try {
-    const st = await fs.stat(p);
-    if (!st.isFile() || st.size > 4 << 20) return undefined;
-    const x = JSON.parse(await fs.readFile(p, "utf8")) as unknown;
+    const st = fs().statSync(p, { throwIfNoEntry: false });
+    if (!st?.isFile() || st.size > 4 << 20) return undefined;
+    const x = JSON.parse(fs().readFileSync(p, "utf8")) as unknown;
     return typeof x === "object" && x !== null && !Array.isArray(x)
       ? (x as Record<string, unknown>)
       : undefined;
@@ -39,21 +42,21 @@ async function readJson(p: string): Promise<Record<string, unknown> | undefined>
 }
 
 /** The version of `name` Node would load from `dir` (node_modules in dir and its parents). */
-async function installed(name: string, dir: string): Promise<{ installed: string; at: string } | undefined> {
+function installed(name: string, dir: string): { installed: string; at: string } | undefined {
   for (let d = dir; ; d = path.dirname(d)) {
     const p = path.join(d, "node_modules", name, "package.json");
-    const j = await readJson(p);
+    const j = readJson(p);
     if (j && typeof j["version"] === "string") return { installed: j["version"], at: path.dirname(p) };
     if (path.dirname(d) === d) return undefined;
   }
 }
 
 /** The project's AWS SDK for JavaScript, or undefined when no package.json up from `cwd` names one. */
-export async function nodeSdk(cwd: string): Promise<NodeSdkFact | undefined> {
+export function nodeSdk(cwd: string): NodeSdkFact | undefined {
   let dir = path.resolve(cwd);
   let pkg: Record<string, unknown> | undefined;
   for (;;) {
-    pkg = await readJson(path.join(dir, "package.json"));
+    pkg = readJson(path.join(dir, "package.json"));
     if (pkg || path.dirname(dir) === dir) break;
     dir = path.dirname(dir);
   }
@@ -66,13 +69,13 @@ export async function nodeSdk(cwd: string): Promise<NodeSdkFact | undefined> {
     for (const [name, range] of Object.entries(deps as Record<string, unknown>)) {
       if (!SDK_NAME.test(name) || seen.has(name)) continue;
       seen.add(name);
-      declared.push({ name, range: String(range), ...(await installed(name, dir)) });
+      declared.push({ name, range: String(range), ...installed(name, dir) });
     }
   }
   if (declared.length === 0) return undefined;
   const providers: NodeSdkFact["providers"] = [];
   for (const name of PROVIDERS) {
-    const i = await installed(name, dir);
+    const i = installed(name, dir);
     if (i) providers.push({ name, ...i });
   }
   return { packageJson: path.join(dir, "package.json"), declared, providers };

@@ -41,43 +41,61 @@ export function register(program: Command, ctx: CliContext): void {
       "after",
       "\nExit status: 0 no problem (warnings allowed), 1 at least one problem.\n\nExamples:\n  portico doctor\n  portico doctor --profile dev --verify\n  portico doctor --fix --yes --json\n",
     )
-    .action(async (opts: Opts) => {
-      const doctor = await import("../../doctor/index");
-      const run = () =>
-        doctor.runDoctor({
-          env: ctx.env,
-          now: ctx.now,
-          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
-          verify: Boolean(opts.verify),
-          cwd: process.cwd(),
-          cache: opts.cache !== false,
-        });
-      let { facts, findings } = await run();
-      const fixes = doctor.plannedFixes(facts, findings);
-      let applied: string[] = [];
-      let failed: { id: string; error: string }[] = [];
-      if (fixes.length > 0 && !opts.json) {
-        info(ctx, `${fixes.length} fix(es) portico can make:`);
-        for (const f of fixes) info(ctx, `\n[${f.finding.id}] ${f.finding.subject ?? ""}\n${f.preview}`);
-        info(ctx);
-      }
-      if (opts.fix && fixes.length > 0) {
-        let go = Boolean(opts.yes);
-        if (!go && ctx.interactive) go = await confirm(`Apply ${fixes.length} fix(es)?`);
-        else if (!go) info(ctx, "not applied: no terminal to confirm on; run with --fix --yes to apply");
-        if (go) {
-          ({ applied, failed } = await doctor.applyFixes(fixes));
-          if (!opts.json) {
-            info(ctx, `applied ${applied.length} fix(es)${failed.length ? `, ${failed.length} failed` : ""}`);
-            for (const x of failed) info(ctx, `  ${x.id}: ${x.error}`);
-          }
-          ({ facts, findings } = await run());
-        }
-      } else if (fixes.length > 0 && !opts.json) info(ctx, "run `portico doctor --fix` to apply them");
-      // After --fix the findings are the new run's: their fixes (if any are left) are planned again.
-      const shown = applied.length + failed.length > 0 ? doctor.plannedFixes(facts, findings) : fixes;
-      return printFindings(ctx, opts, findings, fixes.length, doctor, { applied, failed }, shown);
+    .action((opts: Opts) => doctorCommand(ctx, opts, () => import("../../doctor/index"), confirm));
+}
+
+/** What the command uses of src/doctor/ (the launcher passes a --verify-less runDoctor). */
+export type DoctorModule = Pick<
+  typeof import("../../doctor/index"),
+  "runDoctor" | "plannedFixes" | "applyFixes" | "findingsJson" | "renderReport"
+>;
+
+/**
+ * The command: run, show the planned fixes, apply them with --fix (asking through `ask` on a
+ * terminal), print the findings; returns the exit code. Shared by the command and the launcher's
+ * answer (src/cli/doctor-fast.ts, which never passes --fix), so both print the same bytes.
+ */
+export async function doctorCommand(
+  ctx: CliContext,
+  opts: Opts,
+  load: () => Promise<DoctorModule>,
+  ask: (question: string) => Promise<boolean>,
+): Promise<number> {
+  const doctor = await load();
+  const run = () =>
+    doctor.runDoctor({
+      env: ctx.env,
+      now: ctx.now,
+      ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+      verify: Boolean(opts.verify),
+      cwd: process.cwd(),
+      cache: opts.cache !== false,
     });
+  let { facts, findings } = await run();
+  const fixes = doctor.plannedFixes(facts, findings);
+  let applied: string[] = [];
+  let failed: { id: string; error: string }[] = [];
+  if (fixes.length > 0 && !opts.json) {
+    info(ctx, `${fixes.length} fix(es) portico can make:`);
+    for (const f of fixes) info(ctx, `\n[${f.finding.id}] ${f.finding.subject ?? ""}\n${f.preview}`);
+    info(ctx);
+  }
+  if (opts.fix && fixes.length > 0) {
+    let go = Boolean(opts.yes);
+    if (!go && ctx.interactive) go = await ask(`Apply ${fixes.length} fix(es)?`);
+    else if (!go) info(ctx, "not applied: no terminal to confirm on; run with --fix --yes to apply");
+    if (go) {
+      ({ applied, failed } = await doctor.applyFixes(fixes));
+      if (!opts.json) {
+        info(ctx, `applied ${applied.length} fix(es)${failed.length ? `, ${failed.length} failed` : ""}`);
+        for (const x of failed) info(ctx, `  ${x.id}: ${x.error}`);
+      }
+      ({ facts, findings } = await run());
+    }
+  } else if (fixes.length > 0 && !opts.json) info(ctx, "run `portico doctor --fix` to apply them");
+  // After --fix the findings are the new run's: their fixes (if any are left) are planned again.
+  const shown = applied.length + failed.length > 0 ? doctor.plannedFixes(facts, findings) : fixes;
+  return printFindings(ctx, opts, findings, fixes.length, doctor, { applied, failed }, shown);
 }
 
 type DoctorApi = Pick<typeof import("../../doctor/index"), "findingsJson" | "renderReport">;
