@@ -8,11 +8,10 @@
  * cache miss, a destination or region the full command refuses, any failed request — returns false
  * and the full command runs (and reports the problem).
  */
-import { buildProfileMap, parseConfigText } from "../config/botocore";
 import { awsPaths, resolveProfileName, resolveRegion } from "../config/paths";
-import { isFresh, parseCacheEntry, roleCacheKeyMaterial } from "../credentials/cache-format";
+import { isFresh, parseCacheEntry } from "../credentials/cache-format";
 import { credentialsFromEnv } from "../credentials/env";
-import { locatedSectionsFor, locateFastPathProfile, readText, sha1Hex } from "../credentials/fast-path";
+import { locateFastPathProfile, readText } from "../credentials/fast-path";
 import { builtin } from "../platform/builtin";
 import {
   checkPartition,
@@ -102,21 +101,11 @@ export async function consoleUrlFromCache(
     checkPartition(region);
     const destination = destinationUrl(args.destination, region);
     const durationArg = args.duration !== undefined ? parseDuration(args.duration) : undefined;
-    const text = readText(`${paths.cliCacheDir}/${sha1Hex(roleCacheKeyMaterial(located.key))}.json`);
+    const text = readText(`${paths.cliCacheDir}/${located.roleFile}.json`);
     const creds = text === undefined ? undefined : parseCacheEntry(text);
     if (!creds || !isFresh(creds, now) || creds.sessionToken === undefined) return undefined;
-    // The issuer is the profile's start URL (its sso-session's, from the located sections).
-    let issuer: string | undefined;
-    if ("startUrl" in located.key) issuer = located.key.startUrl;
-    else {
-      const sections = locatedSectionsFor(paths, profile);
-      if (!sections) return undefined;
-      const parsed = parseConfigText(`${sections.map((s) => s.text).join("\n")}\n`);
-      const name = buildProfileMap(parsed.raw.keys()).ssoSessions.get(located.key.sessionName);
-      const url = name === undefined ? undefined : parsed.raw.get(name)?.get("sso_start_url");
-      if (typeof url !== "string") return undefined;
-      issuer = url;
-    }
+    // The Issuer is the profile's start URL (its sso-session's), kept in the validated index entry.
+    const issuer = located.startUrl;
     const endpoints = signinEndpoints(env);
     const durationS = durationArg ?? defaultDuration(creds.expiration, now);
     const res = await get(
