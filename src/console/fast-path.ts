@@ -2,18 +2,17 @@
  * The lean `portico console … --print`, for the executable's entry before the full CLI loads
  * (src/cli/launcher.ts): an SSO profile with fresh role credentials in the AWS CLI's cache (located
  * through the credential_process fast path's validated index, src/credentials/fast-path.ts) → one
- * getSigninToken request with node:http(s) → the login URL from src/console/url.ts, the same pure
+ * getSigninToken request (src/console/http-get.ts: node:net / node:tls, not node:http) → the login URL from src/console/url.ts, the same pure
  * functions as the full command (src/console/console.ts). No commander, no fetch (undici), no AWS SDK.
  * Anything else — other flags, a profile that is not plain SSO, environment keys that would win, a
  * cache miss, a destination or region the full command refuses, any failed request — returns false
  * and the full command runs (and reports the problem).
  */
-import { buildProfileMap, parseConfigText } from "../config/botocore";
 import { awsPaths, resolveProfileName, resolveRegion } from "../config/paths";
-import { isFresh, parseCacheEntry, roleCacheKeyMaterial } from "../credentials/cache-format";
+import { isFresh, parseCacheEntry } from "../credentials/cache-format";
 import { credentialsFromEnv } from "../credentials/env";
-import { locatedSectionsFor, locateFastPathProfile, readText, sha1Hex } from "../credentials/fast-path";
-import { builtin } from "../platform/builtin";
+import { locateFastPathProfile, readText } from "../credentials/fast-path";
+import { getOnce } from "./http-get";
 import {
   checkPartition,
   defaultDuration,
@@ -61,28 +60,6 @@ export function fastConsoleArgs(argv: string[]): FastConsoleArgs | undefined {
   return print ? out : undefined;
 }
 
-/** One GET without redirects; the status and body, or undefined on any transport failure. */
-function get(url: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
-  return new Promise((resolve) => {
-    try {
-      const mod = builtin<typeof import("node:https")>(url.startsWith("https:") ? "node:https" : "node:http");
-      const req = mod.get(url, { timeout: timeoutMs }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => {
-          body += d;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on("error", () => resolve(undefined));
-      });
-      req.on("timeout", () => req.destroy());
-      req.on("error", () => resolve(undefined));
-    } catch {
-      resolve(undefined);
-    }
-  });
-}
-
 /** The URL to print, or undefined to let the full command run. Never rejects. */
 export async function consoleUrlFromCache(
   argv: string[],
@@ -102,24 +79,14 @@ export async function consoleUrlFromCache(
     checkPartition(region);
     const destination = destinationUrl(args.destination, region);
     const durationArg = args.duration !== undefined ? parseDuration(args.duration) : undefined;
-    const text = readText(`${paths.cliCacheDir}/${sha1Hex(roleCacheKeyMaterial(located.key))}.json`);
+    const text = readText(`${paths.cliCacheDir}/${located.roleFile}.json`);
     const creds = text === undefined ? undefined : parseCacheEntry(text);
     if (!creds || !isFresh(creds, now) || creds.sessionToken === undefined) return undefined;
-    // The issuer is the profile's start URL (its sso-session's, from the located sections).
-    let issuer: string | undefined;
-    if ("startUrl" in located.key) issuer = located.key.startUrl;
-    else {
-      const sections = locatedSectionsFor(paths, profile);
-      if (!sections) return undefined;
-      const parsed = parseConfigText(`${sections.map((s) => s.text).join("\n")}\n`);
-      const name = buildProfileMap(parsed.raw.keys()).ssoSessions.get(located.key.sessionName);
-      const url = name === undefined ? undefined : parsed.raw.get(name)?.get("sso_start_url");
-      if (typeof url !== "string") return undefined;
-      issuer = url;
-    }
+    // The Issuer is the profile's start URL (its sso-session's), kept in the validated index entry.
+    const issuer = located.startUrl;
     const endpoints = signinEndpoints(env);
     const durationS = durationArg ?? defaultDuration(creds.expiration, now);
-    const res = await get(
+    const res = await getOnce(
       signinTokenUrl(
         endpoints,
         {

@@ -48,11 +48,10 @@ const fs = (): Fs => builtin<Fs>("node:fs");
 export function readRegular(file: string): { text: string; id: FileId } | null | undefined {
   const r = readRegularBytes(file);
   if (!r) return r;
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(r.bytes), id: r.id };
-  } catch {
-    return undefined;
-  }
+  // Validated, then decoded (a BOM is kept as U+FEFF): what a fatal TextDecoder does, without the
+  // converter it creates on first use.
+  if (!builtin<typeof import("node:buffer")>("node:buffer").isUtf8(r.bytes)) return undefined;
+  return { text: r.bytes.toString("utf8"), id: r.id };
 }
 
 /** `readRegular` without the decoding: the bytes (for a search that decodes only what it finds). */
@@ -113,8 +112,16 @@ export function locateSsoProfile(
   cfgText: string,
   credText: string | undefined,
   profileName: string,
-): { key: RoleCacheKeyArgs; region: string | undefined } | null {
+): SsoLocation | null {
   return locateInParsed(parseConfigText(cfgText), parseCredentials(credText), profileName);
+}
+
+/** Where a plain SSO profile's answers are: its role-cache key arguments, `region` and start URL. */
+export interface SsoLocation {
+  key: RoleCacheKeyArgs;
+  region: string | undefined;
+  /** The profile's start URL (its sso-session's `sso_start_url`, or its own): the console's Issuer. */
+  startUrl: string;
 }
 
 /** The credentials file's parse, undefined when it is missing or blank. */
@@ -126,7 +133,7 @@ function locateInParsed(
   cfg: ParsedConfig,
   cred: ParsedConfig | undefined,
   profileName: string,
-): { key: RoleCacheKeyArgs; region: string | undefined } | null {
+): SsoLocation | null {
   // The credentials file can hold keys that change what the profile is: leave those cases to the full path.
   if (cred && (cred.refusal || cred.raw.has(profileName))) return null;
   if (cfg.refusal) return null;
@@ -144,6 +151,7 @@ function locateInParsed(
   const sessionName = configValue(section, "sso_session");
   if (sessionName === "") return null;
   let startUrl = "";
+  let issuer: string;
   if (sessionName !== undefined) {
     const sessSection = pm.ssoSessions.get(sessionName);
     const sess = sessSection === undefined ? undefined : cfg.raw.get(sessSection);
@@ -153,13 +161,19 @@ function locateInParsed(
       const mine = section.get(k);
       if (typeof v === "string" && typeof mine === "string" && mine !== v) return null;
     }
-    if (typeof sess.get("sso_start_url") !== "string" || typeof sess.get("sso_region") !== "string")
-      return null;
+    const url = sess.get("sso_start_url");
+    if (typeof url !== "string" || typeof sess.get("sso_region") !== "string") return null;
+    issuer = url;
   } else {
     startUrl = get("sso_start_url") ?? "";
     if (!startUrl || !get("sso_region")) return null;
+    issuer = startUrl;
   }
-  return { key: ssoRoleCacheKeyArgs({ accountId, roleName, sessionName, startUrl }), region: get("region") };
+  return {
+    key: ssoRoleCacheKeyArgs({ accountId, roleName, sessionName, startUrl }),
+    region: get("region"),
+    startUrl: issuer,
+  };
 }
 
 /**
@@ -172,12 +186,22 @@ function locateInParsed(
  * cannot go unnoticed. Never trusted beyond an exact identity match; unwritable → simply not kept.
  */
 interface IndexRecord {
-  v: 3;
+  v: 4;
+  /** What the entry was computed for: [config file, credentials file, profile] (a copied entry is not used). */
+  for: [string, string, string];
   config: FileId;
   credentials: FileId | null;
   profile: FastPathProfile;
   /** The profile's `region` (for `use --print-env`), null when it has none or is not for the fast path. */
   region: string | null;
+  /**
+   * What the lean paths would otherwise derive from `profile` on every run, null with it: the start URL
+   * (the console's Issuer, src/console/fast-path.ts), and the names of the SSO token cache file and
+   * the role-credential cache file (sha1 hex, docs/reference.md §2.1, §2.3).
+   */
+  startUrl: string | null;
+  tokenFile: string | null;
+  roleFile: string | null;
   /**
    * The config sections the profile needs (its own, its sso-session's, its source_profile chain's;
    * src/config/located.ts), for the full resolver without a full parse; null when not locatable.
@@ -185,11 +209,29 @@ interface IndexRecord {
   located: LocatedSection[] | null;
 }
 
+/**
+ * A located plain SSO profile as the lean paths use it: where its answers are, with the cache file
+ * names (sha1 hex, without `.json`) of its SSO token (docs/reference.md §2.1) and role credentials (§2.3).
+ */
+export interface FastPathLocation extends SsoLocation {
+  tokenFile: string;
+  roleFile: string;
+}
+
+/** The token cache key of a profile: its sso-session's name, or a legacy profile's start URL. */
+const tokenCacheKey = (key: RoleCacheKeyArgs): string =>
+  "sessionName" in key ? key.sessionName : key.startUrl;
+
+/** The location with its cache file names (two SHA-1s: computed when the index entry is made). */
+function withCacheFiles(loc: SsoLocation): FastPathLocation {
+  return { ...loc, tokenFile: sha1Hex(tokenCacheKey(loc.key)), roleFile: cacheKey(loc.key) };
+}
+
 export const FAST_PATH_INDEX_DIR = ["portico", "fast-path"] as const;
 
-function indexFile(awsDir: string, configFile: string, credentialsFile: string, profile: string): string {
-  const key = sha1Hex(JSON.stringify([configFile, credentialsFile, profile]));
-  return `${awsDir}/${FAST_PATH_INDEX_DIR.join("/")}/${key}.json`;
+/** The entry's file: named by the sha1 of `forKey`, the JSON of [config file, credentials file, profile]. */
+function indexFile(awsDir: string, forKey: string): string {
+  return `${awsDir}/${FAST_PATH_INDEX_DIR.join("/")}/${sha1Hex(forKey)}.json`;
 }
 
 function isProfile(x: unknown): x is FastPathProfile {
@@ -214,14 +256,29 @@ const isLocated = (x: unknown): x is LocatedSection[] =>
       typeof (s as LocatedSection).text === "string",
   );
 
-function readIndex(file: string): IndexRecord | undefined {
+const isHexName = (x: unknown): x is string => typeof x === "string" && /^[0-9a-f]{40}$/.test(x);
+
+/** The entry when it is whole, of this version and for exactly `forKey`; else undefined (recomputed). */
+function readIndex(file: string, forKey: IndexRecord["for"]): IndexRecord | undefined {
   const r = readRegular(file);
   if (!r) return undefined;
   try {
     const x = JSON.parse(r.text) as Record<string, unknown>;
-    if (x["v"] !== 3 || !isFileId(x["config"]) || !(x["credentials"] === null || isFileId(x["credentials"])))
+    if (x["v"] !== 4 || !isFileId(x["config"]) || !(x["credentials"] === null || isFileId(x["credentials"])))
       return undefined;
+    const f = x["for"];
+    if (!Array.isArray(f) || f.length !== 3 || f.some((s, i) => s !== forKey[i])) return undefined;
     if (!isProfile(x["profile"]) || !(x["region"] === null || typeof x["region"] === "string"))
+      return undefined;
+    // The derived values are there exactly when the profile is.
+    if (x["profile"] === null) {
+      if (x["startUrl"] !== null || x["tokenFile"] !== null || x["roleFile"] !== null) return undefined;
+    } else if (
+      typeof x["startUrl"] !== "string" ||
+      x["startUrl"] === "" ||
+      !isHexName(x["tokenFile"]) ||
+      !isHexName(x["roleFile"])
+    )
       return undefined;
     if (!(x["located"] === null || isLocated(x["located"]))) return undefined;
     return x as unknown as IndexRecord;
@@ -260,39 +317,38 @@ export interface FastPathOptions {
   wallClock?: () => number;
 }
 
-/** The profile's cache-key arguments: from the index when it matches both files, else from the files. */
-function fastPathProfile(
-  paths: ReturnType<typeof awsPaths>,
-  profileName: string,
-  opts: FastPathOptions,
-): FastPathProfile | undefined {
-  const located = locateFastPathProfile(paths, profileName, opts);
-  return located === undefined ? undefined : (located?.key ?? null);
-}
-
 /**
- * The profile's cache-key arguments and region: from the index when it matches both files, else from
- * the files (null: not a fast-path profile; undefined: the files cannot be read here). Shared with the
- * `use --print-env` fast path (src/shell/fast-path.ts).
+ * The profile's location (role-cache key arguments, region, start URL, cache file names): from the
+ * index when its entry is for these files and this profile and both files keep their identity, else
+ * from the files (null: not a fast-path profile; undefined: the files cannot be read here). Shared by
+ * credential_process here, `use --print-env` (src/shell/fast-path.ts) and `console --print`
+ * (src/console/fast-path.ts).
  */
 export function locateFastPathProfile(
   paths: ReturnType<typeof awsPaths>,
   profileName: string,
   opts: FastPathOptions = {},
-): { key: RoleCacheKeyArgs; region: string | undefined } | null | undefined {
+): FastPathLocation | null | undefined {
   const useIndex = opts.index !== false;
-  const idxFile = useIndex
-    ? indexFile(paths.awsDir, paths.configFile, paths.credentialsFile, profileName)
-    : "";
-  const memoKey = JSON.stringify([paths.configFile, paths.credentialsFile, profileName]);
+  const forKey: IndexRecord["for"] = [paths.configFile, paths.credentialsFile, profileName];
+  const memoKey = JSON.stringify(forKey);
+  const idxFile = useIndex ? indexFile(paths.awsDir, memoKey) : "";
   if (useIndex) {
     const cfgId = statId(paths.configFile);
     const credId = statId(paths.credentialsFile);
     if (cfgId && credId !== undefined) {
-      const rec = readIndex(idxFile);
+      const rec = readIndex(idxFile, forKey);
       if (rec && sameId(rec.config, cfgId) && sameId(rec.credentials, credId)) {
         remember(memoKey, rec.located);
-        return rec.profile === null ? null : { key: rec.profile, region: rec.region ?? undefined };
+        return rec.profile === null
+          ? null
+          : {
+              key: rec.profile,
+              region: rec.region ?? undefined,
+              startUrl: rec.startUrl as string,
+              tokenFile: rec.tokenFile as string,
+              roleFile: rec.roleFile as string,
+            };
       }
     }
   }
@@ -302,17 +358,22 @@ export function locateFastPathProfile(
   if (!cfg) return undefined;
   const cfgParsed = parseConfigText(cfg.text);
   const credParsed = parseCredentials(cred?.text);
-  const located = locateInParsed(cfgParsed, credParsed, profileName);
+  const found = locateInParsed(cfgParsed, credParsed, profileName);
+  const located = found ? withCacheFiles(found) : null;
   const sections = locateSections(cfgParsed, credParsed, profileName);
   remember(memoKey, sections);
   const now = (opts.wallClock ?? Date.now)();
   if (useIndex && settled(cfg.id, now) && settled(cred?.id ?? null, now))
     writeIndex(idxFile, {
-      v: 3,
+      v: 4,
+      for: forKey,
       config: cfg.id,
       credentials: cred?.id ?? null,
       profile: located?.key ?? null,
       region: located?.region ?? null,
+      startUrl: located?.startUrl ?? null,
+      tokenFile: located?.tokenFile ?? null,
+      roleFile: located?.roleFile ?? null,
       located: sections,
     });
   return located;
@@ -366,13 +427,13 @@ export function credentialProcessFromCache(
     if (flag.profile === undefined && env["AWS_ACCESS_KEY_ID"]) return undefined;
     const profileName = resolveProfileName(env, flag.profile).name;
     const paths = awsPaths(env);
-    const key = fastPathProfile(paths, profileName, opts);
-    if (!key) return undefined;
-    const text = readText(`${paths.cliCacheDir}/${cacheKey(key)}.json`);
+    const located = locateFastPathProfile(paths, profileName, opts);
+    if (!located) return undefined;
+    const text = readText(`${paths.cliCacheDir}/${located.roleFile}.json`);
     if (text === undefined) return undefined;
     const creds = parseCacheEntry(text);
     if (!creds || !isFresh(creds, now)) return undefined;
-    return formatCredentialProcess({ accountId: key.accountId, ...creds });
+    return formatCredentialProcess({ accountId: located.key.accountId, ...creds });
   } catch {
     return undefined;
   }

@@ -2,15 +2,16 @@
  * The `portico use … --print-env` fast path, for the executable's entry before the full CLI loads
  * (src/cli/launcher.ts): with a valid SSO session (profile mode: a cached access token with more than
  * botocore's 15-minute window left; `--export`: fresh cached role credentials) the statements are
- * printed with nothing but synchronous `node:fs`, the config layer's pure parser and SHA-1 — no
+ * printed with nothing but synchronous `node:fs` (and, when the index is stale, the config layer's pure
+ * parser and SHA-1) — no
  * commander, no fs/promises, no AWS SDK (test/shell/use-cli.test.ts checks the loaded bundle files;
  * bench/switch.bench.mjs times it). Anything else — another flag, another kind of profile, a missing,
  * expiring or torn token, any config problem, any error — returns undefined and the full command runs
  * (src/shell/use.ts), which signs in, refreshes and reports errors properly.
  */
 import { awsPaths } from "../config/paths";
-import { isFresh, parseCacheEntry, roleCacheKeyMaterial } from "../credentials/cache-format";
-import { locateFastPathProfile, readText, sha1Hex } from "../credentials/fast-path";
+import { isFresh, parseCacheEntry } from "../credentials/cache-format";
+import { locateFastPathProfile, readText } from "../credentials/fast-path";
 import { builtin } from "../platform/builtin";
 import { renderPlan, switchPlan } from "./plan";
 import { isShell, type Shell } from "./quote";
@@ -55,8 +56,8 @@ export function fastUseArgs(argv: string[]): UseArgs | undefined {
 }
 
 /** The SSO access token's expiry if the cached token is usable without a refresh, else undefined. */
-function usableTokenExpiry(ssoCacheDir: string, cacheKey: string, now: Date): Date | undefined {
-  const text = readText(`${ssoCacheDir}/${sha1Hex(cacheKey)}.json`);
+function usableTokenExpiry(ssoCacheDir: string, tokenFile: string, now: Date): Date | undefined {
+  const text = readText(`${ssoCacheDir}/${tokenFile}.json`);
   if (text === undefined) return undefined;
   const doc = JSON.parse(text) as { accessToken?: unknown; expiresAt?: unknown };
   if (typeof doc.accessToken !== "string" || doc.accessToken === "" || typeof doc.expiresAt !== "string")
@@ -77,9 +78,6 @@ export function useFromCache(argv: string[], env: NodeJS.ProcessEnv, now: Date):
     const located = locateFastPathProfile(paths, args.profile);
     if (!located) return undefined;
     const { key, region } = located;
-    const accountId = key.accountId;
-    const tokenKey = "sessionName" in key ? key.sessionName : key.startUrl;
-    const roleKey = sha1Hex(roleCacheKeyMaterial(key));
     const base = {
       shell: args.shell,
       profile: args.profile,
@@ -90,11 +88,11 @@ export function useFromCache(argv: string[], env: NodeJS.ProcessEnv, now: Date):
       ...(args.shell === "fish" ? { uptimeS: builtin<typeof import("node:os")>("node:os").uptime() } : {}),
     };
     if (args.mode === "profile") {
-      const expiresAt = usableTokenExpiry(paths.ssoCacheDir, tokenKey, now);
+      const expiresAt = usableTokenExpiry(paths.ssoCacheDir, located.tokenFile, now);
       if (expiresAt === undefined) return undefined;
       return renderPlan(args.shell, switchPlan({ ...base, mode: "profile", expiresAt }));
     }
-    const text = readText(`${paths.cliCacheDir}/${roleKey}.json`);
+    const text = readText(`${paths.cliCacheDir}/${located.roleFile}.json`);
     if (text === undefined) return undefined;
     const creds = parseCacheEntry(text);
     if (!creds || !isFresh(creds, now)) return undefined;
@@ -103,7 +101,7 @@ export function useFromCache(argv: string[], env: NodeJS.ProcessEnv, now: Date):
       switchPlan({
         ...base,
         mode: "export",
-        credentials: { accountId, ...creds },
+        credentials: { accountId: key.accountId, ...creds },
         ...(creds.expiration ? { expiresAt: creds.expiration } : {}),
       }),
     );

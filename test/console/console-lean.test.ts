@@ -5,19 +5,23 @@
  * left to the full command (cache miss, environment keys, refused regions and durations). And the
  * profile's `portico_browser_profile` key, which `--browser-profile` overrides. Needs `npm run build`.
  */
-import { execFile } from "node:child_process";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { execFile, execFileSync } from "node:child_process";
+import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index";
 import { startEmulator } from "../../emulator/index";
 import { runCli } from "../cli/support";
-import { demoConfig, deviceSignIn, testEnv, writeConfig } from "../credentials/support";
+import { demoConfig, deviceSignIn, START_URL, testEnv, writeConfig } from "../credentials/support";
 import { tempHome } from "../helpers/emulator";
 import { type ModuleTrace, moduleTrace } from "../helpers/module-trace";
+import { run } from "../shell/support";
 
 const launcher = fileURLToPath(new URL("../../dist/cli/portico.cjs", import.meta.url));
+const fullCli = fileURLToPath(new URL("../../dist/cli/portico.mjs", import.meta.url));
 
 let emu: RunningEmulator;
 let home: { home: string; cleanup(): Promise<void> };
@@ -112,6 +116,110 @@ describe("console --print, lean", () => {
     const short = await portico(["console", "--profile", "dev", "--print", "--duration", "5m"], env);
     expect([short.code, short.mjs]).toEqual([2, true]);
     expect(short.stdout).toBe("");
+  });
+});
+
+describe("console --print, lean: the Issuer from the validated index", () => {
+  it("is the entry's start URL while the config keeps its identity; an edit is seen at once", async () => {
+    const alt = path.join(home.home, "alt-config");
+    const other = "https://d-1111111111.awsapps.com/start";
+    await writeFile(alt, demoConfig().replace(START_URL, other), { mode: 0o600 });
+    const altEnv = { ...env, AWS_CONFIG_FILE: alt };
+    const issuer = (r: { stdout: string }) =>
+      decodeURIComponent(/Issuer=([^&]*)/.exec(r.stdout)?.[1] ?? "missing");
+    await new Promise((r) => setTimeout(r, 2100)); // settled: the index entry is written
+    const first = await portico(["console", "--profile", "dev", "--print", "--no-logout-first"], altEnv);
+    expect([first.code, first.mjs, issuer(first)]).toEqual([0, false, other]);
+    const dir = path.join(home.home, ".aws", "portico", "fast-path");
+    const entries = await Promise.all(
+      (await readdir(dir)).map(async (f) => ({
+        f,
+        rec: JSON.parse(await readFile(path.join(dir, f), "utf8")),
+      })),
+    );
+    const mine = entries.find((e) => e.rec.for?.[0] === alt && e.rec.for?.[2] === "dev")!;
+    expect(mine.rec.startUrl).toBe(other);
+    // The entry is what answers (the config is not parsed): a changed start URL in it is printed.
+    await writeFile(
+      path.join(dir, mine.f),
+      JSON.stringify({ ...mine.rec, startUrl: "https://x.example/start" }),
+    );
+    const fromIndex = await portico(["console", "--profile", "dev", "--print", "--no-logout-first"], altEnv);
+    expect([fromIndex.mjs, issuer(fromIndex)]).toEqual([false, "https://x.example/start"]);
+    // A same-size edit of the config (another start URL): the entry is stale, the file is read again.
+    await writeFile(alt, demoConfig(), { mode: 0o600 });
+    const edited = await portico(["console", "--profile", "dev", "--print", "--no-logout-first"], altEnv);
+    expect([edited.code, edited.mjs, issuer(edited)]).toEqual([0, false, START_URL]);
+    const full = await runCli(["console", "--profile", "dev", "--print", "--no-logout-first"], altEnv);
+    expect(tokenless(edited.stdout)).toBe(tokenless(full.stdout));
+  });
+});
+
+describe("console --print, lean, over https (node:tls)", () => {
+  it("trusts what Node trusts and checks the host name; anything else goes to the full command", async () => {
+    const dir = path.join(home.home, "tls");
+    await mkdir(dir, { recursive: true });
+    const key = path.join(dir, "key.pem");
+    const cert = path.join(dir, "cert.pem");
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "2",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost",
+      ],
+      { stdio: "ignore" },
+    );
+    // A TLS front for the emulator's federation endpoint, on 127.0.0.1 only.
+    let hits = 0;
+    const server = createHttpsServer(
+      { key: await readFile(key), cert: await readFile(cert) },
+      async (req, res) => {
+        hits++;
+        const r = await fetch(new URL(req.url ?? "/", emu.url), { redirect: "manual" });
+        res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "text/plain" });
+        res.end(await r.text());
+      },
+    );
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const args = ["console", "--profile", "dev", "--print", "--no-logout-first"];
+      const trusted = { ...env, PORTICO_SIGNIN_URL: `https://localhost:${port}`, NODE_EXTRA_CA_CERTS: cert };
+      const ok = await portico(args, trusted);
+      expect([ok.code, ok.mjs, hits], ok.stderr).toEqual([0, false, 1]);
+      expect(ok.stdout).toMatch(new RegExp(`^https://localhost:${port}/federation\\?Action=login&Issuer=`));
+      // The full command (fetch) prints the same URL but for the one-time token.
+      const full = await run(process.execPath, [fullCli, ...args], trusted);
+      expect(full.code, full.stderr).toBe(0);
+      expect(tokenless(ok.stdout)).toBe(tokenless(full.stdout));
+      // Not trusted, or not the certificate's name: the lean client refuses, the full command reports it.
+      for (const e of [
+        { ...env, PORTICO_SIGNIN_URL: `https://localhost:${port}` },
+        { ...trusted, PORTICO_SIGNIN_URL: `https://127.0.0.1:${port}` },
+      ]) {
+        const bad = await portico(args, e);
+        expect([bad.code === 0, bad.mjs, bad.stdout]).toEqual([false, true, ""]);
+        expect(bad.stderr).toContain("could not be reached");
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

@@ -161,13 +161,15 @@ describe("the fast-path index (config located without parsing it)", () => {
     expect(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })).toBeDefined();
     const [f] = readdirSync(indexDir());
     const file = path.join(indexDir(), f!);
-    // Point the index at another (cached) role: answered from the index, so the config was not read.
+    // Point the index at another (cached) role: answered from the index (its key and its stored
+    // role-cache file name), so the config was not read.
     const rec = JSON.parse(readFileSync(file, "utf8"));
-    rec.profile = { accountId: "222222222222", roleName: "AdministratorAccess", startUrl: START_URL };
+    const admin = { accountId: "222222222222", roleName: "AdministratorAccess", startUrl: START_URL };
+    rec.profile = admin;
+    rec.roleFile = roleCacheKey(admin);
     writeFileSync(file, JSON.stringify(rec));
-    expect(
-      JSON.parse(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })!).AccountId,
-    ).toBe("222222222222");
+    const fromIndex = JSON.parse(credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead })!);
+    expect([fromIndex.AccountId, fromIndex.AccessKeyId]).toEqual(["222222222222", "ASIAADMINIST"]);
     // Same bytes, new ctime/mtime (touch): the index no longer matches, the file is read again.
     const cfg = path.join(home.home, ".aws", "config");
     utimesSync(cfg, new Date(), new Date());
@@ -209,9 +211,21 @@ describe("the fast-path index (config located without parsing it)", () => {
     const [f] = readdirSync(indexDir());
     const file = path.join(indexDir(), f!);
     const good = readFileSync(file, "utf8");
+    const rec = JSON.parse(good);
+    const legacy = credentialProcessFromCache(argv("legacy"), env, now, { wallClock: ahead });
+    const legacyFile = readdirSync(indexDir()).find((n) => n !== f)!;
+    const foreign = readFileSync(path.join(indexDir(), legacyFile), "utf8");
+    expect(JSON.parse(legacy!).AccountId).toBe("222222222222");
     for (const bad of [
       good.slice(0, 20),
-      good.replace('"v":3', '"v":2'),
+      good.replace('"v":4', '"v":3'),
+      // legacy's entry (valid, same files) under dev's name: it is for another profile
+      foreign,
+      JSON.stringify({ ...rec, for: [...rec.for.slice(0, 2), "other"] }),
+      JSON.stringify({ ...rec, roleFile: "../../../etc/passwd" }),
+      JSON.stringify({ ...rec, tokenFile: null }),
+      JSON.stringify({ ...rec, startUrl: "" }),
+      JSON.stringify({ ...rec, profile: null }),
       good.replace(
         /"profile":.*$/,
         '"profile":{"accountId":"1","roleName":"r","sessionName":"s","extra":"x"}}',
@@ -221,6 +235,8 @@ describe("the fast-path index (config located without parsing it)", () => {
       writeFileSync(file, bad);
       const out = credentialProcessFromCache(argv("dev"), env, now, { wallClock: ahead });
       expect(JSON.parse(out!).AccountId).toBe("333333333333");
+      // refused and recomputed from the config: the entry is written again, whole
+      expect(readFileSync(file, "utf8")).toBe(good);
     }
   });
 

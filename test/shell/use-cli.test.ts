@@ -3,8 +3,10 @@
  * with the real device flow. The fast path (src/shell/fast-path.ts) and the full command print the
  * same statements; failures exit with the project's codes and print nothing on stdout.
  */
+
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -132,6 +134,34 @@ describe("signed in", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("Remove-Item -LiteralPath Env:AWS_PROFILE -ErrorAction SilentlyContinue\n");
     expect(r.stdout).toContain("$env:PORTICO_PREVIOUS = 'dev'\n");
+  });
+
+  it("the token file named in the fast-path index is used only while the config keeps its identity", async () => {
+    const alt = await tempHome();
+    try {
+      const altEnv = testEnv(alt.home, emu.url);
+      const other =
+        "\n[sso-session other]\nsso_start_url = https://d-1111111111.awsapps.com/start\nsso_region = eu-north-1\n";
+      await writeConfig(alt.home, demoConfig(other));
+      await deviceSignIn(altEnv, "acme");
+      await new Promise((r) => setTimeout(r, 2100)); // settled: the index entry is written
+      const argv = ["use", "dev", "--print-env", "--shell", "bash"];
+      expect(useFromCache(argv, altEnv, new Date())).toContain("export AWS_PROFILE='dev'\n");
+      const dir = path.join(alt.home, ".aws", "portico", "fast-path");
+      const [entry] = await readdir(dir);
+      const rec = JSON.parse(await readFile(path.join(dir, entry!), "utf8"));
+      expect(rec.tokenFile).toBe(createHash("sha1").update("acme").digest("hex"));
+      // dev now belongs to a session nobody signed in to: a stale entry would still answer with acme's token.
+      await writeConfig(
+        alt.home,
+        demoConfig(other).replace("[profile dev]\nsso_session = acme", "[profile dev]\nsso_session = other"),
+      );
+      expect(useFromCache(argv, altEnv, new Date())).toBeUndefined();
+      const full = await portico(argv, altEnv);
+      expect([full.code, full.stdout]).toEqual([4, ""]);
+    } finally {
+      await alt.cleanup();
+    }
   });
 
   it("an expired token falls back to the full command, which names the login", async () => {
