@@ -1,5 +1,5 @@
 /**
- * `portico doctor [--json] [--profile P]` answered by the launcher (src/cli/launcher.ts) without the
+ * `portico doctor [--json] [--profile P]` answered by the installed command (src/cli/start.ts) without the
  * ESM CLI, when the files' content facts are in the doctor cache (docs/doctor.md "Cache"): the same
  * gathering and checks as the full command (src/doctor/), the same printing (commands/doctor.ts
  * `printFindings`), so the same bytes and exit code. On a miss, or with a fix to show, it runs the

@@ -19,7 +19,8 @@ if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
  * The lean answers, each a bundle beside this file (scripts/build.mjs) read only for its command:
  * `pick` from the picker's index (src/sync/pick-fast.ts), `status` from the status index
  * (src/cli/status-fast.ts), `console --print` from cached credentials (src/cli/console-fast.ts),
- * `doctor` from the doctor cache (src/cli/doctor-fast.ts); every other command tries the launcher
+ * `doctor` from the doctor cache, or run in that bundle without the ESM CLI on a miss
+ * (src/cli/doctor-fast.ts); every other command tries the launcher
  * (`credential-process`, `use`: src/cli/launcher.ts). Each returns false (or throws) to hand the
  * command to the full CLI.
  */
