@@ -4,7 +4,7 @@
 // when that does not answer, imports the full ESM CLI (portico.mjs). Kept tiny: this file is compiled
 // afresh on every start.
 
-import * as path from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { codeCacheFor, requireCached } from "../platform/code-cache";
 import { silenceSdkWarning } from "../platform/sdk-warning";
@@ -34,7 +34,7 @@ const leanBundles: Record<string, [file: string, load: (m: never) => Lean]> = {
 const launcher: [string, (m: never) => Lean] = ["launcher.cjs", (m: typeof import("./launcher")) => m.answer];
 
 function loadFullCli(): void {
-  import(pathToFileURL(path.join(__dirname, "portico.mjs")).href).catch((e: unknown) => {
+  import(pathToFileURL(join(__dirname, "portico.mjs")).href).catch((e: unknown) => {
     process.stderr.write(`portico: fatal: cannot load the CLI: ${String(e)}\n`);
     process.exitCode = 1;
   });
@@ -49,7 +49,7 @@ let answered: boolean | Promise<boolean>;
 try {
   const [file, fn] =
     (Object.hasOwn(leanBundles, argv[0] ?? "") && leanBundles[argv[0] as string]) || launcher;
-  answered = fn(requireCached(path.join(__dirname, file), cache, require) as never)(argv, process.env);
+  answered = fn(requireCached(join(__dirname, file), cache, require) as never)(argv, process.env);
 } catch {
   answered = false;
 }

@@ -12,7 +12,7 @@
  * would read no file at all, and a writer would have nowhere to write).
  */
 
-import * as path from "node:path";
+import { join } from "node:path";
 import { configError, ExitCode, PorticoError } from "../errors";
 import { builtin } from "../platform/builtin";
 
@@ -124,7 +124,7 @@ export function expandPath(
 
 export function awsPaths(env: NodeJS.ProcessEnv): AwsPaths {
   const home = homeDir(env);
-  const awsDir = path.join(home, ".aws");
+  const awsDir = join(home, ".aws");
   const configFileDisplay = nonEmpty(env["AWS_CONFIG_FILE"]) ?? "~/.aws/config";
   const credentialsFileDisplay = nonEmpty(env["AWS_SHARED_CREDENTIALS_FILE"]) ?? "~/.aws/credentials";
   return {
@@ -134,8 +134,8 @@ export function awsPaths(env: NodeJS.ProcessEnv): AwsPaths {
     credentialsFile: expandPath(credentialsFileDisplay, env),
     configFileDisplay,
     credentialsFileDisplay,
-    ssoCacheDir: path.join(awsDir, "sso", "cache"),
-    cliCacheDir: path.join(awsDir, "cli", "cache"),
+    ssoCacheDir: join(awsDir, "sso", "cache"),
+    cliCacheDir: join(awsDir, "cli", "cache"),
   };
 }
 

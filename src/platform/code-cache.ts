@@ -21,9 +21,21 @@
  * `PORTICO_NO_CODE_CACHE=1` (or `--debug`, whose source-mapped stack traces need Node's own loader)
  * turns it off; a platform without user ids (Windows) does not use it.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import * as vm from "node:vm";
+import {
+  closeSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, isAbsolute, join } from "node:path";
+import { Script } from "node:vm";
 import { fnv1aHex } from "./fnv";
 
 /** The commands whose runs keep a cache of their own; every other command shares one. */
@@ -49,7 +61,7 @@ export function codeCacheFor(argv: string[], env: NodeJS.ProcessEnv): CodeCache 
   if (uid === undefined) return undefined;
   const cmd = argv[0] ?? "";
   return {
-    dir: path.join(tmpdir(env), `portico-code-cache-${uid}`),
+    dir: join(tmpdir(env), `portico-code-cache-${uid}`),
     variant: OWN_CACHE.has(cmd) ? cmd : "cli",
     answered: false,
   };
@@ -67,7 +79,7 @@ function tmpdir(env: NodeJS.ProcessEnv): string {
 /** A real folder of this user's that nobody else can write to or list. */
 function trusted(dir: string): boolean {
   try {
-    const st = fs.lstatSync(dir);
+    const st = lstatSync(dir);
     return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o077) === 0;
   } catch {
     return false;
@@ -83,17 +95,17 @@ const WRAP_HEAD = "(function (exports, require, module, __filename, __dirname) {
  */
 export function requireCached(file: string, cache: CodeCache | undefined, parent: NodeJS.Require): unknown {
   if (!cache) return parent(file);
-  const fd = fs.openSync(file, "r");
-  let st: fs.Stats;
+  const fd = openSync(file, "r");
+  let st: Stats;
   let source: string;
   try {
-    st = fs.fstatSync(fd);
-    source = fs.readFileSync(fd, "utf8");
+    st = fstatSync(fd);
+    source = readFileSync(fd, "utf8");
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
-  const dir = path.dirname(file);
-  const prefix = `${fnv1aHex(dir)}.${path.basename(file, ".cjs")}.${cache.variant}.`;
+  const dir = dirname(file);
+  const prefix = `${fnv1aHex(dir)}.${basename(file, ".cjs")}.${cache.variant}.`;
   const name = `${prefix}${[st.size, Math.trunc(st.mtimeMs), st.ino].map((n) => n.toString(36)).join("-")}.${process.version}-${process.arch}.bin`;
   const partial = name.replace(/\.bin$/, ".part.bin");
   let cachedData: Buffer | undefined;
@@ -101,7 +113,7 @@ export function requireCached(file: string, cache: CodeCache | undefined, parent
   if (trusted(cache.dir)) {
     for (const n of [name, partial]) {
       try {
-        cachedData = fs.readFileSync(path.join(cache.dir, n));
+        cachedData = readFileSync(join(cache.dir, n));
         fromPartial = n === partial;
         break;
       } catch {
@@ -110,7 +122,7 @@ export function requireCached(file: string, cache: CodeCache | undefined, parent
     }
   }
   // The header on a line of its own (lineOffset -1): stack traces keep the bundle's line numbers.
-  const script = new vm.Script(`${WRAP_HEAD}${source}\n})`, { filename: file, lineOffset: -1, cachedData });
+  const script = new Script(`${WRAP_HEAD}${source}\n})`, { filename: file, lineOffset: -1, cachedData });
   const missing = cachedData === undefined || script.cachedDataRejected === true;
   if (missing || fromPartial)
     process.once("exit", () => {
@@ -119,8 +131,7 @@ export function requireCached(file: string, cache: CodeCache | undefined, parent
     });
   const mod = { exports: {} as unknown, id: file, filename: file, loaded: false };
   const req = Object.assign(
-    (id: string) =>
-      path.isAbsolute(id) && id.endsWith(".cjs") ? requireCached(id, cache, parent) : parent(id),
+    (id: string) => (isAbsolute(id) && id.endsWith(".cjs") ? requireCached(id, cache, parent) : parent(id)),
     { resolve: parent.resolve, cache: parent.cache, main: parent.main, extensions: parent.extensions },
   );
   (script.runInThisContext() as (...a: unknown[]) => void).call(
@@ -136,24 +147,24 @@ export function requireCached(file: string, cache: CodeCache | undefined, parent
 }
 
 /** Keep the script's compiled code (at exit: with every function this run compiled). Never throws. */
-function save(dir: string, prefix: string, name: string, script: vm.Script): void {
+function save(dir: string, prefix: string, name: string, script: Script): void {
   try {
     try {
-      fs.mkdirSync(dir, { mode: 0o700 });
+      mkdirSync(dir, { mode: 0o700 });
     } catch {
       // it exists (checked next) or cannot be made (then no cache)
     }
     if (!trusted(dir)) return;
-    const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
-    fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600, flag: "wx" });
-    fs.renameSync(tmp, path.join(dir, name));
+    const tmp = join(dir, `${name}.${process.pid}.tmp`);
+    writeFileSync(tmp, script.createCachedData(), { mode: 0o600, flag: "wx" });
+    renameSync(tmp, join(dir, name));
     const now = Date.now();
-    for (const other of fs.readdirSync(dir)) {
+    for (const other of readdirSync(dir)) {
       if (!other.startsWith(prefix) || other === name) continue;
-      const p = path.join(dir, other);
+      const p = join(dir, other);
       // another process's temp file is left alone while it may still be writing it
-      if (other.endsWith(".tmp") && now - fs.lstatSync(p).mtimeMs < 60_000) continue;
-      fs.rmSync(p, { force: true });
+      if (other.endsWith(".tmp") && now - lstatSync(p).mtimeMs < 60_000) continue;
+      rmSync(p, { force: true });
     }
   } catch {
     // no cache this time: the next start compiles again
