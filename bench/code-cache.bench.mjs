@@ -5,17 +5,18 @@
 // the in-process emulator), doctor (from its cache) — with the cache, with PORTICO_NO_CODE_CACHE=1,
 // and, for credential-process and status, "cold": the cache folder removed before every run (what
 // the first run after an install or upgrade pays, writing the entry included). All against
-// `node -e 0` in the same hyperfine run (-N, no shell; `env HOME=… TMPDIR=…` prefixes every command,
-// the baseline too). Prints a markdown table.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// `node -e 0` in the same rounds of hyperfine runs (-N, no shell; `env HOME=… TMPDIR=…` prefixes
+// every command, the baseline too; bench/support.mjs `hyperfineRounds`). Prints a markdown table.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchHome, loadAverage, run, START_URL } from "./support.mjs";
+import { benchHome, hyperfineRounds, loadAverage, run, START_URL } from "./support.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "dist", "cli", "portico.cjs");
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const RUNS = Number(process.env.BENCH_RUNS ?? 6);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 const { emu, home, env } = await benchHome("portico-bench-code-cache-");
 const tmp = mkdtempSync(path.join(tmpdir(), "portico-bench-code-cache-tmp-"));
@@ -60,35 +61,24 @@ for (const [name, c] of commands) {
   if (name === "credential-process" || name === "status")
     cases.push([`${name}, cold`, `${prefix} ${process.execPath} ${cli} ${c}`, `rm -rf ${q(cacheDir)}`]);
 }
-const json = path.join(tmp, "hyperfine.json");
 const load = loadAverage();
-const hf = await run(
-  "hyperfine",
-  [
-    "-N",
-    "-i",
-    "--runs",
-    String(RUNS),
-    "--warmup",
-    "3",
-    "--export-json",
-    json,
-    ...cases.flatMap(([, , prep]) => ["--prepare", prep]),
-    ...cases.flatMap(([name, cmd]) => ["-n", name, cmd]),
-  ],
-  { PATH: process.env.PATH },
-);
-if (hf.code !== 0) throw new Error(`hyperfine failed: ${hf.stderr}`);
-const results = JSON.parse(readFileSync(json, "utf8")).results;
+// Rounds of RUNS runs, every case in every round (bench/support.mjs `hyperfineRounds`).
+const results = await hyperfineRounds(cases, {
+  rounds: ROUNDS,
+  runs: RUNS,
+  dir: tmp,
+  env: { PATH: process.env.PATH },
+  ignoreFailures: true,
+});
 const base = results[0];
-const cpu = (r) => r.user + r.system;
+const cpu = (r) => r.cpu;
 console.log("| what | median ms | × node -e 0 | CPU ms | CPU × node -e 0 |\n|---|---|---|---|---|");
 for (const r of results)
   console.log(
     `| ${r.command} | ${(r.median * 1000).toFixed(1)} | ${(r.median / base.median).toFixed(2)}× | ${(cpu(r) * 1000).toFixed(1)} | ${(cpu(r) / cpu(base)).toFixed(2)}× |`,
   );
 console.log(
-  `\n${RUNS} runs after 3 warm-ups; 21,000 profiles; load average at start ${load}; node ${process.version}; ${new Date().toISOString()}`,
+  `\n${ROUNDS} rounds of ${RUNS} runs (every case in every round, 3 warm-ups first); 21,000 profiles; load average at start ${load}; node ${process.version}; ${new Date().toISOString()}`,
 );
 await emu.stop();
 rmSync(home, { recursive: true, force: true });

@@ -122,3 +122,44 @@ export function moduleTraceArgs(trace) {
     `data:text/javascript,${encodeURIComponent(`import{register}from"node:module";register(${JSON.stringify(hook)});`)}`,
   ];
 }
+
+/**
+ * hyperfine -N over `cases` ([name, command line, prepare?][]) in `rounds` rounds of `runs` runs each,
+ * every round running every case in turn, so that a change in the machine's speed during the bench
+ * (this VM's steal time moves within seconds) falls on the baseline and the commands alike instead of
+ * on whichever command ran then. Returns, per case in order: { command, median (s, over all runs of
+ * all rounds), cpu (s, user + sys, mean of the rounds' means) }. `-i` when `ignoreFailures`.
+ */
+export async function hyperfineRounds(cases, { rounds, runs, dir, env, ignoreFailures = false }) {
+  const times = cases.map(() => []);
+  const cpus = cases.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    const json = path.join(dir, `hyperfine-${r}.json`);
+    const hf = await run(
+      "hyperfine",
+      [
+        "-N",
+        ...(ignoreFailures ? ["-i"] : []),
+        "--runs",
+        String(runs),
+        "--warmup",
+        r === 0 ? "3" : "1",
+        "--export-json",
+        json,
+        ...(cases.some((c) => c[2]) ? cases.flatMap((c) => ["--prepare", c[2] ?? "true"]) : []),
+        ...cases.flatMap(([name, cmd]) => ["-n", name, cmd]),
+      ],
+      env,
+    );
+    if (hf.code !== 0) throw new Error(`hyperfine failed: ${hf.stderr}`);
+    JSON.parse(readFileSync(json, "utf8")).results.forEach((res, i) => {
+      times[i].push(...res.times);
+      cpus[i].push(res.user + res.system);
+    });
+  }
+  return cases.map(([command], i) => ({
+    command,
+    median: median(times[i]),
+    cpu: cpus[i].reduce((a, b) => a + b, 0) / cpus[i].length,
+  }));
+}

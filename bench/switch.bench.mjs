@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench:switch` (builds first). The daily-use commands against `node -e 0`, in one run, with
-// hyperfine -N (no shell), each command prefixed by `env HOME=…` (the baseline too):
+// hyperfine -N (no shell) in rounds that run every case in turn (bench/support.mjs `hyperfineRounds`;
+// BENCH_ROUNDS × BENCH_RUNS), each command prefixed by `env HOME=…` (the baseline too):
 //  - `portico use dev --print-env --shell bash` with a valid session, at 10 and 21,000 profiles
 //    (target ≤ 1.3 × node -e 0: the launcher's fast path, no SDK);
 //  - `portico status` at 21,000 profiles (target < 1.3 ×);
@@ -16,11 +17,12 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
-import { loadAverage, median, run } from "./support.mjs";
+import { hyperfineRounds, loadAverage, median, run } from "./support.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "dist", "cli", "portico.cjs");
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const RUNS = Number(process.env.BENCH_RUNS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const START_URL = "https://d-0000000000.awsapps.com/start";
 
 const { startEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
@@ -107,26 +109,16 @@ const cases = [
     envCmd(small, `${process.execPath} ${cli} console --profile dev --print`),
   ],
 ];
-const json = path.join(tmp, "hyperfine.json");
 const load = loadAverage();
-const hf = await run(
-  "hyperfine",
-  [
-    "-N",
-    "--runs",
-    String(RUNS),
-    "--warmup",
-    "3",
-    "--export-json",
-    json,
-    ...cases.flatMap(([name, cmd]) => ["-n", name, cmd]),
-  ],
-  { ...baseEnv, HOME: small },
-);
-if (hf.code !== 0) throw new Error(`hyperfine failed: ${hf.stderr}`);
-const results = JSON.parse(readFileSync(json, "utf8")).results;
+// Rounds of RUNS runs, every case in every round (bench/support.mjs `hyperfineRounds`).
+const results = await hyperfineRounds(cases, {
+  rounds: ROUNDS,
+  runs: RUNS,
+  dir: tmp,
+  env: { ...baseEnv, HOME: small },
+});
 const base = results[0].median;
-const cpu = (r) => r.user + r.system;
+const cpu = (r) => r.cpu;
 // CPU time (user + sys, means) is steadier than wall time on a shared, loaded machine: both columns.
 console.log(`| what | median ms | × node -e 0 | CPU ms | CPU × node -e 0 |\n|---|---|---|---|---|`);
 for (const r of results)
@@ -165,16 +157,16 @@ const requestOnce = () =>
       .on("error", reject);
   });
 const fedTimes = [];
-for (let i = 0; i < RUNS; i++) fedTimes.push(await requestOnce());
+for (let i = 0; i < RUNS * ROUNDS; i++) fedTimes.push(await requestOnce());
 const fedMs = median(fedTimes);
 const consoleRow = results[results.length - 1];
 const statusRow = results.find((r) => r.command.startsWith("status"));
 console.log(
-  `\nFederation request alone (same run, ${RUNS} requests, a new connection each): median ${fedMs.toFixed(1)} ms. console --print minus the request: ${(consoleRow.median * 1000 - fedMs).toFixed(1)} ms = ${((consoleRow.median * 1000 - fedMs) / (base * 1000)).toFixed(2)}× node -e 0 (target ≤ 1.5; CPU, request included: ${(cpu(consoleRow) / cpu(results[0])).toFixed(2)}×). status at 21,000 profiles: ${(statusRow.median / base).toFixed(2)}× node -e 0 (target < 1.3).`,
+  `\nFederation request alone (same run, ${RUNS * ROUNDS} requests, a new connection each): median ${fedMs.toFixed(1)} ms. console --print minus the request: ${(consoleRow.median * 1000 - fedMs).toFixed(1)} ms = ${((consoleRow.median * 1000 - fedMs) / (base * 1000)).toFixed(2)}× node -e 0 (target ≤ 1.5; CPU, request included: ${(cpu(consoleRow) / cpu(results[0])).toFixed(2)}×). status at 21,000 profiles: ${(statusRow.median / base).toFixed(2)}× node -e 0 (target < 1.3).`,
 );
 const big21 = readFileSync(path.join(big, ".aws", "config"));
 console.log(
-  `\n${RUNS} runs after 3 warm-ups; 21,000-profile config ${(big21.length / 1048576).toFixed(2)} MiB; load average at start ${load}; node ${process.version}; ${new Date().toISOString()}`,
+  `\n${ROUNDS} rounds of ${RUNS} runs (every case in every round, 3 warm-ups first); 21,000-profile config ${(big21.length / 1048576).toFixed(2)} MiB; load average at start ${load}; node ${process.version}; ${new Date().toISOString()}`,
 );
 await emu.stop();
 rmSync(tmp, { recursive: true, force: true });
