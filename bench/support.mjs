@@ -1,7 +1,7 @@
-// What bench/hot-paths.bench.mjs, bench/credential-process.bench.mjs and bench/switch.bench.mjs share:
-// child runs with captured output, the real device-flow sign-in against the in-process emulator,
-// the token cached exactly as the AWS CLI caches it (docs/reference.md §2.1), medians, the load
-// average, and the module-load hook that lists the files a process loads.
+// What the benches share: child runs with captured output, the real device-flow sign-in against the
+// in-process emulator, the token cached exactly as the AWS CLI caches it (docs/reference.md §2.1),
+// medians, the load average, the module-load hook that lists the files a process loads, and hyperfine
+// in rounds that take every case in turn (bench/switch.bench.mjs, bench/code-cache.bench.mjs).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
