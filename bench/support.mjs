@@ -125,7 +125,7 @@ export function moduleTraceArgs(trace) {
 
 /**
  * hyperfine -N over `cases` ([name, command line, prepare?][]) in `rounds` rounds of `runs` runs each,
- * every round running every case in turn, so that a change in the machine's speed during the bench
+ * every round running every case in turn (each round in a rotated order), so that a change in the machine's speed during the bench
  * (this VM's steal time moves within seconds) falls on the baseline and the commands alike instead of
  * on whichever command ran then. Returns, per case in order: { command, median (s, over all runs of
  * all rounds), cpu (s, user + sys, mean of the rounds' means) }. `-i` when `ignoreFailures`.
@@ -134,6 +134,9 @@ export async function hyperfineRounds(cases, { rounds, runs, dir, env, ignoreFai
   const times = cases.map(() => []);
   const cpus = cases.map(() => []);
   for (let r = 0; r < rounds; r++) {
+    // Each round in another order (a rotation by the round number), so that a disturbance that comes
+    // back every few seconds does not land on the same case in every round.
+    const order = cases.map((_, i) => (i + r) % cases.length);
     const json = path.join(dir, `hyperfine-${r}.json`);
     const hf = await run(
       "hyperfine",
@@ -146,13 +149,14 @@ export async function hyperfineRounds(cases, { rounds, runs, dir, env, ignoreFai
         r === 0 ? "3" : "1",
         "--export-json",
         json,
-        ...(cases.some((c) => c[2]) ? cases.flatMap((c) => ["--prepare", c[2] ?? "true"]) : []),
-        ...cases.flatMap(([name, cmd]) => ["-n", name, cmd]),
+        ...(cases.some((c) => c[2]) ? order.flatMap((i) => ["--prepare", cases[i][2] ?? "true"]) : []),
+        ...order.flatMap((i) => ["-n", cases[i][0], cases[i][1]]),
       ],
       env,
     );
     if (hf.code !== 0) throw new Error(`hyperfine failed: ${hf.stderr}`);
-    JSON.parse(readFileSync(json, "utf8")).results.forEach((res, i) => {
+    JSON.parse(readFileSync(json, "utf8")).results.forEach((res, k) => {
+      const i = order[k];
       times[i].push(...res.times);
       cpus[i].push(res.user + res.system);
     });
