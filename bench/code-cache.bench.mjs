@@ -15,8 +15,8 @@ import { benchHome, hyperfineRounds, loadAverage, run, START_URL } from "./suppo
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "dist", "cli", "portico.cjs");
-const RUNS = Number(process.env.BENCH_RUNS ?? 6);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
 const { emu, home, env } = await benchHome("portico-bench-code-cache-");
 const tmp = mkdtempSync(path.join(tmpdir(), "portico-bench-code-cache-tmp-"));

@@ -21,8 +21,8 @@ import { hyperfineRounds, loadAverage, median, run } from "./support.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "dist", "cli", "portico.cjs");
-const RUNS = Number(process.env.BENCH_RUNS ?? 8);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const START_URL = "https://d-0000000000.awsapps.com/start";
 
 const { startEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
