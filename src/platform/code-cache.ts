@@ -17,7 +17,8 @@
  * bundle's folder (hashed), name, command, size, mtime and inode, and Node's version and
  * architecture, so a rebuilt or upgraded bundle never meets an old entry; V8 checks its own version,
  * flags and the source length again and rejects what does not match (the entry is then rewritten).
- * The older entries of the same bundle are removed when a new one is written.
+ * The older entries of the same bundle are removed when a new one is written, and any entry written
+ * more than 30 days ago (an install that is gone leaves its entries behind otherwise).
  * `PORTICO_NO_CODE_CACHE=1` (or `--debug`, whose source-mapped stack traces need Node's own loader)
  * turns it off; a platform without user ids (Windows) does not use it.
  */
@@ -85,6 +86,9 @@ function trusted(dir: string): boolean {
     return false;
   }
 }
+
+/** Entries of other bundles older than this are removed when an entry is written (30 days). */
+const STALE_MS = 30 * 24 * 3_600_000;
 
 const WRAP_HEAD = "(function (exports, require, module, __filename, __dirname) {\n";
 
@@ -160,11 +164,17 @@ function save(dir: string, prefix: string, name: string, script: Script): void {
     renameSync(tmp, join(dir, name));
     const now = Date.now();
     for (const other of readdirSync(dir)) {
-      if (!other.startsWith(prefix) || other === name) continue;
+      if (other === name) continue;
       const p = join(dir, other);
-      // another process's temp file is left alone while it may still be writing it
-      if (other.endsWith(".tmp") && now - lstatSync(p).mtimeMs < 60_000) continue;
-      rmSync(p, { force: true });
+      if (other.startsWith(prefix)) {
+        // another process's temp file is left alone while it may still be writing it
+        if (other.endsWith(".tmp") && now - lstatSync(p).mtimeMs < 60_000) continue;
+        rmSync(p, { force: true });
+      } else if (now - lstatSync(p).mtimeMs > STALE_MS) {
+        // another bundle's, written long ago: most likely an install that is gone (a live one writes
+        // its entry again on its next start)
+        rmSync(p, { force: true });
+      }
     }
   } catch {
     // no cache this time: the next start compiles again

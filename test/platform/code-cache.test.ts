@@ -147,6 +147,24 @@ describe.skipIf(process.getuid === undefined)("the code cache", () => {
     fs.chmodSync(ro, 0o755);
   });
 
+  it("writing an entry removes other bundles' entries written more than 30 days ago, and only those", () => {
+    const tmp = tmpdir("stale");
+    portico(["--version"], tmp);
+    const dir = cacheDir(tmp);
+    const old = path.join(dir, "00000000.gone.status.x.v0-x64.bin");
+    const recent = path.join(dir, "00000000.other.status.x.v0-x64.bin");
+    fs.writeFileSync(old, "old", { mode: 0o600 });
+    fs.writeFileSync(recent, "recent", { mode: 0o600 });
+    const longAgo = new Date(Date.now() - 31 * 24 * 3_600_000);
+    fs.utimesSync(old, longAgo, longAgo);
+    const kept = entries(tmp).filter((n) => n.includes(".launcher.cli."));
+    // a command whose entry is not there yet writes one (and sweeps)
+    expect(portico(["status"], tmp).code).toBe(0);
+    expect(fs.existsSync(old)).toBe(false);
+    expect(fs.existsSync(recent)).toBe(true);
+    for (const n of kept) expect(fs.existsSync(path.join(dir, n))).toBe(true);
+  });
+
   it("a rebuilt bundle gets a new entry and the old one is removed", () => {
     const tmp = tmpdir("rebuilt");
     const want = uncached(["status"]);
