@@ -231,8 +231,8 @@ export class LineScan {
     this.entryLine = new Int32Array(Math.min(lineCapacity, 1024));
   }
 
-  /** The first header named like text[a, z) (the table's probe), or -1. */
-  private probe(h: number, a: number, z: number): number {
+  /** The first header named like src[a, z) (the table's probe), or -1. */
+  private probe(h: number, src: string, a: number, z: number): number {
     const t = this.text;
     const mask = this.table.length - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
@@ -242,27 +242,18 @@ export class LineScan {
       const sa = this.sectionNameStart[s]!;
       if (this.sectionNameEnd[s]! - sa !== z - a) continue;
       let k = 0;
-      while (k < z - a && t.charCodeAt(sa + k) === t.charCodeAt(a + k)) k++;
+      while (k < z - a && t.charCodeAt(sa + k) === src.charCodeAt(a + k)) k++;
       if (k === z - a) return s;
     }
   }
   /** The first header with this name ([DEFAULT] included), or -1. */
   firstSection(name: string): number {
-    const h = hashString(name);
-    const t = this.text;
-    const mask = this.table.length - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const s = this.table[i]!;
-      if (s === -1) return -1;
-      if (this.sectionHash[s] !== h) continue;
-      const sa = this.sectionNameStart[s]!;
-      if (this.sectionNameEnd[s]! - sa === name.length && t.startsWith(name, sa)) return s;
-    }
+    return this.probe(hashString(name), name, 0, name.length);
   }
   /** Section s's name is seen for the first time: the first header of its name (else the earlier one). */
   firstOf(s: number): number {
     const h = this.sectionHash[s]!;
-    const found = this.probe(h, this.sectionNameStart[s]!, this.sectionNameEnd[s]!);
+    const found = this.probe(h, this.text, this.sectionNameStart[s]!, this.sectionNameEnd[s]!);
     if (found !== -1) return found;
     if (2 * (this.tableUsed + 1) > this.table.length) {
       const old = this.table;
