@@ -35,7 +35,7 @@ import {
   type Stats,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, isAbsolute, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
 import { fnv1aHex } from "./fnv";
 
@@ -93,9 +93,8 @@ const STALE_MS = 30 * 24 * 3_600_000;
 const WRAP_HEAD = "(function (exports, require, module, __filename, __dirname) {\n";
 
 /**
- * `require(file)` for a self-contained CommonJS bundle (it requires only Node's built-in modules and
- * sibling bundles), compiled from its cache entry when there is a valid one. A sibling `.cjs` it
- * requires by absolute path goes through the same cache; anything else through `parent`.
+ * `require(file)` for a self-contained CommonJS bundle (it requires only Node's built-in modules,
+ * through `parent`), compiled from its cache entry when there is a valid one.
  */
 export function requireCached(file: string, cache: CodeCache | undefined, parent: NodeJS.Require): unknown {
   if (!cache) return parent(file);
@@ -121,7 +120,7 @@ export function requireCached(file: string, cache: CodeCache | undefined, parent
         fromPartial = n === partial;
         break;
       } catch {
-        cachedData = undefined;
+        // not there: the partial one, or none
       }
     }
   }
@@ -134,14 +133,10 @@ export function requireCached(file: string, cache: CodeCache | undefined, parent
       else if (missing) save(cache.dir, prefix, partial, script);
     });
   const mod = { exports: {} as unknown, id: file, filename: file, loaded: false };
-  const req = Object.assign(
-    (id: string) => (isAbsolute(id) && id.endsWith(".cjs") ? requireCached(id, cache, parent) : parent(id)),
-    { resolve: parent.resolve, cache: parent.cache, main: parent.main, extensions: parent.extensions },
-  );
   (script.runInThisContext() as (...a: unknown[]) => void).call(
     mod.exports,
     mod.exports,
-    req,
+    parent,
     mod,
     file,
     dir,
