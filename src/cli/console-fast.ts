@@ -4,7 +4,7 @@
  * reads only for `console`, so credential_process and `use` do not pay for it.
  */
 import { consoleUrlFromCache } from "../console/fast-path";
-import { writeAll } from "../credentials/fast-path";
+import { writeAll } from "../platform/fd-write";
 
 /** true when the URL was printed; false to run the full command. */
 export async function tryConsoleFastPath(argv: string[], env: NodeJS.ProcessEnv): Promise<boolean> {

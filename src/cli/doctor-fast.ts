@@ -14,59 +14,9 @@ import {
   runDoctorFromCache,
   runLocalDoctor,
 } from "../doctor/index";
-import { builtin } from "../platform/builtin";
+import { fdWriter, isTerminal } from "../platform/fd-write";
 import { doctorCommand, printFindings } from "./commands/doctor";
-import type { CliContext, Writable } from "./context";
-
-const fs = (): typeof import("node:fs") => builtin<typeof import("node:fs")>("node:fs");
-
-/**
- * Writes straight to fd 1 or 2 (process.stdout/stderr are never built: each getter loads Node's
- * stream modules, several ms). A reader that goes away (`portico doctor | head`) is not an error (as
- * in src/cli/bin.ts); anything else (a non-blocking pipe that is full: EAGAIN) hands the rest to the
- * stream, which waits and reports as process.stdout would have.
- */
-function fdWriter(fd: 1 | 2): Writable {
-  // Once the stream has taken over (bytes may be pending in it), every later write goes through it too.
-  let stream: NodeJS.WriteStream | undefined;
-  return {
-    write(chunk: string) {
-      const bytes = Buffer.from(chunk, "utf8");
-      let done = 0;
-      if (!stream)
-        try {
-          while (done < bytes.length) done += fs().writeSync(fd, bytes, done);
-          return true;
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === "EPIPE") process.exit(process.exitCode ?? 0);
-          stream = fd === 1 ? process.stdout : process.stderr;
-          stream.on("error", (err: NodeJS.ErrnoException) => {
-            if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-            throw err;
-          });
-        }
-      stream.write(bytes.subarray(done));
-      return true;
-    },
-  };
-}
-
-/**
- * Whether fd 2 is a terminal (what process.stderr.isTTY says): only a character device can be one,
- * so a pipe, a file or /dev/null is answered by one fstat, and node:tty (which loads net and
- * streams) is asked only for another character device.
- */
-function stderrIsTty(): boolean {
-  try {
-    const st = fs().fstatSync(2);
-    if (!st.isCharacterDevice()) return false;
-    // Linux's memory devices (/dev/null, /dev/zero: major 1) are never terminals.
-    if (process.platform === "linux" && ((st.rdev >> 8) & 0xfff) === 1) return false;
-  } catch {
-    return false;
-  }
-  return builtin<typeof import("node:tty")>("node:tty").isatty(2);
-}
+import type { CliContext } from "./context";
 
 /** The options of a plain `doctor [--json] [--profile P | --profile=P]`, else undefined. */
 export function doctorFastArgs(argv: string[]): { json: boolean; profile?: string } | undefined {
@@ -96,7 +46,7 @@ export async function tryDoctorFastPath(argv: string[], env: NodeJS.ProcessEnv):
       stdout: fdWriter(1),
       stderr: fdWriter(2),
       interactive: false,
-      color: env["NO_COLOR"] === undefined && stderrIsTty(),
+      color: env["NO_COLOR"] === undefined && isTerminal(2),
       debug: false,
       now: () => new Date(),
       nonInteractive: true,

@@ -4,8 +4,7 @@
  * warn / info on stderr). Built as its own file (dist/cli/status.cjs) that the launcher reads only
  * for `status`, so credential_process and `use` do not pay for it.
  */
-import { writeAll } from "../credentials/fast-path";
-import { builtin } from "../platform/builtin";
+import { isTerminal, writeAll } from "../platform/fd-write";
 import { statusFromIndex } from "../status/fast-path";
 import { NO_SESSIONS_NOTE, renderStatus } from "../status/report";
 import type { CliContext } from "./context";
@@ -19,7 +18,7 @@ export function tryStatusFastPath(argv: string[], env: NodeJS.ProcessEnv): boole
   const notes = [...r.status.warnings];
   const note = !r.json && r.status.sessions.length === 0;
   if (notes.length > 0 || note) {
-    const isatty = builtin<typeof import("node:tty")>("node:tty").isatty(2);
+    const isatty = isTerminal(2);
     const ctx = {
       stderr: { write: (s: string) => writeAll(2, s) },
       color: isatty && env["NO_COLOR"] === undefined,

@@ -14,6 +14,7 @@ import { configValue, nonEmptyValue, profileProvider } from "../config/describe"
 import { type LocatedSection, locateSections } from "../config/located";
 import { awsPaths, resolveProfileName } from "../config/paths";
 import { builtin } from "../platform/builtin";
+import { writeAll } from "../platform/fd-write";
 import { type FileId, fileIdOf, isFileId, sameId, settled, statId } from "../platform/file-identity";
 import { sha1Hex } from "../platform/sha1";
 import {
@@ -461,19 +462,4 @@ export function tryCredentialProcessFastPath(argv: string[], env: NodeJS.Process
   }
   writeAll(1, out);
   return true;
-}
-
-/**
- * Write text to fd 1 or 2 with fs.writeSync (creating process.stdout would load node:stream for a few
- * lines); on a non-blocking pipe (EAGAIN) or similar the rest goes to the stream, which handles that.
- */
-export function writeAll(fd: 1 | 2, text: string): void {
-  const { writeSync } = builtin<typeof import("node:fs")>("node:fs");
-  const bytes = new TextEncoder().encode(text);
-  let done = 0;
-  try {
-    while (done < bytes.length) done += writeSync(fd, bytes, done);
-  } catch {
-    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(done));
-  }
 }

@@ -13,6 +13,7 @@ import { awsPaths } from "../config/paths";
 import { isFresh, parseCacheEntry } from "../credentials/cache-format";
 import { locateFastPathProfile, readText } from "../credentials/fast-path";
 import { builtin } from "../platform/builtin";
+import { writeAll } from "../platform/fd-write";
 import { renderPlan, switchPlan } from "./plan";
 import { isShell, type Shell } from "./quote";
 
@@ -115,13 +116,6 @@ export function tryUseFastPath(argv: string[], env: NodeJS.ProcessEnv): boolean 
   if (argv[0] !== "use") return false;
   const out = useFromCache(argv, env, new Date());
   if (out === undefined) return false;
-  const { writeSync } = builtin<typeof import("node:fs")>("node:fs");
-  const bytes = new TextEncoder().encode(out);
-  let done = 0;
-  try {
-    while (done < bytes.length) done += writeSync(1, bytes, done);
-  } catch {
-    process.stdout.write(bytes.subarray(done));
-  }
+  writeAll(1, out);
   return true;
 }
