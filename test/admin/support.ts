@@ -53,3 +53,38 @@ export function adminFixture(
   });
   return f;
 }
+
+/**
+ * The admin guide's steps as `portico admin` argv (../shared/seeds' walkthrough): the user, the group,
+ * the ViewOnlyAccess permission set, the group's assignment in `account` (an ID or a name) and the
+ * membership. The walkthrough tests run them in this order, with their own checks; `json` asks the
+ * permission-set step for its JSON.
+ */
+export function guideSteps(account: string, opts: { json?: boolean } = {}) {
+  return {
+    user: [
+      "users",
+      "create",
+      "jane",
+      "--email",
+      "jane@example.com",
+      "--given-name",
+      "Jane",
+      "--family-name",
+      "Doe",
+    ],
+    group: ["groups", "create", "ReadOnly", "--description", "read-only people"],
+    permissionSet: [
+      "permission-sets",
+      "create",
+      "ViewOnlyAccess",
+      "--managed-policy",
+      "ViewOnlyAccess",
+      "--session-duration",
+      "PT8H",
+      ...(opts.json ? ["--json"] : []),
+    ],
+    assign: ["assign", "--group", "ReadOnly", "--permission-set", "ViewOnlyAccess", "--account", account],
+    member: ["groups", "add-member", "ReadOnly", "jane"],
+  };
+}

@@ -13,6 +13,7 @@ import { orgFromSeed } from "../../emulator/seeds";
 import { runCli } from "../cli/support";
 import { testEnv } from "../credentials/support";
 import { tempHome } from "../helpers/emulator";
+import { guideSteps } from "./support";
 
 const ACCOUNT = "444455556666";
 let emu: RunningEmulator;
@@ -52,51 +53,25 @@ const admin = (...args: string[]) => runCli(["admin", ...args, "--profile", "mgm
 
 describe("the admin walkthrough", () => {
   it("user, group, ViewOnlyAccess permission set, assignment, membership; then the user signs in and is who the guide says", async () => {
-    let r = await admin(
-      "users",
-      "create",
-      "jane",
-      "--email",
-      "jane@example.com",
-      "--given-name",
-      "Jane",
-      "--family-name",
-      "Doe",
-    );
+    const steps = guideSteps(ACCOUNT, { json: true });
+    let r = await admin(...steps.user);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toMatch(/^[0-9a-f]{10}-[0-9a-f-]{36}$/);
     expect(r.stderr).toContain("created user jane");
-    r = await admin("groups", "create", "ReadOnly", "--description", "read-only people");
+    r = await admin(...steps.group);
     expect(r.code, r.stderr).toBe(0);
-    r = await admin(
-      "permission-sets",
-      "create",
-      "ViewOnlyAccess",
-      "--managed-policy",
-      "ViewOnlyAccess",
-      "--session-duration",
-      "PT8H",
-      "--json",
-    );
+    r = await admin(...steps.permissionSet);
     expect(r.code, r.stderr).toBe(0);
     const ps = JSON.parse(r.stdout) as { permissionSetArn: string; managedPolicies: string[] };
     expect(ps.managedPolicies).toEqual(["arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"]);
     expect(ps.permissionSetArn).toMatch(
       /^arn:aws:sso:::permissionSet\/ssoins-[0-9a-f]{16}\/ps-[0-9a-f]{16}$/,
     );
-    r = await admin(
-      "assign",
-      "--group",
-      "ReadOnly",
-      "--permission-set",
-      "ViewOnlyAccess",
-      "--account",
-      ACCOUNT,
-    );
+    r = await admin(...steps.assign);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/assign ViewOnlyAccess to group ReadOnly in 444455556666: IN_PROGRESS\n/);
     expect(r.stderr).toMatch(/: SUCCEEDED\n/);
-    r = await admin("groups", "add-member", "ReadOnly", "jane");
+    r = await admin(...steps.member);
     expect(r.code, r.stderr).toBe(0);
 
     // The user signs in with portico; the device code is approved as jane (emulator auto-approve).

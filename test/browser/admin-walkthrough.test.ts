@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminFixture } from "../admin/support";
+import { adminFixture, guideSteps } from "../admin/support";
 import { ARTIFACTS, launchChromium } from "../helpers/browser";
 import { missing } from "../helpers/tools";
 
@@ -51,37 +51,7 @@ describe.skipIf(missing("chromium"))("the admin walkthrough, then the access por
 
   it("admin commands, invitation, sign-in, portal, console, credentials", async () => {
     // The guide's admin steps, one command each.
-    await admin(
-      "users",
-      "create",
-      "jane",
-      "--email",
-      "jane@example.com",
-      "--given-name",
-      "Jane",
-      "--family-name",
-      "Doe",
-    );
-    await admin("groups", "create", "ReadOnly", "--description", "read-only people");
-    await admin(
-      "permission-sets",
-      "create",
-      "ViewOnlyAccess",
-      "--managed-policy",
-      "ViewOnlyAccess",
-      "--session-duration",
-      "PT8H",
-    );
-    await admin(
-      "assign",
-      "--group",
-      "ReadOnly",
-      "--permission-set",
-      "ViewOnlyAccess",
-      "--account",
-      "workloads",
-    );
-    await admin("groups", "add-member", "ReadOnly", "jane");
+    for (const step of Object.values(guideSteps("workloads"))) await admin(...step);
 
     // The invitation e-mail, as the control API's link.
     const invite = await fetch(`${fx.emu.url}/_emulator/invite`, {
