@@ -186,7 +186,12 @@ export function readStatusIndex(paths: AwsPaths): IndexSummary | undefined {
     const keysAt = headAt + headLen;
     const namesAt = keysAt + keysLen;
     const linesAt = namesAt + namesLen;
-    if (![headLen, keysLen, namesLen, linesLen].every(Number.isSafeInteger) || linesAt + linesLen !== st.size)
+    if (
+      ![headLen, keysLen, namesLen, linesLen].every(Number.isSafeInteger) ||
+      keysLen % 12 !== 0 ||
+      namesLen % 8 !== 0 ||
+      linesAt + linesLen !== st.size
+    )
       throw new Error("status index parts do not add up");
     const header = JSON.parse(utf8(read(headAt, headLen))) as Header;
     if (
