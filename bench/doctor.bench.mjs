@@ -5,12 +5,15 @@
 // docs/benchmarks.md "Doctor"). Two PATHs: the machine's own (doctor reports each AWS CLI on it and
 // python3's boto3: answers kept in the doctor cache, keyed by the binary's identity) and an empty one
 // (portico's own work only). Rows: cached (unchanged files: the launcher answers from the doctor cache,
-// src/cli/doctor-fast.ts), the same with PORTICO_NO_CODE_CACHE=1 (the V8 code cache's share), and the
-// first run after an edit of the config (a miss: the files are parsed, linted and checked again).
+// src/cli/doctor-fast.ts), the same with PORTICO_NO_CODE_CACHE=1 (the V8 code cache's share), the
+// first run after a touch of the config (a miss on the files' identity; every chunk of the text as
+// analysed before, src/doctor/chunks.ts) and after an edit of one profile (a miss: that chunk is
+// analysed again).
 // Each timed run is paired with a `node -e 0` just before it; a row's ratio is median over median of
 // those pairs (wall), and the mean CPU time (user+sys, from /proc/self/stat's children times, so
 // Linux only; steadier than wall time on a loaded machine) over the baseline's. Prints a markdown
-// table. BENCH_RUNS (default 11) timed runs per row after one warm-up; BENCH_PROFILES (21000).
+// table. BENCH_RUNS (default 11) timed runs per row after one warm-up; BENCH_PROFILES (21000);
+// BENCH_PATHS=empty runs the empty PATH only.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
@@ -99,8 +102,18 @@ function measure(label, cmd, args, env, before) {
 const emptyBin = path.join(home, "bin");
 mkdirSync(emptyBin);
 const configFile = path.join(home, ".aws", "config");
-// An edit: the config's mtime and ctime move to now (its identity changes; too fresh to be kept).
-const edit = () => utimesSync(configFile, new Date(), new Date());
+// A touch: the config's mtime and ctime move to now (its identity changes, its text does not).
+const touch = () => utimesSync(configFile, new Date(), new Date());
+// An edit: one profile's role changes (a new value each run), in the middle of the file.
+let edits = 0;
+const editedProfile = `[profile p${Math.floor(PROFILES / 2)}]\n`;
+const edit = () => {
+  const text = readFileSync(configFile, "utf8");
+  const at = text.indexOf(editedProfile);
+  const role = text.indexOf("sso_role_name = ", at);
+  const end = text.indexOf("\n", role);
+  writeFileSync(configFile, `${text.slice(0, role)}sso_role_name = Role${++edits}${text.slice(end)}`);
+};
 const base = { HOME: home, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
 const load = () =>
   loadavg()
@@ -109,10 +122,11 @@ const load = () =>
 const loadBefore = load();
 const doctor = [portico, "doctor"];
 const results = [];
+// BENCH_PATHS=empty: the empty PATH only (a quicker run).
 for (const [pathLabel, PATH] of [
   ["empty PATH", emptyBin],
   ["machine PATH", process.env.PATH],
-]) {
+].slice(0, process.env.BENCH_PATHS === "empty" ? 1 : 2)) {
   const env = { ...base, PATH };
   // Fill the tool cache, then let the config settle (files changed < 2 s ago are not kept) and keep it.
   time(process.execPath, doctor, env);
@@ -125,7 +139,18 @@ for (const [pathLabel, PATH] of [
       PORTICO_NO_CODE_CACHE: "1",
     }),
   );
-  results.push(measure(`first run after an edit, ${pathLabel}`, process.execPath, doctor, env, edit));
+  results.push(
+    measure(`first run after a touch (same text), ${pathLabel}`, process.execPath, doctor, env, touch),
+  );
+  results.push(
+    measure(
+      `first run after an edit (one profile's role), ${pathLabel}`,
+      process.execPath,
+      doctor,
+      env,
+      edit,
+    ),
+  );
 }
 console.log(
   `\`portico doctor\` (no --verify) on ${PROFILES} profiles, median of ${RUNS} runs (wall) and mean CPU (user+sys); Node ${process.version}; load average before ${loadBefore}, after ${load()}; exit codes: ${results.map((r) => r.code).join(", ")}\n`,

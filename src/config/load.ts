@@ -5,9 +5,10 @@
  * `aws configure list-profiles` prints them. A missing file is empty; a file botocore refuses is a
  * PorticoError "config_parse" (exit 3) naming file:line.
  */
+import { isAscii } from "node:buffer";
 import { configError } from "../errors";
 import { environmentError } from "../platform/files";
-import { readRegularFile } from "../platform/regular-file";
+import { readRegularFile, readRegularFileSync } from "../platform/regular-file";
 import { LazyMap, type ParsedConfig, parseConfigText, parseError, profileMapEntry } from "./botocore";
 import { type AwsPaths, awsPaths } from "./paths";
 import { type ConfigWarning, sdkJsWarnings } from "./sdkjs";
@@ -47,14 +48,37 @@ export async function readConfigText(file: string, displayFile = file): Promise<
     // Regular files only (a FIFO or /dev/zero must not hang or fill memory); /dev/null reads as empty.
     bytes = await readRegularFile(file);
   } catch (e) {
-    const env = environmentError(e, displayFile, "read");
-    if (env && env.code !== "fs_permission_denied") throw env;
-    throw configError("config_unreadable", `cannot read ${displayFile}: ${(e as Error).message}`, {
-      cause: e,
-      hint: `check the permissions of ${displayFile}`,
-    });
+    throw unreadableConfig(e, displayFile);
   }
-  if (bytes === undefined) return undefined;
+  return bytes === undefined ? undefined : decodeConfig(bytes, file, displayFile);
+}
+
+/** readConfigText synchronously, with the bytes read (doctor's start-up path: src/doctor/gather.ts). */
+export function readConfigFileSync(
+  file: string,
+  displayFile = file,
+): { text: string; bytes: Buffer } | undefined {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readRegularFileSync(file);
+  } catch (e) {
+    throw unreadableConfig(e, displayFile);
+  }
+  return bytes === undefined ? undefined : { text: decodeConfig(bytes, file, displayFile), bytes };
+}
+
+function unreadableConfig(e: unknown, displayFile: string): Error {
+  const env = environmentError(e, displayFile, "read");
+  if (env && env.code !== "fs_permission_denied") return env;
+  return configError("config_unreadable", `cannot read ${displayFile}: ${(e as Error).message}`, {
+    cause: e,
+    hint: `check the permissions of ${displayFile}`,
+  });
+}
+
+function decodeConfig(bytes: Buffer, file: string, displayFile: string): string {
+  // ASCII (most config files) is its own UTF-8: read as Latin-1, which copies the bytes as they are.
+  if (isAscii(bytes)) return bytes.toString("latin1");
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (e) {

@@ -6,7 +6,15 @@
  * Warnings never quote values (the credentials file holds secrets).
  */
 import { buildProfileMap, type ParsedConfig, type RawValue } from "./botocore";
-import { KIND_BLANK, KIND_COMMENT, KIND_ENTRY, KIND_HEADER, type ScanEntry, type ScanSection } from "./scan";
+import {
+  KIND_BLANK,
+  KIND_COMMENT,
+  KIND_ENTRY,
+  KIND_HEADER,
+  type LineScan,
+  type ScanEntry,
+  type ScanSection,
+} from "./scan";
 
 export interface ConfigWarning {
   file: string;
@@ -207,6 +215,28 @@ const TYPED_HEADER = /^(profile|sso-session|services) ([A-Za-z0-9_\-@+.%:/]+)$/;
  * docs/reference.md §1.3 breaks one of these, so the comparison itself runs only when one is broken
  * (a sufficient test: test/config/sdkjs.test.ts checks it never hides a warning).
  */
+/**
+ * readsAlike's rule for one section header: unindented, not [DEFAULT], nothing but spaces or tabs
+ * after the "]" (botocore ignores the rest, the SDK does not), and a name both readers give alike
+ * (config: `default` or `TYPE NAME`; credentials: a bare name). [default] beside [profile default]
+ * is the one pair it cannot see alone.
+ */
+export function headerReadsAlike(ls: LineScan, s: number, kind: "config" | "credentials"): boolean {
+  if (ls.isDefault(s) || ls.sectionIndent[s] !== 0) return false;
+  const text = ls.text;
+  for (let p = ls.sectionNameEnd[s]! + 1; p < ls.lineEnd(ls.sectionLine[s]!); p++) {
+    const c = text.charCodeAt(p);
+    if (c !== 0x20 && c !== 9) return false;
+  }
+  const name = ls.sectionName(s);
+  if (kind === "credentials") return JS_SECTION_NAME_RE.test(name) && name !== "__proto__";
+  if (name === "default") return true;
+  const m = TYPED_HEADER.exec(name);
+  if (!m) return false;
+  const n = m[2]!;
+  return !(n === "__proto__" || n.startsWith("sso-session.") || n.startsWith("services."));
+}
+
 export function readsAlike(parsed: ParsedConfig, kind: "config" | "credentials"): boolean {
   const ls = parsed.lines;
   const text = ls.text;
@@ -218,26 +248,10 @@ export function readsAlike(parsed: ParsedConfig, kind: "config" | "credentials")
   let hasDefault = false;
   let hasProfileDefault = false;
   for (let s = 0; s < ls.sectionCount; s++) {
-    if (ls.isDefault(s) || ls.sectionIndent[s] !== 0) return false;
-    // Nothing but spaces or tabs after the "]" (botocore ignores the rest, the SDK does not).
-    for (let p = ls.sectionNameEnd[s]! + 1; p < ls.lineEnd(ls.sectionLine[s]!); p++) {
-      const c = text.charCodeAt(p);
-      if (c !== 0x20 && c !== 9) return false;
-    }
+    if (!headerReadsAlike(ls, s, kind)) return false;
     const name = ls.sectionName(s);
-    if (kind === "credentials") {
-      if (!JS_SECTION_NAME_RE.test(name) || name === "__proto__") return false;
-      continue;
-    }
-    if (name === "default") {
-      hasDefault = true;
-      continue;
-    }
-    const m = TYPED_HEADER.exec(name);
-    if (!m) return false;
-    const n = m[2]!;
-    if (n === "__proto__" || n.startsWith("sso-session.") || n.startsWith("services.")) return false;
-    if (m[1] === "profile" && n === "default") hasProfileDefault = true;
+    if (name === "default") hasDefault = true;
+    else if (name === "profile default") hasProfileDefault = true;
   }
   if (hasDefault && hasProfileDefault) return false;
   for (let e = 0; e < ls.entryCount; e++) {

@@ -7,7 +7,9 @@
  * - tool probes (`aws --version`, python3's boto3/botocore), keyed by the executable's resolved path
  *   and identity, the environment variables that change what a shim runs, and for scripts (shims)
  *   the working folder and the version-manager's global version file; at most a day old.
- * Both are written only for files last changed more than 2 s ago (the fast-path index's rule,
+ * - the chunks' analyses of the config file (chunks.ts), keyed by each chunk's text, so the first run
+ *   after an edit analyses only the chunks that changed.
+ * The first two are written only for files last changed more than 2 s ago (the fast-path index's rule,
  * docs/architecture.md), so a change within one timestamp tick of the read cannot go unnoticed.
  * Nothing time-dependent is kept (tokens, the environment checks): those are judged on every run.
  * Any unreadable, foreign or mismatching entry is a miss; an unwritable folder means no cache.
@@ -15,9 +17,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { AwsPaths } from "../config/paths";
+import { writeIndexFile } from "../credentials/fast-path";
 import { type FileId, sameId, settled, statId } from "../platform/file-identity";
-import { writeFileAtomic } from "../platform/files";
 import { sha1Hex } from "../platform/sha1";
+import { type ChunkRecord, type ChunkStore, decodeRecords, encodeRecords } from "./chunks";
 import type { ContentFacts, ToolFact } from "./types";
 
 declare const PORTICO_VERSION: string | undefined;
@@ -48,12 +51,13 @@ function readJson(file: string): Record<string, unknown> | undefined {
   }
 }
 
-async function writeJson(file: string, value: unknown): Promise<void> {
-  try {
-    await writeFileAtomic(file, JSON.stringify(value), { mode: 0o600, dirMode: 0o700, secret: true });
-  } catch {
-    // an unwritable state folder (read-only HOME, full disk) only means no cache
-  }
+/**
+ * Written whole (temp + rename, 0600 in a 0700 folder), synchronously and without fsync: a cache
+ * entry a crash cuts short does not parse or match, so it is a miss. An unwritable state folder
+ * (read-only HOME, full disk) only means no cache.
+ */
+function writeJson(file: string, value: unknown): void {
+  writeIndexFile(file, JSON.stringify(value));
 }
 
 // ------------------------------------------------------------------------------------------- content
@@ -129,7 +133,100 @@ export async function writeContentCache(
     credentials: id.credentials,
     content: { ...content, selected },
   };
-  await writeJson(contentFile(paths), rec);
+  writeJson(contentFile(paths), rec);
+}
+
+// ------------------------------------------------------------------------------------------- chunks
+
+/**
+ * The chunks' analyses of the last config file read (chunks.ts ChunkStore) for the same pair of paths
+ * and portico's version, in two files: `chunks-<paths>.json` (the store's small fields and content
+ * facts, and which data file goes with them, by name and identity) and the data file
+ * `chunks-<paths>.<writer>.bin` (a first line with the parts' lengths, then the chunk records as JSON,
+ * the marks, and the config file's bytes: 0600 like everything here, as a config file may hold keys).
+ * A data file of another write is never read with these fields; the records are parsed only when
+ * asked for. Keyed by content, so no 2-second rule: the analyses are right for the bytes kept with them.
+ */
+const chunksBase = (paths: AwsPaths): string =>
+  path.join(cacheDir(paths), `chunks-${sha1(JSON.stringify([paths.configFile, paths.credentialsFile]))}`);
+
+const DATA_HEAD = "portico-chunks 1";
+
+export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
+  const base = chunksBase(paths);
+  const r = readJson(`${base}.json`);
+  if (r?.["v"] !== 1 || r["portico"] !== porticoVersion) return undefined;
+  if (JSON.stringify(r["files"]) !== JSON.stringify(filesKey(paths))) return undefined;
+  const s = r["store"] as Omit<ChunkStore, "bytes" | "marks" | "chunks"> | undefined;
+  const name = r["data"];
+  if (typeof s !== "object" || s === null || s.v !== 5 || typeof name !== "string") return undefined;
+  if (name.includes("/") || !name.startsWith(`${path.basename(base)}.`)) return undefined;
+  const dataFile = path.join(cacheDir(paths), name);
+  if (!sameId(fileIdentity(dataFile), r["dataId"] as FileId)) return undefined;
+  try {
+    const data = fs.readFileSync(dataFile);
+    const nl = data.indexOf(10);
+    if (nl < 0) return undefined;
+    const head = data.toString("latin1", 0, nl).split(" ");
+    if (`${head[0]} ${head[1]}` !== DATA_HEAD) return undefined;
+    const recordsLen = Number(head[2]);
+    const marksLen = Number(head[3]);
+    const at = nl + 1;
+    if (!(recordsLen >= 0 && marksLen >= 0 && at + recordsLen + marksLen * 4 <= data.length))
+      return undefined;
+    const marks = new Uint32Array(marksLen);
+    Buffer.from(marks.buffer).set(data.subarray(at + recordsLen, at + recordsLen + marksLen * 4));
+    let records: ChunkRecord[] | undefined;
+    return {
+      ...s,
+      bytes: data.subarray(at + recordsLen + marksLen * 4),
+      marks,
+      chunks: () => {
+        try {
+          records ??= decodeRecords(data.toString("utf8", at, at + recordsLen));
+        } catch {
+          records = []; // records that do not read back: nothing is reused (chunks.ts)
+        }
+        return records;
+      },
+    } as ChunkStore;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keep `store`: its data in a file of a name of its own (a run writing beside this one writes
+ * another), then the JSON naming it; the data files of earlier writes are removed.
+ */
+export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promise<void> {
+  const base = chunksBase(paths);
+  const { bytes, marks, chunks, ...rest } = store;
+  const records = Buffer.from(encodeRecords(chunks()), "utf8");
+  const name = `${path.basename(base)}.${process.pid.toString(36)}-${Date.now().toString(36)}.bin`;
+  const dataFile = path.join(cacheDir(paths), name);
+  const head = Buffer.from(`${DATA_HEAD} ${records.length} ${marks.length}\n`, "latin1");
+  writeIndexFile(
+    dataFile,
+    Buffer.concat([head, records, Buffer.from(marks.buffer, marks.byteOffset, marks.byteLength), bytes]),
+  );
+  const id = fileIdentity(dataFile);
+  if (!id) return;
+  writeJson(`${base}.json`, {
+    v: 1,
+    portico: porticoVersion,
+    files: filesKey(paths),
+    data: name,
+    dataId: id,
+    store: rest,
+  });
+  try {
+    for (const n of fs.readdirSync(cacheDir(paths)))
+      if (n !== name && n.startsWith(`${path.basename(base)}.`) && n.endsWith(".bin"))
+        fs.unlinkSync(path.join(cacheDir(paths), n));
+  } catch {
+    // a folder that cannot be listed keeps the old data files: they are never read
+  }
 }
 
 // ------------------------------------------------------------------------------------------- tools
@@ -260,7 +357,7 @@ export async function writeToolCache(
     };
   const sorted = Object.entries(entries).sort((a, b) => b[1].at - a[1].at);
   const rec: ToolRecord = { v: 1, portico: porticoVersion, entries: Object.fromEntries(sorted.slice(0, 32)) };
-  await writeJson(toolsFile(paths), rec);
+  writeJson(toolsFile(paths), rec);
 }
 
 export type { ToolFact };

@@ -519,14 +519,23 @@ export function selectedCheck(config: AwsConfig, sel: ProfileSelection): Finding
   return out[0]!;
 }
 
-/** The profile checks that depend on the files' text only: legacy SSO, names by case, [default]. */
-export function contentProfileChecks(config: AwsConfig): Finding[] {
+/**
+ * The profile checks that depend on the files' text only: legacy SSO, names by case, [default].
+ * `candidates`: the profiles to look at for legacy SSO (content.ts `isCandidate`: at least every
+ * profile without sso_session); `caseNames`: the names among which two may differ only by case
+ * (every name, or none when it is known that no two do: chunks.ts); [default] from `config.profiles`.
+ */
+export function contentProfileChecks(
+  config: AwsConfig,
+  candidates: Iterable<SectionView> = config.profiles.values(),
+  caseNames: Iterable<string> = config.profiles.keys(),
+): Finding[] {
   const out: Finding[] = [];
   const ssoInCfg = (p: SectionView) =>
     p.keyFiles["sso_start_url"] === undefined || p.keyFiles["sso_start_url"] === config.paths.configFile;
   // Legacy SSO profiles (no sso-session: no refresh, sign in again every 8 hours).
   const legacy: SectionView[] = [];
-  for (const p of config.profiles.values()) {
+  for (const p of candidates) {
     if (sval(p, "sso_session") !== undefined) continue;
     if (sval(p, "sso_start_url") === undefined || sval(p, "sso_region") === undefined) continue;
     if (!ssoInCfg(p)) continue;
@@ -559,7 +568,7 @@ export function contentProfileChecks(config: AwsConfig): Finding[] {
 
   // Names that differ only by case (Windows/macOS users, and tools that lower-case names, collide).
   const byLower = new Map<string, string[]>();
-  for (const n of config.profiles.keys()) {
+  for (const n of caseNames) {
     const l = n.toLowerCase();
     byLower.set(l, [...(byLower.get(l) ?? []), n]);
   }
@@ -619,9 +628,12 @@ export function contentProfileChecks(config: AwsConfig): Finding[] {
  * credential_process, the program word (null: the command cannot be split) and the profile chain when
  * the commands loop back. Whether the program exists is looked up on each run (PATH, files).
  */
-export function credentialProcessDigest(config: AwsConfig): CredentialProcessFact[] {
+export function credentialProcessDigest(
+  config: AwsConfig,
+  candidates: Iterable<SectionView> = config.profiles.values(),
+): CredentialProcessFact[] {
   const out: CredentialProcessFact[] = [];
-  for (const p of config.profiles.values()) {
+  for (const p of candidates) {
     const cp = sval(p, "credential_process");
     if (cp === undefined) continue;
     let argv: string[];

@@ -5,8 +5,8 @@
  * keyed by the files' identity, so an unchanged setup is not parsed again (docs/doctor.md "Cache").
  */
 import { type ParsedConfig, parseConfigText, parseError } from "../config/botocore";
-import { type LintInput, lintFiles } from "../config/lint";
-import { type AwsConfig, buildAwsConfig } from "../config/load";
+import { type LintFinding, type LintInput, lintFiles } from "../config/lint";
+import { type AwsConfig, buildAwsConfig, type SectionView } from "../config/load";
 import type { AwsPaths, ProfileSelection } from "../config/paths";
 import type { PorticoError } from "../errors";
 import { type SsoSession, ssoSessionByName } from "../sso/session";
@@ -25,32 +25,72 @@ import type { ContentFacts, SessionFact } from "./types";
 export interface FileRead {
   input: LintInput;
   text?: string;
+  /** The bytes `text` was decoded from (chunks.ts compares them with the last run's). */
+  bytes?: Buffer;
   error?: PorticoError;
 }
 
 type SessionDigest = ContentFacts["sessions"][number];
 
-/** The sessions profiles sign in with: every [sso-session], and each legacy start URL. */
-export function sessionsOf(config: AwsConfig): Omit<SessionFact, "token" | "tokenFile" | "key">[] {
-  const byKey = new Map<string, { session: SsoSession; where: string; profiles: string[] }>();
+/** Profiles per sso-session name, in file order (sessionsOf; chunks.ts keeps only the count and the first). */
+export type SessionMembers = Map<string, { count: number; profiles: string[] }>;
+
+/** Every profile that names an sso_session, by that name (whether or not the session exists). */
+export function sessionMembers(
+  profiles: Iterable<SectionView>,
+  into: SessionMembers = new Map(),
+): SessionMembers {
+  for (const p of profiles) {
+    const sess = p.values["sso_session"];
+    if (typeof sess !== "string") continue;
+    const m = into.get(sess);
+    if (m) {
+      m.count++;
+      m.profiles.push(p.name);
+    } else into.set(sess, { count: 1, profiles: [p.name] });
+  }
+  return into;
+}
+
+/**
+ * The profiles the content checks look at one by one (legacy SSO, credential_process, [default]):
+ * a superset of what contentProfileChecks, credentialProcessDigest and sessionsOf's legacy start URLs
+ * read. Every other profile counts by its name and its sso_session only (sessionMembers).
+ */
+export const isCandidate = (p: SectionView): boolean =>
+  p.name === "default" ||
+  p.values["credential_process"] !== undefined ||
+  typeof p.values["sso_session"] !== "string";
+
+/**
+ * The sessions profiles sign in with: every [sso-session] (with its `members`), and each legacy
+ * start URL (from `candidates`, which hold every profile without sso_session).
+ */
+export function sessionsOf(
+  config: AwsConfig,
+  candidates: Iterable<SectionView> = config.profiles.values(),
+  members: SessionMembers = sessionMembers(config.profiles.values()),
+): Omit<SessionFact, "token" | "tokenFile" | "key">[] {
+  const byKey = new Map<
+    string,
+    { session: SsoSession; where: string; profiles: string[]; profileCount: number }
+  >();
   for (const [name, section] of config.ssoSessions) {
     try {
+      const m = members.get(name);
       byKey.set(name, {
         session: ssoSessionByName(config, name),
         where: `${section.file}:${section.line}`,
-        profiles: [],
+        profiles: m ? m.profiles : [],
+        profileCount: m ? m.count : 0,
       });
     } catch {
       // incomplete sessions are reported by the lint findings
     }
   }
-  for (const [name, p] of config.profiles) {
+  for (const p of candidates) {
     const v = p.values;
-    const sess = v["sso_session"];
-    if (typeof sess === "string") {
-      byKey.get(sess)?.profiles.push(name);
-      continue;
-    }
+    if (typeof v["sso_session"] === "string") continue;
     const url = v["sso_start_url"];
     const region = v["sso_region"];
     if (typeof url !== "string" || typeof region !== "string") continue;
@@ -67,12 +107,41 @@ export function sessionsOf(config: AwsConfig): Omit<SessionFact, "token" | "toke
         },
         where: `${p.file}:${p.keyLines["sso_start_url"] ?? p.line}`,
         profiles: [],
+        profileCount: 0,
       };
       byKey.set(`legacy:${url}`, e);
     }
-    e.profiles.push(name);
+    e.profiles.push(p.name);
+    e.profileCount++;
   }
-  return [...byKey.values()].map((s) => ({ ...s, profileCount: s.profiles.length }));
+  return [...byKey.values()];
+}
+
+/** What the checks conclude from read files (both ways of reading them: contentFacts, chunks.ts). */
+export interface ReadFiles {
+  config: AwsConfig;
+  lint: LintFinding[];
+  anyFile: boolean;
+  candidates: Iterable<SectionView>;
+  members: SessionMembers;
+  /** The names to look for case duplicates in (contentProfileChecks); default every profile's. */
+  caseNames?: Iterable<string>;
+}
+
+/** The content facts of files that parse (`readable`), for `selection`. */
+export function concludeContent(r: ReadFiles, selection: ProfileSelection): ContentFacts {
+  const candidates = [...r.candidates];
+  return {
+    readable: true,
+    files: lintChecks(r.lint, r.anyFile),
+    selected: { [selectionKey(selection)]: selectedCheck(r.config, selection) },
+    profiles: contentProfileChecks(r.config, candidates, r.caseNames ?? r.config.profiles.keys()),
+    credentialProcess: credentialProcessDigest(r.config, candidates),
+    scopes: scopeChecks(r.config),
+    sessions: sessionsOf(r.config, candidates, r.members).map(
+      (s): SessionDigest => ({ key: s.session.cacheKey, ...s }),
+    ),
+  };
 }
 
 /**
@@ -93,22 +162,23 @@ export function contentFacts(
     { ...cfg.input, ...(cfgParsed ? { parsed: cfgParsed } : {}) },
     { ...cred.input, ...(credParsed ? { parsed: credParsed } : {}) },
   ]);
-  const content: ContentFacts = {
-    readable: false,
-    files: lintChecks(lint, cfg.text !== undefined || cred.text !== undefined),
-    selected: {},
-    profiles: [],
-    credentialProcess: [],
-    scopes: [],
-    sessions: [],
-  };
+  const anyFile = cfg.text !== undefined || cred.text !== undefined;
   let error = cfg.error ?? cred.error;
   if (!error && cfgParsed?.refusal)
     error = parseError(paths.configFile, cfgParsed.refusal, paths.configFileDisplay);
   if (!error && credParsed?.refusal)
     error = parseError(paths.credentialsFile, credParsed.refusal, paths.credentialsFileDisplay);
   if (error) {
-    content.unreadable = unreadableCheck({ message: error.message, hint: error.hint });
+    const content: ContentFacts = {
+      readable: false,
+      files: lintChecks(lint, anyFile),
+      selected: {},
+      profiles: [],
+      credentialProcess: [],
+      scopes: [],
+      sessions: [],
+      unreadable: unreadableCheck({ message: error.message, hint: error.hint }),
+    };
     return { content };
   }
   const empty = (): ParsedConfig => parseConfigText("");
@@ -117,12 +187,11 @@ export function contentFacts(
     { text: cfg.text ?? "", parsed: cfgParsed ?? empty() },
     { text: cred.text ?? "", parsed: credParsed ?? empty() },
   );
-  content.readable = true;
-  content.selected[selectionKey(selection)] = selectedCheck(config, selection);
-  content.profiles = contentProfileChecks(config);
-  content.credentialProcess = credentialProcessDigest(config);
-  content.scopes = scopeChecks(config);
-  content.sessions = sessionsOf(config).map((s): SessionDigest => ({ key: s.session.cacheKey, ...s }));
+  const all = config.profiles.values();
+  const content = concludeContent(
+    { config, lint, anyFile, candidates: all, members: sessionMembers(config.profiles.values()) },
+    selection,
+  );
   return { content, config };
 }
 

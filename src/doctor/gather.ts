@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import { backupPath } from "../config/edit";
-import { type AwsConfig, readConfigText } from "../config/load";
+import { type AwsConfig, readConfigFileSync } from "../config/load";
 import { awsPaths, resolveProfileName } from "../config/paths";
 import { isPorticoError } from "../errors";
 import { builtin } from "../platform/builtin";
@@ -19,13 +19,16 @@ import {
   cachedProbe,
   filesIdentity,
   probeKey,
+  readChunkStore,
   readContentCache,
   readToolCache,
   type ToolProbe,
+  writeChunkStore,
   writeContentCache,
   writeToolCache,
 } from "./cache";
 import { selectionKey } from "./checks";
+import { chunkedContent } from "./chunks";
 import { compactContent, contentFacts, type FileRead } from "./content";
 import { nodeSdk } from "./node-sdk";
 import type { ContentFacts, Facts, FileFact, SessionFact, ToolFact } from "./types";
@@ -230,10 +233,11 @@ export function readTokenSync(file: string): TokenRead {
   return parseToken(text);
 }
 
-async function readForLint(file: string, kind: "config" | "credentials"): Promise<FileRead> {
+function readForLint(file: string, kind: "config" | "credentials"): FileRead {
   try {
-    const text = await readConfigText(file);
-    return { input: { file, kind, text }, ...(text !== undefined ? { text } : {}) };
+    const r = readConfigFileSync(file);
+    const text = r?.text;
+    return { input: { file, kind, text }, ...(r ? { text: r.text, bytes: r.bytes } : {}) };
   } catch (e) {
     if (!isPorticoError(e)) throw e;
     const details = e.details as { line?: number; problem?: string } | undefined;
@@ -307,20 +311,24 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
   let credentialsText: string | undefined;
   if (!content) {
     const before = useCache ? filesIdentity(paths) : undefined;
-    const [cfg, cred] = await Promise.all([
-      readForLint(paths.configFile, "config"),
-      readForLint(paths.credentialsFile, "credentials"),
-    ]);
-    const r = contentFacts(paths, cfg, cred, sel);
+    const cfg = readForLint(paths.configFile, "config");
+    const cred = readForLint(paths.credentialsFile, "credentials");
+    // A big config file is read chunk by chunk, reusing the chunks an earlier run analysed
+    // (chunks.ts); --no-cache and --verify (which needs the whole read model) read it whole.
+    const store = useCache && !o.needConfig ? readChunkStore(paths) : undefined;
+    const chunked = useCache && !o.needConfig ? chunkedContent(paths, cfg, cred, sel, store) : undefined;
+    const r = chunked ?? contentFacts(paths, cfg, cred, sel);
     content = r.content;
-    awsConfig = r.config;
+    if (!chunked) awsConfig = (r as ReturnType<typeof contentFacts>).config;
+    else if (chunked.changed && awsDir.exists && awsDir.directory)
+      await writeChunkStore(paths, chunked.store);
     configText = cfg.text;
     credentialsText = cred.text;
     if (before && awsDir.exists && awsDir.directory)
       await writeContentCache(paths, before, compactContent(content), wall());
   } else if (hasConfigEdit(content) && !o.onlyFromCache) {
     // A fix is shown as a diff of the config file: its text is needed (reading is cheap; parsing is not).
-    configText = (await readForLint(paths.configFile, "config")).text;
+    configText = readForLint(paths.configFile, "config").text;
   }
 
   const sessions: SessionFact[] = content.sessions.map((s) => {

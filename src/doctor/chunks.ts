@@ -1,0 +1,735 @@
+/**
+ * Doctor's content facts of a config file read chunk by chunk (docs/doctor.md "Cache"), so the first
+ * run after an edit of a 21,000-profile file analyses the few sections that changed, not the file.
+ *
+ * Cutting: the text is cut before section headers into chunks of 32 sections. A later run cuts at
+ * the same header lines where they still are (found by search, not by reading every header), and
+ * cuts again only the text between them that is new, so an edit leaves every other chunk as it was.
+ *
+ * Each chunk is analysed as a text of its own — the chunk, then every [sso-session] of the other
+ * chunks (what its profiles refer to) — through the same parse, linter and read model as the whole
+ * file (content.ts contentFacts), and what the content checks need of it is kept, keyed by its SHA-1:
+ * its lint findings (lines counted from the chunk's first line), its profile count, sso-sessions and
+ * services, per sso-session how many profiles name it and the first, the profiles the checks look at
+ * one by one (content.ts `isCandidate`, with only the keys they read) and a mark per name. The kept
+ * analyses are valid while every sso-session's text and the credentials file are what they were (else
+ * every chunk is analysed again); cache.ts keys them by paths and portico's version. The merged chunks
+ * give the read model of the whole file, in which any other profile is read from its chunk when asked
+ * for (the selected profile, [default]), and content.ts `concludeContent` concludes from it as from
+ * the whole file (test/doctor/chunks.test.ts compares both on generated files and edits).
+ *
+ * It declines (undefined: the whole file is read) what a chunk cannot be read alone for: text botocore
+ * refuses, [DEFAULT] (inherited by every section), a "\r", a header that is not `[TYPE NAME]` or
+ * `[default]` as both readers read it (sdkjs.ts headerReadsAlike), [profile default], a name defined
+ * twice, a line other than a header starting with "[" (the SDK for JavaScript takes it as a header),
+ * a credentials file that does not parse.
+ */
+
+import { isAscii } from "node:buffer";
+import { LazyMap, type ParsedConfig, parseConfigText, profileMapEntry } from "../config/botocore";
+import { type LintFinding, lintFiles } from "../config/lint";
+import { type AwsConfig, buildAwsConfig, type SectionView } from "../config/load";
+import type { AwsPaths, ProfileSelection } from "../config/paths";
+import { KIND_HEADER } from "../config/scan";
+import { headerReadsAlike } from "../config/sdkjs";
+import { builtin } from "../platform/builtin";
+import { fnv1a } from "../platform/fnv";
+import { sha1Hex } from "../platform/sha1";
+import { selectionKey } from "./checks";
+import {
+  compactContent,
+  concludeContent,
+  type FileRead,
+  isCandidate,
+  type SessionMembers,
+  sessionMembers,
+} from "./content";
+import type { ContentFacts } from "./types";
+
+/** Sections a chunk: what an edit analyses again, against one SHA-1 and one kept record per chunk. */
+const SECTIONS = 32;
+
+/** The keys content.ts's checks read of a candidate profile (the rest is never kept). */
+const CANDIDATE_KEYS = [
+  "sso_session",
+  "sso_start_url",
+  "sso_region",
+  "sso_account_id",
+  "sso_role_name",
+  "credential_process",
+] as const;
+
+/**
+ * A profile (the candidate keys only) or an sso-session (every key) as kept: lines counted from its
+ * chunk's first line; `cred`: the keys that come from the credentials file.
+ */
+interface KeptView {
+  name: string;
+  section: string;
+  line: number;
+  values: SectionView["values"];
+  keyLines: Record<string, number>;
+  cred?: string[];
+}
+
+/** What is kept of one chunk's analysis. */
+export interface ChunkRecord {
+  /** The chunk's length in the text (its text is the store's `text` from where the one before ends). */
+  len: number;
+  /** Line breaks in the chunk (the next chunk starts that many lines further). */
+  nl: number;
+  /** Lint findings: [line, severity, code, message]. */
+  lint: [number, LintFinding["severity"], string, string][];
+  /** How many profiles its sections define. */
+  profiles: number;
+  sessions: KeptView[];
+  services: string[];
+  /** Per sso-session name its profiles name: "NAME\tCOUNT\tFIRST" lines. */
+  members: string;
+  candidates: KeptView[];
+  /** Where its [sso-session …] sections are: [start, end) from the chunk's start. */
+  spans: [number, number][];
+}
+
+/**
+ * The analyses kept between runs (cache.ts): the chunks of one config file, with the content facts
+ * concluded from them for the selections seen.
+ */
+export interface ChunkStore {
+  v: 5;
+  /** The config file (its bytes) the chunks are of. */
+  bytes: Buffer;
+  /** Those bytes are ASCII (so each is a character of the text). */
+  ascii: boolean;
+  /** SHA-1 of every sso-session's text and of the credentials file's. */
+  context: string;
+  credentials: string;
+  /** How many chunks. */
+  count: number;
+  /** The chunks in file order (read when first asked for: a run on the same text needs `content` only). */
+  chunks: () => ChunkRecord[];
+  /** The mark (`mark`) of each name each chunk defines: its profiles, sso-sessions, services. */
+  marks: Uint32Array;
+  /** Profiles per sso_session name, over the whole file. */
+  totals: Record<string, number>;
+  /** Two profile names differ only by case. */
+  caseAlike: boolean;
+  /** content.ts compactContent of the facts of this text, with every selection seen (at most 32). */
+  content?: ContentFacts;
+}
+
+/**
+ * The records as kept (cache.ts): a chunk with nothing but names and counts (most) as
+ * [len, nl, profiles, members], any other with its lists after them.
+ */
+export function encodeRecords(records: ChunkRecord[]): string {
+  return JSON.stringify(
+    records.map((r) =>
+      r.lint.length + r.sessions.length + r.services.length + r.candidates.length + r.spans.length === 0
+        ? [r.len, r.nl, r.profiles, r.members]
+        : [r.len, r.nl, r.profiles, r.members, r.lint, r.sessions, r.services, r.candidates, r.spans],
+    ),
+  );
+}
+
+/** encodeRecords read back; throws on anything else. */
+export function decodeRecords(text: string): ChunkRecord[] {
+  const rows = JSON.parse(text) as unknown[][];
+  if (!Array.isArray(rows)) throw new Error("chunk records: not a list");
+  return rows.map((x) => {
+    if (!Array.isArray(x) || (x.length !== 4 && x.length !== 9)) throw new Error("chunk records: a bad row");
+    const [len, nl, profiles, members, lint = [], sessions = [], services = [], candidates = [], spans = []] =
+      x as [number, number, number, string, ...unknown[]];
+    if (
+      typeof len !== "number" ||
+      typeof nl !== "number" ||
+      typeof profiles !== "number" ||
+      typeof members !== "string"
+    )
+      throw new Error("chunk records: a bad row");
+    return { len, nl, profiles, members, lint, sessions, services, candidates, spans } as ChunkRecord;
+  });
+}
+
+/** How many marks a chunk has. */
+const markCount = (r: ChunkRecord): number => r.profiles + r.sessions.length + r.services.length;
+
+/**
+ * SHA-1 of the sso-sessions' text and of the credentials file: @noble/hashes (src/platform/sha1.ts)
+ * for the usual few KB, node:crypto (which loads streams: several ms) only for a big text.
+ */
+const digest = (s: string): string =>
+  s.length < 1 << 16
+    ? sha1Hex(s)
+    : builtin<typeof import("node:crypto")>("node:crypto").createHash("sha1").update(s).digest("hex");
+
+/**
+ * FNV-1a of a section's kind and lower-cased name: two sections with equal marks may be one name
+ * defined twice or two profiles that differ only by case (or a collision); unequal marks are neither.
+ */
+const mark = (kind: string, name: string): number => fnv1a(name.toLowerCase(), fnv1a(kind)) >>> 0;
+
+/** A line the SDK for JavaScript may read as a header (it trims JavaScript's white space). */
+const JS_HEADER_START = /^\s*\[/;
+
+/** The start of the next line at or after `from` that begins with "[", or -1. */
+function nextBracketLine(text: string, from: number): number {
+  const i = text.indexOf("\n[", from);
+  return i < 0 ? -1 : i + 1;
+}
+
+/**
+ * Cut text[a, b) (a: 0 or a header) every SECTIONS headers; pushes the cuts after `a`. false: a line
+ * starting with "[" that is no header (configparser reads it as a key: the cut would split a section).
+ */
+function cutRegion(text: string, a: number, b: number, out: number[]): boolean {
+  let since = 0;
+  for (let o = nextBracketLine(text, a); o >= 0 && o < b; o = nextBracketLine(text, o)) {
+    let end = text.indexOf("\n", o);
+    if (end < 0) end = text.length;
+    // configparser's header: "[", at least one character, "]" (the rest of the line is ignored).
+    if (text.lastIndexOf("]", end) <= o + 1) return false;
+    if (++since === SECTIONS) {
+      out.push(o);
+      since = 0;
+    }
+  }
+  return true;
+}
+
+/** Block size of the text comparisons (=== of two slices compares their characters, copying nothing). */
+const BLOCK = 8192;
+
+/** The length of the longest common start of a and b (both strings or both bytes). */
+function commonStart(a: string | Buffer, b: string | Buffer): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  if (typeof a === "string" || typeof b === "string") {
+    const x = String(a);
+    const y = String(b);
+    while (i + BLOCK <= max && x.slice(i, i + BLOCK) === y.slice(i, i + BLOCK)) i += BLOCK;
+    while (i < max && x.charCodeAt(i) === y.charCodeAt(i)) i++;
+    return i;
+  }
+  while (i + BLOCK <= max && a.compare(b, i, i + BLOCK, i, i + BLOCK) === 0) i += BLOCK;
+  while (i < max && a[i] === b[i]) i++;
+  return i;
+}
+
+/** The length of the longest common end of a and b, at most `max` (both strings or both bytes). */
+function commonEnd(a: string | Buffer, b: string | Buffer, max: number): number {
+  const la = a.length;
+  const lb = b.length;
+  let i = 0;
+  if (typeof a === "string" || typeof b === "string") {
+    const x = String(a);
+    const y = String(b);
+    while (i + BLOCK <= max && x.slice(la - i - BLOCK, la - i) === y.slice(lb - i - BLOCK, lb - i))
+      i += BLOCK;
+    while (i < max && x.charCodeAt(la - 1 - i) === y.charCodeAt(lb - 1 - i)) i++;
+    return i;
+  }
+  while (i + BLOCK <= max && a.compare(b, lb - i - BLOCK, lb - i, la - i - BLOCK, la - i) === 0) i += BLOCK;
+  while (i < max && a[la - 1 - i] === b[lb - 1 - i]) i++;
+  return i;
+}
+
+/** [start, end) of each [sso-session …] section that starts in text[a, b) (a: 0 or a line start). */
+function sessionSpans(text: string, a: number, b: number): [number, number][] {
+  const out: [number, number][] = [];
+  const t = text.slice(a, b);
+  const h = "\n[sso-session ";
+  const next = (from: number) => {
+    const i = t.indexOf(h, from);
+    return i < 0 ? -1 : i + 1;
+  };
+  for (let o = t.startsWith(h.slice(1)) ? 0 : next(0); o >= 0; o = next(o)) {
+    const end = t.indexOf("\n[", o);
+    out.push([a + o, end < 0 ? b : a + end + 1]);
+  }
+  return out;
+}
+
+/** Offsets of every line that starts with "[" (the read model's names, when all are asked for). */
+function bracketLines(text: string): number[] {
+  const out: number[] = [];
+  for (
+    let o = text.charCodeAt(0) === 0x5b ? 0 : nextBracketLine(text, 0);
+    o >= 0;
+    o = nextBracketLine(text, o)
+  )
+    out.push(o);
+  return out;
+}
+
+const withBreak = (s: string): string => (s === "" || s.endsWith("\n") ? s : `${s}\n`);
+
+interface Analysis {
+  record: ChunkRecord;
+  config: AwsConfig;
+  marks: Uint32Array;
+}
+
+/** One chunk read alone (the chunk, then the other chunks' sso-sessions); undefined: declined. */
+function analyse(
+  paths: AwsPaths,
+  own: string,
+  context: string,
+  cred: { text: string; parsed: ParsedConfig },
+): Analysis | undefined {
+  let nl = 0;
+  for (let p = own.indexOf("\n"); p >= 0; p = own.indexOf("\n", p + 1)) nl++;
+  const ownLines = nl + (own !== "" && !own.endsWith("\n") ? 1 : 0);
+  const text = withBreak(own) + context;
+  const parsed = parseConfigText(text, { allErrors: true });
+  if (parsed.errors.length > 0) return undefined;
+  const ls = parsed.lines;
+  const profiles: string[] = [];
+  const sessions: string[] = [];
+  const services: string[] = [];
+  const lists = { profiles, ssoSessions: sessions, services };
+  // A line other than a header whose first non-space character is "[": the SDK for JavaScript
+  // reads a header there (its section would run on into the next chunk).
+  for (let i = 0; i < ownLines; i++)
+    if (ls.kinds[i] !== KIND_HEADER && JS_HEADER_START.test(ls.lineText(i))) return undefined;
+  const marks: number[] = [];
+  for (let s = 0; s < ls.sectionCount; s++) {
+    if (ls.sectionLine[s]! >= ownLines) break;
+    if (ls.isDuplicate(s) || !headerReadsAlike(ls, s, "config")) return undefined;
+    const name = ls.sectionName(s);
+    if (name === "profile default") return undefined;
+    const e = profileMapEntry(name);
+    if (!e) continue;
+    lists[e.kind].push(e.name);
+    marks.push(mark(e.kind, e.name));
+  }
+  const lint: ChunkRecord["lint"] = [];
+  for (const f of lintFiles([{ file: paths.configFile, kind: "config", text, parsed }])) {
+    if (f.line < 1) return undefined;
+    if (f.line <= ownLines) lint.push([f.line, f.severity, f.code, f.message]);
+  }
+  const config = buildAwsConfig(paths, { text, parsed }, cred);
+  const views = profiles.map((n) => config.profiles.get(n)!);
+  const record: ChunkRecord = {
+    len: own.length,
+    nl,
+    lint,
+    profiles: profiles.length,
+    sessions: sessions.map((n) => keep(config.ssoSessions.get(n)!, undefined, paths.credentialsFile)),
+    services,
+    members: [...sessionMembers(views)].map(([s, m]) => `${s}\t${m.count}\t${m.profiles[0]}`).join("\n"),
+    candidates: [],
+    spans: sessionSpans(own, 0, own.length),
+  };
+  for (const v of views)
+    if (isCandidate(v)) record.candidates.push(keep(v, CANDIDATE_KEYS, paths.credentialsFile));
+  return { record, config, marks: new Uint32Array(marks) };
+}
+
+function keep(v: SectionView, keys: readonly string[] | undefined, credentialsFile: string): KeptView {
+  const k: KeptView = { name: v.name, section: v.section, line: v.line, values: {}, keyLines: {} };
+  for (const key of keys ?? Object.keys(v.values)) {
+    if (v.values[key] === undefined) continue;
+    k.values[key] = v.values[key]!;
+    if (v.keyLines[key] !== undefined) k.keyLines[key] = v.keyLines[key]!;
+    if (v.keyFiles[key] === credentialsFile) {
+      k.cred ??= [];
+      k.cred.push(key);
+    }
+  }
+  return k;
+}
+
+/** A view with its config-file lines moved down by `delta` (a new object). */
+function moved(v: SectionView, delta: number, configFile: string): SectionView {
+  const keyLines: Record<string, number> = Object.create(null);
+  for (const k in v.keyLines) keyLines[k] = v.keyLines[k]! + (v.keyFiles[k] === configFile ? delta : 0);
+  return { ...v, line: v.line + delta, keyLines };
+}
+
+function unkept(k: KeptView, delta: number, paths: AwsPaths): SectionView {
+  const values: SectionView["values"] = Object.create(null);
+  const keyLines: Record<string, number> = Object.create(null);
+  const keyFiles: Record<string, string> = Object.create(null);
+  for (const key in k.values) values[key] = k.values[key]!;
+  for (const key in k.keyLines) {
+    const fromCred = k.cred?.includes(key) ?? false;
+    keyLines[key] = k.keyLines[key]! + (fromCred ? 0 : delta);
+    keyFiles[key] = fromCred ? paths.credentialsFile : paths.configFile;
+  }
+  return {
+    name: k.name,
+    section: k.section,
+    file: paths.configFile,
+    line: k.line + delta,
+    values,
+    keyLines,
+    keyFiles,
+  };
+}
+
+/**
+ * The profiles of a chunked read: the count, and each profile read from its chunk (found by its
+ * header line, which canonical headers make unique) when asked for; the names from the header lines
+ * only when all are asked for.
+ */
+class ChunkedProfiles extends Map<string, SectionView> {
+  private readonly made = new Map<string, SectionView | null>();
+  constructor(
+    private readonly text: string,
+    private readonly at: number[],
+    private readonly count: number,
+    private readonly fromChunk: (name: string, chunk: number) => SectionView,
+    private readonly credOnly: Map<string, SectionView>,
+    /** Where [default] is (any number), or undefined when the config file has none. */
+    private readonly defaultAt: number | undefined,
+  ) {
+    super();
+  }
+  override get size(): number {
+    return this.count + this.credOnly.size;
+  }
+  /** The offset of [profile NAME] / [default], or -1 ([default] is a candidate: known without a search). */
+  headerOf(name: string): number {
+    if (name === "default" && this.defaultAt === undefined) return -1;
+    const h = name === "default" ? "[default]" : `[profile ${name}]`;
+    const t = this.text;
+    const after = (from: number) => {
+      const i = t.indexOf(`\n${h}`, from);
+      return i < 0 ? -1 : i + 1;
+    };
+    for (let o = t.startsWith(h) ? 0 : after(0); o >= 0; o = after(o)) {
+      let p = o + h.length;
+      while (t.charCodeAt(p) === 0x20 || t.charCodeAt(p) === 9) p++;
+      if (p >= t.length || t.charCodeAt(p) === 10) return o;
+    }
+    return -1;
+  }
+  override get(name: string): SectionView | undefined {
+    let v = this.made.get(name);
+    if (v === undefined) {
+      const o = this.headerOf(name);
+      if (o >= 0) {
+        let lo = 0;
+        let hi = this.at.length - 2;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (this.at[mid]! <= o) lo = mid;
+          else hi = mid - 1;
+        }
+        v = this.fromChunk(name, lo);
+      } else v = this.credOnly.get(name) ?? null;
+      this.made.set(name, v);
+    }
+    return v ?? undefined;
+  }
+  override has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+  /** Config profiles in file order (from the header lines), then the credentials-only ones. */
+  override *keys(): MapIterator<string> {
+    const t = this.text;
+    for (const o of bracketLines(t)) {
+      let end = t.indexOf("\n", o);
+      if (end < 0) end = t.length;
+      const e = profileMapEntry(t.slice(o + 1, t.lastIndexOf("]", end)));
+      if (e?.kind === "profiles") yield e.name;
+    }
+    yield* this.credOnly.keys();
+  }
+  override *values(): MapIterator<SectionView> {
+    for (const k of this.keys()) yield this.get(k)!;
+  }
+  override *entries(): MapIterator<[string, SectionView]> {
+    for (const k of this.keys()) yield [k, this.get(k)!];
+  }
+  override [Symbol.iterator](): MapIterator<[string, SectionView]> {
+    return this.entries();
+  }
+  override forEach(f: (v: SectionView, k: string, m: Map<string, SectionView>) => void): void {
+    for (const [k, v] of this.entries()) f(v, k, this);
+  }
+}
+
+/**
+ * The content facts of `cfg` and `cred` for `selection`, from the chunks' analyses (those of `store`
+ * whose text is unchanged, the others now), with the store to keep (`changed`: worth writing);
+ * undefined: declined (see above).
+ */
+export function chunkedContent(
+  paths: AwsPaths,
+  cfg: FileRead,
+  cred: FileRead,
+  selection: ProfileSelection,
+  store?: ChunkStore,
+):
+  | { content: ContentFacts; store: ChunkStore; reused: number; analyzed: number; changed: boolean }
+  | undefined {
+  const text = cfg.text;
+  if (text === undefined || cfg.error || cred.error || text.includes("\r")) return undefined;
+  const credText = cred.text ?? "";
+  const credParsed = parseConfigText(credText, { allErrors: true });
+  if (credParsed.refusal) return undefined;
+  const bytes = cfg.bytes ?? Buffer.from(text, "utf8");
+  const old = store?.v === 5 ? store : undefined;
+  const credentials = digest(credText);
+  // The same text (and credentials) as last time, with this selection concluded: nothing to merge.
+  const same = old?.bytes.equals(bytes) === true && old.credentials === credentials;
+  if (same && old.content?.selected[selectionKey(selection)] !== undefined)
+    return { content: old.content, store: old, reused: old.count, analyzed: 0, changed: false };
+  const oldChunks = old?.chunks() ?? [];
+  const oldMarkAt = [0];
+  let oldChars = 0;
+  for (const r of oldChunks) {
+    oldChars += r.len;
+    oldMarkAt.push(oldMarkAt[oldMarkAt.length - 1]! + markCount(r));
+  }
+
+  // What changed: the text between the longest common start and end of the kept text and this one.
+  // Chunks wholly before it (and followed by an unchanged "[" line start) or wholly after it (and
+  // preceded by an unchanged line break) are kept; the text between them is cut again. ASCII files
+  // (most) are compared as bytes, which are their characters; others as decoded text.
+  const at: number[] = [];
+  const keptAt: (ChunkRecord | undefined)[] = [];
+  /** The old index of each kept chunk (its marks), or -1. */
+  const keptFrom: number[] = [];
+  let a = 0;
+  let b = text.length;
+  const after: [number, ChunkRecord, number][] = [];
+  const gone: ChunkRecord[] = [];
+  const nowAscii = isAscii(bytes);
+  const ascii = old !== undefined && nowAscii && old.ascii === true;
+  const o: string | Buffer | undefined = !old
+    ? undefined
+    : ascii
+      ? old.bytes
+      : new TextDecoder("utf-8", { ignoreBOM: true }).decode(old.bytes);
+  if (old && o !== undefined && o.length === oldChars) {
+    const now = ascii ? bytes : text;
+    const prefix = ascii && bytes.equals(old.bytes) ? o.length : commonStart(o, now);
+    const suffixStart = o.length - commonEnd(o, now, Math.min(o.length, now.length) - prefix);
+    const delta = text.length - oldChars;
+    let start = 0;
+    for (let j = 0; j < oldChunks.length; j++) {
+      const r = oldChunks[j]!;
+      const end = start + r.len;
+      if (end < prefix || (end === oldChars && prefix === oldChars && oldChars === text.length)) {
+        at.push(start);
+        keptAt.push(r);
+        keptFrom.push(j);
+        a = end;
+      } else if (start - 1 >= suffixStart && start > 0) after.push([start + delta, r, j]);
+      else gone.push(r);
+      start = end;
+    }
+    b = after.length > 0 ? after[0]![0] : text.length;
+  }
+  // The text between: cut again (a: 0 or a line start beginning with "[", kept unchanged).
+  if (a < b || at.length === 0) {
+    const cuts = [a];
+    if (!cutRegion(text, a, b, cuts)) return undefined;
+    for (const c of cuts) {
+      at.push(c);
+      keptAt.push(undefined);
+      keptFrom.push(-1);
+    }
+  }
+  for (const [o, r, j] of after) {
+    at.push(o);
+    keptAt.push(r);
+    keptFrom.push(j);
+  }
+  at.push(text.length);
+  const n = keptAt.length;
+  // The sso-sessions (every chunk's context): where a kept chunk has them, else looked for.
+  const spans: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const r = keptAt[i];
+    if (r) for (const [x, y] of r.spans) spans.push([at[i]! + x, at[i]! + y]);
+    else spans.push(...sessionSpans(text, at[i]!, at[i + 1]!));
+  }
+  const sessionTexts = spans.map(([x, y]) => withBreak(text.slice(x, y)));
+  const context = digest(sessionTexts.join(""));
+  const valid =
+    old !== undefined && keptAt.some((r) => r) && old.context === context && old.credentials === credentials;
+  const own = (i: number) => text.slice(at[i], at[i + 1]);
+  const contextOf = (i: number) =>
+    sessionTexts.filter((_, k) => spans[k]![0] < at[i]! || spans[k]![0] >= at[i + 1]!).join("");
+  const credRead = { text: credText, parsed: credParsed };
+  const analyses = new Map<number, Analysis>();
+  const analysis = (i: number): Analysis | undefined => {
+    let a = analyses.get(i);
+    if (!a) {
+      a = analyse(paths, own(i), contextOf(i), credRead);
+      if (a) analyses.set(i, a);
+    }
+    return a;
+  };
+  const records: ChunkRecord[] = [];
+  const fresh: ChunkRecord[] = [];
+  /** Each chunk's marks: a kept chunk's from the store, a new one's from its analysis. */
+  const markParts: Uint32Array[] = [];
+  const freshMarks: Uint32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    let r = valid ? keptAt[i] : undefined;
+    if (r) markParts.push(old!.marks.subarray(oldMarkAt[keptFrom[i]!], oldMarkAt[keptFrom[i]! + 1]));
+    else {
+      const an = analysis(i);
+      if (!an) return undefined;
+      r = an.record;
+      fresh.push(r);
+      markParts.push(an.marks);
+      freshMarks.push(an.marks);
+    }
+    records.push(r);
+  }
+  const reused = n - fresh.length;
+  // Profiles per sso-session: the last run's totals, less the chunks gone, plus the new ones.
+  const totals: Record<string, number> = Object.create(null);
+  const addMembers = (r: ChunkRecord, sign: number) => {
+    if (r.members === "") return;
+    for (const l of r.members.split("\n")) {
+      const [s, c] = l.split("\t");
+      totals[s!] = (totals[s!] ?? 0) + sign * Number(c);
+    }
+  };
+  if (valid && reused > 0) {
+    Object.assign(totals, old.totals);
+    for (const r of gone) addMembers(r, -1);
+    for (const r of fresh) addMembers(r, 1);
+  } else for (const r of records) addMembers(r, 1);
+
+  // The merged read model.
+  const startLine: number[] = [];
+  const lint: LintFinding[] = [];
+  const candidates: SectionView[] = [];
+  const ssoSessions = new Map<string, SectionView>();
+  const services = new LazyMap<SectionView>((name, i) =>
+    moved(analysis(i)!.config.services.get(name)!, startLine[i]!, paths.configFile),
+  );
+  const members: SessionMembers = new Map();
+  let wanted = 0;
+  for (const s in totals) if (totals[s]! > 0) wanted++;
+  let count = 0;
+  let line = 0;
+  for (let i = 0; i < n; i++) {
+    const r = records[i]!;
+    startLine.push(line);
+    for (const [l, severity, code, message] of r.lint)
+      lint.push({ file: paths.configFile, line: l + line, severity, code, message });
+    for (const s of r.sessions) ssoSessions.set(s.name, unkept(s, line, paths));
+    for (const name of r.services) services.later(name, i);
+    for (const k of r.candidates) candidates.push(unkept(k, line, paths));
+    // The first profile of each sso-session (in file order): from the first chunks that name it.
+    if (members.size < wanted && r.members !== "")
+      for (const l of r.members.split("\n")) {
+        const [s, , first] = l.split("\t") as [string, string, string];
+        if (!members.has(s) && totals[s]! > 0) members.set(s, { count: totals[s]!, profiles: [first] });
+      }
+    count += r.profiles;
+    line += r.nl;
+  }
+  const credConfig = buildAwsConfig(paths, { text: "", parsed: parseConfigText("") }, credRead);
+  const credOnly = new Map<string, SectionView>();
+  const profiles = new ChunkedProfiles(
+    text,
+    at,
+    count,
+    (name, i) => moved(analysis(i)!.config.profiles.get(name)!, startLine[i]!, paths.configFile),
+    credOnly,
+    candidates.some((v) => v.name === "default") ? 0 : undefined,
+  );
+  const credMarks: number[] = [];
+  for (const name of credConfig.profiles.keys()) {
+    if (profiles.headerOf(name) >= 0) continue;
+    credOnly.set(name, credConfig.profiles.get(name)!);
+    credMarks.push(mark("profiles", name));
+  }
+  const onlyCred = [...credOnly.values()];
+  sessionMembers(onlyCred, members);
+  for (const v of onlyCred) if (isCandidate(v)) candidates.push(v);
+  if (cred.text !== undefined) lint.push(...lintFiles([{ ...cred.input, parsed: credParsed }]));
+
+  // Names defined twice or differing only by case: equal marks. A new mark is looked for among all
+  // others; when the last run saw two names alike, or any mark is alike, the names themselves decide.
+  let alike = valid && reused > 0 ? old.caseAlike : true;
+  if (!alike) {
+    const added = [...credMarks];
+    for (const m of freshMarks) added.push(...m);
+    if (added.length > 0) {
+      let k = 0;
+      for (const m of markParts) if (!freshMarks.includes(m)) k += m.length;
+      const others = new Uint32Array(k);
+      k = 0;
+      for (const m of markParts)
+        if (!freshMarks.includes(m)) {
+          others.set(m, k);
+          k += m.length;
+        }
+      const seen = new Set<number>();
+      for (const m of added) {
+        if (seen.has(m) || others.includes(m)) alike = true;
+        seen.add(m);
+      }
+    }
+  }
+  let caseAlike = false;
+  if (alike) {
+    const names = new Set<string>();
+    const lower = new Set<string>();
+    for (const name of profiles.keys()) {
+      if (names.has(name)) return undefined;
+      names.add(name);
+      const l = name.toLowerCase();
+      if (lower.has(l)) caseAlike = true;
+      lower.add(l);
+    }
+    // (An sso-session defined twice never gets here: each copy is in the other's context, and botocore refuses that.)
+    const serviceNames = new Set<string>();
+    for (const r of records)
+      for (const s of r.services) {
+        if (serviceNames.has(s)) return undefined;
+        serviceNames.add(s);
+      }
+  }
+
+  const config: AwsConfig = {
+    paths,
+    profiles,
+    ssoSessions,
+    services,
+    get warnings(): never {
+      throw new Error("chunks.ts: the SDK-JS warnings of a chunked read are in its lint findings");
+    },
+  };
+  const content = concludeContent(
+    { config, lint, anyFile: true, candidates, members, ...(caseAlike ? {} : { caseNames: [] }) },
+    selection,
+  );
+  let markTotal = 0;
+  for (const m of markParts) markTotal += m.length;
+  const marks = new Uint32Array(markTotal);
+  markTotal = 0;
+  for (const m of markParts) {
+    marks.set(m, markTotal);
+    markTotal += m.length;
+  }
+  const compact = compactContent(content);
+  const selected = { ...(same ? old.content?.selected : undefined), ...compact.selected };
+  for (const k of Object.keys(selected).slice(0, -32)) delete selected[k];
+  const next: ChunkStore = {
+    v: 5,
+    bytes,
+    ascii: nowAscii,
+    context,
+    credentials,
+    count: n,
+    chunks: () => records,
+    marks,
+    totals,
+    caseAlike,
+    content: { ...compact, selected },
+  };
+  const changed = true;
+  return { content, store: next, reused, analyzed: analyses.size, changed };
+}
