@@ -293,14 +293,24 @@ function writeIndex(file: string, rec: IndexRecord): void {
   writeIndexFile(file, JSON.stringify(rec));
 }
 
-/** Write an index file atomically (temp + rename, 0600 in a 0700 folder); any failure is ignored. */
-export function writeIndexFile(file: string, text: string | Uint8Array): void {
+/**
+ * Write an index file atomically (temp + rename, 0600 in a 0700 folder); any failure is ignored.
+ * `text` may be parts, written one after the other (no copy into one buffer).
+ */
+export function writeIndexFile(file: string, text: string | Uint8Array | Uint8Array[]): void {
   const f = fs();
   const dir = file.slice(0, file.lastIndexOf("/"));
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
     f.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    f.writeFileSync(tmp, text, { mode: 0o600, flag: "wx" });
+    if (Array.isArray(text)) {
+      const fd = f.openSync(tmp, "wx", 0o600);
+      try {
+        for (const part of text) for (let at = 0; at < part.length; ) at += f.writeSync(fd, part, at);
+      } finally {
+        f.closeSync(fd);
+      }
+    } else f.writeFileSync(tmp, text, { mode: 0o600, flag: "wx" });
     f.renameSync(tmp, file);
   } catch {
     try {

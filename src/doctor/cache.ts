@@ -206,10 +206,12 @@ export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promi
   const name = `${path.basename(base)}.${process.pid.toString(36)}-${Date.now().toString(36)}.bin`;
   const dataFile = path.join(cacheDir(paths), name);
   const head = Buffer.from(`${DATA_HEAD} ${records.length} ${marks.length}\n`, "latin1");
-  writeIndexFile(
-    dataFile,
-    Buffer.concat([head, records, Buffer.from(marks.buffer, marks.byteOffset, marks.byteLength), bytes]),
-  );
+  writeIndexFile(dataFile, [
+    head,
+    records,
+    Buffer.from(marks.buffer, marks.byteOffset, marks.byteLength),
+    bytes,
+  ]);
   const id = fileIdentity(dataFile);
   if (!id) return;
   writeJson(`${base}.json`, {
