@@ -20,7 +20,7 @@ import type { AwsPaths } from "../config/paths";
 import { writeIndexFile } from "../credentials/fast-path";
 import { type FileId, sameId, settled, statId } from "../platform/file-identity";
 import { sha1Hex } from "../platform/sha1";
-import { type ChunkRecord, type ChunkStore, decodeRecords, encodeRecords } from "./chunks";
+import { type ChunkRecord, type ChunkStore, type Common, decodeRecords, encodeRecords } from "./chunks";
 import type { ContentFacts, ToolFact } from "./types";
 
 declare const PORTICO_VERSION: string | undefined;
@@ -157,41 +157,136 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
   const r = readJson(`${base}.json`);
   if (r?.["v"] !== 1 || r["portico"] !== porticoVersion) return undefined;
   if (JSON.stringify(r["files"]) !== JSON.stringify(filesKey(paths))) return undefined;
-  const s = r["store"] as Omit<ChunkStore, "bytes" | "marks" | "chunks"> | undefined;
+  type Kept = Omit<ChunkStore, "bytes" | "size" | "common" | "marks" | "chunks">;
+  const s = r["store"] as Kept | undefined;
   const name = r["data"];
   if (typeof s !== "object" || s === null || s.v !== 5 || typeof name !== "string") return undefined;
   if (name.includes("/") || !name.startsWith(`${path.basename(base)}.`)) return undefined;
   const dataFile = path.join(cacheDir(paths), name);
-  if (!sameId(fileIdentity(dataFile), r["dataId"] as FileId)) return undefined;
+  const id = fileIdentity(dataFile);
+  if (!id || !sameId(id, r["dataId"] as FileId)) return undefined;
+  let fd: number | undefined;
   try {
-    const data = fs.readFileSync(dataFile);
-    const nl = data.indexOf(10);
+    // The first line and the records and marks after it; the config's bytes stay in the file
+    // (compared block by block, read whole only for a text that is not ASCII).
+    fd = fs.openSync(dataFile, "r");
+    const size = Number(id.size);
+    const first = Buffer.allocUnsafe(Math.min(size, 256));
+    const got = fs.readSync(fd, first, 0, first.length, 0);
+    const nl = first.subarray(0, got).indexOf(10);
     if (nl < 0) return undefined;
-    const head = data.toString("latin1", 0, nl).split(" ");
+    const head = first.toString("latin1", 0, nl).split(" ");
     if (`${head[0]} ${head[1]}` !== DATA_HEAD) return undefined;
     const recordsLen = Number(head[2]);
     const marksLen = Number(head[3]);
     const at = nl + 1;
-    if (!(recordsLen >= 0 && marksLen >= 0 && at + recordsLen + marksLen * 4 <= data.length))
+    const bytesAt = at + recordsLen + marksLen * 4;
+    if (
+      !(
+        Number.isSafeInteger(recordsLen) &&
+        Number.isSafeInteger(marksLen) &&
+        recordsLen >= 0 &&
+        marksLen >= 0 &&
+        bytesAt <= size
+      )
+    )
       return undefined;
+    const meta = Buffer.allocUnsafe(recordsLen + marksLen * 4);
+    if (fs.readSync(fd, meta, 0, meta.length, at) !== meta.length) return undefined;
     const marks = new Uint32Array(marksLen);
-    Buffer.from(marks.buffer).set(data.subarray(at + recordsLen, at + recordsLen + marksLen * 4));
+    Buffer.from(marks.buffer).set(meta.subarray(recordsLen));
     let records: ChunkRecord[] | undefined;
     return {
       ...s,
-      bytes: data.subarray(at + recordsLen + marksLen * 4),
+      size: size - bytesAt,
+      bytes: () => {
+        const b = Buffer.allocUnsafe(size - bytesAt);
+        const f = fs.openSync(dataFile, "r");
+        try {
+          for (let k = 0; k < b.length; ) {
+            const n = fs.readSync(f, b, k, b.length - k, bytesAt + k);
+            if (n === 0) throw new Error("the data file ended early");
+            k += n;
+          }
+        } finally {
+          fs.closeSync(f);
+        }
+        return b;
+      },
+      common: (now) => compareWithFile(dataFile, bytesAt, size - bytesAt, now),
       marks,
       chunks: () => {
         try {
-          records ??= decodeRecords(data.toString("utf8", at, at + recordsLen));
+          records ??= decodeRecords(meta.toString("utf8", 0, recordsLen));
         } catch {
           records = []; // records that do not read back: nothing is reused (chunks.ts)
         }
         return records;
       },
-    } as ChunkStore;
+    };
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+const BLOCK = 1 << 16;
+
+/**
+ * chunks.ts `Common` of the `size` bytes at `offset` of `file` and `now`, read block by block into one
+ * buffer (no copy of the whole file in memory); a read that fails or ends early counts as different.
+ */
+function compareWithFile(file: string, offset: number, size: number, now: Buffer): Common {
+  const buf = Buffer.allocUnsafe(BLOCK);
+  const max = Math.min(size, now.length);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, "r");
+    let start = 0;
+    while (start < max) {
+      const want = Math.min(BLOCK, max - start);
+      const n = fs.readSync(fd, buf, 0, want, offset + start);
+      if (n === want && buf.compare(now, start, start + n, 0, n) === 0) {
+        start += n;
+        continue;
+      }
+      // The block differs: the longest equal start of it, by halves (each compare is native).
+      let lo = 0;
+      let hi = Math.min(n, want);
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (buf.compare(now, start, start + mid, 0, mid) === 0) lo = mid;
+        else hi = mid - 1;
+      }
+      start += lo;
+      break;
+    }
+    let end = 0;
+    const room = max - start;
+    while (end < room) {
+      const want = Math.min(BLOCK, room - end);
+      const n = fs.readSync(fd, buf, 0, want, offset + size - end - want);
+      const to = now.length - end;
+      if (n === want && buf.compare(now, to - n, to, 0, n) === 0) {
+        end += n;
+        continue;
+      }
+      let lo = 0;
+      let hi = n === want ? n : 0;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (buf.compare(now, to - mid, to, n - mid, n) === 0) lo = mid;
+        else hi = mid - 1;
+      }
+      end += lo;
+      break;
+    }
+    return { start, end };
+  } catch {
+    return { start: 0, end: 0 };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
@@ -201,7 +296,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
  */
 export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promise<void> {
   const base = chunksBase(paths);
-  const { bytes, marks, chunks, ...rest } = store;
+  const { bytes, size: _size, common: _common, marks, chunks, ...rest } = store;
   const records = Buffer.from(encodeRecords(chunks()), "utf8");
   const name = `${path.basename(base)}.${process.pid.toString(36)}-${Date.now().toString(36)}.bin`;
   const dataFile = path.join(cacheDir(paths), name);
@@ -210,7 +305,7 @@ export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promi
     head,
     records,
     Buffer.from(marks.buffer, marks.byteOffset, marks.byteLength),
-    bytes,
+    bytes(),
   ]);
   const id = fileIdentity(dataFile);
   if (!id) return;

@@ -97,8 +97,15 @@ export interface ChunkRecord {
  */
 export interface ChunkStore {
   v: 5;
-  /** The config file (its bytes) the chunks are of. */
-  bytes: Buffer;
+  /** The config file's bytes the chunks are of (read whole only when asked for). */
+  bytes: () => Buffer;
+  /** Their length. */
+  size: number;
+  /**
+   * The length of the longest common start of those bytes and `now`, and of their longest common end
+   * in what is left after it (cache.ts compares block by block from the file).
+   */
+  common: (now: Buffer) => Common;
   /** Those bytes are ASCII (so each is a character of the text). */
   ascii: boolean;
   /** SHA-1 of every sso-session's text and of the credentials file's. */
@@ -149,6 +156,23 @@ export function decodeRecords(text: string): ChunkRecord[] {
       throw new Error("chunk records: a bad row");
     return { len, nl, profiles, members, lint, sessions, services, candidates, spans } as ChunkRecord;
   });
+}
+
+export interface Common {
+  start: number;
+  end: number;
+}
+
+/** The ChunkStore fields of bytes held in memory. */
+export function heldBytes(b: Buffer): Pick<ChunkStore, "bytes" | "size" | "common"> {
+  return {
+    bytes: () => b,
+    size: b.length,
+    common: (now) => {
+      const start = b.equals(now) ? b.length : commonStart(b, now);
+      return { start, end: commonEnd(b, now, Math.min(b.length, now.length) - start) };
+    },
+  };
 }
 
 /** How many marks a chunk has. */
@@ -474,7 +498,10 @@ export function chunkedContent(
   const old = store?.v === 5 ? store : undefined;
   const credentials = digest(credText);
   // The same text (and credentials) as last time, with this selection concluded: nothing to merge.
-  const same = old?.bytes.equals(bytes) === true && old.credentials === credentials;
+  let common: Common | undefined;
+  if (old !== undefined && old.size === bytes.length && old.credentials === credentials)
+    common = old.common(bytes);
+  const same = old !== undefined && common?.start === bytes.length;
   if (same && old.content?.selected[selectionKey(selection)] !== undefined)
     return { content: old.content, store: old, reused: old.count, analyzed: 0, changed: false };
   const oldChunks = old?.chunks() ?? [];
@@ -499,15 +526,22 @@ export function chunkedContent(
   const gone: ChunkRecord[] = [];
   const nowAscii = isAscii(bytes);
   const ascii = old !== undefined && nowAscii && old.ascii === true;
-  const o: string | Buffer | undefined = !old
-    ? undefined
-    : ascii
-      ? old.bytes
-      : new TextDecoder("utf-8", { ignoreBOM: true }).decode(old.bytes);
-  if (old && o !== undefined && o.length === oldChars) {
-    const now = ascii ? bytes : text;
-    const prefix = ascii && bytes.equals(old.bytes) ? o.length : commonStart(o, now);
-    const suffixStart = o.length - commonEnd(o, now, Math.min(o.length, now.length) - prefix);
+  // ASCII: the bytes are the characters (compared in the store, block by block); else the texts.
+  const oldText =
+    old && !ascii && old.size < 64 << 20
+      ? new TextDecoder("utf-8", { ignoreBOM: true }).decode(old.bytes())
+      : "";
+  if (old && (ascii ? old.size : oldText.length) === oldChars) {
+    let prefix: number;
+    let suffixStart: number;
+    if (ascii) {
+      common ??= old.common(bytes);
+      prefix = common.start;
+      suffixStart = oldChars - common.end;
+    } else {
+      prefix = commonStart(oldText, text);
+      suffixStart = oldChars - commonEnd(oldText, text, Math.min(oldChars, text.length) - prefix);
+    }
     const delta = text.length - oldChars;
     let start = 0;
     for (let j = 0; j < oldChunks.length; j++) {
@@ -719,7 +753,7 @@ export function chunkedContent(
   for (const k of Object.keys(selected).slice(0, -32)) delete selected[k];
   const next: ChunkStore = {
     v: 5,
-    bytes,
+    ...heldBytes(bytes),
     ascii: nowAscii,
     context,
     credentials,

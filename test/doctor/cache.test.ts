@@ -7,6 +7,10 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { awsPaths, resolveProfileName } from "../../src/config/paths";
+import { readChunkStore } from "../../src/doctor/cache";
+import { chunkedContent } from "../../src/doctor/chunks";
+import type { FileRead } from "../../src/doctor/content";
 import { findingsJson, runDoctor } from "../../src/doctor/index";
 import { type Fixture, find, fixture } from "./support";
 
@@ -35,6 +39,90 @@ async function doctor(f: Fixture, extra: Record<string, unknown> = {}, env: Node
   });
   return { ...r, json: findingsJson(r.findings) };
 }
+
+describe("doctor cache: the config file's chunks (src/doctor/chunks.ts)", () => {
+  const big = (n: number) => {
+    const out = [
+      "[sso-session acme]",
+      "sso_start_url = https://d-1234567890.awsapps.com/start",
+      "sso_region = eu-north-1",
+      "sso_registration_scopes = sso:account:access",
+      "",
+    ];
+    for (let i = 0; i < n; i++)
+      out.push(
+        `[profile p${i}]`,
+        "sso_session = acme",
+        `sso_account_id = ${100000000000 + i}`,
+        "sso_role_name = ReadOnly",
+        "",
+      );
+    return out.join("\n");
+  };
+
+  it("edits anywhere, read against the kept chunks and the kept bytes in the data file, report as a whole read", async () => {
+    const f = await home({ ".aws/config": big(300) });
+    const file = path.join(f.home, ".aws/config");
+    await doctor(f);
+    const dir = path.join(f.home, ".aws/portico/doctor");
+    const data = (await fs.readdir(dir)).filter((n) => n.startsWith("chunks-") && n.endsWith(".bin"));
+    expect(data.length).toBe(1);
+    expect(((await fs.stat(path.join(dir, data[0]!))).mode & 0o777).toString(8)).toBe("600");
+    const text = await fs.readFile(file, "utf8");
+    const edits: [string, (t: string) => string][] = [
+      ["same text (a touch)", (t) => t],
+      [
+        "a role in the middle",
+        (t) =>
+          t.replace(
+            "sso_role_name = ReadOnly\n\n[profile p150]",
+            "sso_role_name = AdministratorAccess\n\n[profile p150]",
+          ),
+      ],
+      [
+        "a bad account id at the start",
+        (t) => t.replace("sso_account_id = 100000000000", "sso_account_id = 12"),
+      ],
+      ["a comment at the very start", (t) => `# top\n${t}`],
+      [
+        "a profile at the end",
+        (t) => `${t}\n[profile P299]\nsso_session = acme\nsso_account_id = 123456789012\nsso_role_name = X\n`,
+      ],
+      ["a profile gone", (t) => t.replace(/\[profile p200\][^[]*/, "")],
+      [
+        "a legacy profile in the middle",
+        (t) =>
+          t.replace(
+            "[profile p100]",
+            "[profile old]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = R\n\n[profile p100]",
+          ),
+      ],
+      ["the session's region", (t) => t.replace("sso_region = eu-north-1", "sso_region = eu-west-1")],
+    ];
+    let now = text;
+    const paths = awsPaths(f.env);
+    const read = (t: string): FileRead => ({
+      input: { file: paths.configFile, kind: "config", text: t },
+      text: t,
+      bytes: Buffer.from(t),
+    });
+    const noCred: FileRead = { input: { file: paths.credentialsFile, kind: "credentials", text: undefined } };
+    for (const [what, edit] of edits) {
+      now = edit(now);
+      // The store as the cache reads it back (the kept bytes compared in the data file).
+      const r = chunkedContent(paths, read(now), noCred, resolveProfileName(f.env), readChunkStore(paths));
+      expect(r, what).toBeDefined();
+      if (what === "the session's region") expect(r!.reused, what).toBe(0);
+      else expect(r!.reused, what).toBeGreaterThanOrEqual(r!.store.count - 3);
+      if (what.startsWith("same text")) expect(r!.analyzed, what).toBe(0);
+      await fs.writeFile(file, now);
+      const chunked = await doctor(f, { wallClock: Date.now });
+      const whole = await doctor(f, { cache: false });
+      expect(chunked.facts.contentSource, what).toBe("files");
+      expect(chunked.json, what).toEqual(whole.json);
+    }
+  });
+});
 
 describe("doctor cache: content facts", () => {
   it("a second run of unchanged files uses the cache and reports the same; an edit is seen at once", async () => {

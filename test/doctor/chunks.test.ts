@@ -11,7 +11,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { awsPaths, type ProfileSelection, resolveProfileName } from "../../src/config/paths";
-import { type ChunkStore, chunkedContent, decodeRecords, encodeRecords } from "../../src/doctor/chunks";
+import {
+  type ChunkStore,
+  chunkedContent,
+  decodeRecords,
+  encodeRecords,
+  heldBytes,
+} from "../../src/doctor/chunks";
 import { compactContent, contentFacts, type FileRead } from "../../src/doctor/content";
 import { configText } from "../config/gen";
 
@@ -63,17 +69,18 @@ function withTexts(what: Record<string, string | undefined>, f: () => void): voi
 
 /** Everything a store holds, as one string (to see that a run changes nothing in it). */
 const snapshot = (s: ChunkStore): string =>
-  JSON.stringify({ ...s, bytes: s.bytes.toString("base64"), marks: [...s.marks], chunks: s.chunks() });
+  JSON.stringify({ ...s, bytes: s.bytes().toString("base64"), marks: [...s.marks], chunks: s.chunks() });
 
 /** A store as src/doctor/cache.ts reads it back: records decoded from their encoding, copies of the rest. */
 function kept(s: ChunkStore): ChunkStore {
   const records = decodeRecords(encodeRecords(s.chunks()));
+  const { bytes, size: _size, common: _common, marks, chunks: _chunks, ...rest } = s;
   return {
-    ...structuredClone({ ...s, chunks: undefined }),
-    bytes: Buffer.from(s.bytes),
-    marks: s.marks.slice(),
+    ...structuredClone(rest),
+    ...heldBytes(Buffer.from(bytes())),
+    marks: marks.slice(),
     chunks: () => records,
-  } as ChunkStore;
+  };
 }
 
 /** chunkedContent (with `store`) answers like the reference, or declines; returns its answer. */
