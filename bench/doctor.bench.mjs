@@ -20,6 +20,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ssoConfigText } from "./sso-config.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const portico = path.join(root, "dist", "cli", "portico.cjs");
@@ -28,25 +29,7 @@ const PROFILES = Number(process.env.BENCH_PROFILES ?? 21_000);
 
 const home = mkdtempSync(path.join(tmpdir(), "portico-bench-doctor-"));
 mkdirSync(path.join(home, ".aws", "sso", "cache"), { recursive: true, mode: 0o700 });
-const lines = [];
-for (let s = 0; s < 10; s++)
-  lines.push(
-    `[sso-session s${s}]`,
-    `sso_start_url = https://d-000000000${s}.awsapps.com/start`,
-    "sso_region = eu-north-1",
-    "sso_registration_scopes = sso:account:access",
-    "",
-  );
-for (let i = 0; i < PROFILES; i++)
-  lines.push(
-    `[profile p${i}]`,
-    `sso_session = s${i % 10}`,
-    `sso_account_id = ${String(100000000000 + i)}`,
-    "sso_role_name = ReadOnly",
-    "region = eu-west-1",
-    "",
-  );
-writeFileSync(path.join(home, ".aws", "config"), lines.join("\n"), { mode: 0o600 });
+writeFileSync(path.join(home, ".aws", "config"), ssoConfigText({ profiles: PROFILES }), { mode: 0o600 });
 const exp = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
 for (let s = 0; s < 10; s++) {
   const file = `${createHash("sha1").update(`s${s}`).digest("hex")}.json`;

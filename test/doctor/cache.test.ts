@@ -7,6 +7,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ssoConfigText } from "../../bench/sso-config.mjs";
 import { awsPaths, resolveProfileName } from "../../src/config/paths";
 import { readChunkStore } from "../../src/doctor/cache";
 import { chunkedContent } from "../../src/doctor/chunks";
@@ -41,27 +42,8 @@ async function doctor(f: Fixture, extra: Record<string, unknown> = {}, env: Node
 }
 
 describe("doctor cache: the config file's chunks (src/doctor/chunks.ts)", () => {
-  const big = (n: number) => {
-    const out = [
-      "[sso-session acme]",
-      "sso_start_url = https://d-1234567890.awsapps.com/start",
-      "sso_region = eu-north-1",
-      "sso_registration_scopes = sso:account:access",
-      "",
-    ];
-    for (let i = 0; i < n; i++)
-      out.push(
-        `[profile p${i}]`,
-        "sso_session = acme",
-        `sso_account_id = ${100000000000 + i}`,
-        "sso_role_name = ReadOnly",
-        "",
-      );
-    return out.join("\n");
-  };
-
   it("edits anywhere, read against the kept chunks and the kept bytes in the data file, report as a whole read", async () => {
-    const f = await home({ ".aws/config": big(300) });
+    const f = await home({ ".aws/config": ssoConfigText({ profiles: 300, sessions: 1 }) });
     const file = path.join(f.home, ".aws/config");
     await doctor(f);
     const dir = path.join(f.home, ".aws/portico/doctor");
@@ -75,8 +57,8 @@ describe("doctor cache: the config file's chunks (src/doctor/chunks.ts)", () => 
         "a role in the middle",
         (t) =>
           t.replace(
-            "sso_role_name = ReadOnly\n\n[profile p150]",
-            "sso_role_name = AdministratorAccess\n\n[profile p150]",
+            "sso_role_name = ReadOnly\nregion = eu-west-1\n\n[profile p150]",
+            "sso_role_name = AdministratorAccess\nregion = eu-west-1\n\n[profile p150]",
           ),
       ],
       [
@@ -86,7 +68,7 @@ describe("doctor cache: the config file's chunks (src/doctor/chunks.ts)", () => 
       ["a comment at the very start", (t) => `# top\n${t}`],
       [
         "a profile at the end",
-        (t) => `${t}\n[profile P299]\nsso_session = acme\nsso_account_id = 123456789012\nsso_role_name = X\n`,
+        (t) => `${t}\n[profile P299]\nsso_session = s0\nsso_account_id = 123456789012\nsso_role_name = X\n`,
       ],
       ["a profile gone", (t) => t.replace(/\[profile p200\][^[]*/, "")],
       [
@@ -97,7 +79,7 @@ describe("doctor cache: the config file's chunks (src/doctor/chunks.ts)", () => 
             "[profile old]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = R\n\n[profile p100]",
           ),
       ],
-      ["the session's region", (t) => t.replace("sso_region = eu-north-1", "sso_region = eu-west-1")],
+      ["the session's region", (t) => t.replace("sso_region = eu-north-1", "sso_region = eu-central-1")],
     ];
     let now = text;
     const paths = awsPaths(f.env);
@@ -108,7 +90,9 @@ describe("doctor cache: the config file's chunks (src/doctor/chunks.ts)", () => 
     });
     const noCred: FileRead = { input: { file: paths.credentialsFile, kind: "credentials", text: undefined } };
     for (const [what, edit] of edits) {
+      const before = now;
       now = edit(now);
+      expect(now === before, what).toBe(what.startsWith("same text"));
       // The store as the cache reads it back (the kept bytes compared in the data file).
       const r = chunkedContent(paths, read(now), noCred, resolveProfileName(f.env), readChunkStore(paths));
       expect(r, what).toBeDefined();
