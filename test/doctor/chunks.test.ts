@@ -909,7 +909,7 @@ describe("chunkedContent: profile selections", () => {
           store = r?.store ?? store;
         }
       }),
-      runs(80),
+      runs(50),
     );
   });
 });
