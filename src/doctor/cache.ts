@@ -7,8 +7,8 @@
  * - tool probes (`aws --version`, python3's boto3/botocore), keyed by the executable's resolved path
  *   and identity, the environment variables that change what a shim runs, and for scripts (shims)
  *   the working folder and the version-manager's global version file; at most a day old.
- * - the chunks' analyses of the config file (chunks.ts), keyed by each chunk's text, so the first run
- *   after an edit analyses only the chunks that changed.
+ * - the chunks' analyses of the config file (chunks.ts), kept with the bytes they are of, so the first
+ *   run after an edit analyses only the chunks that changed.
  * The first two are written only for files last changed more than 2 s ago (the fast-path index's rule,
  * docs/architecture.md), so a change within one timestamp tick of the read cannot go unnoticed.
  * Nothing time-dependent is kept (tokens, the environment checks): those are judged on every run.
@@ -20,7 +20,14 @@ import type { AwsPaths } from "../config/paths";
 import { writeIndexFile } from "../credentials/fast-path";
 import { type FileId, sameId, settled, statId } from "../platform/file-identity";
 import { sha1Hex } from "../platform/sha1";
-import { type ChunkRecord, type ChunkStore, type Common, decodeRecords, encodeRecords } from "./chunks";
+import {
+  type ChunkRecord,
+  type ChunkStore,
+  type Common,
+  commonBytes,
+  decodeRecords,
+  encodeRecords,
+} from "./chunks";
 import type { ContentFacts, ToolFact } from "./types";
 
 declare const PORTICO_VERSION: string | undefined;
@@ -168,7 +175,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
   let fd: number | undefined;
   try {
     // The first line and the records and marks after it; the config's bytes stay in the file
-    // (compared block by block, read whole only for a text that is not ASCII).
+    // (compared a block at a time, read whole only for a text that is not ASCII).
     fd = fs.openSync(dataFile, "r");
     const size = Number(id.size);
     const first = Buffer.allocUnsafe(Math.min(size, 256));
@@ -199,20 +206,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
     return {
       ...s,
       size: size - bytesAt,
-      bytes: () => {
-        const b = Buffer.allocUnsafe(size - bytesAt);
-        const f = fs.openSync(dataFile, "r");
-        try {
-          for (let k = 0; k < b.length; ) {
-            const n = fs.readSync(f, b, k, b.length - k, bytesAt + k);
-            if (n === 0) throw new Error("the data file ended early");
-            k += n;
-          }
-        } finally {
-          fs.closeSync(f);
-        }
-        return b;
-      },
+      bytes: () => fs.readFileSync(dataFile).subarray(bytesAt),
       common: (now) => compareWithFile(dataFile, bytesAt, size - bytesAt, now),
       marks,
       chunks: () => {
@@ -231,60 +225,16 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
   }
 }
 
-const BLOCK = 1 << 16;
-
-/**
- * chunks.ts `Common` of the `size` bytes at `offset` of `file` and `now`, read block by block into one
- * buffer (no copy of the whole file in memory); a read that fails or ends early counts as different.
- */
+/** chunks.ts commonBytes of the `size` bytes at `offset` of `file`, one reused block buffer (never the whole file in memory). */
 function compareWithFile(file: string, offset: number, size: number, now: Buffer): Common {
-  const buf = Buffer.allocUnsafe(BLOCK);
-  const max = Math.min(size, now.length);
+  const buf = Buffer.allocUnsafe(Math.min(1 << 16, size));
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, "r");
-    let start = 0;
-    while (start < max) {
-      const want = Math.min(BLOCK, max - start);
-      const n = fs.readSync(fd, buf, 0, want, offset + start);
-      if (n === want && buf.compare(now, start, start + n, 0, n) === 0) {
-        start += n;
-        continue;
-      }
-      // The block differs: the longest equal start of it, by halves (each compare is native).
-      let lo = 0;
-      let hi = Math.min(n, want);
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (buf.compare(now, start, start + mid, 0, mid) === 0) lo = mid;
-        else hi = mid - 1;
-      }
-      start += lo;
-      break;
-    }
-    let end = 0;
-    const room = max - start;
-    while (end < room) {
-      const want = Math.min(BLOCK, room - end);
-      const n = fs.readSync(fd, buf, 0, want, offset + size - end - want);
-      const to = now.length - end;
-      if (n === want && buf.compare(now, to - n, to, 0, n) === 0) {
-        end += n;
-        continue;
-      }
-      let lo = 0;
-      let hi = n === want ? n : 0;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (buf.compare(now, to - mid, to, n - mid, n) === 0) lo = mid;
-        else hi = mid - 1;
-      }
-      end += lo;
-      break;
-    }
-    return { start, end };
+    const f = fd;
+    return commonBytes(size, (o, n) => buf.subarray(0, fs.readSync(f, buf, 0, n, offset + o)), now);
   } catch {
-    return { start: 0, end: 0 };
+    return { start: 0, end: 0 }; // unreadable: nothing in common, every chunk analysed again
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -2,14 +2,13 @@
  * Doctor's content facts of a config file read chunk by chunk (docs/doctor.md "Cache"), so the first
  * run after an edit of a 21,000-profile file analyses the few sections that changed, not the file.
  *
- * Cutting: the text is cut before section headers into chunks of 32 sections. A later run cuts at
- * the same header lines where they still are (found by search, not by reading every header), and
- * cuts again only the text between them that is new, so an edit leaves every other chunk as it was.
+ * Cutting: the text is cut before section headers into chunks of 32 sections. A later run compares
+ * the file with the bytes kept (the longest common start and end), keeps the chunks wholly outside
+ * the change where they now are, and cuts again only the text between them.
  *
  * Each chunk is analysed as a text of its own — the chunk, then every [sso-session] of the other
  * chunks (what its profiles refer to) — through the same parse, linter and read model as the whole
- * file (content.ts contentFacts), and what the content checks need of it is kept, keyed by its SHA-1:
- * its lint findings (lines counted from the chunk's first line), its profile count, sso-sessions and
+ * file (content.ts contentFacts), and what the content checks need of it is kept: its lint findings (lines counted from the chunk's first line), its profile count, sso-sessions and
  * services, per sso-session how many profiles name it and the first, the profiles the checks look at
  * one by one (content.ts `isCandidate`, with only the keys they read) and a mark per name. The kept
  * analyses are valid while every sso-session's text and the credentials file are what they were (else
@@ -46,7 +45,7 @@ import {
 } from "./content";
 import type { ContentFacts } from "./types";
 
-/** Sections a chunk: what an edit analyses again, against one SHA-1 and one kept record per chunk. */
+/** Sections a chunk: what an edit analyses again, against one kept record per chunk on every run. */
 const SECTIONS = 32;
 
 /** The keys content.ts's checks read of a candidate profile (the rest is never kept). */
@@ -74,7 +73,7 @@ interface KeptView {
 
 /** What is kept of one chunk's analysis. */
 export interface ChunkRecord {
-  /** The chunk's length in the text (its text is the store's `text` from where the one before ends). */
+  /** The chunk's length in characters (it starts where the one before ends). */
   len: number;
   /** Line breaks in the chunk (the next chunk starts that many lines further). */
   nl: number;
@@ -163,15 +162,55 @@ export interface Common {
   end: number;
 }
 
+/** Bytes compared a block at a time (each compare native; the differing block by halves). */
+const BLOCK = 1 << 16;
+
+/**
+ * The Common of `size` bytes, read a block at a time by `block(offset, length)` (from memory, or from
+ * a file: cache.ts), and `now`. A short block counts as different.
+ */
+export function commonBytes(
+  size: number,
+  block: (offset: number, length: number) => Buffer,
+  now: Buffer,
+): Common {
+  const max = Math.min(size, now.length);
+  const longest = (b: Buffer, equal: (k: number) => boolean) => {
+    let lo = 0;
+    let hi = b.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (equal(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  let start = 0;
+  while (start < max) {
+    const want = Math.min(BLOCK, max - start);
+    const b = block(start, want);
+    const k = longest(b, (m) => b.compare(now, start, start + m, 0, m) === 0);
+    start += k;
+    if (k < want) break;
+  }
+  let end = 0;
+  while (end < max - start) {
+    const want = Math.min(BLOCK, max - start - end);
+    const b = block(size - end - want, want);
+    const to = now.length - end;
+    const k = b.length < want ? 0 : longest(b, (m) => b.compare(now, to - m, to, want - m, want) === 0);
+    end += k;
+    if (k < want) break;
+  }
+  return { start, end };
+}
+
 /** The ChunkStore fields of bytes held in memory. */
 export function heldBytes(b: Buffer): Pick<ChunkStore, "bytes" | "size" | "common"> {
   return {
     bytes: () => b,
     size: b.length,
-    common: (now) => {
-      const start = b.equals(now) ? b.length : commonStart(b, now);
-      return { start, end: commonEnd(b, now, Math.min(b.length, now.length) - start) };
-    },
+    common: (now) => commonBytes(b.length, (o, n) => b.subarray(o, o + n), now),
   };
 }
 
@@ -221,40 +260,29 @@ function cutRegion(text: string, a: number, b: number, out: number[]): boolean {
   return true;
 }
 
-/** Block size of the text comparisons (=== of two slices compares their characters, copying nothing). */
-const BLOCK = 8192;
+/** Characters compared a block at a time (=== of two slices compares them, copying nothing). */
+const TEXT_BLOCK = 8192;
 
-/** The length of the longest common start of a and b (both strings or both bytes). */
-function commonStart(a: string | Buffer, b: string | Buffer): number {
-  const max = Math.min(a.length, b.length);
+/** The length of the longest common start of two texts. */
+function commonStart(x: string, y: string): number {
+  const max = Math.min(x.length, y.length);
   let i = 0;
-  if (typeof a === "string" || typeof b === "string") {
-    const x = String(a);
-    const y = String(b);
-    while (i + BLOCK <= max && x.slice(i, i + BLOCK) === y.slice(i, i + BLOCK)) i += BLOCK;
-    while (i < max && x.charCodeAt(i) === y.charCodeAt(i)) i++;
-    return i;
-  }
-  while (i + BLOCK <= max && a.compare(b, i, i + BLOCK, i, i + BLOCK) === 0) i += BLOCK;
-  while (i < max && a[i] === b[i]) i++;
+  while (i + TEXT_BLOCK <= max && x.slice(i, i + TEXT_BLOCK) === y.slice(i, i + TEXT_BLOCK)) i += TEXT_BLOCK;
+  while (i < max && x.charCodeAt(i) === y.charCodeAt(i)) i++;
   return i;
 }
 
-/** The length of the longest common end of a and b, at most `max` (both strings or both bytes). */
-function commonEnd(a: string | Buffer, b: string | Buffer, max: number): number {
-  const la = a.length;
-  const lb = b.length;
+/** The length of the longest common end of two texts, at most `max`. */
+function commonEnd(x: string, y: string, max: number): number {
+  const lx = x.length;
+  const ly = y.length;
   let i = 0;
-  if (typeof a === "string" || typeof b === "string") {
-    const x = String(a);
-    const y = String(b);
-    while (i + BLOCK <= max && x.slice(la - i - BLOCK, la - i) === y.slice(lb - i - BLOCK, lb - i))
-      i += BLOCK;
-    while (i < max && x.charCodeAt(la - 1 - i) === y.charCodeAt(lb - 1 - i)) i++;
-    return i;
-  }
-  while (i + BLOCK <= max && a.compare(b, lb - i - BLOCK, lb - i, la - i - BLOCK, la - i) === 0) i += BLOCK;
-  while (i < max && a[la - 1 - i] === b[lb - 1 - i]) i++;
+  while (
+    i + TEXT_BLOCK <= max &&
+    x.slice(lx - i - TEXT_BLOCK, lx - i) === y.slice(ly - i - TEXT_BLOCK, ly - i)
+  )
+    i += TEXT_BLOCK;
+  while (i < max && x.charCodeAt(lx - 1 - i) === y.charCodeAt(ly - 1 - i)) i++;
   return i;
 }
 
@@ -283,6 +311,18 @@ function bracketLines(text: string): number[] {
     o = nextBracketLine(text, o)
   )
     out.push(o);
+  return out;
+}
+
+function concat(parts: Uint32Array[]): Uint32Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint32Array(n);
+  n = 0;
+  for (const p of parts) {
+    out.set(p, n);
+    n += p.length;
+  }
   return out;
 }
 
@@ -371,25 +411,22 @@ function moved(v: SectionView, delta: number, configFile: string): SectionView {
   return { ...v, line: v.line + delta, keyLines };
 }
 
+/** A kept view as a view, its config-file lines moved down by `delta`. */
 function unkept(k: KeptView, delta: number, paths: AwsPaths): SectionView {
-  const values: SectionView["values"] = Object.create(null);
-  const keyLines: Record<string, number> = Object.create(null);
   const keyFiles: Record<string, string> = Object.create(null);
-  for (const key in k.values) values[key] = k.values[key]!;
-  for (const key in k.keyLines) {
-    const fromCred = k.cred?.includes(key) ?? false;
-    keyLines[key] = k.keyLines[key]! + (fromCred ? 0 : delta);
-    keyFiles[key] = fromCred ? paths.credentialsFile : paths.configFile;
-  }
-  return {
+  for (const key in k.keyLines)
+    keyFiles[key] = k.cred?.includes(key) ? paths.credentialsFile : paths.configFile;
+  const values: SectionView["values"] = Object.assign(Object.create(null), k.values);
+  const v = {
     name: k.name,
     section: k.section,
     file: paths.configFile,
-    line: k.line + delta,
+    line: k.line,
     values,
-    keyLines,
+    keyLines: k.keyLines,
     keyFiles,
   };
+  return moved(v, delta, paths.configFile);
 }
 
 /**
@@ -405,17 +442,17 @@ class ChunkedProfiles extends Map<string, SectionView> {
     private readonly count: number,
     private readonly fromChunk: (name: string, chunk: number) => SectionView,
     private readonly credOnly: Map<string, SectionView>,
-    /** Where [default] is (any number), or undefined when the config file has none. */
-    private readonly defaultAt: number | undefined,
+    /** The config file has a [default] (a candidate: known without a search). */
+    private readonly hasDefault: boolean,
   ) {
     super();
   }
   override get size(): number {
     return this.count + this.credOnly.size;
   }
-  /** The offset of [profile NAME] / [default], or -1 ([default] is a candidate: known without a search). */
+  /** The offset of [profile NAME] / [default], or -1. */
   headerOf(name: string): number {
-    if (name === "default" && this.defaultAt === undefined) return -1;
+    if (name === "default" && !this.hasDefault) return -1;
     const h = name === "default" ? "[default]" : `[profile ${name}]`;
     const t = this.text;
     const after = (from: number) => {
@@ -671,7 +708,7 @@ export function chunkedContent(
     count,
     (name, i) => moved(analysis(i)!.config.profiles.get(name)!, startLine[i]!, paths.configFile),
     credOnly,
-    candidates.some((v) => v.name === "default") ? 0 : undefined,
+    candidates.some((v) => v.name === "default"),
   );
   const credMarks: number[] = [];
   for (const name of credConfig.profiles.keys()) {
@@ -691,15 +728,7 @@ export function chunkedContent(
     const added = [...credMarks];
     for (const m of freshMarks) added.push(...m);
     if (added.length > 0) {
-      let k = 0;
-      for (const m of markParts) if (!freshMarks.includes(m)) k += m.length;
-      const others = new Uint32Array(k);
-      k = 0;
-      for (const m of markParts)
-        if (!freshMarks.includes(m)) {
-          others.set(m, k);
-          k += m.length;
-        }
+      const others = concat(markParts.filter((m) => !freshMarks.includes(m)));
       const seen = new Set<number>();
       for (const m of added) {
         if (seen.has(m) || others.includes(m)) alike = true;
@@ -740,14 +769,6 @@ export function chunkedContent(
     { config, lint, anyFile: true, candidates, members, ...(caseAlike ? {} : { caseNames: [] }) },
     selection,
   );
-  let markTotal = 0;
-  for (const m of markParts) markTotal += m.length;
-  const marks = new Uint32Array(markTotal);
-  markTotal = 0;
-  for (const m of markParts) {
-    marks.set(m, markTotal);
-    markTotal += m.length;
-  }
   const compact = compactContent(content);
   const selected = { ...(same ? old.content?.selected : undefined), ...compact.selected };
   for (const k of Object.keys(selected).slice(0, -32)) delete selected[k];
@@ -759,11 +780,10 @@ export function chunkedContent(
     credentials,
     count: n,
     chunks: () => records,
-    marks,
+    marks: concat(markParts),
     totals,
     caseAlike,
     content: { ...compact, selected },
   };
-  const changed = true;
-  return { content, store: next, reused, analyzed: analyses.size, changed };
+  return { content, store: next, reused, analyzed: analyses.size, changed: true };
 }
