@@ -207,15 +207,6 @@ const OTHER_CHARS = /[^\x20-\x7e\t\n\r]|\r(?!\n)/;
 const TYPED_HEADER = /^(profile|sso-session|services) ([A-Za-z0-9_\-@+.%:/]+)$/;
 
 /**
- * True when the SDK for JavaScript cannot read this (botocore-accepted) text differently from botocore,
- * by what the file is made of: plain ASCII; no [DEFAULT]; headers `[default]` or `[TYPE NAME]` with one
- * space and a name of letters, digits and _-@+.%:/ (bare names in a credentials file), nothing after
- * the "]"; only unindented `key = value` lines with a lower-case key, a non-empty value and no "#"/";"
- * at the start or after a space; no continuation lines. Every construct of the table in
- * docs/reference.md §1.3 breaks one of these, so the comparison itself runs only when one is broken
- * (a sufficient test: test/config/sdkjs.test.ts checks it never hides a warning).
- */
-/**
  * readsAlike's rule for one section header: unindented, not [DEFAULT], nothing but spaces or tabs
  * after the "]" (botocore ignores the rest, the SDK does not), and a name both readers give alike
  * (config: `default` or `TYPE NAME`; credentials: a bare name). [default] beside [profile default]
@@ -237,6 +228,15 @@ export function headerReadsAlike(ls: LineScan, s: number, kind: "config" | "cred
   return !(n === "__proto__" || n.startsWith("sso-session.") || n.startsWith("services."));
 }
 
+/**
+ * True when the SDK for JavaScript cannot read this (botocore-accepted) text differently from botocore,
+ * by what the file is made of: plain ASCII; no [DEFAULT]; headers `[default]` or `[TYPE NAME]` with one
+ * space and a name of letters, digits and _-@+.%:/ (bare names in a credentials file), nothing after
+ * the "]"; only unindented `key = value` lines with a lower-case key, a non-empty value and no "#"/";"
+ * at the start or after a space; no continuation lines. Every construct of the table in
+ * docs/reference.md §1.3 breaks one of these, so the comparison itself runs only when one is broken
+ * (a sufficient test: test/config/sdkjs.test.ts checks it never hides a warning).
+ */
 export function readsAlike(parsed: ParsedConfig, kind: "config" | "credentials"): boolean {
   const ls = parsed.lines;
   const text = ls.text;

@@ -527,7 +527,7 @@ export function selectedCheck(config: AwsConfig, sel: ProfileSelection): Finding
  */
 export function contentProfileChecks(
   config: AwsConfig,
-  candidates: Iterable<SectionView> = config.profiles.values(),
+  candidates: Iterable<SectionView>,
   caseNames: Iterable<string> = config.profiles.keys(),
 ): Finding[] {
   const out: Finding[] = [];
@@ -630,7 +630,7 @@ export function contentProfileChecks(
  */
 export function credentialProcessDigest(
   config: AwsConfig,
-  candidates: Iterable<SectionView> = config.profiles.values(),
+  candidates: Iterable<SectionView>,
 ): CredentialProcessFact[] {
   const out: CredentialProcessFact[] = [];
   for (const p of candidates) {

@@ -68,8 +68,8 @@ export const isCandidate = (p: SectionView): boolean =>
  */
 export function sessionsOf(
   config: AwsConfig,
-  candidates: Iterable<SectionView> = config.profiles.values(),
-  members: SessionMembers = sessionMembers(config.profiles.values()),
+  candidates: Iterable<SectionView>,
+  members: SessionMembers,
 ): Omit<SessionFact, "token" | "tokenFile" | "key">[] {
   const byKey = new Map<
     string,
@@ -135,7 +135,7 @@ export function concludeContent(r: ReadFiles, selection: ProfileSelection): Cont
     readable: true,
     files: lintChecks(r.lint, r.anyFile),
     selected: { [selectionKey(selection)]: selectedCheck(r.config, selection) },
-    profiles: contentProfileChecks(r.config, candidates, r.caseNames ?? r.config.profiles.keys()),
+    profiles: contentProfileChecks(r.config, candidates, r.caseNames),
     credentialProcess: credentialProcessDigest(r.config, candidates),
     scopes: scopeChecks(r.config),
     sessions: sessionsOf(r.config, candidates, r.members).map(
@@ -187,9 +187,15 @@ export function contentFacts(
     { text: cfg.text ?? "", parsed: cfgParsed ?? empty() },
     { text: cred.text ?? "", parsed: credParsed ?? empty() },
   );
-  const all = config.profiles.values();
+  // Every profile is a candidate here (the checks pick their own); the members from all of them.
   const content = concludeContent(
-    { config, lint, anyFile, candidates: all, members: sessionMembers(config.profiles.values()) },
+    {
+      config,
+      lint,
+      anyFile,
+      candidates: config.profiles.values(),
+      members: sessionMembers(config.profiles.values()),
+    },
     selection,
   );
   return { content, config };

@@ -286,7 +286,9 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
   // The content facts: from the cache when both files are unchanged and this selection was seen,
   // else from the files (each parsed once), then kept. Never written where there is no ~/.aws yet.
   const sel = resolveProfileName(env, o.profile);
-  const id = useCache && !o.needConfig ? filesIdentity(paths) : undefined;
+  // Kept facts are used (and the chunks reused) unless --no-cache, or --verify needs the whole read model.
+  const reuse = useCache && !o.needConfig;
+  const id = reuse ? filesIdentity(paths) : undefined;
   let content = id ? readContentCache(paths, id) : undefined;
   if (content?.readable && content.selected[selectionKey(sel)] === undefined) content = undefined;
   if (!content && o.onlyFromCache) return undefined;
@@ -315,13 +317,15 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
     const cred = readForLint(paths.credentialsFile, "credentials");
     // A big config file is read chunk by chunk, reusing the chunks an earlier run analysed
     // (chunks.ts); --no-cache and --verify (which needs the whole read model) read it whole.
-    const store = useCache && !o.needConfig ? readChunkStore(paths) : undefined;
-    const chunked = useCache && !o.needConfig ? chunkedContent(paths, cfg, cred, sel, store) : undefined;
-    const r = chunked ?? contentFacts(paths, cfg, cred, sel);
-    content = r.content;
-    if (!chunked) awsConfig = (r as ReturnType<typeof contentFacts>).config;
-    else if (chunked.changed && awsDir.exists && awsDir.directory)
-      await writeChunkStore(paths, chunked.store);
+    const chunked = reuse ? chunkedContent(paths, cfg, cred, sel, readChunkStore(paths)) : undefined;
+    if (chunked) {
+      content = chunked.content;
+      if (chunked.changed && awsDir.exists && awsDir.directory) await writeChunkStore(paths, chunked.store);
+    } else {
+      const whole = contentFacts(paths, cfg, cred, sel);
+      content = whole.content;
+      awsConfig = whole.config;
+    }
     configText = cfg.text;
     credentialsText = cred.text;
     if (before && awsDir.exists && awsDir.directory)
