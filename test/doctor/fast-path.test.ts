@@ -23,18 +23,26 @@ const CONFIG =
 
 let f: Fixture;
 let stubDist: string;
+/**
+ * A copy of dist/cli under `home` whose full CLI only announces itself: output from it means the
+ * launcher's fast path declined.
+ */
+async function stubFullCli(home: string): Promise<string> {
+  const dir = path.join(home, "dist-stub");
+  await fs.cp(DIST, dir, { recursive: true });
+  await fs.writeFile(
+    path.join(dir, "portico.mjs"),
+    "process.stderr.write('full CLI\\n'); process.exitCode = 99;\n",
+  );
+  return dir;
+}
+
 beforeAll(async () => {
   f = await fixture({
     ".aws/config": CONFIG,
     ".aws/credentials": "[static]\naws_access_key_id = AKIAEXAMPLEEXAMPLE\naws_secret_access_key = s3cr3t\n",
   });
-  // The launcher with a full CLI that only announces itself: output from it means the fast path declined.
-  stubDist = path.join(f.home, "dist-stub");
-  await fs.cp(DIST, stubDist, { recursive: true });
-  await fs.writeFile(
-    path.join(stubDist, "portico.mjs"),
-    "process.stderr.write('full CLI\\n'); process.exitCode = 99;\n",
-  );
+  stubDist = await stubFullCli(f.home);
   // Files changed less than 2 s ago are not kept in the cache (docs/doctor.md "Cache").
   await new Promise((r) => setTimeout(r, 2100));
 });
@@ -135,12 +143,7 @@ describe("doctor from the launcher: tokens, programs, backups", () => {
     // Not a regular file (a FIFO, 0600 so that only the token check names it): the read refuses it.
     expect(spawnSync("mkfifo", ["-m", "600", path.join(g.home, tokenFile("fifo"))]).status).toBe(0);
     await g.write("bin/tool", "#!/bin/sh\necho '{}'\n", 0o755);
-    gStub = path.join(g.home, "dist-stub");
-    await fs.cp(DIST, gStub, { recursive: true });
-    await fs.writeFile(
-      path.join(gStub, "portico.mjs"),
-      "process.stderr.write('full CLI\\n'); process.exitCode = 99;\n",
-    );
+    gStub = await stubFullCli(g.home);
     await new Promise((r) => setTimeout(r, 2100));
   });
   afterAll(async () => {
