@@ -281,12 +281,25 @@ function internalError(r: Route, operation: string): ApiResponse {
         "The request processing has failed because of an unknown error.",
         "Receiver",
       );
+    case "admin":
+      return adminResponse(r.target, 500, {
+        __type: "InternalServerException",
+        Message: "Internal error.",
+      });
     default:
       return jsonResponse("emulator", operation, 500, {
         __type: "InternalServerException",
         Message: "Internal error.",
       });
   }
+}
+
+/**
+ * The service a request that got no answer (a reset, a client gone) is logged under: the one its
+ * answer would have named, so the request log filters by service alike for every outcome.
+ */
+function unansweredService(r: Route, operation: string): string {
+  return internalError(r, operation).service;
 }
 
 /** Build the request listener. `records` collects the request log the control API serves. */
@@ -386,7 +399,7 @@ export function createRequestHandler(rt: ServerRuntime, records: RequestRecord[]
       }
       if (rt.faults.faultRate > 0 && rt.random() < rt.faults.faultRate) {
         if (rt.random() < 0.5) {
-          record(r.kind, `${operation} (reset)`, 0, started);
+          record(unansweredService(r, operation), `${operation} (reset)`, 0, started);
           req.socket.destroy();
           return;
         }
@@ -440,7 +453,7 @@ export function createRequestHandler(rt: ServerRuntime, records: RequestRecord[]
     } catch (e) {
       if (e instanceof ClientGone) {
         // Not a server fault: logged as the 408 node sent (or as a reset), nothing more to write.
-        record(r.kind, `${operation} (client gone)`, 408, started);
+        record(unansweredService(r, operation), `${operation} (client gone)`, 408, started);
         if (!res.headersSent) res.destroy();
         return;
       }

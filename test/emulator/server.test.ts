@@ -95,7 +95,10 @@ describe("faults and limits", () => {
   it("fault rate 1: every API call fails with a 500 or a reset connection; the SDK sees an error, the server survives", async () => {
     await withEmulator({ seed: "demo", faultRate: 1, control: true }, async (emu) => {
       const outcomes = new Set<string>();
-      for (let i = 0; i < 12; i++) {
+      // Until both kinds were seen (each call is one or the other at even odds; 200 calls of one kind
+      // only: 2 in 10^60).
+      let calls = 0;
+      for (; calls < 200 && !(outcomes.has("500") && outcomes.has("reset")); calls++) {
         try {
           const r = await fetch(`${emu.url}/client/register`, {
             method: "POST",
@@ -110,6 +113,11 @@ describe("faults and limits", () => {
       }
       expect(outcomes.has("200")).toBe(false);
       expect(outcomes.size).toBeGreaterThan(0);
+      // Both kinds are logged under the service the answer would have named.
+      const logged = emu.requests().filter((x) => x.operation.startsWith("RegisterClient"));
+      expect(logged).toHaveLength(calls);
+      expect(new Set(logged.map((x) => x.service))).toEqual(new Set(["sso-oidc"]));
+      expect(new Set(logged.map((x) => x.status))).toEqual(new Set([500, 0]));
       await postJson(`${emu.url}/_emulator/faults`, { faultRate: 0 });
       const r = await fetch(`${emu.url}/client/register`, {
         method: "POST",
