@@ -175,9 +175,12 @@ export function commonBytes(
   now: Buffer,
 ): Common {
   const max = Math.min(size, now.length);
+  // The longest m ≤ b.length with equal(m): the whole block first (one compare for each unchanged
+  // block), then by halves within the block that differs.
   const longest = (b: Buffer, equal: (k: number) => boolean) => {
+    if (equal(b.length)) return b.length;
     let lo = 0;
-    let hi = b.length;
+    let hi = b.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (equal(mid)) lo = mid;

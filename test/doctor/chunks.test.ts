@@ -15,6 +15,7 @@ import { awsPaths, type ProfileSelection, resolveProfileName } from "../../src/c
 import {
   type ChunkStore,
   chunkedContent,
+  commonBytes,
   decodeRecords,
   encodeRecords,
   heldBytes,
@@ -981,5 +982,59 @@ describe("chunkedContent: a 2,000-profile file (as bench/doctor.bench.mjs builds
     // and for a selected profile (its chunk is read for the profile's details)
     const p1000 = agrees(edited, undefined, selectionOf("p1000"), r.store)!;
     expect(p1000.reused).toBe(chunks);
+  });
+});
+
+describe("commonBytes (the kept bytes against the file's, a 64 KiB block at a time)", () => {
+  const naive = (a: Uint8Array, b: Uint8Array) => {
+    const max = Math.min(a.length, b.length);
+    let start = 0;
+    while (start < max && a[start] === b[start]) start++;
+    let end = 0;
+    while (end < max - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+    return { start, end };
+  };
+  const BLOCK = 1 << 16;
+  // Around block edges (and anywhere): where an edit starts, how much it removes and inserts.
+  const position = (size: number) =>
+    fc.oneof(
+      fc.integer({ min: 0, max: size }),
+      fc
+        .constantFrom(0, size)
+        .chain((x) => fc.integer({ min: Math.max(0, x - 2), max: Math.min(size, x + 2) })),
+      fc
+        .integer({ min: 0, max: Math.floor(size / BLOCK) })
+        .chain((k) => fc.integer({ min: Math.max(0, k * BLOCK - 2), max: Math.min(size, k * BLOCK + 2) })),
+    );
+  it("equals the byte-by-byte answer, whether the kept bytes are in memory or read a block at a time", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 0, max: 3 * BLOCK + 10 })
+          .chain((size) =>
+            fc.tuple(
+              fc.constant(size),
+              position(size),
+              fc.integer({ min: 0, max: BLOCK + 3 }),
+              fc.uint8Array({ maxLength: 40 }),
+              fc.integer({ min: 0, max: 255 }),
+            ),
+          ),
+        ([size, at, removed, inserted, fill]) => {
+          const old = Buffer.alloc(size, fill);
+          // Not all alike (a run of one byte hides an off-by-one in the search).
+          for (let i = 0; i < size; i += 997) old[i] = (fill + i) & 255;
+          const now = Buffer.concat([
+            old.subarray(0, at),
+            inserted,
+            old.subarray(Math.min(size, at + removed)),
+          ]);
+          const want = naive(old, now);
+          expect(commonBytes(size, (o, n) => old.subarray(o, o + n), now)).toEqual(want);
+          expect(heldBytes(old).common(now)).toEqual(want);
+        },
+      ),
+      runs(200),
+    );
   });
 });
