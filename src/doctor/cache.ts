@@ -167,7 +167,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
   type Kept = Omit<ChunkStore, "bytes" | "size" | "common" | "marks" | "chunks">;
   const s = r["store"] as Kept | undefined;
   const name = r["data"];
-  if (typeof s !== "object" || s === null || s.v !== 5 || typeof name !== "string") return undefined;
+  if (typeof s !== "object" || s === null || s.v !== 6 || typeof name !== "string") return undefined;
   if (name.includes("/") || !name.startsWith(`${path.basename(base)}.`)) return undefined;
   const dataFile = path.join(cacheDir(paths), name);
   const id = fileIdentity(dataFile);

@@ -95,7 +95,7 @@ export interface ChunkRecord {
  * concluded from them for the selections seen.
  */
 export interface ChunkStore {
-  v: 5;
+  v: 6;
   /** The config file's bytes the chunks are of (read whole only when asked for). */
   bytes: () => Buffer;
   /** Their length. */
@@ -107,8 +107,12 @@ export interface ChunkStore {
   common: (now: Buffer) => Common;
   /** Those bytes are ASCII (so each is a character of the text). */
   ascii: boolean;
-  /** SHA-1 of every sso-session's text and of the credentials file's. */
+  /**
+   * Every sso-session's text, in file order (what each chunk was analysed with; kept as text, which
+   * compares for free, beside the config's bytes it is part of).
+   */
   context: string;
+  /** SHA-1 of the credentials file's text (which is never copied: docs/security.md). */
   credentials: string;
   /** How many chunks. */
   count: number;
@@ -120,6 +124,8 @@ export interface ChunkStore {
   totals: Record<string, number>;
   /** Two profile names differ only by case. */
   caseAlike: boolean;
+  /** No two of `marks` are equal. */
+  distinct: boolean;
   /** content.ts compactContent of the facts of this text, with every selection seen (at most 32). */
   content?: ContentFacts;
 }
@@ -221,8 +227,8 @@ export function heldBytes(b: Buffer): Pick<ChunkStore, "bytes" | "size" | "commo
 const markCount = (r: ChunkRecord): number => r.profiles + r.sessions.length + r.services.length;
 
 /**
- * SHA-1 of the sso-sessions' text and of the credentials file: @noble/hashes (src/platform/sha1.ts)
- * for the usual few KB, node:crypto (which loads streams: several ms) only for a big text.
+ * SHA-1 of the credentials file: @noble/hashes (src/platform/sha1.ts) for the usual few KB,
+ * node:crypto (which loads streams: several ms) only for a big text.
  */
 const digest = (s: string): string =>
   s.length < 1 << 16
@@ -530,12 +536,14 @@ export function chunkedContent(
   | { content: ContentFacts; store: ChunkStore; reused: number; analyzed: number; changed: boolean }
   | undefined {
   const text = cfg.text;
-  if (text === undefined || cfg.error || cred.error || text.includes("\r")) return undefined;
+  if (text === undefined || cfg.error || cred.error) return undefined;
+  const bytes = cfg.bytes ?? Buffer.from(text, "utf8");
+  // (A "\r" is the byte 13 in UTF-8, never part of another character: searched in the bytes, natively.)
+  if (bytes.includes(13)) return undefined;
   const credText = cred.text ?? "";
   const credParsed = parseConfigText(credText, { allErrors: true });
   if (credParsed.refusal) return undefined;
-  const bytes = cfg.bytes ?? Buffer.from(text, "utf8");
-  const old = store?.v === 5 ? store : undefined;
+  const old = store?.v === 6 ? store : undefined;
   const credentials = digest(credText);
   // The same text (and credentials) as last time, with this selection concluded: nothing to merge.
   let common: Common | undefined;
@@ -564,6 +572,8 @@ export function chunkedContent(
   let b = text.length;
   const after: [number, ChunkRecord, number][] = [];
   const gone: ChunkRecord[] = [];
+  /** The old index of each chunk gone. */
+  const goneAt: number[] = [];
   const nowAscii = isAscii(bytes);
   const ascii = old !== undefined && nowAscii && old.ascii === true;
   // ASCII: the bytes are the characters (compared in the store, block by block); else the texts.
@@ -593,7 +603,10 @@ export function chunkedContent(
         keptFrom.push(j);
         a = end;
       } else if (start - 1 >= suffixStart && start > 0) after.push([start + delta, r, j]);
-      else gone.push(r);
+      else {
+        gone.push(r);
+        goneAt.push(j);
+      }
       start = end;
     }
     b = after.length > 0 ? after[0]![0] : text.length;
@@ -623,7 +636,7 @@ export function chunkedContent(
     else spans.push(...sessionSpans(text, at[i]!, at[i + 1]!));
   }
   const sessionTexts = spans.map(([x, y]) => withBreak(text.slice(x, y)));
-  const context = digest(sessionTexts.join(""));
+  const context = sessionTexts.join("");
   const valid =
     old !== undefined && keptAt.some((r) => r) && old.context === context && old.credentials === credentials;
   const own = (i: number) => text.slice(at[i], at[i + 1]);
@@ -724,22 +737,41 @@ export function chunkedContent(
   for (const v of onlyCred) if (isCandidate(v)) candidates.push(v);
   if (cred.text !== undefined) lint.push(...lintFiles([{ ...cred.input, parsed: credParsed }]));
 
-  // Names defined twice or differing only by case: equal marks. A new mark is looked for among all
-  // others; when the last run saw two names alike, or any mark is alike, the names themselves decide.
+  // Names defined twice or differing only by case: equal marks. The new chunks' marks are looked for
+  // among the kept chunks' — when the kept marks were all distinct, only those the changed text did not
+  // have before (as many times) and the credentials-only names': a value edit looks for none. When the
+  // last run saw two names alike, or any mark is alike, the names themselves decide.
   let alike = valid && reused > 0 ? old.caseAlike : true;
+  const marksChecked = !alike;
   if (!alike) {
     const added = [...credMarks];
     for (const m of freshMarks) added.push(...m);
-    if (added.length > 0) {
+    const seen = new Set<number>();
+    for (const m of added) {
+      if (seen.has(m)) alike = true;
+      seen.add(m);
+    }
+    let look = added;
+    if (old?.distinct) {
+      const was = new Map<number, number>();
+      for (const j of goneAt)
+        for (const m of old.marks.subarray(oldMarkAt[j], oldMarkAt[j + 1])) was.set(m, (was.get(m) ?? 0) + 1);
+      look = [...credMarks];
+      for (const part of freshMarks)
+        for (const m of part) {
+          const c = was.get(m) ?? 0;
+          if (c > 0) was.set(m, c - 1);
+          else look.push(m);
+        }
+    }
+    if (!alike && look.length > 0) {
       const others = concat(markParts.filter((m) => !freshMarks.includes(m)));
-      const seen = new Set<number>();
-      for (const m of added) {
-        if (seen.has(m) || others.includes(m)) alike = true;
-        seen.add(m);
-      }
+      alike = look.some((m) => others.includes(m));
     }
   }
   let caseAlike = false;
+  // The kept marks are all distinct (what lets the next run look for fewer): as checked, or sorted.
+  let distinct = marksChecked && !alike;
   if (alike) {
     const names = new Set<string>();
     const lower = new Set<string>();
@@ -757,6 +789,11 @@ export function chunkedContent(
         if (serviceNames.has(s)) return undefined;
         serviceNames.add(s);
       }
+    if (!caseAlike) {
+      const sorted = concat(markParts).sort();
+      distinct = true;
+      for (let k = 1; k < sorted.length && distinct; k++) if (sorted[k] === sorted[k - 1]) distinct = false;
+    }
   }
 
   const config: AwsConfig = {
@@ -776,7 +813,7 @@ export function chunkedContent(
   const selected = { ...(same ? old.content?.selected : undefined), ...compact.selected };
   for (const k of Object.keys(selected).slice(0, -32)) delete selected[k];
   const next: ChunkStore = {
-    v: 5,
+    v: 6,
     ...heldBytes(bytes),
     ascii: nowAscii,
     context,
@@ -786,6 +823,7 @@ export function chunkedContent(
     marks: concat(markParts),
     totals,
     caseAlike,
+    distinct,
     content: { ...compact, selected },
   };
   return { content, store: next, reused, analyzed: analyses.size, changed: true };

@@ -1038,3 +1038,39 @@ describe("commonBytes (the kept bytes against the file's, a 64 KiB block at a ti
     );
   });
 });
+
+describe("chunkedContent: the name marks", () => {
+  // Two names whose marks are equal (FNV-1a of "profiles" and the lower-cased name: found by search).
+  const [A, B] = ["c31849", "c1660934"];
+  const sel = selectionOf(undefined);
+  const base = ssoConfigText({ profiles: 200 });
+  const role = (text: string, p: string, to: string) =>
+    text.replace(new RegExp(`(\\[profile ${p}\\]\\n(?:.*\\n)*?sso_role_name = )\\w+`), `$1${to}`);
+
+  it("distinct marks: a value edit looks for none; a name of a kept chunk defined again is declined", () => {
+    const fresh = agrees(base, undefined, sel)!;
+    expect(fresh.store.distinct).toBe(true);
+    const edited = agrees(role(base, "p3", "Developer"), undefined, sel, fresh.store)!;
+    expect(edited.reused).toBeGreaterThan(0);
+    expect(edited.store.distinct).toBe(true);
+    // p3's chunk (the first) now defines p150 too, which a kept chunk defines.
+    const twice = base.replace("[profile p4]\n", "[profile p150]\n");
+    expect(chunked(twice, undefined, sel, edited.store)).toBeUndefined();
+  });
+
+  it("two names with equal marks: not distinct, so renaming one to the other is still found (declined)", () => {
+    const text = base
+      .replace("[profile p5]\n", `[profile ${A}]\n`)
+      .replace("[profile p150]\n", `[profile ${B}]\n`);
+    const fresh = agrees(text, undefined, sel)!;
+    expect(fresh).toBeDefined();
+    expect(fresh.store.distinct).toBe(false);
+    // A value edit elsewhere: answered, still not distinct.
+    const edited = agrees(role(text, "p3", "Developer"), undefined, sel, fresh.store)!;
+    expect(edited.reused).toBeGreaterThan(0);
+    expect(edited.store.distinct).toBe(false);
+    // A renamed to B: B twice (the changed chunk's new mark equals the one it had, and a kept chunk's).
+    const renamed = role(text, "p3", "Developer").replace(`[profile ${A}]\n`, `[profile ${B}]\n`);
+    expect(chunked(renamed, undefined, sel, edited.store)).toBeUndefined();
+  });
+});
