@@ -34,8 +34,13 @@ export function doctorFastArgs(argv: string[]): { json: boolean; profile?: strin
   return out;
 }
 
-/** Print the cached answer and set the exit code; false (nothing printed) when the full CLI must run. */
-export async function tryDoctorFastPath(argv: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
+/**
+ * Print the answer and set the exit code: "cached" when it came from the doctor cache (the code cache
+ * then keeps this run's compiled code as partial: a miss runs the parser and linter, which a hit never
+ * compiles, src/cli/start.ts), true when the files were read; false (nothing printed) when the full CLI
+ * must run.
+ */
+export async function tryDoctorFastPath(argv: string[], env: NodeJS.ProcessEnv): Promise<boolean | "cached"> {
   const args = doctorFastArgs(argv);
   if (!args) return false;
   try {
@@ -59,7 +64,7 @@ export async function tryDoctorFastPath(argv: string[], env: NodeJS.ProcessEnv):
     });
     if (r && !r.findings.some((f) => f.action !== undefined && f.status !== "ok")) {
       process.exitCode = printFindings(ctx, args, r.findings, 0, { findingsJson, renderReport });
-      return true;
+      return "cached";
     }
     // A miss (the files changed: parse, lint and check them, and keep the facts), or a fix to show
     // (its diff needs the file's text): the command itself, here, without the ESM CLI and commander.

@@ -24,7 +24,13 @@ if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
  * (`credential-process`, `use`: src/cli/launcher.ts). Each returns false (or throws) to hand the
  * command to the full CLI.
  */
-type Lean = (argv: string[], env: NodeJS.ProcessEnv) => boolean | Promise<boolean>;
+/**
+ * false: hand the command to the full CLI; true: answered; "cached": answered from a cache without
+ * running most of the command's code (doctor's cache hit), so the code cache keeps this run's compiled
+ * code as a partial entry, which the first run that does the whole work replaces (src/platform/code-cache.ts).
+ */
+type Answer = boolean | "cached";
+type Lean = (argv: string[], env: NodeJS.ProcessEnv) => Answer | Promise<Answer>;
 const leanBundles: Record<string, [file: string, load: (m: never) => Lean]> = {
   pick: ["pick.cjs", (m: typeof import("../sync/pick-fast")) => m.tryPickFastPath],
   status: ["status.cjs", (m: typeof import("./status-fast")) => m.tryStatusFastPath],
@@ -41,11 +47,11 @@ function loadFullCli(): void {
 }
 
 const cache = codeCacheFor(argv, process.env);
-const done = (answered: boolean): void => {
-  if (!answered) loadFullCli();
-  else if (cache) cache.answered = true;
+const done = (answered: Answer): void => {
+  if (answered === false) loadFullCli();
+  else if (cache) cache.answered = answered === true;
 };
-let answered: boolean | Promise<boolean>;
+let answered: Answer | Promise<Answer>;
 try {
   const [file, fn] =
     (Object.hasOwn(leanBundles, argv[0] ?? "") && leanBundles[argv[0] as string]) || launcher;
@@ -53,5 +59,5 @@ try {
 } catch {
   answered = false;
 }
-if (typeof answered === "boolean") done(answered);
+if (!(answered instanceof Promise)) done(answered);
 else answered.then(done, () => done(false));

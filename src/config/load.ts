@@ -53,18 +53,32 @@ export async function readConfigText(file: string, displayFile = file): Promise<
   return bytes === undefined ? undefined : decodeConfig(bytes, file, displayFile);
 }
 
-/** readConfigText synchronously, with the bytes read (doctor's start-up path: src/doctor/gather.ts). */
+/**
+ * readConfigText synchronously, with the bytes read (doctor's start-up path: src/doctor/gather.ts).
+ * An ASCII file (which cannot fail to decode) is decoded when its text is first asked for: doctor's
+ * chunked read of a big file reads the bytes only (src/doctor/chunks.ts).
+ */
 export function readConfigFileSync(
   file: string,
   displayFile = file,
-): { text: string; bytes: Buffer } | undefined {
+): { readonly text: string; bytes: Buffer } | undefined {
   let bytes: Buffer | undefined;
   try {
     bytes = readRegularFileSync(file);
   } catch (e) {
     throw unreadableConfig(e, displayFile);
   }
-  return bytes === undefined ? undefined : { text: decodeConfig(bytes, file, displayFile), bytes };
+  if (bytes === undefined) return undefined;
+  if (!isAscii(bytes)) return { text: decodeConfig(bytes, file, displayFile), bytes };
+  const ascii = bytes;
+  let text: string | undefined;
+  return {
+    bytes,
+    get text(): string {
+      text ??= ascii.toString("latin1");
+      return text;
+    },
+  };
 }
 
 function unreadableConfig(e: unknown, displayFile: string): Error {

@@ -244,8 +244,44 @@ const mark = (kind: string, name: string): number => fnv1a(name.toLowerCase(), f
 /** A line the SDK for JavaScript may read as a header (it trims JavaScript's white space). */
 const JS_HEADER_START = /^\s*\[/;
 
+/** What chunks.ts reads of the config's text: a string, or an ASCII file's bytes as one (AsciiText). */
+interface TextLike {
+  readonly length: number;
+  slice(start: number, end?: number): string;
+  indexOf(s: string, from?: number): number;
+  lastIndexOf(s: string, from?: number): number;
+  startsWith(s: string): boolean;
+  charCodeAt(i: number): number;
+}
+
+/**
+ * An ASCII file's bytes read as its text (each byte a character), never decoded whole: an edit's run
+ * decodes the chunks it analyses, not 2 MB (offsets are never negative here).
+ */
+class AsciiText implements TextLike {
+  constructor(private readonly b: Buffer) {}
+  get length(): number {
+    return this.b.length;
+  }
+  slice(start: number, end = this.b.length): string {
+    return this.b.toString("latin1", start, end);
+  }
+  indexOf(s: string, from = 0): number {
+    return this.b.indexOf(s, from, "latin1");
+  }
+  lastIndexOf(s: string, from = this.b.length): number {
+    return this.b.lastIndexOf(s, from, "latin1");
+  }
+  startsWith(s: string): boolean {
+    return s.length <= this.b.length && this.b.toString("latin1", 0, s.length) === s;
+  }
+  charCodeAt(i: number): number {
+    return this.b[i] ?? Number.NaN;
+  }
+}
+
 /** The start of the next line at or after `from` that begins with "[", or -1. */
-function nextBracketLine(text: string, from: number): number {
+function nextBracketLine(text: TextLike, from: number): number {
   const i = text.indexOf("\n[", from);
   return i < 0 ? -1 : i + 1;
 }
@@ -254,7 +290,7 @@ function nextBracketLine(text: string, from: number): number {
  * Cut text[a, b) (a: 0 or a header) every SECTIONS headers; pushes the cuts after `a`. false: a line
  * starting with "[" that is no header (configparser reads it as a key: the cut would split a section).
  */
-function cutRegion(text: string, a: number, b: number, out: number[]): boolean {
+function cutRegion(text: TextLike, a: number, b: number, out: number[]): boolean {
   let since = 0;
   for (let o = nextBracketLine(text, a); o >= 0 && o < b; o = nextBracketLine(text, o)) {
     let end = text.indexOf("\n", o);
@@ -296,7 +332,7 @@ function commonEnd(x: string, y: string, max: number): number {
 }
 
 /** [start, end) of each [sso-session …] section that starts in text[a, b) (a: 0 or a line start). */
-function sessionSpans(text: string, a: number, b: number): [number, number][] {
+function sessionSpans(text: TextLike, a: number, b: number): [number, number][] {
   const out: [number, number][] = [];
   const t = text.slice(a, b);
   const h = "\n[sso-session ";
@@ -312,7 +348,7 @@ function sessionSpans(text: string, a: number, b: number): [number, number][] {
 }
 
 /** Offsets of every line that starts with "[" (the read model's names, when all are asked for). */
-function bracketLines(text: string): number[] {
+function bracketLines(text: TextLike): number[] {
   const out: number[] = [];
   for (
     let o = text.charCodeAt(0) === 0x5b ? 0 : nextBracketLine(text, 0);
@@ -446,7 +482,7 @@ function unkept(k: KeptView, delta: number, paths: AwsPaths): SectionView {
 class ChunkedProfiles extends Map<string, SectionView> {
   private readonly made = new Map<string, SectionView | null>();
   constructor(
-    private readonly text: string,
+    private readonly text: TextLike,
     private readonly at: number[],
     private readonly count: number,
     private readonly fromChunk: (name: string, chunk: number) => SectionView,
@@ -535,11 +571,15 @@ export function chunkedContent(
 ):
   | { content: ContentFacts; store: ChunkStore; reused: number; analyzed: number; changed: boolean }
   | undefined {
-  const text = cfg.text;
-  if (text === undefined || cfg.error || cred.error) return undefined;
-  const bytes = cfg.bytes ?? Buffer.from(text, "utf8");
+  if (cfg.error || cred.error) return undefined;
+  const bytes = cfg.bytes ?? (cfg.text === undefined ? undefined : Buffer.from(cfg.text, "utf8"));
+  if (bytes === undefined) return undefined;
   // (A "\r" is the byte 13 in UTF-8, never part of another character: searched in the bytes, natively.)
   if (bytes.includes(13)) return undefined;
+  const nowAscii = isAscii(bytes);
+  // ASCII (most files): the bytes are the text, never decoded whole; else the decoded text.
+  const text: TextLike | undefined = nowAscii ? new AsciiText(bytes) : cfg.text;
+  if (text === undefined) return undefined;
   const credText = cred.text ?? "";
   const credParsed = parseConfigText(credText, { allErrors: true });
   if (credParsed.refusal) return undefined;
@@ -574,7 +614,6 @@ export function chunkedContent(
   const gone: ChunkRecord[] = [];
   /** The old index of each chunk gone. */
   const goneAt: number[] = [];
-  const nowAscii = isAscii(bytes);
   const ascii = old !== undefined && nowAscii && old.ascii === true;
   // ASCII: the bytes are the characters (compared in the store, block by block); else the texts.
   const oldText =
@@ -589,8 +628,10 @@ export function chunkedContent(
       prefix = common.start;
       suffixStart = oldChars - common.end;
     } else {
-      prefix = commonStart(oldText, text);
-      suffixStart = oldChars - commonEnd(oldText, text, Math.min(oldChars, text.length) - prefix);
+      // (Now ASCII after a text that was not: decoded for the comparison.)
+      const now = typeof text === "string" ? text : text.slice(0, text.length);
+      prefix = commonStart(oldText, now);
+      suffixStart = oldChars - commonEnd(oldText, now, Math.min(oldChars, now.length) - prefix);
     }
     const delta = text.length - oldChars;
     let start = 0;
@@ -639,7 +680,7 @@ export function chunkedContent(
   const context = sessionTexts.join("");
   const valid =
     old !== undefined && keptAt.some((r) => r) && old.context === context && old.credentials === credentials;
-  const own = (i: number) => text.slice(at[i], at[i + 1]);
+  const own = (i: number) => text.slice(at[i]!, at[i + 1]!);
   const contextOf = (i: number) =>
     sessionTexts.filter((_, k) => spans[k]![0] < at[i]! || spans[k]![0] >= at[i + 1]!).join("");
   const credRead = { text: credText, parsed: credParsed };

@@ -80,11 +80,14 @@ export function lineDiff(before: string, after: string, label: string): string {
   return out.join("\n");
 }
 
-/** What applying `action` would change, for people. `texts` are the files' current contents. */
-export function describeAction(action: FixAction, texts: Map<string, string>): string {
+/**
+ * What applying `action` would change, for people: a mode change, or a diff of the file's current
+ * text (`textOf`, asked only for a diff).
+ */
+export function describeAction(action: FixAction, textOf: (file: string) => string): string {
   if (action.kind === "chmod")
     return `chmod ${action.path}: 0${action.from.toString(8).padStart(3, "0")} → 0${action.to.toString(8).padStart(3, "0")}`;
-  const before = texts.get(action.file) ?? "";
+  const before = textOf(action.file);
   return lineDiff(before, previewOps(before, action.ops), action.display);
 }
 

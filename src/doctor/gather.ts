@@ -236,8 +236,21 @@ export function readTokenSync(file: string): TokenRead {
 function readForLint(file: string, kind: "config" | "credentials"): FileRead {
   try {
     const r = readConfigFileSync(file);
-    const text = r?.text;
-    return { input: { file, kind, text }, ...(r ? { text: r.text, bytes: r.bytes } : {}) };
+    if (!r) return { input: { file, kind, text: undefined } };
+    // The text as the read has it (an ASCII file's decoded only when asked for: chunks.ts never asks).
+    return {
+      input: {
+        file,
+        kind,
+        get text() {
+          return r.text;
+        },
+      },
+      bytes: r.bytes,
+      get text() {
+        return r.text;
+      },
+    };
   } catch (e) {
     if (!isPorticoError(e)) throw e;
     const details = e.details as { line?: number; problem?: string } | undefined;
@@ -309,7 +322,8 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
 
   const contentSource = content ? "cache" : "files";
   let awsConfig: AwsConfig | undefined;
-  let configText: string | undefined;
+  /** Where the config's text is (read when a fix's diff asks for it). */
+  let configRead: FileRead | undefined;
   let credentialsText: string | undefined;
   if (!content) {
     const before = useCache ? filesIdentity(paths) : undefined;
@@ -326,13 +340,13 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
       content = whole.content;
       awsConfig = whole.config;
     }
-    configText = cfg.text;
+    configRead = cfg;
     credentialsText = cred.text;
     if (before && awsDir.exists && awsDir.directory)
       await writeContentCache(paths, before, compactContent(content), wall());
   } else if (hasConfigEdit(content) && !o.onlyFromCache) {
     // A fix is shown as a diff of the config file: its text is needed (reading is cheap; parsing is not).
-    configText = readForLint(paths.configFile, "config").text;
+    configRead = readForLint(paths.configFile, "config");
   }
 
   const sessions: SessionFact[] = content.sessions.map((s) => {
@@ -365,7 +379,10 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
     },
     content,
     contentSource,
-    ...(configText !== undefined ? { configText } : {}),
+    // Decoded only when asked for (a fix's diff): a big ASCII file's text costs ms the chunked read saves.
+    get configText() {
+      return configRead?.text;
+    },
     ...(credentialsText !== undefined ? { credentialsText } : {}),
     ...(awsConfig ? { config: awsConfig } : {}),
     sessions,

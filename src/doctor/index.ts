@@ -126,12 +126,16 @@ export function renderReport(findings: Finding[], color = false): string {
 
 /** The fixes doctor can make, each with what it would change (a diff or a mode change). */
 export function plannedFixes(facts: Facts, findings: Finding[]): { finding: Finding; preview: string }[] {
-  const texts = new Map<string, string>();
-  texts.set(facts.paths.configFile, facts.configText ?? "");
-  texts.set(facts.paths.credentialsFile, facts.credentialsText ?? "");
+  // The files' texts only for a diff (a big config's text is decoded only then: gather.ts).
+  const textOf = (file: string): string =>
+    (file === facts.paths.configFile
+      ? facts.configText
+      : file === facts.paths.credentialsFile
+        ? facts.credentialsText
+        : undefined) ?? "";
   return findings
     .filter((f) => f.action !== undefined && f.status !== "ok")
-    .map((f) => ({ finding: f, preview: describeAction(f.action!, texts) }));
+    .map((f) => ({ finding: f, preview: describeAction(f.action!, textOf) }));
 }
 
 export async function applyFixes(

@@ -8,7 +8,7 @@
  * later runs of that command start from it.
  *
  * An entry kept from a run the lean answer handed to the full CLI is partial (`.part.bin`) and replaced
- * by the first run that answers.
+ * by the first run that answers; so is one kept from doctor's cache hit, replaced by its first miss.
  *
  * Where: `<os.tmpdir()>/portico-code-cache-<uid>/` (never under HOME: a HOME that is read-only,
  * missing or being tested stays untouched). Trusted only while it is a real folder (not a symlink)
@@ -50,7 +50,9 @@ export interface CodeCache {
   /**
    * Set by the entry when the lean answer answered. An entry kept from a run that handed the command
    * to the full CLI (the first `status` before its index exists, say) lacks the answer's functions: it
-   * is kept as a partial entry and replaced by the first run that answers.
+   * is kept as a partial entry and replaced by the first run that answers. So is one kept from an
+   * answer out of a cache that skips most of the command's work (doctor's cache hit, src/cli/start.ts):
+   * replaced by the first run that does the work (a doctor miss, whose parser and linter it lacks).
    */
   answered: boolean;
 }
