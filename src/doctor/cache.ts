@@ -21,6 +21,7 @@ import { writeIndexFile } from "../credentials/fast-path";
 import { type FileId, sameId, settled, statId } from "../platform/file-identity";
 import { sha1Hex } from "../platform/sha1";
 import {
+  BLOCK,
   type ChunkRecord,
   type ChunkStore,
   type Common,
@@ -79,9 +80,20 @@ interface ContentRecord {
   content: ContentFacts;
 }
 
+/** The name of this pair of files in the doctor cache's file names (hashed once per process). */
+const pairNames = new Map<string, string>();
+function pairName(paths: AwsPaths): string {
+  const key = JSON.stringify([paths.configFile, paths.credentialsFile]);
+  let n = pairNames.get(key);
+  if (n === undefined) {
+    n = sha1(key);
+    pairNames.set(key, n);
+  }
+  return n;
+}
+
 /** Where the content facts of this pair of files are kept. */
-const contentFile = (paths: AwsPaths): string =>
-  path.join(cacheDir(paths), `files-${sha1(JSON.stringify([paths.configFile, paths.credentialsFile]))}.json`);
+const contentFile = (paths: AwsPaths): string => path.join(cacheDir(paths), `files-${pairName(paths)}.json`);
 
 const filesKey = (paths: AwsPaths): ContentRecord["files"] => [
   paths.configFile,
@@ -149,15 +161,14 @@ export async function writeContentCache(
  * The chunks' analyses of the last config file read (chunks.ts ChunkStore) for the same pair of paths
  * and portico's version, in two files: `chunks-<paths>.json` (the store's small fields and content
  * facts, and which data file goes with them, by name and identity) and the data file
- * `chunks-<paths>.<writer>.bin` (a first line with the parts' lengths, then the chunk records as JSON,
- * the marks, and the config file's bytes: 0600 like everything here, as a config file may hold keys).
- * A data file of another write is never read with these fields; the records are parsed only when
- * asked for. Keyed by content, so no 2-second rule: the analyses are right for the bytes kept with them.
+ * `chunks-<paths>.<writer>.bin` (a first line with the parts' lengths, then the chunk records as
+ * chunks.ts encodeRecords makes them — a table of numbers and each chunk's JSON — the marks, and the
+ * config file's bytes: 0600 like everything here, as a config file may hold keys). A data file of
+ * another write is never read with these fields; a chunk's JSON is parsed only when asked for. Keyed by content, so no 2-second rule: the analyses are right for the bytes kept with them.
  */
-const chunksBase = (paths: AwsPaths): string =>
-  path.join(cacheDir(paths), `chunks-${sha1(JSON.stringify([paths.configFile, paths.credentialsFile]))}`);
+const chunksBase = (paths: AwsPaths): string => path.join(cacheDir(paths), `chunks-${pairName(paths)}`);
 
-const DATA_HEAD = "portico-chunks 1";
+const DATA_HEAD = "portico-chunks 2";
 
 export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
   const base = chunksBase(paths);
@@ -184,24 +195,25 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
     if (nl < 0) return undefined;
     const head = first.toString("latin1", 0, nl).split(" ");
     if (`${head[0]} ${head[1]}` !== DATA_HEAD) return undefined;
-    const recordsLen = Number(head[2]);
-    const marksLen = Number(head[3]);
+    const [cols, jsonLen, marksLen] = [head[2], head[3], head[4]].map(Number) as [number, number, number];
     const at = nl + 1;
-    const bytesAt = at + recordsLen + marksLen * 4;
+    const bytesAt = at + cols * 4 + jsonLen + marksLen * 4;
     if (
       !(
-        Number.isSafeInteger(recordsLen) &&
-        Number.isSafeInteger(marksLen) &&
-        recordsLen >= 0 &&
-        marksLen >= 0 &&
+        [cols, jsonLen, marksLen].every((x) => Number.isSafeInteger(x) && x >= 0) &&
+        head.length === 5 &&
         bytesAt <= size
       )
     )
       return undefined;
-    const meta = Buffer.allocUnsafe(recordsLen + marksLen * 4);
+    const meta = Buffer.allocUnsafe(bytesAt - at);
     if (fs.readSync(fd, meta, 0, meta.length, at) !== meta.length) return undefined;
+    // (Copied into typed arrays of their own: the numbers need 4-byte alignment.)
+    const table = new Uint32Array(cols);
+    Buffer.from(table.buffer).set(meta.subarray(0, cols * 4));
+    const json = meta.subarray(cols * 4, cols * 4 + jsonLen);
     const marks = new Uint32Array(marksLen);
-    Buffer.from(marks.buffer).set(meta.subarray(recordsLen));
+    Buffer.from(marks.buffer).set(meta.subarray(cols * 4 + jsonLen));
     let records: ChunkRecord[] | undefined;
     return {
       ...s,
@@ -211,7 +223,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
       marks,
       chunks: () => {
         try {
-          records ??= decodeRecords(meta.toString("utf8", 0, recordsLen));
+          records ??= decodeRecords({ cols: table, json });
         } catch {
           records = []; // records that do not read back: nothing is reused (chunks.ts)
         }
@@ -227,7 +239,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
 
 /** chunks.ts commonBytes of the `size` bytes at `offset` of `file`, one reused block buffer (never the whole file in memory). */
 function compareWithFile(file: string, offset: number, size: number, now: Buffer): Common {
-  const buf = Buffer.allocUnsafe(Math.min(1 << 16, size));
+  const buf = Buffer.allocUnsafe(Math.min(BLOCK, size));
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, "r");
@@ -247,16 +259,12 @@ function compareWithFile(file: string, offset: number, size: number, now: Buffer
 export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promise<void> {
   const base = chunksBase(paths);
   const { bytes, size: _size, common: _common, marks, chunks, ...rest } = store;
-  const records = Buffer.from(encodeRecords(chunks()), "utf8");
+  const { cols, json } = encodeRecords(chunks());
   const name = `${path.basename(base)}.${process.pid.toString(36)}-${Date.now().toString(36)}.bin`;
   const dataFile = path.join(cacheDir(paths), name);
-  const head = Buffer.from(`${DATA_HEAD} ${records.length} ${marks.length}\n`, "latin1");
-  writeIndexFile(dataFile, [
-    head,
-    records,
-    Buffer.from(marks.buffer, marks.byteOffset, marks.byteLength),
-    bytes(),
-  ]);
+  const head = Buffer.from(`${DATA_HEAD} ${cols.length} ${json.length} ${marks.length}\n`, "latin1");
+  const asBytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  writeIndexFile(dataFile, [head, asBytes(cols), json, asBytes(marks), bytes()]);
   const id = fileIdentity(dataFile);
   if (!id) return;
   writeJson(`${base}.json`, {

@@ -131,36 +131,161 @@ export interface ChunkStore {
 }
 
 /**
- * The records as kept (cache.ts): a chunk with nothing but names and counts (most) as
- * [len, nl, profiles, members], any other with its lists after them.
+ * The records as kept (cache.ts): five numbers per chunk in `cols` (length, line breaks, profiles,
+ * whether it has lists, where its JSON ends in `json`) and per chunk a JSON text: its `members`, or
+ * `[members, lint, sessions, services, candidates, spans]` when it has lists. Read back (decodeRecords),
+ * a chunk's JSON is parsed only when its members or lists are asked for: an edit's run reads the
+ * numbers of the chunks it keeps, and writes their JSON back as the bytes it read.
  */
-export function encodeRecords(records: ChunkRecord[]): string {
-  return JSON.stringify(
-    records.map((r) =>
-      r.lint.length + r.sessions.length + r.services.length + r.candidates.length + r.spans.length === 0
-        ? [r.len, r.nl, r.profiles, r.members]
-        : [r.len, r.nl, r.profiles, r.members, r.lint, r.sessions, r.services, r.candidates, r.spans],
-    ),
-  );
+export interface EncodedRecords {
+  cols: Uint32Array;
+  json: Buffer;
 }
 
-/** encodeRecords read back; throws on anything else. */
-export function decodeRecords(text: string): ChunkRecord[] {
-  const rows = JSON.parse(text) as unknown[][];
-  if (!Array.isArray(rows)) throw new Error("chunk records: not a list");
-  return rows.map((x) => {
-    if (!Array.isArray(x) || (x.length !== 4 && x.length !== 9)) throw new Error("chunk records: a bad row");
-    const [len, nl, profiles, members, lint = [], sessions = [], services = [], candidates = [], spans = []] =
-      x as [number, number, number, string, ...unknown[]];
-    if (
-      typeof len !== "number" ||
-      typeof nl !== "number" ||
-      typeof profiles !== "number" ||
-      typeof members !== "string"
-    )
+const COLS = 5;
+
+/** The lists of a chunk with none (shared by every such chunk read back: records are never changed). */
+const NONE: never[] = Object.freeze([]) as never[];
+
+const hasLists = (r: ChunkRecord): boolean =>
+  r.lint.length + r.sessions.length + r.services.length + r.candidates.length + r.spans.length > 0;
+
+/** A chunk's record read back (decodeRecords): the numbers at once, its JSON when asked for. */
+class StoredRecord implements ChunkRecord {
+  private parsed:
+    | Pick<ChunkRecord, "members" | "lint" | "sessions" | "services" | "candidates" | "spans">
+    | undefined;
+  constructor(
+    /** The table it was read from (its JSON is copied from there as bytes: encodeRecords). */
+    readonly table: EncodedRecords,
+    private readonly i: number,
+  ) {}
+  get len(): number {
+    return this.table.cols[this.i * COLS]!;
+  }
+  get nl(): number {
+    return this.table.cols[this.i * COLS + 1]!;
+  }
+  get profiles(): number {
+    return this.table.cols[this.i * COLS + 2]!;
+  }
+  /** Where its JSON is in the encoding's `json`. */
+  get span(): [number, number] {
+    return [
+      this.i === 0 ? 0 : this.table.cols[(this.i - 1) * COLS + 4]!,
+      this.table.cols[this.i * COLS + 4]!,
+    ];
+  }
+  get listed(): boolean {
+    return this.table.cols[this.i * COLS + 3] === 1;
+  }
+  /** Its JSON parsed and checked; a StoreUnreadable when it is not what encodeRecords wrote. */
+  private lists() {
+    if (this.parsed) return this.parsed;
+    const [a, b] = this.span;
+    let x: unknown;
+    try {
+      x = JSON.parse(this.table.json.toString("utf8", a, b));
+    } catch {
+      throw new StoreUnreadable();
+    }
+    const ok = (v: unknown) => Array.isArray(v);
+    if (this.listed) {
+      if (!Array.isArray(x) || x.length !== 6 || typeof x[0] !== "string" || !x.slice(1).every(ok))
+        throw new StoreUnreadable();
+      const [members, lint, sessions, services, candidates, spans] = x;
+      this.parsed = { members, lint, sessions, services, candidates, spans };
+    } else {
+      if (typeof x !== "string") throw new StoreUnreadable();
+      this.parsed = { members: x, lint: NONE, sessions: NONE, services: NONE, candidates: NONE, spans: NONE };
+    }
+    return this.parsed;
+  }
+  get members(): string {
+    return this.lists().members;
+  }
+  get lint(): ChunkRecord["lint"] {
+    return this.listed ? this.lists().lint : NONE;
+  }
+  get sessions(): KeptView[] {
+    return this.listed ? this.lists().sessions : NONE;
+  }
+  get services(): string[] {
+    return this.listed ? this.lists().services : NONE;
+  }
+  get candidates(): KeptView[] {
+    return this.listed ? this.lists().candidates : NONE;
+  }
+  get spans(): ChunkRecord["spans"] {
+    return this.listed ? this.lists().spans : NONE;
+  }
+  /** As a plain record (JSON.stringify of a store: the tests' snapshots). */
+  toJSON(): ChunkRecord {
+    const { len, nl, profiles, members, lint, sessions, services, candidates, spans } = this;
+    return { len, nl, profiles, members, lint, sessions, services, candidates, spans };
+  }
+}
+
+/** A kept record whose JSON does not read back: the store is not used (chunkedContent). */
+class StoreUnreadable extends Error {}
+
+export function encodeRecords(records: ChunkRecord[]): EncodedRecords {
+  const cols = new Uint32Array(records.length * COLS);
+  const parts: Buffer[] = [];
+  /** A run of kept records' JSON, contiguous in the table they were read from: one copy. */
+  let run: { t: EncodedRecords; a: number; b: number } | undefined;
+  const flush = () => {
+    if (run) parts.push(run.t.json.subarray(run.a, run.b));
+    run = undefined;
+  };
+  let end = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    let listed: boolean;
+    if (r instanceof StoredRecord) {
+      listed = r.listed;
+      const [a, b] = r.span;
+      const t = r.table;
+      if (run && run.t === t && run.b === a) run.b = b;
+      else {
+        flush();
+        run = { t, a, b };
+      }
+      end += b - a;
+    } else {
+      flush();
+      listed = hasLists(r);
+      const piece = Buffer.from(
+        JSON.stringify(
+          listed ? [r.members, r.lint, r.sessions, r.services, r.candidates, r.spans] : r.members,
+        ),
+        "utf8",
+      );
+      parts.push(piece);
+      end += piece.length;
+    }
+    cols.set([r.len, r.nl, r.profiles, listed ? 1 : 0, end], i * COLS);
+  }
+  flush();
+  return { cols, json: Buffer.concat(parts, end) };
+}
+
+/** encodeRecords read back (each chunk's JSON parsed when asked for); throws on what it cannot have written. */
+export function decodeRecords(enc: EncodedRecords): ChunkRecord[] {
+  const { cols, json } = enc;
+  if (cols.length % COLS !== 0) throw new Error("chunk records: a bad table");
+  const n = cols.length / COLS;
+  const out: ChunkRecord[] = new Array(n);
+  let end = 0;
+  for (let i = 0; i < n; i++) {
+    const next = cols[i * COLS + 4]!;
+    if (next < end || next > json.length || cols[i * COLS + 3]! > 1)
       throw new Error("chunk records: a bad row");
-    return { len, nl, profiles, members, lint, sessions, services, candidates, spans } as ChunkRecord;
-  });
+    end = next;
+    out[i] = new StoredRecord(enc, i);
+  }
+  if (end !== json.length) throw new Error("chunk records: a bad table");
+  return out;
 }
 
 export interface Common {
@@ -168,8 +293,11 @@ export interface Common {
   end: number;
 }
 
-/** Bytes compared a block at a time (each compare native; the differing block by halves). */
-const BLOCK = 1 << 16;
+/**
+ * Bytes compared a block at a time (each compare native; the differing block by halves); cache.ts reads
+ * the kept bytes from the file in blocks of this size.
+ */
+export const BLOCK = 1 << 18;
 
 /**
  * The Common of `size` bytes, read a block at a time by `block(offset, length)` (from memory, or from
@@ -568,9 +696,31 @@ export function chunkedContent(
   cred: FileRead,
   selection: ProfileSelection,
   store?: ChunkStore,
-):
-  | { content: ContentFacts; store: ChunkStore; reused: number; analyzed: number; changed: boolean }
-  | undefined {
+): ChunkedRead | undefined {
+  try {
+    return chunkedRead(paths, cfg, cred, selection, store);
+  } catch (e) {
+    // A kept chunk whose JSON does not read back (a damaged data file): read as if nothing were kept.
+    if (e instanceof StoreUnreadable && store) return chunkedRead(paths, cfg, cred, selection);
+    throw e;
+  }
+}
+
+type ChunkedRead = {
+  content: ContentFacts;
+  store: ChunkStore;
+  reused: number;
+  analyzed: number;
+  changed: boolean;
+};
+
+function chunkedRead(
+  paths: AwsPaths,
+  cfg: FileRead,
+  cred: FileRead,
+  selection: ProfileSelection,
+  store?: ChunkStore,
+): ChunkedRead | undefined {
   if (cfg.error || cred.error) return undefined;
   const bytes = cfg.bytes ?? (cfg.text === undefined ? undefined : Buffer.from(cfg.text, "utf8"));
   if (bytes === undefined) return undefined;

@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { ssoConfigText } from "../../bench/sso-config.mjs";
 import { awsPaths, type ProfileSelection, resolveProfileName } from "../../src/config/paths";
 import {
+  BLOCK,
   type ChunkStore,
   chunkedContent,
   commonBytes,
@@ -985,7 +986,7 @@ describe("chunkedContent: a 2,000-profile file (as bench/doctor.bench.mjs builds
   });
 });
 
-describe("commonBytes (the kept bytes against the file's, a 64 KiB block at a time)", () => {
+describe("commonBytes (the kept bytes against the file's, a block at a time)", () => {
   const naive = (a: Uint8Array, b: Uint8Array) => {
     const max = Math.min(a.length, b.length);
     let start = 0;
@@ -994,7 +995,6 @@ describe("commonBytes (the kept bytes against the file's, a 64 KiB block at a ti
     while (end < max - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
     return { start, end };
   };
-  const BLOCK = 1 << 16;
   // Around block edges (and anywhere): where an edit starts, how much it removes and inserts.
   const position = (size: number) =>
     fc.oneof(
