@@ -1074,3 +1074,28 @@ describe("chunkedContent: the name marks", () => {
     expect(chunked(renamed, undefined, sel, edited.store)).toBeUndefined();
   });
 });
+
+describe("chunkedContent: kept records", () => {
+  const sel = selectionOf(undefined);
+  it("a kept chunk's JSON is parsed only when needed; one that does not read back: read as if nothing were kept", () => {
+    const text = ssoConfigText({ profiles: 300 });
+    const fresh = agrees(text, undefined, sel)!;
+    const enc = encodeRecords(fresh.store.chunks());
+    // The fourth chunk's JSON (p86 to p117: its members line) garbled in place (its start: where the
+    // third's ends, the fifth number of its row).
+    const start = enc.cols[2 * 5 + 4]!;
+    enc.json[start] = 0x7b;
+    const damaged: ChunkStore = { ...fresh.store, chunks: () => decodeRecords(enc) };
+    // An edit in the second chunk: the fourth's JSON is never parsed (every other chunk reused).
+    const early = text.replace("[profile p50]\nsso_session = s0", "[profile p50]\nsso_session = s1");
+    expect(early).not.toBe(text);
+    const r = agrees(early, undefined, sel, damaged)!;
+    expect(r.reused).toBe(fresh.store.count - 1);
+    // An edit in the fourth: its members are needed (the totals), they do not read back: nothing reused.
+    const inFour = text.replace("[profile p110]\nsso_session = s0", "[profile p110]\nsso_session = s1");
+    expect(inFour).not.toBe(text);
+    const again = agrees(inFour, undefined, sel, damaged)!;
+    expect(again).toBeDefined();
+    expect(again.reused).toBe(0);
+  });
+});
