@@ -158,26 +158,27 @@ class StoredRecord implements ChunkRecord {
   constructor(
     /** The table it was read from (its JSON is copied from there as bytes: encodeRecords). */
     readonly table: EncodedRecords,
-    private readonly i: number,
+    /** Its row there. */
+    readonly index: number,
   ) {}
   get len(): number {
-    return this.table.cols[this.i * COLS]!;
+    return this.table.cols[this.index * COLS]!;
   }
   get nl(): number {
-    return this.table.cols[this.i * COLS + 1]!;
+    return this.table.cols[this.index * COLS + 1]!;
   }
   get profiles(): number {
-    return this.table.cols[this.i * COLS + 2]!;
+    return this.table.cols[this.index * COLS + 2]!;
   }
   /** Where its JSON is in the encoding's `json`. */
   get span(): [number, number] {
     return [
-      this.i === 0 ? 0 : this.table.cols[(this.i - 1) * COLS + 4]!,
-      this.table.cols[this.i * COLS + 4]!,
+      this.index === 0 ? 0 : this.table.cols[(this.index - 1) * COLS + 4]!,
+      this.table.cols[this.index * COLS + 4]!,
     ];
   }
   get listed(): boolean {
-    return this.table.cols[this.i * COLS + 3] === 1;
+    return this.table.cols[this.index * COLS + 3] === 1;
   }
   /** Its JSON parsed and checked; a StoreUnreadable when it is not what encodeRecords wrote. */
   private lists() {
@@ -230,31 +231,33 @@ class StoredRecord implements ChunkRecord {
 class StoreUnreadable extends Error {}
 
 export function encodeRecords(records: ChunkRecord[]): EncodedRecords {
-  const cols = new Uint32Array(records.length * COLS);
+  const n = records.length;
+  const cols = new Uint32Array(n * COLS);
   const parts: Buffer[] = [];
-  /** A run of kept records' JSON, contiguous in the table they were read from: one copy. */
-  let run: { t: EncodedRecords; a: number; b: number } | undefined;
-  const flush = () => {
-    if (run) parts.push(run.t.json.subarray(run.a, run.b));
-    run = undefined;
-  };
   let end = 0;
-  for (let i = 0; i < records.length; i++) {
+  for (let i = 0; i < n; ) {
     const r = records[i]!;
-    let listed: boolean;
     if (r instanceof StoredRecord) {
-      listed = r.listed;
-      const [a, b] = r.span;
+      // A run of rows read from one table, in its order: their numbers and JSON copied at once.
       const t = r.table;
-      if (run && run.t === t && run.b === a) run.b = b;
-      else {
-        flush();
-        run = { t, a, b };
+      const first = r.index;
+      let k = 1;
+      for (; i + k < n; k++) {
+        const q = records[i + k];
+        if (!(q instanceof StoredRecord) || q.table !== t || q.index !== first + k) break;
       }
+      const a = first === 0 ? 0 : t.cols[(first - 1) * COLS + 4]!;
+      const b = t.cols[(first + k - 1) * COLS + 4]!;
+      cols.set(t.cols.subarray(first * COLS, (first + k) * COLS), i * COLS);
+      for (let j = 0; j < k; j++) {
+        const o = (i + j) * COLS + 4;
+        cols[o] = cols[o]! + end - a;
+      }
+      parts.push(t.json.subarray(a, b));
       end += b - a;
+      i += k;
     } else {
-      flush();
-      listed = hasLists(r);
+      const listed = hasLists(r);
       const piece = Buffer.from(
         JSON.stringify(
           listed ? [r.members, r.lint, r.sessions, r.services, r.candidates, r.spans] : r.members,
@@ -263,10 +266,15 @@ export function encodeRecords(records: ChunkRecord[]): EncodedRecords {
       );
       parts.push(piece);
       end += piece.length;
+      const o = i * COLS;
+      cols[o] = r.len;
+      cols[o + 1] = r.nl;
+      cols[o + 2] = r.profiles;
+      cols[o + 3] = listed ? 1 : 0;
+      cols[o + 4] = end;
+      i++;
     }
-    cols.set([r.len, r.nl, r.profiles, listed ? 1 : 0, end], i * COLS);
   }
-  flush();
   return { cols, json: Buffer.concat(parts, end) };
 }
 
