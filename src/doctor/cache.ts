@@ -159,61 +159,61 @@ export async function writeContentCache(
 
 /**
  * The chunks' analyses of the last config file read (chunks.ts ChunkStore) for the same pair of paths
- * and portico's version, in two files: `chunks-<paths>.json` (the store's small fields and content
- * facts, and which data file goes with them, by name and identity) and the data file
- * `chunks-<paths>.<writer>.bin` (a first line with the parts' lengths, then the chunk records as
- * chunks.ts encodeRecords makes them — a table of numbers and each chunk's JSON — the marks, and the
- * config file's bytes: 0600 like everything here, as a config file may hold keys). A data file of
- * another write is never read with these fields; a chunk's JSON is parsed only when asked for. Keyed by content, so no 2-second rule: the analyses are right for the bytes kept with them.
+ * and portico's version, in one file, `chunks-<paths>.bin` (0600 like everything here, as it holds a
+ * copy of the config file, which may hold keys; written whole: temp file, then rename): a first line
+ * with the parts' lengths, then the store's small fields and content facts as JSON, the chunk records
+ * as chunks.ts encodeRecords makes them (a table of numbers and each chunk's JSON, parsed only when
+ * asked for), the marks, and the config file's bytes, which stay in the file (compared a block at a
+ * time; read whole only for a text that is not ASCII). Keyed by content, so no 2-second rule: the
+ * analyses are right for the bytes kept with them.
  */
-const chunksBase = (paths: AwsPaths): string => path.join(cacheDir(paths), `chunks-${pairName(paths)}`);
+const chunksFile = (paths: AwsPaths): string => path.join(cacheDir(paths), `chunks-${pairName(paths)}.bin`);
 
-const DATA_HEAD = "portico-chunks 2";
+const DATA_HEAD = "portico-chunks 3";
 
 export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
-  const base = chunksBase(paths);
-  const r = readJson(`${base}.json`);
-  if (r?.["v"] !== 1 || r["portico"] !== porticoVersion) return undefined;
-  if (JSON.stringify(r["files"]) !== JSON.stringify(filesKey(paths))) return undefined;
-  type Kept = Omit<ChunkStore, "bytes" | "size" | "common" | "marks" | "chunks">;
-  const s = r["store"] as Kept | undefined;
-  const name = r["data"];
-  if (typeof s !== "object" || s === null || s.v !== 6 || typeof name !== "string") return undefined;
-  if (name.includes("/") || !name.startsWith(`${path.basename(base)}.`)) return undefined;
-  const dataFile = path.join(cacheDir(paths), name);
-  const id = fileIdentity(dataFile);
-  if (!id || !sameId(id, r["dataId"] as FileId)) return undefined;
+  const dataFile = chunksFile(paths);
   let fd: number | undefined;
   try {
-    // The first line and the records and marks after it; the config's bytes stay in the file
-    // (compared a block at a time, read whole only for a text that is not ASCII).
+    if (!fs.lstatSync(dataFile).isFile()) return undefined;
     fd = fs.openSync(dataFile, "r");
-    const size = Number(id.size);
+    const size = fs.fstatSync(fd).size;
     const first = Buffer.allocUnsafe(Math.min(size, 256));
     const got = fs.readSync(fd, first, 0, first.length, 0);
     const nl = first.subarray(0, got).indexOf(10);
     if (nl < 0) return undefined;
     const head = first.toString("latin1", 0, nl).split(" ");
-    if (`${head[0]} ${head[1]}` !== DATA_HEAD) return undefined;
-    const [cols, jsonLen, marksLen] = [head[2], head[3], head[4]].map(Number) as [number, number, number];
+    if (head.length !== 6 || `${head[0]} ${head[1]}` !== DATA_HEAD) return undefined;
+    const [fieldsLen, cols, jsonLen, marksLen] = head.slice(2).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const at = nl + 1;
-    const bytesAt = at + cols * 4 + jsonLen + marksLen * 4;
+    const bytesAt = at + fieldsLen + cols * 4 + jsonLen + marksLen * 4;
     if (
       !(
-        [cols, jsonLen, marksLen].every((x) => Number.isSafeInteger(x) && x >= 0) &&
-        head.length === 5 &&
+        [fieldsLen, cols, jsonLen, marksLen].every((x) => Number.isSafeInteger(x) && x >= 0) &&
         bytesAt <= size
       )
     )
       return undefined;
     const meta = Buffer.allocUnsafe(bytesAt - at);
     if (fs.readSync(fd, meta, 0, meta.length, at) !== meta.length) return undefined;
+    const r = JSON.parse(meta.toString("utf8", 0, fieldsLen)) as Record<string, unknown>;
+    if (r["portico"] !== porticoVersion) return undefined;
+    if (JSON.stringify(r["files"]) !== JSON.stringify(filesKey(paths))) return undefined;
+    type Kept = Omit<ChunkStore, "bytes" | "size" | "common" | "marks" | "chunks">;
+    const s = r["store"] as Kept | undefined;
+    if (typeof s !== "object" || s === null || s.v !== 6) return undefined;
     // (Copied into typed arrays of their own: the numbers need 4-byte alignment.)
+    const jsonAt = fieldsLen + cols * 4;
     const table = new Uint32Array(cols);
-    Buffer.from(table.buffer).set(meta.subarray(0, cols * 4));
-    const json = meta.subarray(cols * 4, cols * 4 + jsonLen);
+    Buffer.from(table.buffer).set(meta.subarray(fieldsLen, jsonAt));
+    const json = meta.subarray(jsonAt, jsonAt + jsonLen);
     const marks = new Uint32Array(marksLen);
-    Buffer.from(marks.buffer).set(meta.subarray(cols * 4 + jsonLen));
+    Buffer.from(marks.buffer).set(meta.subarray(jsonAt + jsonLen));
     let records: ChunkRecord[] | undefined;
     return {
       ...s,
@@ -252,36 +252,20 @@ function compareWithFile(file: string, offset: number, size: number, now: Buffer
   }
 }
 
-/**
- * Keep `store`: its data in a file of a name of its own (a run writing beside this one writes
- * another), then the JSON naming it; the data files of earlier writes are removed.
- */
+/** Keep `store` (one file, replaced whole: a run beside this one reads the old store or this one). */
 export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promise<void> {
-  const base = chunksBase(paths);
   const { bytes, size: _size, common: _common, marks, chunks, ...rest } = store;
   const { cols, json } = encodeRecords(chunks());
-  const name = `${path.basename(base)}.${process.pid.toString(36)}-${Date.now().toString(36)}.bin`;
-  const dataFile = path.join(cacheDir(paths), name);
-  const head = Buffer.from(`${DATA_HEAD} ${cols.length} ${json.length} ${marks.length}\n`, "latin1");
+  const fields = Buffer.from(
+    JSON.stringify({ portico: porticoVersion, files: filesKey(paths), store: rest }),
+    "utf8",
+  );
+  const head = Buffer.from(
+    `${DATA_HEAD} ${fields.length} ${cols.length} ${json.length} ${marks.length}\n`,
+    "latin1",
+  );
   const asBytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  writeIndexFile(dataFile, [head, asBytes(cols), json, asBytes(marks), bytes()]);
-  const id = fileIdentity(dataFile);
-  if (!id) return;
-  writeJson(`${base}.json`, {
-    v: 1,
-    portico: porticoVersion,
-    files: filesKey(paths),
-    data: name,
-    dataId: id,
-    store: rest,
-  });
-  try {
-    for (const n of fs.readdirSync(cacheDir(paths)))
-      if (n !== name && n.startsWith(`${path.basename(base)}.`) && n.endsWith(".bin"))
-        fs.unlinkSync(path.join(cacheDir(paths), n));
-  } catch {
-    // a folder that cannot be listed keeps the old data files: they are never read
-  }
+  writeIndexFile(chunksFile(paths), [head, fields, asBytes(cols), json, asBytes(marks), bytes()]);
 }
 
 // ------------------------------------------------------------------------------------------- tools
