@@ -159,17 +159,37 @@ export async function writeContentCache(
 
 /**
  * The chunks' analyses of the last config file read (chunks.ts ChunkStore) for the same pair of paths
- * and portico's version, in one file, `chunks-<paths>.bin` (0600 like everything here, as it holds a
- * copy of the config file, which may hold keys; written whole: temp file, then rename): a first line
- * with the parts' lengths, then the store's small fields and content facts as JSON, the chunk records
- * as chunks.ts encodeRecords makes them (a table of numbers and each chunk's JSON, parsed only when
- * asked for), the marks, and the config file's bytes, which stay in the file (compared a block at a
- * time; read whole only for a text that is not ASCII). Keyed by content, so no 2-second rule: the
- * analyses are right for the bytes kept with them.
+ * and portico's version. Two files, 0600 like everything here (they hold a copy of the config file,
+ * which may hold keys), each written whole (temp file, then rename):
+ * - `chunks-<paths>.<writer>.base`: the config file's bytes as some run read them;
+ * - `chunks-<paths>.bin`: a first line with the parts' lengths, then the store's small fields and
+ *   content facts as JSON (with the base's name and identity), the chunk records as chunks.ts
+ *   encodeRecords makes them (a table of numbers and each chunk's JSON, parsed only when asked for),
+ *   the marks, and a patch: the kept bytes are the base's first `at` bytes, the patch, and the base
+ *   from `cut` on. An edit's run writes this file only (its patch: what differs from the base, from the
+ *   first difference to the last); a new base is written when the patch would pass PATCH_MAX, on a
+ *   first run, or after a text that is not ASCII was compared.
+ * The kept bytes stay in the files, compared a block at a time (read whole only for a text that is not
+ * ASCII). Keyed by content, so no 2-second rule: the analyses are right for the bytes kept with them.
  */
 const chunksFile = (paths: AwsPaths): string => path.join(cacheDir(paths), `chunks-${pairName(paths)}.bin`);
 
-const DATA_HEAD = "portico-chunks 3";
+const DATA_HEAD = "portico-chunks 4";
+
+/** The largest patch kept over a base (beyond it, the bytes are written as a new base). */
+const PATCH_MAX = 1 << 18;
+
+interface Base {
+  /** The base file's name in the cache folder, and its identity when written. */
+  name: string;
+  id: FileId;
+  size: number;
+  at: number;
+  cut: number;
+}
+
+/** Where the kept bytes of each store read from the files are (the next write patches its base). */
+const bases = new WeakMap<ChunkStore, { base: Base; patch: Buffer }>();
 
 export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
   const dataFile = chunksFile(paths);
@@ -183,23 +203,19 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
     const nl = first.subarray(0, got).indexOf(10);
     if (nl < 0) return undefined;
     const head = first.toString("latin1", 0, nl).split(" ");
-    if (head.length !== 6 || `${head[0]} ${head[1]}` !== DATA_HEAD) return undefined;
-    const [fieldsLen, cols, jsonLen, marksLen] = head.slice(2).map(Number) as [
+    if (head.length !== 7 || `${head[0]} ${head[1]}` !== DATA_HEAD) return undefined;
+    const lengths = head.slice(2).map(Number);
+    if (!lengths.every((x) => Number.isSafeInteger(x) && x >= 0)) return undefined;
+    const [fieldsLen, cols, jsonLen, marksLen, patchLen] = lengths as [
+      number,
       number,
       number,
       number,
       number,
     ];
     const at = nl + 1;
-    const bytesAt = at + fieldsLen + cols * 4 + jsonLen + marksLen * 4;
-    if (
-      !(
-        [fieldsLen, cols, jsonLen, marksLen].every((x) => Number.isSafeInteger(x) && x >= 0) &&
-        bytesAt <= size
-      )
-    )
-      return undefined;
-    const meta = Buffer.allocUnsafe(bytesAt - at);
+    if (at + fieldsLen + cols * 4 + jsonLen + marksLen * 4 + patchLen !== size) return undefined;
+    const meta = Buffer.allocUnsafe(size - at);
     if (fs.readSync(fd, meta, 0, meta.length, at) !== meta.length) return undefined;
     const r = JSON.parse(meta.toString("utf8", 0, fieldsLen)) as Record<string, unknown>;
     if (r["portico"] !== porticoVersion) return undefined;
@@ -207,19 +223,38 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
     type Kept = Omit<ChunkStore, "bytes" | "size" | "common" | "marks" | "chunks">;
     const s = r["store"] as Kept | undefined;
     if (typeof s !== "object" || s === null || s.v !== 6) return undefined;
+    const base = r["base"] as Base | undefined;
+    const prefix = `${path.basename(dataFile, ".bin")}.`;
+    if (
+      typeof base?.name !== "string" ||
+      base.name.includes("/") ||
+      !base.name.startsWith(prefix) ||
+      ![base.size, base.at, base.cut].every((x) => Number.isSafeInteger(x)) ||
+      !(0 <= base.at && base.at <= base.cut && base.cut <= base.size)
+    )
+      return undefined;
+    const baseFile = path.join(cacheDir(paths), base.name);
+    const id = fileIdentity(baseFile);
+    if (!id || !sameId(id, base.id) || Number(id.size) !== base.size) return undefined;
     // (Copied into typed arrays of their own: the numbers need 4-byte alignment.)
     const jsonAt = fieldsLen + cols * 4;
+    const marksAt = jsonAt + jsonLen;
     const table = new Uint32Array(cols);
     Buffer.from(table.buffer).set(meta.subarray(fieldsLen, jsonAt));
-    const json = meta.subarray(jsonAt, jsonAt + jsonLen);
+    const json = meta.subarray(jsonAt, marksAt);
     const marks = new Uint32Array(marksLen);
-    Buffer.from(marks.buffer).set(meta.subarray(jsonAt + jsonLen));
+    Buffer.from(marks.buffer).set(meta.subarray(marksAt, marksAt + marksLen * 4));
+    const patch = meta.subarray(marksAt + marksLen * 4);
+    const kept = base.at + patch.length + (base.size - base.cut);
     let records: ChunkRecord[] | undefined;
-    return {
+    const store: ChunkStore = {
       ...s,
-      size: size - bytesAt,
-      bytes: () => fs.readFileSync(dataFile).subarray(bytesAt),
-      common: (now) => compareWithFile(dataFile, bytesAt, size - bytesAt, now),
+      size: kept,
+      bytes: () => {
+        const b = fs.readFileSync(baseFile);
+        return Buffer.concat([b.subarray(0, base.at), patch, b.subarray(base.cut)]);
+      },
+      common: (now) => compareKept(baseFile, base, patch, now),
       marks,
       chunks: () => {
         try {
@@ -230,6 +265,8 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
         return records;
       },
     };
+    bases.set(store, { base, patch });
+    return store;
   } catch {
     return undefined;
   } finally {
@@ -237,14 +274,33 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
   }
 }
 
-/** chunks.ts commonBytes of the `size` bytes at `offset` of `file`, one reused block buffer (never the whole file in memory). */
-function compareWithFile(file: string, offset: number, size: number, now: Buffer): Common {
+/**
+ * chunks.ts commonBytes of the kept bytes (the base's first `at`, the patch, the base from `cut`) and
+ * `now`, one reused block buffer (never the base whole in memory).
+ */
+function compareKept(baseFile: string, base: Base, patch: Buffer, now: Buffer): Common {
+  const size = base.at + patch.length + (base.size - base.cut);
   const buf = Buffer.allocUnsafe(Math.min(BLOCK, size));
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, "r");
+    fd = fs.openSync(baseFile, "r");
     const f = fd;
-    return commonBytes(size, (o, n) => buf.subarray(0, fs.readSync(f, buf, 0, n, offset + o)), now);
+    /** Bytes [o, o + n) of the kept bytes into buf at `to`; how many there were. */
+    const fill = (o: number, n: number, to: number): number => {
+      let got = 0;
+      while (got < n) {
+        const x = o + got;
+        let k: number;
+        if (x < base.at) k = fs.readSync(f, buf, to + got, Math.min(n - got, base.at - x), x);
+        else if (x < base.at + patch.length)
+          k = patch.copy(buf, to + got, x - base.at, Math.min(patch.length, x - base.at + n - got));
+        else k = fs.readSync(f, buf, to + got, n - got, base.cut + (x - base.at - patch.length));
+        if (k === 0) break;
+        got += k;
+      }
+      return got;
+    };
+    return commonBytes(size, (o, n) => buf.subarray(0, fill(o, n, 0)), now);
   } catch {
     return { start: 0, end: 0 }; // unreadable: nothing in common, every chunk analysed again
   } finally {
@@ -252,20 +308,53 @@ function compareWithFile(file: string, offset: number, size: number, now: Buffer
   }
 }
 
-/** Keep `store` (one file, replaced whole: a run beside this one reads the old store or this one). */
+/** Keep `store`: as a patch over the base of the store it was compared with, when small, else a new base. */
 export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promise<void> {
-  const { bytes, size: _size, common: _common, marks, chunks, ...rest } = store;
+  const { bytes, size: _size, common: _common, marks, chunks, against, ...rest } = store;
+  const now = bytes();
+  const from = against ? bases.get(against.store) : undefined;
+  let base: Base | undefined;
+  let patch = now.subarray(0, 0);
+  if (from && against) {
+    // What `now` shares with the kept bytes' start (up to the patch) and end (after it) is the base's;
+    // kept bytes that are the base itself (no patch) share any start and end with it.
+    const whole = from.patch.length === 0 && from.base.at === from.base.cut;
+    const at = whole ? against.common.start : Math.min(against.common.start, from.base.at);
+    const end = whole ? against.common.end : Math.min(against.common.end, from.base.size - from.base.cut);
+    if (now.length - end - at <= PATCH_MAX) {
+      base = { ...from.base, at, cut: from.base.size - end };
+      patch = now.subarray(at, now.length - end);
+    }
+  }
+  if (!base) {
+    const name = `${path.basename(chunksFile(paths), ".bin")}.${process.pid.toString(36)}-${Date.now().toString(36)}.base`;
+    const file = path.join(cacheDir(paths), name);
+    writeIndexFile(file, [now]);
+    const id = fileIdentity(file);
+    if (!id) return;
+    base = { name, id, size: now.length, at: now.length, cut: now.length };
+  }
   const { cols, json } = encodeRecords(chunks());
   const fields = Buffer.from(
-    JSON.stringify({ portico: porticoVersion, files: filesKey(paths), store: rest }),
+    JSON.stringify({ portico: porticoVersion, files: filesKey(paths), store: rest, base }),
     "utf8",
   );
   const head = Buffer.from(
-    `${DATA_HEAD} ${fields.length} ${cols.length} ${json.length} ${marks.length}\n`,
+    `${DATA_HEAD} ${fields.length} ${cols.length} ${json.length} ${marks.length} ${patch.length}\n`,
     "latin1",
   );
   const asBytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  writeIndexFile(chunksFile(paths), [head, fields, asBytes(cols), json, asBytes(marks), bytes()]);
+  writeIndexFile(chunksFile(paths), [head, fields, asBytes(cols), json, asBytes(marks), patch]);
+  if (from?.base.name === base.name) return;
+  // A new base: the others (of earlier writes) go.
+  try {
+    const dir = cacheDir(paths);
+    const prefix = `${path.basename(chunksFile(paths), ".bin")}.`;
+    for (const n of fs.readdirSync(dir))
+      if (n !== base.name && n.startsWith(prefix) && n.endsWith(".base")) fs.unlinkSync(path.join(dir, n));
+  } catch {
+    // a folder that cannot be listed keeps old bases: never read again
+  }
 }
 
 // ------------------------------------------------------------------------------------------- tools

@@ -108,6 +108,11 @@ export interface ChunkStore {
   /** Those bytes are ASCII (so each is a character of the text). */
   ascii: boolean;
   /**
+   * The store these bytes were compared with, and what they share with its bytes (byte by byte):
+   * cache.ts then keeps only the bytes between.
+   */
+  against?: { store: ChunkStore; common: Common };
+  /**
    * Every sso-session's text, in file order (what each chunk was analysed with; kept as text, which
    * compares for free, beside the config's bytes it is part of).
    */
@@ -1014,6 +1019,7 @@ function chunkedRead(
   const next: ChunkStore = {
     v: 6,
     ...heldBytes(bytes),
+    ...(common && old ? { against: { store: old, common } } : {}),
     ascii: nowAscii,
     context,
     credentials,

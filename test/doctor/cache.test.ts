@@ -51,6 +51,13 @@ describe("doctor cache: the config file's chunks (src/doctor/chunks.ts)", () => 
     expect(data.length).toBe(1);
     expect(((await fs.stat(path.join(dir, data[0]!))).mode & 0o777).toString(8)).toBe("600");
     const text = await fs.readFile(file, "utf8");
+    const bases = async () => (await fs.readdir(dir)).filter((n) => n.endsWith(".base"));
+    // The patch's length: the last number of the store's first line.
+    const patchLength = async () =>
+      Number((await fs.readFile(path.join(dir, data[0]!), "latin1")).split("\n", 1)[0]!.split(" ").pop());
+    const firstBase = await bases();
+    expect(firstBase).toHaveLength(1);
+    expect(((await fs.stat(path.join(dir, firstBase[0]!))).mode & 0o777).toString(8)).toBe("600");
     const edits: [string, (t: string) => string][] = [
       ["same text (a touch)", (t) => t],
       [
@@ -104,7 +111,26 @@ describe("doctor cache: the config file's chunks (src/doctor/chunks.ts)", () => 
       const whole = await doctor(f, { cache: false });
       expect(chunked.facts.contentSource, what).toBe("files");
       expect(chunked.json, what).toEqual(whole.json);
+      // The kept bytes (the base, patched) are the file's, read whole and compared a block at a time;
+      // small edits keep the first base, and a value edit keeps only the bytes that differ.
+      const st = readChunkStore(paths)!;
+      expect(st.bytes().toString(), what).toBe(now);
+      const same = Buffer.from(now);
+      expect(st.common(same), what).toEqual({ start: same.length, end: 0 });
+      const other = Buffer.from(`${now.slice(0, 100)}#${now.slice(100)}`);
+      expect(st.common(other), what).toEqual({ start: 100, end: same.length - 100 });
+      expect(await bases(), what).toEqual(firstBase);
+      if (what === "a role in the middle") expect(await patchLength(), what).toBeLessThan(40);
     }
+    // An edit bigger than a patch kept over the base: a new base, the old one removed.
+    now = `${now}\n${"# a long comment\n".repeat(20_000)}`;
+    await fs.writeFile(file, now);
+    expect((await doctor(f, { wallClock: Date.now })).json).toEqual((await doctor(f, { cache: false })).json);
+    expect(readChunkStore(paths)!.bytes().toString()).toBe(now);
+    expect(await patchLength()).toBe(0);
+    const newBase = await bases();
+    expect(newBase).toHaveLength(1);
+    expect(newBase).not.toEqual(firstBase);
     // A store cut short, or of another kind: not read (every chunk analysed again), then written whole.
     const store = path.join(dir, data[0]!);
     for (const bad of [
@@ -154,8 +180,9 @@ describe("doctor cache: content facts", () => {
     // src/doctor/chunks.ts) are.
     const kept = await fs.readdir(dir);
     expect(kept.filter((n) => n.startsWith("files-"))).toEqual([]);
-    expect(kept.filter((n) => n.startsWith("chunks-"))).toEqual([
+    expect(kept.filter((n) => n.startsWith("chunks-")).sort()).toEqual([
       expect.stringMatching(/^chunks-[0-9a-f]{40}\.bin$/),
+      expect.stringMatching(/^chunks-[0-9a-f]{40}\.[0-9a-z-]+\.base$/),
     ]);
     await fs.rm(dir, { recursive: true });
     await doctor(f, { cache: false });

@@ -77,7 +77,7 @@ const snapshot = (s: ChunkStore): string =>
 /** A store as src/doctor/cache.ts reads it back: records decoded from their encoding, copies of the rest. */
 function kept(s: ChunkStore): ChunkStore {
   const records = decodeRecords(encodeRecords(s.chunks()));
-  const { bytes, size: _size, common: _common, marks, chunks: _chunks, ...rest } = s;
+  const { bytes, size: _size, common: _common, marks, chunks: _chunks, against: _against, ...rest } = s;
   return {
     ...structuredClone(rest),
     ...heldBytes(Buffer.from(bytes())),
