@@ -462,15 +462,33 @@ export function cachedProbe<T>(entries: ToolRecord["entries"], key: string, nowM
   return e.value as T;
 }
 
-/** Keep new probe answers (merged with the others; the 32 most recent kept). */
+/**
+ * A probe's answer to keep: of an executable (`exe`, kept once it is settled), or of files only (the
+ * project's Node SDK: kept once every watched file that exists is settled).
+ */
+export interface FreshProbe {
+  key: string;
+  value: unknown;
+  watch?: string[];
+  exe?: string;
+}
+
+/**
+ * Keep new probe answers (merged with the others; the 32 most recent kept, and apart from them the 16
+ * most recent working folders' Node SDK, so many folders never push out an executable's answer).
+ */
 export async function writeToolCache(
   paths: Pick<AwsPaths, "awsDir">,
-  fresh: { key: string; value: unknown; watch?: string[]; exe: string }[],
+  fresh: FreshProbe[],
   nowMs: number,
 ): Promise<void> {
   const keep = fresh.filter((f) => {
     try {
-      return settled(fileIdentity(fs.realpathSync(f.exe)), nowMs);
+      if (f.exe !== undefined) return settled(fileIdentity(fs.realpathSync(f.exe)), nowMs);
+      return (f.watch ?? []).every((p) => {
+        const id = fileIdentity(p);
+        return id === null || settled(id, nowMs);
+      });
     } catch {
       return false;
     }
@@ -484,7 +502,12 @@ export async function writeToolCache(
       ...(f.watch ? { watch: f.watch.map((p): [string, FileId | null] => [p, fileIdentity(p)]) } : {}),
     };
   const sorted = Object.entries(entries).sort((a, b) => b[1].at - a[1].at);
-  const rec: ToolRecord = { v: 1, portico: porticoVersion, entries: Object.fromEntries(sorted.slice(0, 32)) };
+  const isNode = (k: string) => k.startsWith('["node-sdk",');
+  const kept = [
+    ...sorted.filter(([k]) => !isNode(k)).slice(0, 32),
+    ...sorted.filter(([k]) => isNode(k)).slice(0, 16),
+  ];
+  const rec: ToolRecord = { v: 1, portico: porticoVersion, entries: Object.fromEntries(kept) };
   writeJson(toolsFile(paths), rec);
 }
 

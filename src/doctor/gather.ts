@@ -17,6 +17,7 @@ import { readRegularFileSync } from "../platform/regular-file";
 import { parseToken, type TokenRead, tokenFilePath } from "../sso/cache";
 import {
   cachedProbe,
+  type FreshProbe,
   filesIdentity,
   probeKey,
   readChunkStore,
@@ -30,7 +31,7 @@ import {
 import { selectionKey } from "./checks";
 import { chunkedContent } from "./chunks";
 import { compactContent, contentFacts, type FileRead } from "./content";
-import { nodeSdk } from "./node-sdk";
+import { type NodeSdkFact, nodeSdk } from "./node-sdk";
 import type { ContentFacts, Facts, FileFact, SessionFact, ToolFact } from "./types";
 
 const fs = (): typeof import("node:fs") => builtin<typeof import("node:fs")>("node:fs");
@@ -129,7 +130,7 @@ interface Probes {
   nowMs: number;
   /** undefined: --no-cache. */
   entries: Record<string, unknown> | undefined;
-  fresh: { key: string; value: unknown; watch?: string[]; exe: string }[];
+  fresh: FreshProbe[];
 }
 
 async function probe<T>(
@@ -146,6 +147,27 @@ async function probe<T>(
   if (key !== undefined && r.cache)
     pr.fresh.push({ key, value: r.value, exe: tool.path, ...(r.watch ? { watch: r.watch } : {}) });
   return r.value;
+}
+
+/**
+ * The project's Node SDK (node-sdk.ts), kept in the tool cache by working folder while every file it
+ * read (or looked for) keeps its identity: a dozen stats instead of reading and parsing package.json
+ * files on every run.
+ */
+function nodeSdkFact(pr: Probes): NodeSdkFact | undefined {
+  const key = pr.entries ? JSON.stringify(["node-sdk", pr.cwd]) : undefined;
+  if (key !== undefined) {
+    const hit = cachedProbe<NodeSdkFact | null>(
+      pr.entries as Parameters<typeof cachedProbe>[0],
+      key,
+      pr.nowMs,
+    );
+    if (hit !== undefined) return hit ?? undefined;
+  }
+  const probed: string[] = [];
+  const fact = nodeSdk(pr.cwd, probed);
+  if (key !== undefined) pr.fresh.push({ key, value: fact ?? null, watch: probed });
+  return fact;
 }
 
 async function awsTools(pr: Probes): Promise<ToolFact[]> {
@@ -305,7 +327,7 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
   let content = id ? readContentCache(paths, id) : undefined;
   if (content?.readable && content.selected[selectionKey(sel)] === undefined) content = undefined;
   if (!content && o.onlyFromCache) return undefined;
-  const toolsP = Promise.all([awsTools(pr), pythonSdk(pr), nodeSdk(pr.cwd)]);
+  const toolsP = Promise.all([awsTools(pr), pythonSdk(pr), nodeSdkFact(pr)]);
   const [awsDir, config, credentials, ssoCache, cliCache] = [
     paths.awsDir,
     paths.configFile,

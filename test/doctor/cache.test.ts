@@ -285,4 +285,35 @@ describe("doctor: the project's Node SDK (reported, not required)", () => {
     const none = await doctor(f, { cwd: path.join(f.home, ".aws") });
     expect(find(none.json as never, "tools.node_sdk", "ok")[0]!.message).toMatch(/^no Node\.js project here/);
   });
+
+  it("kept by working folder while every file it read or looked for is unchanged", async () => {
+    const f = await home({
+      ".aws/config": GOOD,
+      "proj/package.json": JSON.stringify({ dependencies: { "@aws-sdk/client-sts": "^3.600.0" } }),
+      "proj/node_modules/@aws-sdk/client-sts/package.json": JSON.stringify({ version: "3.601.0" }),
+    });
+    const cwd = path.join(f.home, "proj");
+    const sdk = async () => find((await doctor(f, { cwd })).json as never, "tools.node_sdk", "ok")[0]!;
+    const first = await sdk();
+    expect(first.message).toContain("@aws-sdk/client-sts 3.601.0");
+    const tools = JSON.parse(await fs.readFile(path.join(f.home, ".aws/portico/doctor/tools.json"), "utf8"));
+    const entry = tools.entries[JSON.stringify(["node-sdk", cwd])];
+    expect(entry.watch.map((w: [string, unknown]) => w[0])).toContain(path.join(cwd, "package.json"));
+    expect(await sdk()).toEqual(first);
+    // An upgrade (a file it read), then a provider installed where it looked and found nothing.
+    await fs.writeFile(
+      path.join(cwd, "node_modules/@aws-sdk/client-sts/package.json"),
+      JSON.stringify({ version: "3.650.0" }),
+    );
+    expect((await sdk()).message).toContain("@aws-sdk/client-sts 3.650.0");
+    await fs.mkdir(path.join(cwd, "node_modules/@aws-sdk/token-providers"), { recursive: true });
+    await fs.writeFile(
+      path.join(cwd, "node_modules/@aws-sdk/token-providers/package.json"),
+      JSON.stringify({ version: "3.650.0" }),
+    );
+    expect((await sdk()).evidence.join("\n")).toContain("@aws-sdk/token-providers 3.650.0");
+    // And the same as without the cache.
+    const uncached = find((await doctor(f, { cwd, cache: false })).json as never, "tools.node_sdk", "ok")[0];
+    expect(await sdk()).toEqual(uncached);
+  });
 });
