@@ -1010,7 +1010,19 @@ function chunkedRead(
     },
   };
   const content = concludeContent(
-    { config, lint, anyFile: true, candidates, members, ...(caseAlike ? {} : { caseNames: [] }) },
+    {
+      config,
+      lint,
+      anyFile: true,
+      candidates,
+      members,
+      ...(caseAlike ? {} : { caseNames: [] }),
+      tokenNames: new Map(
+        (old?.content?.sessions ?? []).flatMap((s) =>
+          s.tokenName ? [[s.session.cacheKey, s.tokenName]] : [],
+        ),
+      ),
+    },
     selection,
   );
   const compact = compactContent(content);

@@ -9,6 +9,7 @@ import { type LintFinding, type LintInput, lintFiles } from "../config/lint";
 import { type AwsConfig, buildAwsConfig, type SectionView } from "../config/load";
 import type { AwsPaths, ProfileSelection } from "../config/paths";
 import type { PorticoError } from "../errors";
+import { tokenFileName } from "../sso/cache";
 import { type SsoSession, ssoSessionByName } from "../sso/session";
 import {
   contentProfileChecks,
@@ -126,6 +127,8 @@ export interface ReadFiles {
   members: SessionMembers;
   /** The names to look for case duplicates in (contentProfileChecks); default every profile's. */
   caseNames?: Iterable<string>;
+  /** Token file names already known, by session key (the facts a run kept: chunks.ts). */
+  tokenNames?: Map<string, string>;
 }
 
 /** The content facts of files that parse (`readable`), for `selection`. */
@@ -139,7 +142,11 @@ export function concludeContent(r: ReadFiles, selection: ProfileSelection): Cont
     credentialProcess: credentialProcessDigest(r.config, candidates),
     scopes: scopeChecks(r.config),
     sessions: sessionsOf(r.config, candidates, r.members).map(
-      (s): SessionDigest => ({ key: s.session.cacheKey, ...s }),
+      (s): SessionDigest => ({
+        key: s.session.cacheKey,
+        ...s,
+        tokenName: r.tokenNames?.get(s.session.cacheKey) ?? tokenFileName(s.session),
+      }),
     ),
   };
 }
