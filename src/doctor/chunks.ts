@@ -703,17 +703,12 @@ class ChunkedProfiles extends Map<string, SectionView> {
  * whose text is unchanged, the others now), with the store to keep (`changed`: worth writing);
  * undefined: declined (see above).
  */
-export function chunkedContent(
-  paths: AwsPaths,
-  cfg: FileRead,
-  cred: FileRead,
-  selection: ProfileSelection,
-  store?: ChunkStore,
-): ChunkedRead | undefined {
+export function chunkedContent(...read: Parameters<typeof chunkedRead>): ChunkedRead | undefined {
   try {
-    return chunkedRead(paths, cfg, cred, selection, store);
+    return chunkedRead(...read);
   } catch (e) {
     // A kept chunk whose JSON does not read back (a damaged data file): read as if nothing were kept.
+    const [paths, cfg, cred, selection, store] = read;
     if (e instanceof StoreUnreadable && store) return chunkedRead(paths, cfg, cred, selection);
     throw e;
   }
@@ -727,6 +722,7 @@ type ChunkedRead = {
   changed: boolean;
 };
 
+/** chunkedContent's read (`store`: the analyses kept, undefined: none). */
 function chunkedRead(
   paths: AwsPaths,
   cfg: FileRead,
