@@ -294,10 +294,11 @@ function writeIndex(file: string, rec: IndexRecord): void {
 }
 
 /**
- * Write an index file atomically (temp + rename, 0600 in a 0700 folder); any failure is ignored.
- * `text` may be parts, written one after the other (no copy into one buffer).
+ * Write an index file atomically (temp + rename, 0600 in a 0700 folder); any failure is ignored
+ * (false: nothing was written). `text` may be parts, written one after the other (no copy into one
+ * buffer).
  */
-export function writeIndexFile(file: string, text: string | Uint8Array | Uint8Array[]): void {
+export function writeIndexFile(file: string, text: string | Uint8Array | Uint8Array[]): boolean {
   const f = fs();
   const dir = file.slice(0, file.lastIndexOf("/"));
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
@@ -312,12 +313,14 @@ export function writeIndexFile(file: string, text: string | Uint8Array | Uint8Ar
       }
     } else f.writeFileSync(tmp, text, { mode: 0o600, flag: "wx" });
     f.renameSync(tmp, file);
+    return true;
   } catch {
     try {
       f.unlinkSync(tmp);
     } catch {
       // nothing was left
     }
+    return false;
   }
 }
 

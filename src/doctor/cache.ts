@@ -329,8 +329,7 @@ export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promi
   if (!base) {
     const name = `${path.basename(chunksFile(paths), ".bin")}.${process.pid.toString(36)}-${Date.now().toString(36)}.base`;
     const file = path.join(cacheDir(paths), name);
-    writeIndexFile(file, [now]);
-    const id = fileIdentity(file);
+    const id = writeIndexFile(file, [now]) ? fileIdentity(file) : null;
     if (!id) return;
     base = { name, id, size: now.length, at: now.length, cut: now.length };
   }
@@ -344,8 +343,9 @@ export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promi
     "latin1",
   );
   const asBytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  writeIndexFile(chunksFile(paths), [head, fields, asBytes(cols), json, asBytes(marks), patch]);
-  if (from?.base.name === base.name) return;
+  const kept = writeIndexFile(chunksFile(paths), [head, fields, asBytes(cols), json, asBytes(marks), patch]);
+  // The old store (and its base) stay when this one could not be written.
+  if (!kept || from?.base.name === base.name) return;
   // A new base: the others (of earlier writes) go.
   try {
     const dir = cacheDir(paths);

@@ -131,6 +131,19 @@ describe("doctor cache: the config file's chunks (src/doctor/chunks.ts)", () => 
     const newBase = await bases();
     expect(newBase).toHaveLength(1);
     expect(newBase).not.toEqual(firstBase);
+    // A store that cannot be written (a folder in its place): the bases stay (the last store's is the
+    // one it would read), and the report is the whole read's.
+    const storeFile = path.join(dir, data[0]!);
+    const saved = await fs.readFile(storeFile);
+    await fs.rm(storeFile);
+    await fs.mkdir(storeFile);
+    now = now.replace("sso_role_name = ReadOnly", "sso_role_name = Blocked");
+    await fs.writeFile(file, now);
+    const before = await bases();
+    expect((await doctor(f, { wallClock: Date.now })).json).toEqual((await doctor(f, { cache: false })).json);
+    expect((await bases()).filter((n) => before.includes(n))).toEqual(before);
+    await fs.rmdir(storeFile);
+    await fs.writeFile(storeFile, saved, { mode: 0o600 });
     // A store cut short, or of another kind: not read (every chunk analysed again), then written whole.
     const store = path.join(dir, data[0]!);
     for (const bad of [
