@@ -35,10 +35,12 @@ export function doctorFastArgs(argv: string[]): { json: boolean; profile?: strin
 }
 
 /**
- * Print the answer and set the exit code: "cached" when it came from the doctor cache (the code cache
- * then keeps this run's compiled code as partial: a miss runs the parser and linter, which a hit never
- * compiles, src/cli/start.ts), true when the files were read; false (nothing printed) when the full CLI
- * must run.
+ * Print the answer and set the exit code: true after an edit's run (the config read chunk by chunk
+ * against kept analyses), "cached" otherwise — from the doctor cache, or a read that kept nothing or
+ * changed nothing — so the code cache keeps this run's compiled code as partial until an edit's run,
+ * which runs the most of this bundle (the parser and linter a hit never compiles, the kept records and
+ * the patch a first run never reads; src/cli/start.ts); false (nothing printed) when the full CLI must
+ * run.
  */
 export async function tryDoctorFastPath(argv: string[], env: NodeJS.ProcessEnv): Promise<boolean | "cached"> {
   const args = doctorFastArgs(argv);
@@ -68,11 +70,16 @@ export async function tryDoctorFastPath(argv: string[], env: NodeJS.ProcessEnv):
     }
     // A miss (the files changed: parse, lint and check them, and keep the facts), or a fix to show
     // (its diff needs the file's text): the command itself, here, without the ESM CLI and commander.
+    let edited = false;
     process.exitCode = await doctorCommand(
       ctx,
       { json: args.json, ...(args.profile !== undefined ? { profile: args.profile } : {}) },
       async () => ({
-        runDoctor: runLocalDoctor,
+        runDoctor: async (o) => {
+          const r = await runLocalDoctor(o);
+          edited = r.facts.editedChunks === true;
+          return r;
+        },
         plannedFixes,
         findingsJson,
         renderReport,
@@ -81,7 +88,7 @@ export async function tryDoctorFastPath(argv: string[], env: NodeJS.ProcessEnv):
       }),
       async () => false,
     );
-    return true;
+    return edited || "cached";
   } catch {
     return false;
   }

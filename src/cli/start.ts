@@ -25,9 +25,10 @@ if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
  * command to the full CLI.
  */
 /**
- * false: hand the command to the full CLI; true: answered; "cached": answered from a cache without
- * running most of the command's code (doctor's cache hit), so the code cache keeps this run's compiled
- * code as a partial entry, which the first run that does the whole work replaces (src/platform/code-cache.ts).
+ * false: hand the command to the full CLI; true: answered; "cached": answered without running most of
+ * the bundle's code (doctor from its cache, or a doctor read that is not an edit's:
+ * src/cli/doctor-fast.ts), so the code cache keeps this run's compiled code as a partial entry, which
+ * the first run that does the whole work replaces (src/platform/code-cache.ts).
  */
 type Answer = boolean | "cached";
 type Lean = (argv: string[], env: NodeJS.ProcessEnv) => Answer | Promise<Answer>;

@@ -343,6 +343,7 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
   const caBundle = caPath ? fileFact(caPath) : undefined;
 
   const contentSource = content ? "cache" : "files";
+  let editedChunks = false;
   let awsConfig: AwsConfig | undefined;
   /** Where the config's text is (read when a fix's diff asks for it). */
   let configRead: FileRead | undefined;
@@ -356,6 +357,7 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
     const chunked = reuse ? chunkedContent(paths, cfg, cred, sel, readChunkStore(paths)) : undefined;
     if (chunked) {
       content = chunked.content;
+      editedChunks = chunked.reused > 0 && chunked.analyzed > 0;
       if (chunked.changed && awsDir.exists && awsDir.directory) await writeChunkStore(paths, chunked.store);
     } else {
       const whole = contentFacts(paths, cfg, cred, sel);
@@ -401,6 +403,7 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
     },
     content,
     contentSource,
+    ...(editedChunks ? { editedChunks } : {}),
     // Decoded only when asked for (a fix's diff): a big ASCII file's text costs ms the chunked read saves.
     get configText() {
       return configRead?.text;

@@ -166,6 +166,11 @@ export interface Facts {
   content: ContentFacts;
   /** Where the content facts came from: computed from the files now, or the cache. */
   contentSource: "files" | "cache";
+  /**
+   * The config was read chunk by chunk against kept analyses, reusing some and analysing others (an
+   * edit's run: the code it runs is what the code cache entry should hold, src/cli/doctor-fast.ts).
+   */
+  editedChunks?: boolean;
   configText?: string;
   credentialsText?: string;
   /** The parsed files: on a run that read them (not from the cache); --verify needs them. */

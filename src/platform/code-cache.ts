@@ -8,7 +8,8 @@
  * later runs of that command start from it.
  *
  * An entry kept from a run the lean answer handed to the full CLI is partial (`.part.bin`) and replaced
- * by the first run that answers; so is one kept from doctor's cache hit, replaced by its first miss.
+ * by the first run that answers; so is one kept from a doctor run that is not an edit's, replaced by
+ * the first edit's run.
  *
  * Where: `<os.tmpdir()>/portico-code-cache-<uid>/` (never under HOME: a HOME that is read-only,
  * missing or being tested stays untouched). Trusted only while it is a real folder (not a symlink)
@@ -51,8 +52,9 @@ export interface CodeCache {
    * Set by the entry when the lean answer answered. An entry kept from a run that handed the command
    * to the full CLI (the first `status` before its index exists, say) lacks the answer's functions: it
    * is kept as a partial entry and replaced by the first run that answers. So is one kept from an
-   * answer out of a cache that skips most of the command's work (doctor's cache hit, src/cli/start.ts):
-   * replaced by the first run that does the work (a doctor miss, whose parser and linter it lacks).
+   * answer that skips most of the bundle's work (doctor from its cache, or a doctor read that is not an
+   * edit's, src/cli/start.ts): replaced by the first run that does it (an edit's, which runs the parser,
+   * the linter and the kept chunks' code).
    */
   answered: boolean;
 }

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ssoConfigText } from "../../bench/sso-config.mjs";
 
 const DIST = path.join(__dirname, "../../dist/cli");
 let root: string;
@@ -86,37 +87,41 @@ describe.skipIf(process.getuid === undefined)("the code cache", () => {
     expect(fs.statSync(path.join(cacheDir(tmp), full as string)).ino).toBe(st.ino);
   });
 
-  it("an entry from doctor's cache hit is partial (no parser, no linter), replaced by its first miss", async () => {
+  it("doctor's entry is partial until an edit's run (a hit and a first read skip code an edit runs)", async () => {
     const tmp = tmpdir("doctor");
-    // A HOME of its own, with nothing doctor --fix could change (a hit answers only then).
+    // A HOME of its own, with nothing doctor --fix could change (a hit answers only then), and a
+    // config of two chunks (41 sections: src/doctor/chunks.ts cuts every 32).
     const own = path.join(root, "doctor-home");
     fs.mkdirSync(path.join(own, ".aws"), { recursive: true, mode: 0o700 });
     const config = path.join(own, ".aws", "config");
-    fs.writeFileSync(
-      config,
-      "[sso-session acme]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = eu-north-1\nsso_registration_scopes = sso:account:access\n",
-      { mode: 0o600 },
-    );
+    const text = ssoConfigText({ profiles: 40, sessions: 1 });
+    fs.writeFileSync(config, text, { mode: 0o600 });
     const run = (extra: NodeJS.ProcessEnv = {}) =>
       portico(["doctor", "--json"], tmp, { HOME: own, PATH: path.join(root, "no-bin"), ...extra });
+    const uncached = () => run({ PORTICO_NO_CODE_CACHE: "1" });
     // The doctor cache keeps the facts of files unchanged for 2 s: filled by a run without the code cache.
     await new Promise((r) => setTimeout(r, 2100));
-    const want = run({ PORTICO_NO_CODE_CACHE: "1" });
+    const want = uncached();
     expect(JSON.parse(want.stdout).every((f: { fix?: string }) => !f.fix?.includes("doctor --fix"))).toBe(
       true,
     );
     expect(run()).toEqual(want);
     const [part] = entries(tmp);
     expect(part).toMatch(/\.doctor-fast\.doctor\..*\.part\.bin$/);
+    const ino = () => fs.statSync(path.join(cacheDir(tmp), part as string)).ino;
     const st = fs.statSync(path.join(cacheDir(tmp), part as string));
-    // Another hit takes it as it is.
+    // Another hit, and a touch (the same text, answered from the kept chunks): taken as it is.
     expect(run()).toEqual(want);
-    expect(entries(tmp)).toEqual([part]);
-    expect(fs.statSync(path.join(cacheDir(tmp), part as string)).ino).toBe(st.ino);
-    // A miss (the config's identity changed) does the work: the whole entry replaces the partial one.
     const t = new Date();
     fs.utimesSync(config, t, t);
     expect(run()).toEqual(want);
+    expect(entries(tmp)).toEqual([part]);
+    expect(ino()).toBe(st.ino);
+    // An edit in the second chunk (the first kept): the whole entry replaces the partial one.
+    const changed = text.replace(/(\[profile p39\][^[]*sso_role_name = )ReadOnly/, "$1Admin");
+    expect(changed).not.toBe(text);
+    fs.writeFileSync(config, changed);
+    expect(run()).toEqual(uncached());
     expect(entries(tmp)).toEqual([(part as string).replace(".part.bin", ".bin")]);
     const full = fs.statSync(path.join(cacheDir(tmp), entries(tmp)[0] as string));
     expect(full.size).toBeGreaterThan(st.size);
