@@ -119,10 +119,15 @@ export function readContentCache(paths: AwsPaths, id: FilesIdentity): ContentFac
   if (JSON.stringify(r["files"]) !== JSON.stringify(filesKey(paths))) return undefined;
   if (!sameId(r["config"] as FileId, id.config) || !sameId(r["credentials"] as FileId, id.credentials))
     return undefined;
-  const c = r["content"] as ContentFacts | undefined;
+  return keptContent(r["content"]);
+}
+
+/** Content facts as kept (the content cache, the chunk store's), or undefined when not of that shape. */
+function keptContent(x: unknown): ContentFacts | undefined {
+  const c = x as ContentFacts | undefined;
   if (typeof c !== "object" || c === null || typeof c.selected !== "object" || !Array.isArray(c.sessions))
     return undefined;
-  return c;
+  return c.sessions.every((s) => typeof s?.tokenName === "string") ? c : undefined;
 }
 
 /**
@@ -223,6 +228,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
     type Kept = Omit<ChunkStore, "bytes" | "size" | "common" | "marks" | "chunks">;
     const s = r["store"] as Kept | undefined;
     if (typeof s !== "object" || s === null || s.v !== 6) return undefined;
+    if (s.content !== undefined && !keptContent(s.content)) return undefined;
     const base = r["base"] as Base | undefined;
     const prefix = `${path.basename(dataFile, ".bin")}.`;
     if (

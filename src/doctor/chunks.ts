@@ -764,13 +764,12 @@ function chunkedRead(
   // preceded by an unchanged line break) are kept; the text between them is cut again. ASCII files
   // (most) are compared as bytes, which are their characters; others as decoded text.
   const at: number[] = [];
-  const keptAt: (ChunkRecord | undefined)[] = [];
-  /** The old index of each kept chunk (its marks), or -1. */
+  /** The old index of each chunk kept (its record and marks), or -1. */
   const keptFrom: number[] = [];
   let a = 0;
   let b = text.length;
-  const after: [number, ChunkRecord, number][] = [];
-  const gone: ChunkRecord[] = [];
+  /** Where each chunk kept after the change now starts, and its old index. */
+  const after: [number, number][] = [];
   /** The old index of each chunk gone. */
   const goneAt: number[] = [];
   const ascii = old !== undefined && nowAscii && old.ascii === true;
@@ -799,12 +798,10 @@ function chunkedRead(
       const end = start + r.len;
       if (end < prefix || (end === oldChars && prefix === oldChars && oldChars === text.length)) {
         at.push(start);
-        keptAt.push(r);
         keptFrom.push(j);
         a = end;
-      } else if (start - 1 >= suffixStart && start > 0) after.push([start + delta, r, j]);
+      } else if (start - 1 >= suffixStart && start > 0) after.push([start + delta, j]);
       else {
-        gone.push(r);
         goneAt.push(j);
       }
       start = end;
@@ -817,28 +814,31 @@ function chunkedRead(
     if (!cutRegion(text, a, b, cuts)) return undefined;
     for (const c of cuts) {
       at.push(c);
-      keptAt.push(undefined);
       keptFrom.push(-1);
     }
   }
-  for (const [o, r, j] of after) {
+  for (const [o, j] of after) {
     at.push(o);
-    keptAt.push(r);
     keptFrom.push(j);
   }
   at.push(text.length);
-  const n = keptAt.length;
+  const n = keptFrom.length;
+  const keptAt = (i: number): ChunkRecord | undefined =>
+    keptFrom[i]! >= 0 ? oldChunks[keptFrom[i]!] : undefined;
   // The sso-sessions (every chunk's context): where a kept chunk has them, else looked for.
   const spans: [number, number][] = [];
   for (let i = 0; i < n; i++) {
-    const r = keptAt[i];
+    const r = keptAt(i);
     if (r) for (const [x, y] of r.spans) spans.push([at[i]! + x, at[i]! + y]);
     else spans.push(...sessionSpans(text, at[i]!, at[i + 1]!));
   }
   const sessionTexts = spans.map(([x, y]) => withBreak(text.slice(x, y)));
   const context = sessionTexts.join("");
   const valid =
-    old !== undefined && keptAt.some((r) => r) && old.context === context && old.credentials === credentials;
+    old !== undefined &&
+    keptFrom.some((j) => j >= 0) &&
+    old.context === context &&
+    old.credentials === credentials;
   const own = (i: number) => text.slice(at[i]!, at[i + 1]!);
   const contextOf = (i: number) =>
     sessionTexts.filter((_, k) => spans[k]![0] < at[i]! || spans[k]![0] >= at[i + 1]!).join("");
@@ -858,7 +858,7 @@ function chunkedRead(
   const markParts: Uint32Array[] = [];
   const freshMarks: Uint32Array[] = [];
   for (let i = 0; i < n; i++) {
-    let r = valid ? keptAt[i] : undefined;
+    let r = valid ? keptAt(i) : undefined;
     if (r) markParts.push(old!.marks.subarray(oldMarkAt[keptFrom[i]!], oldMarkAt[keptFrom[i]! + 1]));
     else {
       const an = analysis(i);
@@ -882,7 +882,7 @@ function chunkedRead(
   };
   if (valid && reused > 0) {
     Object.assign(totals, old.totals);
-    for (const r of gone) addMembers(r, -1);
+    for (const j of goneAt) addMembers(oldChunks[j]!, -1);
     for (const r of fresh) addMembers(r, 1);
   } else for (const r of records) addMembers(r, 1);
 
@@ -1013,11 +1013,7 @@ function chunkedRead(
       candidates,
       members,
       ...(caseAlike ? {} : { caseNames: [] }),
-      tokenNames: new Map(
-        (old?.content?.sessions ?? []).flatMap((s) =>
-          s.tokenName ? [[s.session.cacheKey, s.tokenName]] : [],
-        ),
-      ),
+      tokenNames: new Map((old?.content?.sessions ?? []).map((s) => [s.session.cacheKey, s.tokenName])),
     },
     selection,
   );

@@ -14,7 +14,7 @@ import { isPorticoError } from "../errors";
 import { builtin } from "../platform/builtin";
 import { environmentError } from "../platform/files";
 import { readRegularFileSync } from "../platform/regular-file";
-import { parseToken, type TokenRead, tokenFileName } from "../sso/cache";
+import { parseToken, type TokenRead } from "../sso/cache";
 import {
   cachedProbe,
   type FreshProbe,
@@ -374,7 +374,7 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
   }
 
   const sessions: SessionFact[] = content.sessions.map((s) => {
-    const tokenFile = path.join(paths.ssoCacheDir, s.tokenName ?? tokenFileName(s.session));
+    const tokenFile = path.join(paths.ssoCacheDir, s.tokenName);
     return { ...s, token: readTokenSync(tokenFile), tokenFile };
   });
   const programs = new Map<string, string | null>();

@@ -109,9 +109,9 @@ export interface ContentFacts {
   /**
    * The sessions profiles sign in with (their token is read on every run), with their token file's
    * name in the SSO cache (SHA-1 of the session's key, docs/reference.md §2.1: kept, so a run answered
-   * from the cache, or reusing kept chunks, hashes nothing; absent in facts kept by an older build).
+   * from the cache, or reusing kept chunks, hashes nothing).
    */
-  sessions: (Omit<SessionFact, "token" | "tokenFile"> & { tokenName?: string })[];
+  sessions: (Omit<SessionFact, "token" | "tokenFile"> & { tokenName: string })[];
 }
 
 export interface VerifyFact {
