@@ -16,6 +16,13 @@ const argv = process.argv.slice(2);
 if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
 
 /**
+ * false: hand the command to the full CLI; true: answered; "cached": answered without running most of
+ * the bundle's code (doctor from its cache, or a doctor read that is not an edit's:
+ * src/cli/doctor-fast.ts), so the code cache keeps this run's compiled code as a partial entry, which
+ * the first run that does the whole work replaces (src/platform/code-cache.ts).
+ */
+type Answer = boolean | "cached";
+/**
  * The lean answers, each a bundle beside this file (scripts/build.mjs) read only for its command:
  * `pick` from the picker's index (src/sync/pick-fast.ts), `status` from the status index
  * (src/cli/status-fast.ts), `console --print` from cached credentials (src/cli/console-fast.ts),
@@ -24,13 +31,6 @@ if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
  * (`credential-process`, `use`: src/cli/launcher.ts). Each returns false (or throws) to hand the
  * command to the full CLI.
  */
-/**
- * false: hand the command to the full CLI; true: answered; "cached": answered without running most of
- * the bundle's code (doctor from its cache, or a doctor read that is not an edit's:
- * src/cli/doctor-fast.ts), so the code cache keeps this run's compiled code as a partial entry, which
- * the first run that does the whole work replaces (src/platform/code-cache.ts).
- */
-type Answer = boolean | "cached";
 type Lean = (argv: string[], env: NodeJS.ProcessEnv) => Answer | Promise<Answer>;
 const leanBundles: Record<string, [file: string, load: (m: never) => Lean]> = {
   pick: ["pick.cjs", (m: typeof import("../sync/pick-fast")) => m.tryPickFastPath],

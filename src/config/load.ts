@@ -69,7 +69,7 @@ export function readConfigFileSync(
     throw unreadableConfig(e, displayFile);
   }
   if (bytes === undefined) return undefined;
-  if (!isAscii(bytes)) return { text: decodeConfig(bytes, file, displayFile), bytes };
+  if (!isAscii(bytes)) return { text: decodeUtf8(bytes, file, displayFile), bytes };
   const ascii = bytes;
   let text: string | undefined;
   return {
@@ -92,7 +92,11 @@ function unreadableConfig(e: unknown, displayFile: string): Error {
 
 function decodeConfig(bytes: Buffer, file: string, displayFile: string): string {
   // ASCII (most config files) is its own UTF-8: read as Latin-1, which copies the bytes as they are.
-  if (isAscii(bytes)) return bytes.toString("latin1");
+  return isAscii(bytes) ? bytes.toString("latin1") : decodeUtf8(bytes, file, displayFile);
+}
+
+/** Bytes that are not all ASCII as UTF-8 text; the `config_parse` error naming the line when they are not. */
+function decodeUtf8(bytes: Buffer, file: string, displayFile: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (e) {
