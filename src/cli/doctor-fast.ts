@@ -64,19 +64,21 @@ export async function tryDoctorFastPath(argv: string[], env: NodeJS.ProcessEnv):
       cwd: process.cwd(),
       ...(args.profile !== undefined ? { profile: args.profile } : {}),
     });
-    if (r && !r.findings.some((f) => f.action !== undefined && f.status !== "ok")) {
+    if ("findings" in r && !r.findings.some((f) => f.action !== undefined && f.status !== "ok")) {
       process.exitCode = printFindings(ctx, args, r.findings, 0, { findingsJson, renderReport });
       return "cached";
     }
     // A miss (the files changed: parse, lint and check them, and keep the facts), or a fix to show
-    // (its diff needs the file's text): the command itself, here, without the ESM CLI and commander.
+    // (its diff needs the file's text): the command itself, here, without the ESM CLI and commander,
+    // going on from the miss's cache lookup.
+    const lookup = "miss" in r ? r.miss : undefined;
     let edited = false;
     process.exitCode = await doctorCommand(
       ctx,
       { json: args.json, ...(args.profile !== undefined ? { profile: args.profile } : {}) },
       async () => ({
         runDoctor: async (o) => {
-          const r = await runLocalDoctor(o);
+          const r = await runLocalDoctor(lookup ? { ...o, lookup } : o);
           edited = r.facts.editedChunks === true;
           return r;
         },

@@ -9,7 +9,7 @@
 import * as path from "node:path";
 import { backupPath } from "../config/edit";
 import { type AwsConfig, readConfigFileSync } from "../config/load";
-import { awsPaths, resolveProfileName } from "../config/paths";
+import { type AwsPaths, awsPaths, resolveProfileName } from "../config/paths";
 import { isPorticoError } from "../errors";
 import { builtin } from "../platform/builtin";
 import { environmentError } from "../platform/files";
@@ -50,6 +50,25 @@ export interface GatherOptions {
   onlyFromCache?: boolean;
   /** Wall clock (ms) for the cache's 2-second rule and probe ages; tests pass one far ahead. Default Date.now. */
   wallClock?: () => number;
+  /**
+   * What an `onlyFromCache` run of this process found (its miss): the run goes on from it instead of
+   * reading the tool cache, the files' identity and the content cache again — when it was made for the
+   * same environment, profile and working folder.
+   */
+  lookup?: CacheLookup;
+}
+
+/**
+ * The doctor cache as a run finds it before it reads a file: the tool cache's entries, the files'
+ * identity, and the content facts kept for them and this selection (undefined: not kept).
+ */
+export interface CacheLookup {
+  env: NodeJS.ProcessEnv;
+  profile: string | undefined;
+  pr: Probes;
+  sel: ReturnType<typeof resolveProfileName>;
+  id: ReturnType<typeof filesIdentity> | undefined;
+  content: ContentFacts | undefined;
 }
 
 export function fileFact(p: string): FileFact {
@@ -304,29 +323,44 @@ function findProgram(word: string, env: NodeJS.ProcessEnv): string | null {
 const hasConfigEdit = (c: ContentFacts): boolean =>
   [...c.profiles, ...c.scopes].some((f) => f.action?.kind === "config-edit");
 
-export async function gatherFacts(o: GatherOptions & { onlyFromCache: true }): Promise<Facts | undefined>;
+/** The cache lookup of a run (gatherFacts); `reuse`: the kept facts may be used (no --no-cache, no --verify). */
+function lookUp(o: GatherOptions, paths: AwsPaths, reuse: boolean): CacheLookup {
+  const wall = o.wallClock ?? Date.now;
+  const pr: Probes = {
+    env: o.env,
+    cwd: o.cwd ?? process.cwd(),
+    nowMs: wall(),
+    entries: o.cache !== false ? readToolCache(paths) : undefined,
+    fresh: [],
+  };
+  const sel = resolveProfileName(o.env, o.profile);
+  const id = reuse ? filesIdentity(paths) : undefined;
+  let content = id ? readContentCache(paths, id) : undefined;
+  if (content?.readable && content.selected[selectionKey(sel)] === undefined) content = undefined;
+  return { env: o.env, profile: o.profile, pr, sel, id, content };
+}
+
+export async function gatherFacts(
+  o: GatherOptions & { onlyFromCache: true },
+): Promise<Facts | { miss: CacheLookup }>;
 export async function gatherFacts(o: GatherOptions): Promise<Facts>;
-export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> {
+export async function gatherFacts(o: GatherOptions): Promise<Facts | { miss: CacheLookup }> {
   const env = o.env;
   const paths = awsPaths(env);
   const useCache = o.cache !== false;
   const wall = o.wallClock ?? Date.now;
-  const pr: Probes = {
-    env,
-    cwd: o.cwd ?? process.cwd(),
-    nowMs: wall(),
-    entries: useCache ? readToolCache(paths) : undefined,
-    fresh: [],
-  };
   // The content facts: from the cache when both files are unchanged and this selection was seen,
   // else from the files (each parsed once), then kept. Never written where there is no ~/.aws yet.
-  const sel = resolveProfileName(env, o.profile);
   // Kept facts are used (and the chunks reused) unless --no-cache, or --verify needs the whole read model.
   const reuse = useCache && !o.needConfig;
-  const id = reuse ? filesIdentity(paths) : undefined;
-  let content = id ? readContentCache(paths, id) : undefined;
-  if (content?.readable && content.selected[selectionKey(sel)] === undefined) content = undefined;
-  if (!content && o.onlyFromCache) return undefined;
+  const l = o.lookup;
+  const lookup =
+    reuse && l && l.env === env && l.profile === o.profile && l.pr.cwd === (o.cwd ?? process.cwd())
+      ? l
+      : lookUp(o, paths, reuse);
+  const { pr, sel, id } = lookup;
+  let content = lookup.content;
+  if (!content && o.onlyFromCache) return { miss: lookup };
   const toolsP = Promise.all([awsTools(pr), pythonSdk(pr), nodeSdkFact(pr)]);
   const [awsDir, config, credentials, ssoCache, cliCache] = [
     paths.awsDir,
@@ -349,7 +383,8 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | undefined> 
   let configRead: FileRead | undefined;
   let credentialsText: string | undefined;
   if (!content) {
-    const before = useCache ? filesIdentity(paths) : undefined;
+    // (The identity the lookup took, before any file was read.)
+    const before = id ?? (useCache ? filesIdentity(paths) : undefined);
     const cfg = readForLint(paths.configFile, "config");
     const cred = readForLint(paths.credentialsFile, "credentials");
     // A big config file is read chunk by chunk, reusing the chunks an earlier run analysed

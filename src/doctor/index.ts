@@ -4,7 +4,7 @@
  */
 import { runChecks } from "./checks";
 import { applyAction, describeAction } from "./fix";
-import { gatherFacts } from "./gather";
+import { type CacheLookup, gatherFacts } from "./gather";
 import type { Facts, Finding, Group, Status } from "./types";
 
 export type { Facts, Finding, FixAction, Status } from "./types";
@@ -20,15 +20,18 @@ export interface DoctorOptions {
   cache?: boolean;
   /** Wall clock for the cache's 2-second rule (tests). */
   wallClock?: () => number;
+  /** runDoctorFromCache's miss in this process (gather.ts GatherOptions `lookup`). */
+  lookup?: CacheLookup;
 }
 
 /**
- * The findings of a run answered from the cache (no --verify), or undefined when the files' content
- * facts are not cached: the launcher's fast path (src/cli/doctor-fast.ts) then runs the full CLI.
+ * The findings of a run answered from the cache (no --verify), or, when the files' content facts are
+ * not cached, what the cache lookup found (`miss`): the launcher's fast path (src/cli/doctor-fast.ts)
+ * then runs the command, which goes on from it (DoctorOptions `lookup`).
  */
 export async function runDoctorFromCache(
-  o: Omit<DoctorOptions, "verify" | "cache">,
-): Promise<{ facts: Facts; findings: Finding[] } | undefined> {
+  o: Omit<DoctorOptions, "verify" | "cache" | "lookup">,
+): Promise<{ facts: Facts; findings: Finding[] } | { miss: CacheLookup }> {
   const facts = await gatherFacts({
     env: o.env,
     now: o.now,
@@ -37,7 +40,7 @@ export async function runDoctorFromCache(
     ...(o.wallClock ? { wallClock: o.wallClock } : {}),
     onlyFromCache: true,
   });
-  return facts ? { facts, findings: runChecks(facts) } : undefined;
+  return "miss" in facts ? facts : { facts, findings: runChecks(facts) };
 }
 
 function gather(o: DoctorOptions): Promise<Facts> {
@@ -48,6 +51,7 @@ function gather(o: DoctorOptions): Promise<Facts> {
     ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
     ...(o.cache !== undefined ? { cache: o.cache } : {}),
     ...(o.wallClock ? { wallClock: o.wallClock } : {}),
+    ...(o.lookup ? { lookup: o.lookup } : {}),
     needConfig: Boolean(o.verify),
   });
 }

@@ -12,7 +12,7 @@ import { awsPaths, resolveProfileName } from "../../src/config/paths";
 import { readChunkStore } from "../../src/doctor/cache";
 import { chunkedContent } from "../../src/doctor/chunks";
 import type { FileRead } from "../../src/doctor/content";
-import { findingsJson, runDoctor } from "../../src/doctor/index";
+import { findingsJson, runDoctor, runDoctorFromCache, runLocalDoctor } from "../../src/doctor/index";
 import { type Fixture, find, fixture } from "./support";
 
 const fixtures: Fixture[] = [];
@@ -222,6 +222,28 @@ describe("doctor cache: content facts", () => {
     const [entry] = (await fs.readdir(dir)).filter((n) => n.startsWith("files-"));
     await fs.writeFile(path.join(dir, entry!), '{"v":1,"portico":"0.0.0-other"');
     expect((await doctor(f)).facts.contentSource).toBe("files");
+  });
+
+  it("a miss of the cache-only run goes on from its lookup; a lookup made for another selection is not used", async () => {
+    const f = await home({ ".aws/config": GOOD });
+    const o = { env: { ...f.env, AWS_PROFILE: "dev" }, now: () => new Date(), cwd: f.home, wallClock: ahead };
+    const miss = await runDoctorFromCache(o);
+    if (!("miss" in miss)) throw new Error("expected a miss: nothing is cached yet");
+    const whole = findingsJson((await runDoctor({ ...o, cache: false })).findings);
+    const resumed = await runLocalDoctor({ ...o, lookup: miss.miss });
+    expect(resumed.facts.contentSource).toBe("files");
+    expect(findingsJson(resumed.findings)).toEqual(whole);
+    // The facts it read are kept under the identity the lookup took: the next run is a hit.
+    const hit = await runDoctorFromCache(o);
+    expect("findings" in hit && findingsJson(hit.findings)).toEqual(whole);
+    // Another environment (AWS_PROFILE) or --profile: looked up again, not taken from that lookup.
+    const dve = { ...o, env: { ...f.env, AWS_PROFILE: "dve" } };
+    for (const other of [dve, { ...o, profile: "dve" }]) {
+      const r = await runLocalDoctor({ ...other, lookup: miss.miss });
+      expect(find(findingsJson(r.findings) as never, "profiles.selected", "problem")[0]!.fix).toContain(
+        "--profile dev",
+      );
+    }
   });
 
   it("tokens and the environment are judged on every run, never cached", async () => {
