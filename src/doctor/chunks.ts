@@ -155,80 +155,99 @@ const NONE: never[] = Object.freeze([]) as never[];
 const hasLists = (r: ChunkRecord): boolean =>
   r.lint.length + r.sessions.length + r.services.length + r.candidates.length + r.spans.length > 0;
 
-/** A chunk's record read back (decodeRecords): the numbers at once, its JSON when asked for. */
-class StoredRecord implements ChunkRecord {
-  private parsed:
-    | Pick<ChunkRecord, "members" | "lint" | "sessions" | "services" | "candidates" | "spans">
-    | undefined;
+/**
+ * A chunk's record read back (decodeRecords): the numbers at once, as plain fields (an edit's run reads
+ * them for every chunk it keeps, several times: no getter call each time), its JSON when asked for.
+ */
+abstract class StoredRecord implements ChunkRecord {
+  readonly len: number;
+  readonly nl: number;
+  readonly profiles: number;
+  abstract readonly members: string;
+  abstract readonly lint: ChunkRecord["lint"];
+  abstract readonly sessions: KeptView[];
+  abstract readonly services: string[];
+  abstract readonly candidates: KeptView[];
+  abstract readonly spans: ChunkRecord["spans"];
   constructor(
     /** The table it was read from (its JSON is copied from there as bytes: encodeRecords). */
     readonly table: EncodedRecords,
     /** Its row there. */
     readonly index: number,
-  ) {}
-  get len(): number {
-    return this.table.cols[this.index * COLS]!;
+  ) {
+    const o = index * COLS;
+    this.len = table.cols[o]!;
+    this.nl = table.cols[o + 1]!;
+    this.profiles = table.cols[o + 2]!;
   }
-  get nl(): number {
-    return this.table.cols[this.index * COLS + 1]!;
-  }
-  get profiles(): number {
-    return this.table.cols[this.index * COLS + 2]!;
-  }
-  /** Where its JSON is in the encoding's `json`. */
-  get span(): [number, number] {
-    return [
-      this.index === 0 ? 0 : this.table.cols[(this.index - 1) * COLS + 4]!,
-      this.table.cols[this.index * COLS + 4]!,
-    ];
-  }
-  get listed(): boolean {
-    return this.table.cols[this.index * COLS + 3] === 1;
-  }
-  /** Its JSON parsed and checked; a StoreUnreadable when it is not what encodeRecords wrote. */
-  private lists() {
-    if (this.parsed) return this.parsed;
-    const [a, b] = this.span;
-    let x: unknown;
+  /** Its JSON parsed; a StoreUnreadable when it is not JSON. */
+  protected parse(): unknown {
+    const cols = this.table.cols;
+    const a = this.index === 0 ? 0 : cols[(this.index - 1) * COLS + 4]!;
     try {
-      x = JSON.parse(this.table.json.toString("utf8", a, b));
+      return JSON.parse(this.table.json.toString("utf8", a, cols[this.index * COLS + 4]!));
     } catch {
       throw new StoreUnreadable();
     }
-    const ok = (v: unknown) => Array.isArray(v);
-    if (this.listed) {
-      if (!Array.isArray(x) || x.length !== 6 || typeof x[0] !== "string" || !x.slice(1).every(ok))
-        throw new StoreUnreadable();
-      const [members, lint, sessions, services, candidates, spans] = x;
-      this.parsed = { members, lint, sessions, services, candidates, spans };
-    } else {
+  }
+  /** As a plain record (JSON.stringify of a store: the tests' snapshots). */
+  toJSON(): ChunkRecord {
+    const { len, nl, profiles, members, lint, sessions, services, candidates, spans } = this;
+    return { len, nl, profiles, members, lint, sessions, services, candidates, spans };
+  }
+}
+
+/** A chunk with no lists (most): its JSON is its `members`. */
+class StoredPlain extends StoredRecord {
+  readonly lint = NONE;
+  readonly sessions = NONE;
+  readonly services = NONE;
+  readonly candidates = NONE;
+  readonly spans = NONE;
+  private m: string | undefined;
+  get members(): string {
+    if (this.m === undefined) {
+      const x = this.parse();
       if (typeof x !== "string") throw new StoreUnreadable();
-      this.parsed = { members: x, lint: NONE, sessions: NONE, services: NONE, candidates: NONE, spans: NONE };
+      this.m = x;
     }
+    return this.m;
+  }
+}
+
+/** A chunk with lists: its JSON is `[members, lint, sessions, services, candidates, spans]`. */
+class StoredListed extends StoredRecord {
+  private parsed:
+    | Pick<ChunkRecord, "members" | "lint" | "sessions" | "services" | "candidates" | "spans">
+    | undefined;
+  /** Its JSON parsed and checked; a StoreUnreadable when it is not what encodeRecords wrote. */
+  private lists() {
+    if (this.parsed) return this.parsed;
+    const x = this.parse();
+    const ok = (v: unknown) => Array.isArray(v);
+    if (!Array.isArray(x) || x.length !== 6 || typeof x[0] !== "string" || !x.slice(1).every(ok))
+      throw new StoreUnreadable();
+    const [members, lint, sessions, services, candidates, spans] = x;
+    this.parsed = { members, lint, sessions, services, candidates, spans };
     return this.parsed;
   }
   get members(): string {
     return this.lists().members;
   }
   get lint(): ChunkRecord["lint"] {
-    return this.listed ? this.lists().lint : NONE;
+    return this.lists().lint;
   }
   get sessions(): KeptView[] {
-    return this.listed ? this.lists().sessions : NONE;
+    return this.lists().sessions;
   }
   get services(): string[] {
-    return this.listed ? this.lists().services : NONE;
+    return this.lists().services;
   }
   get candidates(): KeptView[] {
-    return this.listed ? this.lists().candidates : NONE;
+    return this.lists().candidates;
   }
   get spans(): ChunkRecord["spans"] {
-    return this.listed ? this.lists().spans : NONE;
-  }
-  /** As a plain record (JSON.stringify of a store: the tests' snapshots). */
-  toJSON(): ChunkRecord {
-    const { len, nl, profiles, members, lint, sessions, services, candidates, spans } = this;
-    return { len, nl, profiles, members, lint, sessions, services, candidates, spans };
+    return this.lists().spans;
   }
 }
 
@@ -295,7 +314,7 @@ export function decodeRecords(enc: EncodedRecords): ChunkRecord[] {
     if (next < end || next > json.length || cols[i * COLS + 3]! > 1)
       throw new Error("chunk records: a bad row");
     end = next;
-    out[i] = new StoredRecord(enc, i);
+    out[i] = cols[i * COLS + 3] === 1 ? new StoredListed(enc, i) : new StoredPlain(enc, i);
   }
   if (end !== json.length) throw new Error("chunk records: a bad table");
   return out;
