@@ -146,10 +146,14 @@ function defaultEntries(ls: LineScan): Map<string, number> {
 }
 
 /** Section `name` as `raw_config_parse` reads it: own keys, then [DEFAULT]'s not overridden, then (refused files) later headers'. */
-function buildSection(ls: LineScan, name: string, defaults: () => Map<string, number>): BuiltSection {
+function buildSection(
+  ls: LineScan,
+  name: string,
+  first: number,
+  defaults: () => Map<string, number>,
+): BuiltSection {
   const values: RawSection = new Map();
   const lines = new Map<string, number>();
-  const first = ls.firstSection(name);
   const [a, b] = ls.entriesOf(first);
   for (let e = a; e < b; e++) {
     const k = ls.key(e);
@@ -281,7 +285,7 @@ export function parseLines(ls: LineScan, view?: Scan): ParsedConfig {
     if (b === undefined) {
       const first = ls.firstSection(name);
       if (first === -1 || ls.isDefault(first)) return undefined;
-      b = buildSection(ls, name, getDefaults);
+      b = buildSection(ls, name, first, getDefaults);
       built.set(name, b);
     }
     return b;
@@ -311,7 +315,8 @@ export function parseLines(ls: LineScan, view?: Scan): ParsedConfig {
     get locations(): RawLocations {
       if (locations === undefined) {
         const sections = new Map<string, number>();
-        for (const n of names()) sections.set(n, ls.sectionLine[ls.firstSection(n)]! + 1);
+        for (let s = 0; s < ls.sectionCount; s++)
+          if (!ls.isDefault(s) && !ls.isDuplicate(s)) sections.set(ls.sectionName(s), ls.sectionLine[s]! + 1);
         locations = { sections, keys: new LazyMap((name) => section(name)!.lines, names()) };
       }
       return locations;
