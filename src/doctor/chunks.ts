@@ -341,16 +341,17 @@ export function commonBytes(
   now: Buffer,
 ): Common {
   const max = Math.min(size, now.length);
-  // The longest m ≤ b.length with equal(m): the whole block first (one compare for each unchanged
-  // block), then by halves within the block that differs.
-  const longest = (b: Buffer, equal: (k: number) => boolean) => {
-    if (equal(b.length)) return b.length;
-    let lo = 0;
-    let hi = b.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (equal(mid)) lo = mid;
-      else hi = mid - 1;
+  // The longest m ≤ len with the first m equal (`same(a, z)`: positions [a, z) are equal): the whole
+  // block first (one compare for each unchanged block), then by halves, comparing only the half not
+  // yet known (a block's length in all, not its length per halving).
+  const longest = (len: number, same: (a: number, z: number) => boolean) => {
+    if (same(0, len)) return len;
+    let lo = 0; // [0, lo) equal; [0, hi) not
+    let hi = len;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (same(lo, mid)) lo = mid;
+      else hi = mid;
     }
     return lo;
   };
@@ -358,7 +359,8 @@ export function commonBytes(
   while (start < max) {
     const want = Math.min(BLOCK, max - start);
     const b = block(start, want);
-    const k = longest(b, (m) => b.compare(now, start, start + m, 0, m) === 0);
+    const at = start;
+    const k = longest(b.length, (x, z) => b.compare(now, at + x, at + z, x, z) === 0);
     start += k;
     if (k < want) break;
   }
@@ -367,7 +369,9 @@ export function commonBytes(
     const want = Math.min(BLOCK, max - start - end);
     const b = block(size - end - want, want);
     const to = now.length - end;
-    const k = b.length < want ? 0 : longest(b, (m) => b.compare(now, to - m, to, want - m, want) === 0);
+    // (From the end: position x is the x-th byte before `to`.)
+    const k =
+      b.length < want ? 0 : longest(want, (x, z) => b.compare(now, to - z, to - x, want - z, want - x) === 0);
     end += k;
     if (k < want) break;
   }
