@@ -205,6 +205,9 @@ function headerCause(name: string): { code: string; message: string } {
 // Characters both readers treat alike: printable ASCII, tab, and line feeds (a "\r" only before "\n").
 const OTHER_CHARS = /[^\x20-\x7e\t\n\r]|\r(?!\n)/;
 const TYPED_HEADER = /^(profile|sso-session|services) ([A-Za-z0-9_\-@+.%:/]+)$/;
+// readsAlike's per-entry tests, matched from the key's start (sticky: no string per line).
+const UPPER_KEY = /[^=:\n]*[A-Z]/y;
+const CUT_MARK = /[#;]|[^\n]*?[ \t][#;]/y;
 
 /**
  * readsAlike's rule for one section header: unindented, not [DEFAULT], nothing but spaces or tabs
@@ -260,19 +263,14 @@ export function readsAlike(parsed: ParsedConfig, kind: "config" | "credentials")
     const d = ls.delimiterAt(e);
     if (text.charCodeAt(d) === 0x3a || ks !== ls.lineStart[line] || ls.emptyFirstValue(e)) return false;
     if (text.charCodeAt(ks) === 0x5b /* [ */) return false;
-    for (let p = ks; p < d; p++) {
-      const c = text.charCodeAt(p);
-      if (c >= 0x41 && c <= 0x5a) return false; // upper case: botocore lower-cases keys, the SDK does not
-    }
+    // Upper case in the key (before the delimiter): botocore lower-cases keys, the SDK does not.
+    UPPER_KEY.lastIndex = ks;
+    if (UPPER_KEY.test(text)) return false;
     if (d - ks >= 9 && ls.rawKey(e) === "__proto__") return false;
-    // "#" or ";" at the start or after a space: the SDK cuts the line there (ASCII only by now).
-    const end = ls.lineEnd(line);
-    for (let p = ks; p < end; p++) {
-      const c = text.charCodeAt(p);
-      if (c !== 0x23 && c !== 0x3b) continue;
-      const before = text.charCodeAt(p - 1);
-      if (p === ls.lineStart[line] || before === 0x20 || before === 9) return false;
-    }
+    // "#" or ";" at the start (the key starts the line) or after a space: the SDK cuts the line there
+    // (ASCII only by now, and no lone "\r").
+    CUT_MARK.lastIndex = ks;
+    if (CUT_MARK.test(text)) return false;
   }
   return true;
 }

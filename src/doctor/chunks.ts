@@ -29,7 +29,7 @@ import { LazyMap, type ParsedConfig, parseConfigText, profileMapEntry } from "..
 import { type LintFinding, lintFiles } from "../config/lint";
 import { type AwsConfig, buildAwsConfig, type SectionView } from "../config/load";
 import type { AwsPaths, ProfileSelection } from "../config/paths";
-import { KIND_HEADER } from "../config/scan";
+import { KIND_BLANK, KIND_HEADER } from "../config/scan";
 import { headerReadsAlike } from "../config/sdkjs";
 import { builtin } from "../platform/builtin";
 import { fnv1a } from "../platform/fnv";
@@ -406,7 +406,7 @@ const digest = (s: string): string =>
 const mark = (kind: string, name: string): number => fnv1a(name.toLowerCase(), fnv1a(kind)) >>> 0;
 
 /** A line the SDK for JavaScript may read as a header (it trims JavaScript's white space). */
-const JS_HEADER_START = /^\s*\[/;
+const JS_HEADER_START = /\s*\[/y;
 
 /** What chunks.ts reads of the config's text: a string, or an ASCII file's bytes as one (AsciiText). */
 interface TextLike {
@@ -563,8 +563,13 @@ function analyse(
   const lists = { profiles, ssoSessions: sessions, services };
   // A line other than a header whose first non-space character is "[": the SDK for JavaScript
   // reads a header there (its section would run on into the next chunk).
-  for (let i = 0; i < ownLines; i++)
-    if (ls.kinds[i] !== KIND_HEADER && JS_HEADER_START.test(ls.lineText(i))) return undefined;
+  // (From each line's start, sticky; a blank line is skipped: its spaces would run on into the next.)
+  for (let i = 0; i < ownLines; i++) {
+    const k = ls.kinds[i];
+    if (k === KIND_HEADER || k === KIND_BLANK) continue;
+    JS_HEADER_START.lastIndex = ls.lineStart[i]!;
+    if (JS_HEADER_START.test(text)) return undefined;
+  }
   const marks: number[] = [];
   for (let s = 0; s < ls.sectionCount; s++) {
     if (ls.sectionLine[s]! >= ownLines) break;

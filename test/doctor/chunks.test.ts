@@ -1060,6 +1060,16 @@ describe("chunkedContent: the name marks", () => {
     expect(chunked(twice, undefined, sel, edited.store)).toBeUndefined();
   });
 
+  it("a continuation line the SDK for JavaScript reads as a header is declined (the name it defines may be another chunk's)", () => {
+    // p3's last key continued by "  [profile p150]": botocore reads a value line there, the SDK a second
+    // [profile p150] (whose first one is in a later chunk).
+    const text = base.replace(/(\[profile p3\]\n(?:.*\n)*?sso_role_name = \w+\n)/, "$1  [profile p150]\n");
+    expect(text).not.toBe(base);
+    expect(chunked(text, undefined, sel)).toBeUndefined();
+    // The same line unindented inside a value is no header to either reader: answered.
+    expect(agrees(text.replace("  [profile p150]\n", "  x[profile p150]\n"), undefined, sel)).toBeDefined();
+  });
+
   it("two names with equal marks: not distinct, so renaming one to the other is still found (declined)", () => {
     const text = base
       .replace("[profile p5]\n", `[profile ${A}]\n`)
