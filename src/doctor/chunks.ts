@@ -155,20 +155,33 @@ const NONE: never[] = Object.freeze([]) as never[];
 const hasLists = (r: ChunkRecord): boolean =>
   r.lint.length + r.sessions.length + r.services.length + r.candidates.length + r.spans.length > 0;
 
+/** A chunk's JSON in its table (decodeRecords), parsed; a StoreUnreadable when it is not JSON. */
+function parseRow(table: EncodedRecords, index: number): unknown {
+  const cols = table.cols;
+  const a = index === 0 ? 0 : cols[(index - 1) * COLS + 4]!;
+  try {
+    return JSON.parse(table.json.toString("utf8", a, cols[index * COLS + 4]!));
+  } catch {
+    throw new StoreUnreadable();
+  }
+}
+
 /**
- * A chunk's record read back (decodeRecords): the numbers at once, as plain fields (an edit's run reads
- * them for every chunk it keeps, several times: no getter call each time), its JSON when asked for.
+ * A chunk's record read back (decodeRecords) with no lists (most): the numbers and the empty lists as
+ * plain fields (an edit's run reads them for every chunk it keeps, several times: no getter call each
+ * time, and no constructor chain to make 600 of them), its JSON — its `members` — when asked for.
+ * (Two classes of their own rather than a base class: each `new` is one plain constructor.)
  */
-abstract class StoredRecord implements ChunkRecord {
+class StoredPlain implements ChunkRecord {
   readonly len: number;
   readonly nl: number;
   readonly profiles: number;
-  abstract readonly members: string;
-  abstract readonly lint: ChunkRecord["lint"];
-  abstract readonly sessions: KeptView[];
-  abstract readonly services: string[];
-  abstract readonly candidates: KeptView[];
-  abstract readonly spans: ChunkRecord["spans"];
+  readonly lint: ChunkRecord["lint"];
+  readonly sessions: KeptView[];
+  readonly services: string[];
+  readonly candidates: KeptView[];
+  readonly spans: ChunkRecord["spans"];
+  private m: string | undefined;
   constructor(
     /** The table it was read from (its JSON is copied from there as bytes: encodeRecords). */
     readonly table: EncodedRecords,
@@ -179,51 +192,49 @@ abstract class StoredRecord implements ChunkRecord {
     this.len = table.cols[o]!;
     this.nl = table.cols[o + 1]!;
     this.profiles = table.cols[o + 2]!;
+    this.lint = NONE;
+    this.sessions = NONE;
+    this.services = NONE;
+    this.candidates = NONE;
+    this.spans = NONE;
+    this.m = undefined;
   }
-  /** Its JSON parsed; a StoreUnreadable when it is not JSON. */
-  protected parse(): unknown {
-    const cols = this.table.cols;
-    const a = this.index === 0 ? 0 : cols[(this.index - 1) * COLS + 4]!;
-    try {
-      return JSON.parse(this.table.json.toString("utf8", a, cols[this.index * COLS + 4]!));
-    } catch {
-      throw new StoreUnreadable();
-    }
-  }
-  /** As a plain record (JSON.stringify of a store: the tests' snapshots). */
-  toJSON(): ChunkRecord {
-    const { len, nl, profiles, members, lint, sessions, services, candidates, spans } = this;
-    return { len, nl, profiles, members, lint, sessions, services, candidates, spans };
-  }
-}
-
-/** A chunk with no lists (most): its JSON is its `members`. */
-class StoredPlain extends StoredRecord {
-  readonly lint = NONE;
-  readonly sessions = NONE;
-  readonly services = NONE;
-  readonly candidates = NONE;
-  readonly spans = NONE;
-  private m: string | undefined;
   get members(): string {
     if (this.m === undefined) {
-      const x = this.parse();
+      const x = parseRow(this.table, this.index);
       if (typeof x !== "string") throw new StoreUnreadable();
       this.m = x;
     }
     return this.m;
   }
+  /** As a plain record (JSON.stringify of a store: the tests' snapshots). */
+  toJSON(): ChunkRecord {
+    return recordOf(this);
+  }
 }
 
-/** A chunk with lists: its JSON is `[members, lint, sessions, services, candidates, spans]`. */
-class StoredListed extends StoredRecord {
+/** A chunk's record read back with lists: its JSON `[members, lint, sessions, services, candidates, spans]`. */
+class StoredListed implements ChunkRecord {
+  readonly len: number;
+  readonly nl: number;
+  readonly profiles: number;
   private parsed:
     | Pick<ChunkRecord, "members" | "lint" | "sessions" | "services" | "candidates" | "spans">
     | undefined;
+  constructor(
+    readonly table: EncodedRecords,
+    readonly index: number,
+  ) {
+    const o = index * COLS;
+    this.len = table.cols[o]!;
+    this.nl = table.cols[o + 1]!;
+    this.profiles = table.cols[o + 2]!;
+    this.parsed = undefined;
+  }
   /** Its JSON parsed and checked; a StoreUnreadable when it is not what encodeRecords wrote. */
   private lists() {
     if (this.parsed) return this.parsed;
-    const x = this.parse();
+    const x = parseRow(this.table, this.index);
     const ok = (v: unknown) => Array.isArray(v);
     if (!Array.isArray(x) || x.length !== 6 || typeof x[0] !== "string" || !x.slice(1).every(ok))
       throw new StoreUnreadable();
@@ -249,6 +260,17 @@ class StoredListed extends StoredRecord {
   get spans(): ChunkRecord["spans"] {
     return this.lists().spans;
   }
+  toJSON(): ChunkRecord {
+    return recordOf(this);
+  }
+}
+
+type StoredRecord = StoredPlain | StoredListed;
+const isStored = (r: ChunkRecord): r is StoredRecord => r instanceof StoredPlain || r instanceof StoredListed;
+
+function recordOf(r: ChunkRecord): ChunkRecord {
+  const { len, nl, profiles, members, lint, sessions, services, candidates, spans } = r;
+  return { len, nl, profiles, members, lint, sessions, services, candidates, spans };
 }
 
 /** A kept record whose JSON does not read back: the store is not used (chunkedContent). */
@@ -261,14 +283,14 @@ export function encodeRecords(records: ChunkRecord[]): EncodedRecords {
   let end = 0;
   for (let i = 0; i < n; ) {
     const r = records[i]!;
-    if (r instanceof StoredRecord) {
+    if (isStored(r)) {
       // A run of rows read from one table, in its order: their numbers and JSON copied at once.
       const t = r.table;
       const first = r.index;
       let k = 1;
       for (; i + k < n; k++) {
         const q = records[i + k];
-        if (!(q instanceof StoredRecord) || q.table !== t || q.index !== first + k) break;
+        if (q === undefined || !isStored(q) || q.table !== t || q.index !== first + k) break;
       }
       const a = first === 0 ? 0 : t.cols[(first - 1) * COLS + 4]!;
       const b = t.cols[(first + k - 1) * COLS + 4]!;
@@ -857,8 +879,9 @@ function chunkedRead(
   const spans: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     const r = keptAt(i);
-    if (r) for (const [x, y] of r.spans) spans.push([at[i]! + x, at[i]! + y]);
-    else spans.push(...sessionSpans(text, at[i]!, at[i + 1]!));
+    if (r) {
+      for (let k = 0; k < r.spans.length; k++) spans.push([at[i]! + r.spans[k]![0], at[i]! + r.spans[k]![1]]);
+    } else spans.push(...sessionSpans(text, at[i]!, at[i + 1]!));
   }
   const sessionTexts = spans.map(([x, y]) => withBreak(text.slice(x, y)));
   const context = sessionTexts.join("");
@@ -930,11 +953,13 @@ function chunkedRead(
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
     startLine.push(line);
-    for (const [l, severity, code, message] of r.lint)
-      lint.push({ file: paths.configFile, line: l + line, severity, code, message });
-    for (const s of r.sessions) ssoSessions.set(s.name, unkept(s, line, paths));
-    for (const name of r.services) services.later(name, i);
-    for (const k of r.candidates) candidates.push(unkept(k, line, paths));
+    // (Most chunks have none of these lists: looked at by their lengths, no iterator each.)
+    if (r.lint.length > 0)
+      for (const [l, severity, code, message] of r.lint)
+        lint.push({ file: paths.configFile, line: l + line, severity, code, message });
+    if (r.sessions.length > 0) for (const s of r.sessions) ssoSessions.set(s.name, unkept(s, line, paths));
+    if (r.services.length > 0) for (const name of r.services) services.later(name, i);
+    if (r.candidates.length > 0) for (const k of r.candidates) candidates.push(unkept(k, line, paths));
     // The first profile of each sso-session (in file order): from the first chunks that name it.
     if (members.size < wanted && r.members !== "")
       for (const l of r.members.split("\n")) {
