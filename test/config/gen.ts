@@ -35,6 +35,9 @@ const sectionName = fc.oneof(
       "a]b",
       "profile x\\",
       "profile ''",
+      "profile\tdev",
+      "\tprofile dev ",
+      "sso-session \t s",
     ),
   },
   {
