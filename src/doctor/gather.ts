@@ -71,10 +71,23 @@ export interface CacheLookup {
   content: ContentFacts | undefined;
 }
 
+/**
+ * Whether `p` exists, without an exception when it does not (most of what doctor looks for is missing:
+ * an \`aws\` in most PATH folders, a backup, a cache folder; each exception costs a stack trace).
+ */
+const present = (p: string): boolean => {
+  try {
+    return fs().statSync(p, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+};
+
 export function fileFact(p: string): FileFact {
   let symlink = false;
   try {
-    const l = fs().lstatSync(p);
+    const l = fs().lstatSync(p, { throwIfNoEntry: false });
+    if (l === undefined) return { path: p, exists: false, symlink: false, dangling: false, directory: false };
     symlink = l.isSymbolicLink();
     if (!symlink)
       return {
@@ -89,7 +102,8 @@ export function fileFact(p: string): FileFact {
     return { path: p, exists: false, symlink: false, dangling: false, directory: false };
   }
   try {
-    const s = fs().statSync(p);
+    const s = fs().statSync(p, { throwIfNoEntry: false });
+    if (s === undefined) return { path: p, exists: false, symlink, dangling: true, directory: false };
     return {
       path: p,
       exists: true,
@@ -130,8 +144,8 @@ export function awsOnPath(env: NodeJS.ProcessEnv): string[] {
   for (const dir of dirs) {
     const p = path.join(dir, process.platform === "win32" ? "aws.exe" : "aws");
     try {
+      if (!f.statSync(p, { throwIfNoEntry: false })?.isFile()) continue;
       f.accessSync(p, f.constants.X_OK);
-      if (!f.statSync(p).isFile()) continue;
       // /bin/aws and /usr/bin/aws are often one file (a merged /usr): count it once.
       const real = f.realpathSync(p);
       if (seen.has(real)) continue;
@@ -216,6 +230,7 @@ async function pythonSdk(pr: Probes): Promise<Facts["python"]> {
   let python: string | undefined;
   for (const d of dirs) {
     const p = path.join(d, "python3");
+    if (!present(p)) continue;
     try {
       fs().accessSync(p, fs().constants.X_OK);
       python = p;
@@ -248,6 +263,7 @@ async function pythonSdk(pr: Probes): Promise<Facts["python"]> {
 
 function listCacheFiles(dir: string): FileFact[] {
   let names: string[];
+  if (!present(dir)) return [];
   try {
     names = fs().readdirSync(dir);
   } catch {
@@ -312,6 +328,7 @@ function findProgram(word: string, env: NodeJS.ProcessEnv): string | null {
         .filter(Boolean)
         .map((d) => path.join(d, word));
   for (const c of candidates) {
+    if (!present(c)) continue;
     try {
       fs().accessSync(c, fs().constants.X_OK);
       return c;
