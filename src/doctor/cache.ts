@@ -396,7 +396,7 @@ export interface ToolProbe {
 export function probeKey(p: ToolProbe, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
   let real: string;
   try {
-    real = fs.realpathSync(p.path);
+    real = fs.realpathSync.native(p.path);
   } catch {
     return undefined;
   }
@@ -490,7 +490,7 @@ export async function writeToolCache(
 ): Promise<void> {
   const keep = fresh.filter((f) => {
     try {
-      if (f.exe !== undefined) return settled(fileIdentity(fs.realpathSync(f.exe)), nowMs);
+      if (f.exe !== undefined) return settled(fileIdentity(fs.realpathSync.native(f.exe)), nowMs);
       return (f.watch ?? []).every((p) => {
         const id = fileIdentity(p);
         return id === null || settled(id, nowMs);

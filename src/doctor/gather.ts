@@ -147,7 +147,7 @@ export function awsOnPath(env: NodeJS.ProcessEnv): string[] {
       if (!f.statSync(p, { throwIfNoEntry: false })?.isFile()) continue;
       f.accessSync(p, f.constants.X_OK);
       // /bin/aws and /usr/bin/aws are often one file (a merged /usr): count it once.
-      const real = f.realpathSync(p);
+      const real = f.realpathSync.native(p);
       if (seen.has(real)) continue;
       seen.add(real);
       found.push(p);
