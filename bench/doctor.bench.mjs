@@ -14,6 +14,11 @@
 // Linux only; steadier than wall time on a loaded machine) over the baseline's. Prints a markdown
 // table. BENCH_RUNS (default 11) timed runs per row after one warm-up; BENCH_PROFILES (21000);
 // BENCH_PATHS=empty runs the empty PATH only.
+// BENCH_IR=1 (needs valgrind) adds each row's instruction count: one run under callgrind with
+// `node --predictable` (V8's compilers and GC on the main thread, fixed seeds: the same count to
+// ±0.01% run after run, where wall and CPU times move by ±10% on a shared machine), after two
+// warm-up runs with that flag (its own code cache entry, in a TMPDIR of its own), over the same count
+// for `node --predictable -e 0`. Every thread's instructions count (a background compile too).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
@@ -59,6 +64,25 @@ function time(cmd, args, env, before) {
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   return { ms, cpu: childCpuMs() - cpu, code: r.status };
 }
+const IR = process.env.BENCH_IR === "1";
+const irTmp = path.join(home, "tmp-ir");
+if (IR) mkdirSync(irTmp, { mode: 0o700 });
+// (Found on this process's PATH: a row's PATH may be empty.)
+const valgrind = IR
+  ? spawnSync("sh", ["-c", "command -v valgrind"], { encoding: "utf8" }).stdout.trim() || "valgrind"
+  : "";
+/** Instructions (callgrind's "Collected") of one `node --predictable ARGS` run. */
+function instructions(args, env) {
+  const r = spawnSync(
+    valgrind,
+    ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, "--predictable", ...args],
+    { env: { ...env, TMPDIR: irTmp }, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" },
+  );
+  const m = /Collected : (\d+)/.exec(r.stderr ?? "");
+  if (!m) throw new Error(`callgrind gave no count: ${String(r.error ?? r.stderr).slice(0, 300)}`);
+  return Number(m[1]);
+}
+const irBase = IR ? instructions(["-e", "0"], { HOME: home, PATH: "/usr/bin:/bin" }) : Number.NaN;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 function measure(label, cmd, args, env, before) {
@@ -72,8 +96,18 @@ function measure(label, cmd, args, env, before) {
     xs.push(r);
     code = r.code;
   }
+  let ir = Number.NaN;
+  if (IR) {
+    for (let i = 0; i < 2; i++) {
+      before?.();
+      spawnSync(cmd, ["--predictable", ...args], { env: { ...env, TMPDIR: irTmp }, stdio: "ignore" });
+    }
+    before?.();
+    ir = instructions(args, env);
+  }
   return {
     label,
+    ir,
     median: median(xs.map((x) => x.ms)),
     baseline: median(base.map((x) => x.ms)),
     cpu: mean(xs.map((x) => x.cpu)),
@@ -145,4 +179,11 @@ for (const r of results)
   console.log(
     `| ${r.label} | ${r.median.toFixed(1)} | ${r.baseline.toFixed(1)} | ${(r.median / r.baseline).toFixed(2)} | ${r.cpu.toFixed(0)} | ${r.baseCpu.toFixed(0)} | ${(r.cpu / r.baseCpu).toFixed(2)} |`,
   );
+if (IR) {
+  console.log(
+    `\nInstructions (callgrind, \`node --predictable\`); \`node --predictable -e 0\`: ${(irBase / 1e6).toFixed(1)} M\n\n| run | instructions (M) | × \`node -e 0\` |\n|---|---|---|`,
+  );
+  for (const r of results)
+    console.log(`| ${r.label} | ${(r.ir / 1e6).toFixed(1)} | ${(r.ir / irBase).toFixed(3)} |`);
+}
 rmSync(home, { recursive: true, force: true });
