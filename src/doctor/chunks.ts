@@ -166,32 +166,51 @@ function parseRow(table: EncodedRecords, index: number): unknown {
   }
 }
 
-/**
- * A chunk's record read back (decodeRecords) with no lists (most): the numbers and the empty lists as
- * plain fields (an edit's run reads them for every chunk it keeps, several times: no getter call each
- * time, and no constructor chain to make 600 of them), its JSON — its `members` — when asked for.
- * (Two classes of their own rather than a base class: each `new` is one plain constructor.)
- */
-class StoredPlain implements ChunkRecord {
-  readonly len: number;
-  readonly nl: number;
-  readonly profiles: number;
-  readonly lint: ChunkRecord["lint"];
-  readonly sessions: KeptView[];
-  readonly services: string[];
-  readonly candidates: KeptView[];
-  readonly spans: ChunkRecord["spans"];
-  private m: string | undefined;
-  constructor(
-    /** The table it was read from (its JSON is copied from there as bytes: encodeRecords). */
-    readonly table: EncodedRecords,
-    /** Its row there. */
-    readonly index: number,
-  ) {
+/** A chunk's record read back (decodeRecords): its numbers as plain fields, set by one constructor. */
+abstract class StoredRecord implements ChunkRecord {
+  declare readonly len: number;
+  declare readonly nl: number;
+  declare readonly profiles: number;
+  abstract readonly members: string;
+  abstract readonly lint: ChunkRecord["lint"];
+  abstract readonly sessions: KeptView[];
+  abstract readonly services: string[];
+  abstract readonly candidates: KeptView[];
+  abstract readonly spans: ChunkRecord["spans"];
+  /** The table it was read from (its JSON is copied from there as bytes: encodeRecords). */
+  declare readonly table: EncodedRecords;
+  /** Its row there. */
+  declare readonly index: number;
+  // (Fields set here only, none defined by an initializer: 600 records are made per edit.)
+  constructor(table: EncodedRecords, index: number) {
+    this.table = table;
+    this.index = index;
     const o = index * COLS;
     this.len = table.cols[o]!;
     this.nl = table.cols[o + 1]!;
     this.profiles = table.cols[o + 2]!;
+  }
+  /** As a plain record (JSON.stringify of a store: the tests' snapshots). */
+  toJSON(): ChunkRecord {
+    const { len, nl, profiles, members, lint, sessions, services, candidates, spans } = this;
+    return { len, nl, profiles, members, lint, sessions, services, candidates, spans };
+  }
+}
+
+/**
+ * A chunk with no lists (most): the empty lists as plain fields (an edit's run reads them for every
+ * chunk it keeps, several times: no getter call each time), set in the constructor (no field
+ * initializers), its JSON — its `members` — parsed when asked for.
+ */
+class StoredPlain extends StoredRecord {
+  declare readonly lint: ChunkRecord["lint"];
+  declare readonly sessions: KeptView[];
+  declare readonly services: string[];
+  declare readonly candidates: KeptView[];
+  declare readonly spans: ChunkRecord["spans"];
+  declare private m: string | undefined;
+  constructor(table: EncodedRecords, index: number) {
+    super(table, index);
     this.lint = NONE;
     this.sessions = NONE;
     this.services = NONE;
@@ -207,28 +226,15 @@ class StoredPlain implements ChunkRecord {
     }
     return this.m;
   }
-  /** As a plain record (JSON.stringify of a store: the tests' snapshots). */
-  toJSON(): ChunkRecord {
-    return recordOf(this);
-  }
 }
 
-/** A chunk's record read back with lists: its JSON `[members, lint, sessions, services, candidates, spans]`. */
-class StoredListed implements ChunkRecord {
-  readonly len: number;
-  readonly nl: number;
-  readonly profiles: number;
-  private parsed:
+/** A chunk with lists: its JSON `[members, lint, sessions, services, candidates, spans]`, parsed when asked for. */
+class StoredListed extends StoredRecord {
+  declare private parsed:
     | Pick<ChunkRecord, "members" | "lint" | "sessions" | "services" | "candidates" | "spans">
     | undefined;
-  constructor(
-    readonly table: EncodedRecords,
-    readonly index: number,
-  ) {
-    const o = index * COLS;
-    this.len = table.cols[o]!;
-    this.nl = table.cols[o + 1]!;
-    this.profiles = table.cols[o + 2]!;
+  constructor(table: EncodedRecords, index: number) {
+    super(table, index);
     this.parsed = undefined;
   }
   /** Its JSON parsed and checked; a StoreUnreadable when it is not what encodeRecords wrote. */
@@ -260,18 +266,9 @@ class StoredListed implements ChunkRecord {
   get spans(): ChunkRecord["spans"] {
     return this.lists().spans;
   }
-  toJSON(): ChunkRecord {
-    return recordOf(this);
-  }
 }
 
-type StoredRecord = StoredPlain | StoredListed;
-const isStored = (r: ChunkRecord): r is StoredRecord => r instanceof StoredPlain || r instanceof StoredListed;
-
-function recordOf(r: ChunkRecord): ChunkRecord {
-  const { len, nl, profiles, members, lint, sessions, services, candidates, spans } = r;
-  return { len, nl, profiles, members, lint, sessions, services, candidates, spans };
-}
+const isStored = (r: ChunkRecord): r is StoredRecord => r instanceof StoredRecord;
 
 /** A kept record whose JSON does not read back: the store is not used (chunkedContent). */
 class StoreUnreadable extends Error {}
