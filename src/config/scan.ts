@@ -182,8 +182,8 @@ interface MoreParts {
 /**
  * The scan of one text as offsets, a few bytes per line: line i starts at `lineStart[i]` (its end is
  * found from the next start); entry j is the key line `entryLine[j]` with its delimiter at
- * `entryDelim[j]` (key and value are found again on that line when asked for); the entries of section s are `sectionEntry[s]` up to
- * `sectionEntry[s + 1]`. Arrays may be longer than the counts.
+ * `entryDelim[j]` (key and value are found again on that line when asked for); the entries of
+ * section s are `sectionEntry[s]` up to `sectionEntry[s + 1]`. Arrays may be longer than the counts.
  */
 export class LineScan {
   readonly text: string;

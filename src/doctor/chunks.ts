@@ -268,8 +268,6 @@ class StoredListed extends StoredRecord {
   }
 }
 
-const isStored = (r: ChunkRecord): r is StoredRecord => r instanceof StoredRecord;
-
 /** A kept record whose JSON does not read back: the store is not used (chunkedContent). */
 class StoreUnreadable extends Error {}
 
@@ -280,14 +278,14 @@ export function encodeRecords(records: ChunkRecord[]): EncodedRecords {
   let end = 0;
   for (let i = 0; i < n; ) {
     const r = records[i]!;
-    if (isStored(r)) {
+    if (r instanceof StoredRecord) {
       // A run of rows read from one table, in its order: their numbers and JSON copied at once.
       const t = r.table;
       const first = r.index;
       let k = 1;
       for (; i + k < n; k++) {
         const q = records[i + k];
-        if (q === undefined || !isStored(q) || q.table !== t || q.index !== first + k) break;
+        if (!(q instanceof StoredRecord) || q.table !== t || q.index !== first + k) break;
       }
       const a = first === 0 ? 0 : t.cols[(first - 1) * COLS + 4]!;
       const b = t.cols[(first + k - 1) * COLS + 4]!;
@@ -876,8 +874,9 @@ function chunkedRead(
   const spans: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     const r = keptAt(i);
+    // (Most kept chunks have no sessions: looked at by length, as in the merge below.)
     if (r) {
-      for (let k = 0; k < r.spans.length; k++) spans.push([at[i]! + r.spans[k]![0], at[i]! + r.spans[k]![1]]);
+      if (r.spans.length > 0) for (const [x, y] of r.spans) spans.push([at[i]! + x, at[i]! + y]);
     } else spans.push(...sessionSpans(text, at[i]!, at[i + 1]!));
   }
   const sessionTexts = spans.map(([x, y]) => withBreak(text.slice(x, y)));
