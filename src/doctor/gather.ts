@@ -71,10 +71,7 @@ export interface CacheLookup {
   content: ContentFacts | undefined;
 }
 
-/**
- * Whether `p` exists, without an exception when it does not (most of what doctor looks for is missing:
- * an \`aws\` in most PATH folders, a backup, a cache folder; each exception costs a stack trace).
- */
+/** Whether `p` exists, without an exception when it does not (each exception costs a stack trace). */
 const present = (p: string): boolean => {
   try {
     return fs().statSync(p, { throwIfNoEntry: false }) !== undefined;
@@ -135,19 +132,45 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 3
   });
 }
 
+/**
+ * The executable files named `name` in the PATH folders, in PATH order (the first is the one a shell
+ * runs; `all: false` stops there). Each candidate is the folder, a separator and the name, as
+ * execvp(3) forms it: not normalized (path.join walked every folder's characters once per name,
+ * enough on a long PATH for V8 to compile Node's normalizer in an edit's run: docs/benchmarks.md
+ * "Doctor").
+ */
+function onPath(env: NodeJS.ProcessEnv, name: string, all: boolean): string[] {
+  const found: string[] = [];
+  for (const dir of (env["PATH"] ?? "").split(path.delimiter)) {
+    if (dir === "") continue;
+    const p = dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+    if (!executable(p)) continue;
+    found.push(p);
+    if (!all) break;
+  }
+  return found;
+}
+
+/** A file (following links) this process may run; false, without an exception, when it is missing. */
+function executable(p: string): boolean {
+  const f = fs();
+  try {
+    if (!f.statSync(p, { throwIfNoEntry: false })?.isFile()) return false;
+    f.accessSync(p, f.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Every executable `aws` on PATH, in PATH order (the first is the one a shell runs). */
 export function awsOnPath(env: NodeJS.ProcessEnv): string[] {
-  const f = fs();
-  const dirs = (env["PATH"] ?? "").split(path.delimiter).filter(Boolean);
   const seen = new Set<string>();
   const found: string[] = [];
-  for (const dir of dirs) {
-    const p = path.join(dir, process.platform === "win32" ? "aws.exe" : "aws");
+  for (const p of onPath(env, process.platform === "win32" ? "aws.exe" : "aws", true)) {
     try {
-      if (!f.statSync(p, { throwIfNoEntry: false })?.isFile()) continue;
-      f.accessSync(p, f.constants.X_OK);
       // /bin/aws and /usr/bin/aws are often one file (a merged /usr): count it once.
-      const real = f.realpathSync.native(p);
+      const real = fs().realpathSync.native(p);
       if (seen.has(real)) continue;
       seen.add(real);
       found.push(p);
@@ -226,19 +249,8 @@ const PY_PROBE =
   "import json,sys\nout={}\nfor m in ('boto3','botocore'):\n  try:\n    out[m]=__import__(m).__version__\n  except Exception:\n    pass\nout['path']=[p for p in sys.path if p]\nprint(json.dumps(out))";
 
 async function pythonSdk(pr: Probes): Promise<Facts["python"]> {
-  const dirs = (pr.env["PATH"] ?? "").split(path.delimiter).filter(Boolean);
-  let python: string | undefined;
-  for (const d of dirs) {
-    const p = path.join(d, "python3");
-    if (!present(p)) continue;
-    try {
-      fs().accessSync(p, fs().constants.X_OK);
-      python = p;
-      break;
-    } catch {}
-  }
-  if (!python) return undefined;
-  const py = python;
+  const py = onPath(pr.env, "python3", false)[0];
+  if (py === undefined) return undefined;
   return probe<NonNullable<Facts["python"]>>(pr, { kind: "python3", path: py }, async () => {
     try {
       const out = JSON.parse(await run(py, ["-c", PY_PROBE], pr.env)) as Record<string, unknown>;
@@ -321,20 +333,9 @@ function readForLint(file: string, kind: "config" | "credentials"): FileRead {
 }
 
 function findProgram(word: string, env: NodeJS.ProcessEnv): string | null {
-  const candidates = word.includes("/")
-    ? [path.resolve(word.replace(/^~(?=\/)/, env["HOME"] ?? "~"))]
-    : (env["PATH"] ?? "")
-        .split(path.delimiter)
-        .filter(Boolean)
-        .map((d) => path.join(d, word));
-  for (const c of candidates) {
-    if (!present(c)) continue;
-    try {
-      fs().accessSync(c, fs().constants.X_OK);
-      return c;
-    } catch {}
-  }
-  return null;
+  if (!word.includes("/")) return onPath(env, word, false)[0] ?? null;
+  const p = path.resolve(word.replace(/^~(?=\/)/, env["HOME"] ?? "~"));
+  return executable(p) ? p : null;
 }
 
 const hasConfigEdit = (c: ContentFacts): boolean =>

@@ -278,12 +278,13 @@ describe("doctor: profiles", () => {
 
   it("credential_process: a missing program, and a loop", async () => {
     const f = await home({
-      ".aws/config": `${GOOD}\n[profile gone]\ncredential_process = /nowhere/get-creds --x\n\n[profile loop]\ncredential_process = portico credential-process --profile loop2\n\n[profile loop2]\ncredential_process = portico credential-process --profile loop\n`,
+      ".aws/config": `${GOOD}\n[profile gone]\ncredential_process = /nowhere/get-creds --x\n\n[profile folder]\ncredential_process = /tmp --x\n\n[profile loop]\ncredential_process = portico credential-process --profile loop2\n\n[profile loop2]\ncredential_process = portico credential-process --profile loop\n`,
     });
     await fs.writeFile(path.join(f.bin, "portico"), "#!/bin/sh\n", { mode: 0o755 });
     const r = await f.doctor();
     const cp = find(r.json, "profiles.credential_process", "problem");
     expect(cp.find((x) => x.subject === "gone")!.message).toContain("/nowhere/get-creds, which is not found");
+    expect(cp.find((x) => x.subject === "folder")!.message).toContain("/tmp, which is not found");
     expect(cp.find((x) => x.subject === "loop")!.message).toContain("loops (loop → loop2 → loop)");
   });
 });

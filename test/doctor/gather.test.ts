@@ -1,13 +1,13 @@
 /**
  * gather.ts reads the SSO token cache synchronously (the launcher's start-up path): its answers must
  * be exactly src/sso/cache.ts `readToken`'s for every kind of file, so the report does not depend on
- * which reader ran.
+ * which reader ran. The PATH search finds what a shell runs, in PATH order.
  */
 import { spawnSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readTokenSync } from "../../src/doctor/gather";
+import { awsOnPath, readTokenSync } from "../../src/doctor/gather";
 import { readToken, tokenFilePath } from "../../src/sso/cache";
 import { type Fixture, fixture } from "./support";
 
@@ -59,5 +59,29 @@ describe("readTokenSync", () => {
     }
     // The cases reach every kind of answer (so the comparison above covers each).
     expect([...statuses].sort()).toEqual(["malformed", "missing", "ok"]);
+  });
+});
+
+describe("awsOnPath", () => {
+  it("lists each executable file in PATH order, once per real file, as the shell names it", async () => {
+    const dir = (n: string) => path.join(f.home, "path", n);
+    for (const n of ["a", "b", "c", "d", "e"]) await fs.mkdir(dir(n), { recursive: true });
+    const exe = (p: string) => fs.writeFile(p, "#!/bin/sh\n", { mode: 0o755 });
+    await exe(path.join(dir("a"), "aws"));
+    await fs.mkdir(path.join(dir("b"), "aws")); // a folder is not a program
+    await fs.writeFile(path.join(dir("c"), "aws"), "#!/bin/sh\n", { mode: 0o644 }); // not executable
+    await fs.symlink(path.join(dir("a"), "aws"), path.join(dir("d"), "aws")); // the same file again
+    await exe(path.join(dir("e"), "aws"));
+    const PATH = [
+      "",
+      `${dir("a")}/`,
+      dir("b"),
+      dir("c"),
+      path.join(f.home, "nowhere"),
+      dir("d"),
+      dir("e"),
+    ].join(path.delimiter);
+    expect(awsOnPath({ PATH })).toEqual([path.join(dir("a"), "aws"), path.join(dir("e"), "aws")]);
+    expect(awsOnPath({})).toEqual([]);
   });
 });
