@@ -20,15 +20,7 @@ import type { AwsPaths } from "../config/paths";
 import { writeIndexFile } from "../credentials/fast-path";
 import { type FileId, sameId, settled, statId } from "../platform/file-identity";
 import { sha1Hex } from "../platform/sha1";
-import {
-  BLOCK,
-  type ChunkRecord,
-  type ChunkStore,
-  type Common,
-  commonBytes,
-  decodeRecords,
-  encodeRecords,
-} from "./chunks";
+import { BLOCK, type ChunkStore, type Common, commonBytes } from "./chunks";
 import type { ContentFacts, ToolFact } from "./types";
 
 declare const PORTICO_VERSION: string | undefined;
@@ -179,7 +171,7 @@ export async function writeContentCache(
  */
 const chunksFile = (paths: AwsPaths): string => path.join(cacheDir(paths), `chunks-${pairName(paths)}.bin`);
 
-const DATA_HEAD = "portico-chunks 4";
+const DATA_HEAD = "portico-chunks 5";
 
 /** The largest patch kept over a base (beyond it, the bytes are written as a new base). */
 const PATCH_MAX = 1 << 18;
@@ -227,7 +219,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
     if (JSON.stringify(r["files"]) !== JSON.stringify(filesKey(paths))) return undefined;
     type Kept = Omit<ChunkStore, "bytes" | "size" | "common" | "marks" | "chunks">;
     const s = r["store"] as Kept | undefined;
-    if (typeof s !== "object" || s === null || s.v !== 6) return undefined;
+    if (typeof s !== "object" || s === null || s.v !== 7) return undefined;
     if (s.content !== undefined && !keptContent(s.content)) return undefined;
     const base = r["base"] as Base | undefined;
     const prefix = `${path.basename(dataFile, ".bin")}.`;
@@ -252,7 +244,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
     Buffer.from(marks.buffer).set(meta.subarray(marksAt, marksAt + marksLen * 4));
     const patch = meta.subarray(marksAt + marksLen * 4);
     const kept = base.at + patch.length + (base.size - base.cut);
-    let records: ChunkRecord[] | undefined;
+    const records = { cols: table, json };
     const store: ChunkStore = {
       ...s,
       size: kept,
@@ -262,14 +254,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
       },
       common: (now) => compareKept(baseFile, base, patch, now),
       marks,
-      chunks: () => {
-        try {
-          records ??= decodeRecords({ cols: table, json });
-        } catch {
-          records = []; // records that do not read back: nothing is reused (chunks.ts)
-        }
-        return records;
-      },
+      table: () => records,
     };
     bases.set(store, { base, patch });
     return store;
@@ -316,7 +301,7 @@ function compareKept(baseFile: string, base: Base, patch: Buffer, now: Buffer): 
 
 /** Keep `store`: as a patch over the base of the store it was compared with, when small, else a new base. */
 export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promise<void> {
-  const { bytes, size: _size, common: _common, marks, chunks, against, ...rest } = store;
+  const { bytes, size: _size, common: _common, marks, table, against, ...rest } = store;
   const now = bytes();
   const from = against ? bases.get(against.store) : undefined;
   let base: Base | undefined;
@@ -339,7 +324,7 @@ export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promi
     if (!id) return;
     base = { name, id, size: now.length, at: now.length, cut: now.length };
   }
-  const { cols, json } = encodeRecords(chunks());
+  const { cols, json } = table();
   const fields = Buffer.from(
     JSON.stringify({ portico: porticoVersion, files: filesKey(paths), store: rest, base }),
     "utf8",

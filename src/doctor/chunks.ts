@@ -95,7 +95,7 @@ export interface ChunkRecord {
  * concluded from them for the selections seen.
  */
 export interface ChunkStore {
-  v: 6;
+  v: 7;
   /** The config file's bytes the chunks are of (read whole only when asked for). */
   bytes: () => Buffer;
   /** Their length. */
@@ -121,8 +121,8 @@ export interface ChunkStore {
   credentials: string;
   /** How many chunks. */
   count: number;
-  /** The chunks in file order (read when first asked for: a run on the same text needs `content` only). */
-  chunks: () => ChunkRecord[];
+  /** The chunks' records in file order (read when first asked for: a run on the same text needs `content` only). */
+  table: () => EncodedRecords;
   /** The mark (`mark`) of each name each chunk defines: its profiles, sso-sessions, services. */
   marks: Uint32Array;
   /** Profiles per sso_session name, over the whole file. */
@@ -136,205 +136,170 @@ export interface ChunkStore {
 }
 
 /**
- * The records as kept (cache.ts): five numbers per chunk in `cols` (length, line breaks, profiles,
- * whether it has lists, where its JSON ends in `json`) and per chunk a JSON text: its `members`, or
- * `[members, lint, sessions, services, candidates, spans]` when it has lists. Read back (decodeRecords),
- * a chunk's JSON is parsed only when its members or lists are asked for: an edit's run reads the
- * numbers of the chunks it keeps, and writes their JSON back as the bytes it read.
+ * The records as kept (cache.ts): six numbers per chunk in `cols` (its length, line breaks, profiles
+ * and marks, whether it has lists, the length of its JSON in `json`) and per chunk a JSON text: its
+ * `members`, or `[members, lint, sessions, services, candidates, spans]` when it has lists. Read back
+ * (Rows), the numbers give where every chunk starts in one pass, and a chunk's JSON is parsed only
+ * when its members or lists are asked for: an edit's run parses those of the chunks gone and of the
+ * few with lists, and writes the kept chunks back as the two ranges of rows and bytes it read.
  */
 export interface EncodedRecords {
   cols: Uint32Array;
   json: Buffer;
 }
 
-const COLS = 5;
+const COLS = 6;
 
-/** The lists of a chunk with none (shared by every such chunk read back: records are never changed). */
+/** A chunk's lists, as a kept chunk's JSON has them. */
+type ChunkLists = Pick<ChunkRecord, "lint" | "sessions" | "services" | "candidates" | "spans">;
+
+/** The lists of a chunk with none (shared: kept lists are never changed). */
 const NONE: never[] = Object.freeze([]) as never[];
+const NO_LISTS: ChunkLists = Object.freeze({
+  lint: NONE,
+  sessions: NONE,
+  services: NONE,
+  candidates: NONE,
+  spans: NONE,
+});
 
-const hasLists = (r: ChunkRecord): boolean =>
-  r.lint.length + r.sessions.length + r.services.length + r.candidates.length + r.spans.length > 0;
+/** A kept chunk's JSON that does not read back, or a table encodeRecords cannot have written: the store is not used (chunkedContent). */
+class StoreUnreadable extends Error {}
 
-/** A chunk's JSON in its table (decodeRecords), parsed; a StoreUnreadable when it is not JSON. */
-function parseRow(table: EncodedRecords, index: number): unknown {
-  const cols = table.cols;
-  const a = index === 0 ? 0 : cols[(index - 1) * COLS + 4]!;
-  try {
-    return JSON.parse(table.json.toString("utf8", a, cols[index * COLS + 4]!));
-  } catch {
-    throw new StoreUnreadable();
+/** Rows [from, from + records.length) of `cols` set from `records`; their JSON texts, in order. */
+function encodeInto(records: ChunkRecord[], cols: Uint32Array, from: number): Buffer[] {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const listed =
+      r.lint.length + r.sessions.length + r.services.length + r.candidates.length + r.spans.length > 0;
+    const json = Buffer.from(
+      JSON.stringify(listed ? [r.members, r.lint, r.sessions, r.services, r.candidates, r.spans] : r.members),
+      "utf8",
+    );
+    const o = (from + i) * COLS;
+    cols[o] = r.len;
+    cols[o + 1] = r.nl;
+    cols[o + 2] = r.profiles;
+    cols[o + 3] = r.profiles + r.sessions.length + r.services.length;
+    cols[o + 4] = listed ? 1 : 0;
+    cols[o + 5] = json.length;
+    parts.push(json);
   }
-}
-
-/** A chunk's record read back (decodeRecords): its numbers as plain fields, set by one constructor. */
-abstract class StoredRecord implements ChunkRecord {
-  declare readonly len: number;
-  declare readonly nl: number;
-  declare readonly profiles: number;
-  abstract readonly members: string;
-  abstract readonly lint: ChunkRecord["lint"];
-  abstract readonly sessions: KeptView[];
-  abstract readonly services: string[];
-  abstract readonly candidates: KeptView[];
-  abstract readonly spans: ChunkRecord["spans"];
-  /** The table it was read from (its JSON is copied from there as bytes: encodeRecords). */
-  declare readonly table: EncodedRecords;
-  /** Its row there. */
-  declare readonly index: number;
-  // (Fields set here only, none defined by an initializer: 600 records are made per edit.)
-  constructor(table: EncodedRecords, index: number) {
-    this.table = table;
-    this.index = index;
-    const o = index * COLS;
-    this.len = table.cols[o]!;
-    this.nl = table.cols[o + 1]!;
-    this.profiles = table.cols[o + 2]!;
-  }
-  /** As a plain record (JSON.stringify of a store: the tests' snapshots). */
-  toJSON(): ChunkRecord {
-    const { len, nl, profiles, members, lint, sessions, services, candidates, spans } = this;
-    return { len, nl, profiles, members, lint, sessions, services, candidates, spans };
-  }
+  return parts;
 }
 
 /**
- * A chunk with no lists (most): the empty lists as plain fields (an edit's run reads them for every
- * chunk it keeps, several times: no getter call each time), set in the constructor (no field
- * initializers), its JSON — its `members` — parsed when asked for.
+ * The table of a text's chunks: the rows [0, before) of `rows`, then `fresh`, then the rows
+ * [after, rows.n) (kept rows copied as two ranges of numbers and of bytes).
  */
-class StoredPlain extends StoredRecord {
-  declare readonly lint: ChunkRecord["lint"];
-  declare readonly sessions: KeptView[];
-  declare readonly services: string[];
-  declare readonly candidates: KeptView[];
-  declare readonly spans: ChunkRecord["spans"];
-  declare private m: string | undefined;
-  constructor(table: EncodedRecords, index: number) {
-    super(table, index);
-    this.lint = NONE;
-    this.sessions = NONE;
-    this.services = NONE;
-    this.candidates = NONE;
-    this.spans = NONE;
-    this.m = undefined;
-  }
-  get members(): string {
-    if (this.m === undefined) {
-      const x = parseRow(this.table, this.index);
-      if (typeof x !== "string") throw new StoreUnreadable();
-      this.m = x;
-    }
-    return this.m;
-  }
-}
-
-/** A chunk with lists: its JSON `[members, lint, sessions, services, candidates, spans]`, parsed when asked for. */
-class StoredListed extends StoredRecord {
-  declare private parsed:
-    | Pick<ChunkRecord, "members" | "lint" | "sessions" | "services" | "candidates" | "spans">
-    | undefined;
-  constructor(table: EncodedRecords, index: number) {
-    super(table, index);
-    this.parsed = undefined;
-  }
-  /** Its JSON parsed and checked; a StoreUnreadable when it is not what encodeRecords wrote. */
-  private lists() {
-    if (this.parsed) return this.parsed;
-    const x = parseRow(this.table, this.index);
-    const ok = (v: unknown) => Array.isArray(v);
-    if (!Array.isArray(x) || x.length !== 6 || typeof x[0] !== "string" || !x.slice(1).every(ok))
-      throw new StoreUnreadable();
-    const [members, lint, sessions, services, candidates, spans] = x;
-    this.parsed = { members, lint, sessions, services, candidates, spans };
-    return this.parsed;
-  }
-  get members(): string {
-    return this.lists().members;
-  }
-  get lint(): ChunkRecord["lint"] {
-    return this.lists().lint;
-  }
-  get sessions(): KeptView[] {
-    return this.lists().sessions;
-  }
-  get services(): string[] {
-    return this.lists().services;
-  }
-  get candidates(): KeptView[] {
-    return this.lists().candidates;
-  }
-  get spans(): ChunkRecord["spans"] {
-    return this.lists().spans;
-  }
-}
-
-/** A kept record whose JSON does not read back: the store is not used (chunkedContent). */
-class StoreUnreadable extends Error {}
-
-export function encodeRecords(records: ChunkRecord[]): EncodedRecords {
-  const n = records.length;
-  const cols = new Uint32Array(n * COLS);
+function joinRecords(
+  rows: Rows | undefined,
+  before: number,
+  fresh: ChunkRecord[],
+  after: number,
+): EncodedRecords {
+  const m = rows?.n ?? 0;
+  const cols = new Uint32Array((before + fresh.length + m - after) * COLS);
   const parts: Buffer[] = [];
-  let end = 0;
-  for (let i = 0; i < n; ) {
-    const r = records[i]!;
-    if (r instanceof StoredRecord) {
-      // A run of rows read from one table, in its order: their numbers and JSON copied at once.
-      const t = r.table;
-      const first = r.index;
-      let k = 1;
-      for (; i + k < n; k++) {
-        const q = records[i + k];
-        if (!(q instanceof StoredRecord) || q.table !== t || q.index !== first + k) break;
-      }
-      const a = first === 0 ? 0 : t.cols[(first - 1) * COLS + 4]!;
-      const b = t.cols[(first + k - 1) * COLS + 4]!;
-      cols.set(t.cols.subarray(first * COLS, (first + k) * COLS), i * COLS);
-      for (let j = 0; j < k; j++) {
-        const o = (i + j) * COLS + 4;
-        cols[o] = cols[o]! + end - a;
-      }
-      parts.push(t.json.subarray(a, b));
-      end += b - a;
-      i += k;
-    } else {
-      const listed = hasLists(r);
-      const piece = Buffer.from(
-        JSON.stringify(
-          listed ? [r.members, r.lint, r.sessions, r.services, r.candidates, r.spans] : r.members,
-        ),
-        "utf8",
-      );
-      parts.push(piece);
-      end += piece.length;
-      const o = i * COLS;
-      cols[o] = r.len;
-      cols[o + 1] = r.nl;
-      cols[o + 2] = r.profiles;
-      cols[o + 3] = listed ? 1 : 0;
-      cols[o + 4] = end;
-      i++;
-    }
+  if (rows && before > 0) {
+    cols.set(rows.table.cols.subarray(0, before * COLS), 0);
+    parts.push(rows.table.json.subarray(0, rows.jsonAt[before]!));
   }
-  return { cols, json: Buffer.concat(parts, end) };
+  parts.push(...encodeInto(fresh, cols, before));
+  if (rows && after < m) {
+    cols.set(rows.table.cols.subarray(after * COLS, m * COLS), (before + fresh.length) * COLS);
+    parts.push(rows.table.json.subarray(rows.jsonAt[after]!, rows.jsonAt[m]!));
+  }
+  return { cols, json: Buffer.concat(parts) };
 }
 
-/** encodeRecords read back (each chunk's JSON parsed when asked for); throws on what it cannot have written. */
-export function decodeRecords(enc: EncodedRecords): ChunkRecord[] {
-  const { cols, json } = enc;
-  if (cols.length % COLS !== 0) throw new Error("chunk records: a bad table");
-  const n = cols.length / COLS;
-  const out: ChunkRecord[] = new Array(n);
-  let end = 0;
-  for (let i = 0; i < n; i++) {
-    const next = cols[i * COLS + 4]!;
-    if (next < end || next > json.length || cols[i * COLS + 3]! > 1)
-      throw new Error("chunk records: a bad row");
-    end = next;
-    out[i] = cols[i * COLS + 3] === 1 ? new StoredListed(enc, i) : new StoredPlain(enc, i);
+/** The records of chunks analysed, as kept. */
+export const encodeRecords = (records: ChunkRecord[]): EncodedRecords =>
+  joinRecords(undefined, 0, records, 0);
+
+/**
+ * A table of kept records read back: where each chunk starts (in characters, lines, profiles, marks
+ * and JSON bytes: running sums of its numbers, n + 1 each), which chunks have lists, and each chunk's
+ * JSON parsed when first asked for. Throws StoreUnreadable on what encodeRecords cannot have written.
+ */
+export class Rows {
+  readonly n: number;
+  readonly charAt: Uint32Array;
+  readonly lineAt: Uint32Array;
+  readonly profileAt: Uint32Array;
+  readonly markAt: Uint32Array;
+  readonly jsonAt: Uint32Array;
+  /** The chunks with lists, in order. */
+  readonly listed: number[] = [];
+  private readonly parsed = new Map<number, { members: string; lists: ChunkLists }>();
+  constructor(readonly table: EncodedRecords) {
+    const { cols, json } = table;
+    if (cols.length % COLS !== 0) throw new StoreUnreadable();
+    const n = cols.length / COLS;
+    this.n = n;
+    const sums = () => new Uint32Array(n + 1);
+    const [charAt, lineAt, profileAt, markAt, jsonAt] = [sums(), sums(), sums(), sums(), sums()];
+    for (let j = 0, o = 0; j < n; j++, o += COLS) {
+      const profiles = cols[o + 2]!;
+      const listed = cols[o + 4]!;
+      // (A chunk without lists defines profiles only: a mark each.)
+      if (listed > 1 || (listed === 0 && cols[o + 3] !== profiles)) throw new StoreUnreadable();
+      if (listed === 1) this.listed.push(j);
+      charAt[j + 1] = charAt[j]! + cols[o]!;
+      lineAt[j + 1] = lineAt[j]! + cols[o + 1]!;
+      profileAt[j + 1] = profileAt[j]! + profiles;
+      markAt[j + 1] = markAt[j]! + cols[o + 3]!;
+      jsonAt[j + 1] = jsonAt[j]! + cols[o + 5]!;
+    }
+    if (jsonAt[n] !== json.length) throw new StoreUnreadable();
+    this.charAt = charAt;
+    this.lineAt = lineAt;
+    this.profileAt = profileAt;
+    this.markAt = markAt;
+    this.jsonAt = jsonAt;
   }
-  if (end !== json.length) throw new Error("chunk records: a bad table");
-  return out;
+  /** Chunk j's JSON parsed and checked. */
+  private row(j: number): { members: string; lists: ChunkLists } {
+    let r = this.parsed.get(j);
+    if (r) return r;
+    let x: unknown;
+    try {
+      x = JSON.parse(this.table.json.toString("utf8", this.jsonAt[j], this.jsonAt[j + 1]));
+    } catch {
+      throw new StoreUnreadable();
+    }
+    if (this.table.cols[j * COLS + 4] === 0) {
+      if (typeof x !== "string") throw new StoreUnreadable();
+      r = { members: x, lists: NO_LISTS };
+    } else {
+      if (!Array.isArray(x) || x.length !== 6 || typeof x[0] !== "string" || !x.slice(1).every(Array.isArray))
+        throw new StoreUnreadable();
+      const [members, lint, sessions, services, candidates, spans] = x;
+      r = { members, lists: { lint, sessions, services, candidates, spans } };
+    }
+    this.parsed.set(j, r);
+    return r;
+  }
+  /** Chunk j's `members`. */
+  members(j: number): string {
+    return this.row(j).members;
+  }
+  /** Chunk j's lists (empty for a chunk without). */
+  lists(j: number): ChunkLists {
+    return this.table.cols[j * COLS + 4] === 0 ? NO_LISTS : this.row(j).lists;
+  }
+}
+
+/** The Rows of a table (read once per table). */
+const rowsRead = new WeakMap<EncodedRecords, Rows>();
+export function rowsOf(table: EncodedRecords): Rows {
+  let r = rowsRead.get(table);
+  if (!r) {
+    r = new Rows(table);
+    rowsRead.set(table, r);
+  }
+  return r;
 }
 
 export interface Common {
@@ -403,9 +368,6 @@ export function heldBytes(b: Buffer): Pick<ChunkStore, "bytes" | "size" | "commo
     common: (now) => commonBytes(b.length, (o, n) => b.subarray(o, o + n), now),
   };
 }
-
-/** How many marks a chunk has. */
-const markCount = (r: ChunkRecord): number => r.profiles + r.sessions.length + r.services.length;
 
 /**
  * SHA-1 of the credentials file: @noble/hashes (src/platform/sha1.ts) for the usual few KB,
@@ -669,7 +631,8 @@ class ChunkedProfiles extends Map<string, SectionView> {
   private readonly made = new Map<string, SectionView | null>();
   constructor(
     private readonly text: TextLike,
-    private readonly at: number[],
+    /** The chunk the text at an offset is in. */
+    private readonly chunkOf: (offset: number) => number,
     private readonly count: number,
     private readonly fromChunk: (name: string, chunk: number) => SectionView,
     private readonly credOnly: Map<string, SectionView>,
@@ -701,16 +664,8 @@ class ChunkedProfiles extends Map<string, SectionView> {
     let v = this.made.get(name);
     if (v === undefined) {
       const o = this.headerOf(name);
-      if (o >= 0) {
-        let lo = 0;
-        let hi = this.at.length - 2;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (this.at[mid]! <= o) lo = mid;
-          else hi = mid - 1;
-        }
-        v = this.fromChunk(name, lo);
-      } else v = this.credOnly.get(name) ?? null;
+      if (o >= 0) v = this.fromChunk(name, this.chunkOf(o));
+      else v = this.credOnly.get(name) ?? null;
       this.made.set(name, v);
     }
     return v ?? undefined;
@@ -752,7 +707,7 @@ export function chunkedContent(...read: Parameters<typeof chunkedRead>): Chunked
   try {
     return chunkedRead(...read);
   } catch (e) {
-    // A kept chunk whose JSON does not read back (a damaged data file): read as if nothing were kept.
+    // Kept records that do not read back (a damaged data file): read as if nothing were kept.
     const [paths, cfg, cred, selection, store] = read;
     if (e instanceof StoreUnreadable && store) return chunkedRead(paths, cfg, cred, selection);
     throw e;
@@ -766,6 +721,71 @@ type ChunkedRead = {
   analyzed: number;
   changed: boolean;
 };
+
+/**
+ * Where the chunks of a text are: the kept rows [0, before) where they were, the chunks cut again at
+ * `cuts` (up to `end`), the kept rows [after, rows.n) moved by `delta` characters. Chunk i is kept row
+ * i, new chunk i - before, or kept row i - before - cuts.length + after.
+ */
+class Layout {
+  readonly n: number;
+  private readonly m: number;
+  constructor(
+    private readonly rows: Rows | undefined,
+    readonly before: number,
+    readonly cuts: number[],
+    readonly after: number,
+    private readonly delta: number,
+    private readonly textLength: number,
+  ) {
+    this.m = rows?.n ?? 0;
+    this.n = before + cuts.length + this.m - after;
+  }
+  /** The kept row of chunk i, or -1 (a new chunk). */
+  row(i: number): number {
+    if (i < this.before) return i;
+    const k = i - this.before - this.cuts.length;
+    return k < 0 ? -1 : this.after + k;
+  }
+  /** Where chunk i starts (i = n: the text's end). */
+  at(i: number): number {
+    if (i >= this.n) return this.textLength;
+    const j = this.row(i);
+    if (j < 0) return this.cuts[i - this.before]!;
+    return this.rows!.charAt[j]! + (j >= this.after ? this.delta : 0);
+  }
+  /** The chunk the text at `offset` is in. */
+  chunkOf(offset: number): number {
+    // The last chunk starting at or before it.
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.at(mid) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+  /** `f(i, row)` for each chunk with lists to read, in order: the kept ones with lists (row ≥ 0), every new one (row -1). */
+  withLists(f: (i: number, row: number) => void): void {
+    const listed = this.rows?.listed ?? [];
+    let k = 0;
+    for (; k < listed.length && listed[k]! < this.before; k++) f(listed[k]!, listed[k]!);
+    for (let c = 0; c < this.cuts.length; c++) f(this.before + c, -1);
+    for (; k < listed.length; k++)
+      if (listed[k]! >= this.after) f(listed[k]! - this.after + this.before + this.cuts.length, listed[k]!);
+  }
+}
+
+/** The first index in [lo, hi) at which `ok` holds (false then true along the range), else hi. */
+function firstWhere(lo: number, hi: number, ok: (i: number) => boolean): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ok(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
 
 /** chunkedContent's read (`store`: the analyses kept, undefined: none). */
 function chunkedRead(
@@ -787,7 +807,7 @@ function chunkedRead(
   const credText = cred.text ?? "";
   const credParsed = parseConfigText(credText, { allErrors: true });
   if (credParsed.refusal) return undefined;
-  const old = store?.v === 6 ? store : undefined;
+  const old = store?.v === 7 ? store : undefined;
   const credentials = digest(credText);
   // The same text (and credentials) as last time, with this selection concluded: nothing to merge.
   let common: Common | undefined;
@@ -796,38 +816,29 @@ function chunkedRead(
   const same = old !== undefined && common?.start === bytes.length;
   if (same && old.content?.selected[selectionKey(selection)] !== undefined)
     return { content: old.content, store: old, reused: old.count, analyzed: 0, changed: false };
-  const oldChunks = old?.chunks() ?? [];
-  const oldMarkAt = [0];
-  let oldChars = 0;
-  for (const r of oldChunks) {
-    oldChars += r.len;
-    oldMarkAt.push(oldMarkAt[oldMarkAt.length - 1]! + markCount(r));
-  }
+  const rows = old ? rowsOf(old.table()) : undefined;
+  if (rows && rows.markAt[rows.n] !== old!.marks.length) throw new StoreUnreadable();
+  const m = rows?.n ?? 0;
+  const oldChars = rows?.charAt[m] ?? 0;
 
   // What changed: the text between the longest common start and end of the kept text and this one.
   // Chunks wholly before it (and followed by an unchanged "[" line start) or wholly after it (and
   // preceded by an unchanged line break) are kept; the text between them is cut again. ASCII files
   // (most) are compared as bytes, which are their characters; others as decoded text.
-  const at: number[] = [];
-  /** The old index of each chunk kept (its record and marks), or -1. */
-  const keptFrom: number[] = [];
-  let a = 0;
-  let b = text.length;
-  /** Where each chunk kept after the change now starts, and its old index. */
-  const after: [number, number][] = [];
-  /** The old index of each chunk gone. */
-  const goneAt: number[] = [];
+  let before = 0;
+  let after = m;
+  let delta = 0;
   const ascii = old !== undefined && nowAscii && old.ascii === true;
   // ASCII: the bytes are the characters (compared in the store, block by block); else the texts.
   const oldText =
     old && !ascii && old.size < 64 << 20
       ? new TextDecoder("utf-8", { ignoreBOM: true }).decode(old.bytes())
       : "";
-  if (old && (ascii ? old.size : oldText.length) === oldChars) {
+  if (rows && (ascii ? old!.size : oldText.length) === oldChars) {
     let prefix: number;
     let suffixStart: number;
     if (ascii) {
-      common ??= old.common(bytes);
+      common ??= old!.common(bytes);
       prefix = common.start;
       suffixStart = oldChars - common.end;
     } else {
@@ -836,59 +847,52 @@ function chunkedRead(
       prefix = commonStart(oldText, now);
       suffixStart = oldChars - commonEnd(oldText, now, Math.min(oldChars, now.length) - prefix);
     }
-    const delta = text.length - oldChars;
-    let start = 0;
-    for (let j = 0; j < oldChunks.length; j++) {
-      const r = oldChunks[j]!;
-      const end = start + r.len;
-      if (end < prefix || (end === oldChars && prefix === oldChars && oldChars === text.length)) {
-        at.push(start);
-        keptFrom.push(j);
-        a = end;
-      } else if (start - 1 >= suffixStart && start > 0) after.push([start + delta, j]);
+    delta = text.length - oldChars;
+    // (Chunk starts only grow: the kept ones found by halving, not by a loop over every chunk.)
+    const starts = rows.charAt;
+    before =
+      prefix === oldChars && oldChars === text.length ? m : firstWhere(0, m, (j) => starts[j + 1]! >= prefix);
+    after = firstWhere(before, m, (j) => starts[j]! - 1 >= suffixStart && starts[j]! > 0);
+  }
+  // The text between: cut again (a: 0 or a line start beginning with "[", kept unchanged). The
+  // sso-sessions (every chunk's context): where a kept chunk has them, else looked for.
+  const lay = (from: number, to: number) => {
+    const a = from > 0 ? rows!.charAt[from]! : 0;
+    const b = to < m ? rows!.charAt[to]! + delta : text.length;
+    const cuts: number[] = [];
+    if (a < b || from === 0) {
+      cuts.push(a);
+      if (!cutRegion(text, a, b, cuts)) return undefined;
+    }
+    const l = new Layout(rows, from, cuts, to, delta, text.length);
+    const spans: [number, number][] = [];
+    l.withLists((i, row) => {
+      if (row < 0) spans.push(...sessionSpans(text, l.at(i), l.at(i + 1)));
       else {
-        goneAt.push(j);
+        const d = l.at(i);
+        for (const [x, y] of rows!.lists(row).spans) spans.push([d + x, d + y]);
       }
-      start = end;
-    }
-    b = after.length > 0 ? after[0]![0] : text.length;
+    });
+    const sessionTexts = spans.map(([x, y]) => withBreak(text.slice(x, y)));
+    return { l, spans, sessionTexts, context: sessionTexts.join("") };
+  };
+  let plan = lay(before, after);
+  if (!plan) return undefined;
+  // The kept analyses hold while every sso-session's text and the credentials are what they were;
+  // else every chunk is cut and analysed again.
+  const kept = before > 0 || after < m;
+  const valid = kept && old!.context === plan.context && old!.credentials === credentials;
+  if (kept && !valid) {
+    before = 0;
+    after = m;
+    plan = lay(0, m);
+    if (!plan) return undefined;
   }
-  // The text between: cut again (a: 0 or a line start beginning with "[", kept unchanged).
-  if (a < b || at.length === 0) {
-    const cuts = [a];
-    if (!cutRegion(text, a, b, cuts)) return undefined;
-    for (const c of cuts) {
-      at.push(c);
-      keptFrom.push(-1);
-    }
-  }
-  for (const [o, j] of after) {
-    at.push(o);
-    keptFrom.push(j);
-  }
-  at.push(text.length);
-  const n = keptFrom.length;
-  const keptAt = (i: number): ChunkRecord | undefined =>
-    keptFrom[i]! >= 0 ? oldChunks[keptFrom[i]!] : undefined;
-  // The sso-sessions (every chunk's context): where a kept chunk has them, else looked for.
-  const spans: [number, number][] = [];
-  for (let i = 0; i < n; i++) {
-    const r = keptAt(i);
-    // (Most kept chunks have no sessions: looked at by length, as in the merge below.)
-    if (r) {
-      if (r.spans.length > 0) for (const [x, y] of r.spans) spans.push([at[i]! + x, at[i]! + y]);
-    } else spans.push(...sessionSpans(text, at[i]!, at[i + 1]!));
-  }
-  const sessionTexts = spans.map(([x, y]) => withBreak(text.slice(x, y)));
-  const context = sessionTexts.join("");
-  const valid =
-    old !== undefined &&
-    keptFrom.some((j) => j >= 0) &&
-    old.context === context &&
-    old.credentials === credentials;
-  const own = (i: number) => text.slice(at[i]!, at[i + 1]!);
+  const { l, spans, sessionTexts, context } = plan;
+  const n = l.n;
+  const own = (i: number) => text.slice(l.at(i), l.at(i + 1));
   const contextOf = (i: number) =>
-    sessionTexts.filter((_, k) => spans[k]![0] < at[i]! || spans[k]![0] >= at[i + 1]!).join("");
+    sessionTexts.filter((_, k) => spans[k]![0] < l.at(i) || spans[k]![0] >= l.at(i + 1)).join("");
   const credRead = { text: credText, parsed: credParsed };
   const analyses = new Map<number, Analysis>();
   const analysis = (i: number): Analysis | undefined => {
@@ -899,79 +903,82 @@ function chunkedRead(
     }
     return a;
   };
-  const records: ChunkRecord[] = [];
   const fresh: ChunkRecord[] = [];
-  /** Each chunk's marks: a kept chunk's from the store, a new one's from its analysis. */
-  const markParts: Uint32Array[] = [];
   const freshMarks: Uint32Array[] = [];
-  for (let i = 0; i < n; i++) {
-    let r = valid ? keptAt(i) : undefined;
-    if (r) markParts.push(old!.marks.subarray(oldMarkAt[keptFrom[i]!], oldMarkAt[keptFrom[i]! + 1]));
-    else {
-      const an = analysis(i);
-      if (!an) return undefined;
-      r = an.record;
-      fresh.push(r);
-      markParts.push(an.marks);
-      freshMarks.push(an.marks);
-    }
-    records.push(r);
+  for (let c = 0; c < l.cuts.length; c++) {
+    const an = analysis(before + c);
+    if (!an) return undefined;
+    fresh.push(an.record);
+    freshMarks.push(an.marks);
   }
   const reused = n - fresh.length;
+  /** The line chunk i starts on (0-based): a kept one's moved by the lines the new ones have more. */
+  const freshLine = [rows?.lineAt[before] ?? 0];
+  for (const r of fresh) freshLine.push(freshLine[freshLine.length - 1]! + r.nl);
+  const lineDelta = after < m ? freshLine[fresh.length]! - rows!.lineAt[after]! : 0;
+  const lineOf = (i: number): number => {
+    const j = l.row(i);
+    return j < 0 ? freshLine[i - before]! : rows!.lineAt[j]! + (j >= after ? lineDelta : 0);
+  };
+  const membersOf = (i: number): string => {
+    const j = l.row(i);
+    return j < 0 ? fresh[i - before]!.members : rows!.members(j);
+  };
   // Profiles per sso-session: the last run's totals, less the chunks gone, plus the new ones.
   const totals: Record<string, number> = Object.create(null);
-  const addMembers = (r: ChunkRecord, sign: number) => {
-    if (r.members === "") return;
-    for (const l of r.members.split("\n")) {
-      const [s, c] = l.split("\t");
+  const addMembers = (members: string, sign: number) => {
+    if (members === "") return;
+    for (const line of members.split("\n")) {
+      const [s, c] = line.split("\t");
       totals[s!] = (totals[s!] ?? 0) + sign * Number(c);
     }
   };
-  if (valid && reused > 0) {
-    Object.assign(totals, old.totals);
-    for (const j of goneAt) addMembers(oldChunks[j]!, -1);
-    for (const r of fresh) addMembers(r, 1);
-  } else for (const r of records) addMembers(r, 1);
+  if (valid) {
+    Object.assign(totals, old!.totals);
+    for (let j = before; j < after; j++) addMembers(rows!.members(j), -1);
+  }
+  for (const r of fresh) addMembers(r.members, 1);
 
-  // The merged read model.
-  const startLine: number[] = [];
+  // The merged read model: the lists of the chunks that have them, in file order.
   const lint: LintFinding[] = [];
   const candidates: SectionView[] = [];
   const ssoSessions = new Map<string, SectionView>();
   const services = new LazyMap<SectionView>((name, i) =>
-    moved(analysis(i)!.config.services.get(name)!, startLine[i]!, paths.configFile),
+    moved(analysis(i)!.config.services.get(name)!, lineOf(i), paths.configFile),
   );
+  const serviceChunks: string[][] = [];
+  l.withLists((i, row) => {
+    const r = row < 0 ? fresh[i - before]! : rows!.lists(row);
+    const line = lineOf(i);
+    for (const [at, severity, code, message] of r.lint)
+      lint.push({ file: paths.configFile, line: at + line, severity, code, message });
+    for (const s of r.sessions) ssoSessions.set(s.name, unkept(s, line, paths));
+    for (const name of r.services) services.later(name, i);
+    if (r.services.length > 0) serviceChunks.push(r.services);
+    for (const k of r.candidates) candidates.push(unkept(k, line, paths));
+  });
+  // The first profile of each sso-session (in file order): from the first chunks that name it.
   const members: SessionMembers = new Map();
   let wanted = 0;
   for (const s in totals) if (totals[s]! > 0) wanted++;
-  let count = 0;
-  let line = 0;
-  for (let i = 0; i < n; i++) {
-    const r = records[i]!;
-    startLine.push(line);
-    // (Most chunks have none of these lists: looked at by their lengths, no iterator each.)
-    if (r.lint.length > 0)
-      for (const [l, severity, code, message] of r.lint)
-        lint.push({ file: paths.configFile, line: l + line, severity, code, message });
-    if (r.sessions.length > 0) for (const s of r.sessions) ssoSessions.set(s.name, unkept(s, line, paths));
-    if (r.services.length > 0) for (const name of r.services) services.later(name, i);
-    if (r.candidates.length > 0) for (const k of r.candidates) candidates.push(unkept(k, line, paths));
-    // The first profile of each sso-session (in file order): from the first chunks that name it.
-    if (members.size < wanted && r.members !== "")
-      for (const l of r.members.split("\n")) {
-        const [s, , first] = l.split("\t") as [string, string, string];
-        if (!members.has(s) && totals[s]! > 0) members.set(s, { count: totals[s]!, profiles: [first] });
-      }
-    count += r.profiles;
-    line += r.nl;
+  for (let i = 0; i < n && members.size < wanted; i++) {
+    const ms = membersOf(i);
+    if (ms === "") continue;
+    for (const line of ms.split("\n")) {
+      const [s, , first] = line.split("\t") as [string, string, string];
+      if (!members.has(s) && totals[s]! > 0) members.set(s, { count: totals[s]!, profiles: [first] });
+    }
   }
+  let count = 0;
+  for (const r of fresh) count += r.profiles;
+  if (rows) count += rows.profileAt[before]! + rows.profileAt[m]! - rows.profileAt[after]!;
   const credConfig = buildAwsConfig(paths, { text: "", parsed: parseConfigText("") }, credRead);
   const credOnly = new Map<string, SectionView>();
   const profiles = new ChunkedProfiles(
     text,
-    at,
+    (o) => l.chunkOf(o),
     count,
-    (name, i) => moved(analysis(i)!.config.profiles.get(name)!, startLine[i]!, paths.configFile),
+    (name, i) => moved(analysis(i)!.config.profiles.get(name)!, lineOf(i), paths.configFile),
     credOnly,
     candidates.some((v) => v.name === "default"),
   );
@@ -990,34 +997,38 @@ function chunkedRead(
   // among the kept chunks' — when the kept marks were all distinct, only those the changed text did not
   // have before (as many times) and the credentials-only names': a value edit looks for none. When the
   // last run saw two names alike, or any mark is alike, the names themselves decide.
-  let alike = valid && reused > 0 ? old.caseAlike : true;
+  const keptMarks = rows
+    ? [old!.marks.subarray(0, rows.markAt[before]), old!.marks.subarray(rows.markAt[after], rows.markAt[m])]
+    : [];
+  let alike = valid ? old!.caseAlike : true;
   const marksChecked = !alike;
   if (!alike) {
     const added = [...credMarks];
-    for (const m of freshMarks) added.push(...m);
+    for (const part of freshMarks) added.push(...part);
     const seen = new Set<number>();
-    for (const m of added) {
-      if (seen.has(m)) alike = true;
-      seen.add(m);
+    for (const x of added) {
+      if (seen.has(x)) alike = true;
+      seen.add(x);
     }
     let look = added;
-    if (old?.distinct) {
+    if (old!.distinct) {
       const was = new Map<number, number>();
-      for (const j of goneAt)
-        for (const m of old.marks.subarray(oldMarkAt[j], oldMarkAt[j + 1])) was.set(m, (was.get(m) ?? 0) + 1);
+      for (const x of old!.marks.subarray(rows!.markAt[before], rows!.markAt[after]))
+        was.set(x, (was.get(x) ?? 0) + 1);
       look = [...credMarks];
       for (const part of freshMarks)
-        for (const m of part) {
-          const c = was.get(m) ?? 0;
-          if (c > 0) was.set(m, c - 1);
-          else look.push(m);
+        for (const x of part) {
+          const c = was.get(x) ?? 0;
+          if (c > 0) was.set(x, c - 1);
+          else look.push(x);
         }
     }
     if (!alike && look.length > 0) {
-      const others = concat(markParts.filter((m) => !freshMarks.includes(m)));
-      alike = look.some((m) => others.includes(m));
+      const others = concat(keptMarks);
+      alike = look.some((x) => others.includes(x));
     }
   }
+  const marks = concat([...keptMarks.slice(0, 1), ...freshMarks, ...keptMarks.slice(1)]);
   let caseAlike = false;
   // The kept marks are all distinct (what lets the next run look for fewer): as checked, or sorted.
   let distinct = marksChecked && !alike;
@@ -1027,19 +1038,19 @@ function chunkedRead(
     for (const name of profiles.keys()) {
       if (names.has(name)) return undefined;
       names.add(name);
-      const l = name.toLowerCase();
-      if (lower.has(l)) caseAlike = true;
-      lower.add(l);
+      const low = name.toLowerCase();
+      if (lower.has(low)) caseAlike = true;
+      lower.add(low);
     }
     // (An sso-session defined twice never gets here: each copy is in the other's context, and botocore refuses that.)
     const serviceNames = new Set<string>();
-    for (const r of records)
-      for (const s of r.services) {
+    for (const names of serviceChunks)
+      for (const s of names) {
         if (serviceNames.has(s)) return undefined;
         serviceNames.add(s);
       }
     if (!caseAlike) {
-      const sorted = concat(markParts).sort();
+      const sorted = marks.slice().sort();
       distinct = true;
       for (let k = 1; k < sorted.length && distinct; k++) if (sorted[k] === sorted[k - 1]) distinct = false;
     }
@@ -1069,16 +1080,18 @@ function chunkedRead(
   const compact = compactContent(content);
   const selected = { ...(same ? old.content?.selected : undefined), ...compact.selected };
   for (const k of Object.keys(selected).slice(0, -32)) delete selected[k];
+  let table: EncodedRecords | undefined;
   const next: ChunkStore = {
-    v: 6,
+    v: 7,
     ...heldBytes(bytes),
     ...(common && old ? { against: { store: old, common } } : {}),
     ascii: nowAscii,
     context,
     credentials,
     count: n,
-    chunks: () => records,
-    marks: concat(markParts),
+    // (Made when asked for: by the write, or by the next read of this store.)
+    table: () => (table ??= joinRecords(rows, before, fresh, after)),
+    marks,
     totals,
     caseAlike,
     distinct,

@@ -17,8 +17,7 @@ import {
   type ChunkStore,
   chunkedContent,
   commonBytes,
-  decodeRecords,
-  encodeRecords,
+  type EncodedRecords,
   heldBytes,
 } from "../../src/doctor/chunks";
 import { compactContent, contentFacts, type FileRead } from "../../src/doctor/content";
@@ -72,17 +71,25 @@ function withTexts(what: Record<string, string | undefined>, f: () => void): voi
 
 /** Everything a store holds, as one string (to see that a run changes nothing in it). */
 const snapshot = (s: ChunkStore): string =>
-  JSON.stringify({ ...s, bytes: s.bytes().toString("base64"), marks: [...s.marks], chunks: s.chunks() });
+  JSON.stringify({
+    ...s,
+    bytes: s.bytes().toString("base64"),
+    marks: [...s.marks],
+    table: { cols: [...s.table().cols], json: s.table().json.toString("base64") },
+  });
+
+/** A copy of a store's records as cache.ts reads them back (their own bytes). */
+const copied = (t: EncodedRecords): EncodedRecords => ({ cols: t.cols.slice(), json: Buffer.from(t.json) });
 
 /** A store as src/doctor/cache.ts reads it back: records decoded from their encoding, copies of the rest. */
 function kept(s: ChunkStore): ChunkStore {
-  const records = decodeRecords(encodeRecords(s.chunks()));
-  const { bytes, size: _size, common: _common, marks, chunks: _chunks, against: _against, ...rest } = s;
+  const records = copied(s.table());
+  const { bytes, size: _size, common: _common, marks, table: _table, against: _against, ...rest } = s;
   return {
     ...structuredClone(rest),
     ...heldBytes(Buffer.from(bytes())),
     marks: marks.slice(),
-    chunks: () => records,
+    table: () => records,
   };
 }
 
@@ -829,7 +836,7 @@ describe("chunkedContent: edits read with the store of the text before", () => {
             text = render(m);
             declinable ||= REFUSED_OR_DECLINED.includes(e.kind);
             // The store as the cache reads it back (from the second edit on, its records mix rows
-            // read back and rows analysed since: encodeRecords copies the former as bytes).
+            // read back and rows analysed since: the former are copied as ranges of rows and bytes).
             r = agrees(text, undefined, sel, store && kept(store));
             if (!declinable)
               withTexts({ before, after: text, edits: JSON.stringify(edits.slice(0, k + 1)) }, () =>
@@ -1092,12 +1099,12 @@ describe("chunkedContent: kept records", () => {
   it("a kept chunk's JSON is parsed only when needed; one that does not read back: read as if nothing were kept", () => {
     const text = ssoConfigText({ profiles: 300 });
     const fresh = agrees(text, undefined, sel)!;
-    const enc = encodeRecords(fresh.store.chunks());
-    // The fourth chunk's JSON (p86 to p117: its members line) garbled in place (its start: where the
-    // third's ends, the fifth number of its row).
-    const start = enc.cols[2 * 5 + 4]!;
+    const enc = copied(fresh.store.table());
+    // The fourth chunk's JSON (p86 to p117: its members line) garbled in place (its start: after the
+    // JSON of the three before it, whose lengths are the sixth number of their rows).
+    const start = enc.cols[5]! + enc.cols[6 + 5]! + enc.cols[12 + 5]!;
     enc.json[start] = 0x7b;
-    const damaged: ChunkStore = { ...fresh.store, chunks: () => decodeRecords(enc) };
+    const damaged: ChunkStore = { ...fresh.store, table: () => enc };
     // An edit in the second chunk: the fourth's JSON is never parsed (every other chunk reused).
     const early = text.replace("[profile p50]\nsso_session = s0", "[profile p50]\nsso_session = s1");
     expect(early).not.toBe(text);
