@@ -10,8 +10,8 @@
 // analysed before, src/doctor/chunks.ts) and after an edit of one profile (a miss: that chunk is
 // analysed again).
 // Each timed run is paired with a `node -e 0` just before it; a row's ratio is median over median of
-// those pairs (wall), and the mean CPU time (user+sys, from /proc/self/stat's children times, so
-// Linux only; steadier than wall time on a loaded machine) over the baseline's. Prints a markdown
+// those pairs (wall), and the mean CPU time (user+sys, all threads; steadier than wall time on a loaded
+// machine) over the baseline's, both from wait4(2) (see `time` below). Prints a markdown
 // table. BENCH_RUNS (default 11) timed runs per row after one warm-up; BENCH_PROFILES (21000);
 // BENCH_PATHS=empty runs the empty PATH only.
 // BENCH_IR=1 (needs valgrind) adds each row's instruction count: one run under callgrind with
@@ -45,7 +45,29 @@ for (let s = 0; s < 10; s++) {
   );
 }
 
-// CPU time (ms, user+sys) of this process's waited-for children so far: /proc/self/stat fields 16-17.
+// Each timed run's wall and CPU time from wait4(2) (µs), through a python3 wrapper that forks, execs
+// the command with exactly the row's environment and waits for it (its own start-up is outside both
+// figures). Without python3: wall time around spawnSync, and CPU from /proc/self/stat's children times,
+// which this kernel counts in whole 10 ms ticks per child (a 45 ms run reads 40 or 50: the mean of 11
+// runs moves by ±10%).
+const python = spawnSync(
+  "sh",
+  ["-c", 'command -v python3 >/dev/null && python3 -c "import sys; print(sys.executable)"'],
+  {
+    encoding: "utf8",
+  },
+).stdout.trim();
+const WAIT4 = [
+  "import json, os, sys, time",
+  "env = json.loads(sys.argv[1])",
+  "t = time.perf_counter()",
+  "pid = os.fork()",
+  "if pid == 0:",
+  "    os.execve(sys.argv[2], sys.argv[2:], env)",
+  "_, status, ru = os.wait4(pid, 0)",
+  "ms = (time.perf_counter() - t) * 1000",
+  "sys.stderr.write(f'\\nbench-wait4 {ms:.3f} {(ru.ru_utime + ru.ru_stime) * 1000:.3f} {os.waitstatus_to_exitcode(status)}\\n')",
+].join("\n");
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 function childCpuMs() {
   try {
@@ -58,6 +80,16 @@ function childCpuMs() {
 }
 function time(cmd, args, env, before) {
   before?.();
+  if (python) {
+    const r = spawnSync(python, ["-c", WAIT4, JSON.stringify(env), cmd, ...args], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+    });
+    const m = /\nbench-wait4 (\S+) (\S+) (-?\d+)\n$/.exec(r.stderr ?? "");
+    if (!m) throw new Error(`the wait4 wrapper gave no times: ${String(r.error ?? r.stderr).slice(-300)}`);
+    return { ms: Number(m[1]), cpu: Number(m[2]), code: Number(m[3]) };
+  }
   const cpu = childCpuMs();
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
