@@ -161,7 +161,7 @@ export async function writeContentCache(
  * - `chunks-<paths>.<writer>.base`: the config file's bytes as some run read them;
  * - `chunks-<paths>.bin`: a first line with the parts' lengths, then the store's small fields and
  *   content facts as JSON (with the base's name and identity), the chunk records as chunks.ts
- *   encodeRecords makes them (a table of numbers and each chunk's JSON, parsed only when asked for),
+ *   keeps them (a table of numbers and each chunk's JSON, parsed only when asked for),
  *   the marks, and a patch: the kept bytes are the base's first `at` bytes, the patch, and the base
  *   from `cut` on. An edit's run writes this file only (its patch: what differs from the base, from the
  *   first difference to the last); a new base is written when the patch would pass PATCH_MAX, on a

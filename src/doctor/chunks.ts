@@ -163,7 +163,7 @@ const NO_LISTS: ChunkLists = Object.freeze({
   spans: NONE,
 });
 
-/** A kept chunk's JSON that does not read back, or a table encodeRecords cannot have written: the store is not used (chunkedContent). */
+/** A kept chunk's JSON that does not read back, or a table joinRecords cannot have written: the store is not used (chunkedContent). */
 class StoreUnreadable extends Error {}
 
 /** Rows [from, from + records.length) of `cols` set from `records`; their JSON texts, in order. */
@@ -214,16 +214,12 @@ function joinRecords(
   return { cols, json: Buffer.concat(parts) };
 }
 
-/** The records of chunks analysed, as kept. */
-export const encodeRecords = (records: ChunkRecord[]): EncodedRecords =>
-  joinRecords(undefined, 0, records, 0);
-
 /**
  * A table of kept records read back: where each chunk starts (in characters, lines, profiles, marks
  * and JSON bytes: running sums of its numbers, n + 1 each), which chunks have lists, and each chunk's
- * JSON parsed when first asked for. Throws StoreUnreadable on what encodeRecords cannot have written.
+ * JSON parsed when first asked for. Throws StoreUnreadable on what joinRecords cannot have written.
  */
-export class Rows {
+class Rows {
   readonly n: number;
   readonly charAt: Uint32Array;
   readonly lineAt: Uint32Array;
@@ -293,7 +289,7 @@ export class Rows {
 
 /** The Rows of a table (read once per table). */
 const rowsRead = new WeakMap<EncodedRecords, Rows>();
-export function rowsOf(table: EncodedRecords): Rows {
+function rowsOf(table: EncodedRecords): Rows {
   let r = rowsRead.get(table);
   if (!r) {
     r = new Rows(table);
@@ -724,7 +720,7 @@ type ChunkedRead = {
 
 /**
  * Where the chunks of a text are: the kept rows [0, before) where they were, the chunks cut again at
- * `cuts` (up to `end`), the kept rows [after, rows.n) moved by `delta` characters. Chunk i is kept row
+ * `cuts` (each up to the next cut or kept row), the kept rows [after, rows.n) moved by `delta` characters. Chunk i is kept row
  * i, new chunk i - before, or kept row i - before - cuts.length + after.
  */
 class Layout {
