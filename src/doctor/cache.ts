@@ -300,7 +300,11 @@ function compareKept(baseFile: string, base: Base, patch: Buffer, now: Buffer): 
 }
 
 /** Keep `store`: as a patch over the base of the store it was compared with, when small, else a new base. */
-export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promise<void> {
+export const writeChunkStore = (paths: AwsPaths, store: ChunkStore): Promise<void> =>
+  writeStore(paths, store, false);
+
+/** writeChunkStore; `again`: this is the write of a patch's bytes as a new base (once). */
+async function writeStore(paths: AwsPaths, store: ChunkStore, again: boolean): Promise<void> {
   const { bytes, size: _size, common: _common, marks, table, against, ...rest } = store;
   const now = bytes();
   const from = against ? bases.get(against.store) : undefined;
@@ -336,16 +340,33 @@ export async function writeChunkStore(paths: AwsPaths, store: ChunkStore): Promi
   const asBytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const kept = writeIndexFile(chunksFile(paths), [head, fields, asBytes(cols), json, asBytes(marks), patch]);
   // The old store (and its base) stay when this one could not be written.
-  if (!kept || from?.base.name === base.name) return;
-  // A new base: the others (of earlier writes) go.
-  try {
-    const dir = cacheDir(paths);
-    const prefix = `${path.basename(chunksFile(paths), ".bin")}.`;
-    for (const n of fs.readdirSync(dir))
-      if (n !== base.name && n.startsWith(prefix) && n.endsWith(".base")) fs.unlinkSync(path.join(dir, n));
-  } catch {
-    // a folder that cannot be listed keeps old bases: never read again
+  if (!kept) return;
+  const dir = cacheDir(paths);
+  if (from?.base.name === base.name) {
+    // A patch over the base it read: another doctor that wrote a new base since may have removed this
+    // one (its clean-up, below); then these bytes are written as a base of their own after all.
+    if (!again && !sameId(fileIdentity(path.join(dir, base.name)), base.id))
+      await writeStore(paths, { ...store, against: undefined }, true);
+    return;
   }
+  // A new base: the others (of earlier writes) go, but not the one the store on disk now names (a
+  // patch another doctor wrote over its base since this store was written).
+  const current = readChunkStore(paths);
+  const named = current ? bases.get(current)?.base.name : undefined;
+  const prefix = `${path.basename(chunksFile(paths), ".bin")}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // a folder that cannot be listed keeps old bases: never read again
+  }
+  for (const n of names)
+    if (n !== base.name && n !== named && n.startsWith(prefix) && n.endsWith(".base"))
+      try {
+        fs.unlinkSync(path.join(dir, n));
+      } catch {
+        // gone already (another doctor's clean-up), or not ours to remove
+      }
 }
 
 // ------------------------------------------------------------------------------------------- tools

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ssoConfigText } from "../../bench/sso-config.mjs";
 import { awsPaths, resolveProfileName } from "../../src/config/paths";
-import { readChunkStore } from "../../src/doctor/cache";
+import { readChunkStore, writeChunkStore } from "../../src/doctor/cache";
 import { chunkedContent } from "../../src/doctor/chunks";
 import type { FileRead } from "../../src/doctor/content";
 import { findingsJson, runDoctor, runDoctorFromCache, runLocalDoctor } from "../../src/doctor/index";
@@ -158,6 +158,40 @@ describe("doctor cache: the config file's chunks (src/doctor/chunks.ts)", () => 
       expect(r.json).toEqual((await doctor(f, { cache: false })).json);
       expect(readChunkStore(paths)?.count).toBeGreaterThan(5);
     }
+  });
+});
+
+describe("doctor cache: two doctors writing the chunks at once", () => {
+  it("a patch over a base another doctor removed meanwhile is written as a base of its own", async () => {
+    const f = await home({ ".aws/config": ssoConfigText({ profiles: 300, sessions: 1 }) });
+    await doctor(f, { wallClock: Date.now });
+    const paths = awsPaths(f.env);
+    const dir = path.join(f.home, ".aws/portico/doctor");
+    const bases = async () => (await fs.readdir(dir)).filter((n) => n.endsWith(".base"));
+    const [first] = await bases();
+    const text = await fs.readFile(paths.configFile, "utf8");
+    const read = (t: string): FileRead => ({
+      input: { file: paths.configFile, kind: "config", text: t },
+      text: t,
+      bytes: Buffer.from(t),
+    });
+    const noCred: FileRead = { input: { file: paths.credentialsFile, kind: "credentials", text: undefined } };
+    const sel = resolveProfileName(f.env);
+    // Both read the same store and compare with its bytes. A's edit is one role (a patch over the
+    // first base); B's is too big for a patch (a new base, the others removed) and is written first.
+    const [a, b] = [readChunkStore(paths)!, readChunkStore(paths)!];
+    const small = text.replace("sso_role_name = ReadOnly", "sso_role_name = Edited");
+    const r = chunkedContent(paths, read(small), noCred, sel, a)!;
+    expect(r.reused).toBeGreaterThan(0);
+    const big = `${text}\n${"# a long comment\n".repeat(20_000)}`;
+    await writeChunkStore(paths, chunkedContent(paths, read(big), noCred, sel, b)!.store);
+    expect(await bases()).not.toContain(first);
+    await writeChunkStore(paths, r.store);
+    // The store on disk reads back, as A's bytes, over a base that exists (the only one left).
+    const st = readChunkStore(paths);
+    expect(st?.bytes().toString()).toBe(small);
+    expect(await bases()).toHaveLength(1);
+    expect(chunkedContent(paths, read(small), noCred, sel, st)!.analyzed).toBe(0);
   });
 });
 
