@@ -217,7 +217,7 @@ export function readChunkStore(paths: AwsPaths): ChunkStore | undefined {
     const r = JSON.parse(meta.toString("utf8", 0, fieldsLen)) as Record<string, unknown>;
     if (r["portico"] !== porticoVersion) return undefined;
     if (JSON.stringify(r["files"]) !== JSON.stringify(filesKey(paths))) return undefined;
-    type Kept = Omit<ChunkStore, "bytes" | "size" | "common" | "marks" | "chunks">;
+    type Kept = Omit<ChunkStore, "bytes" | "size" | "common" | "marks" | "table">;
     const s = r["store"] as Kept | undefined;
     if (typeof s !== "object" || s === null || s.v !== 7) return undefined;
     if (s.content !== undefined && !keptContent(s.content)) return undefined;

@@ -72,7 +72,7 @@ interface KeptView {
 }
 
 /** What is kept of one chunk's analysis. */
-export interface ChunkRecord {
+interface ChunkRecord {
   /** The chunk's length in characters (it starts where the one before ends). */
   len: number;
   /** Line breaks in the chunk (the next chunk starts that many lines further). */

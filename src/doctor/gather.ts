@@ -341,14 +341,17 @@ function findProgram(word: string, env: NodeJS.ProcessEnv): string | null {
 const hasConfigEdit = (c: ContentFacts): boolean =>
   [...c.profiles, ...c.scopes].some((f) => f.action?.kind === "config-edit");
 
-/** The cache lookup of a run (gatherFacts); `reuse`: the kept facts may be used (no --no-cache, no --verify). */
-function lookUp(o: GatherOptions, paths: AwsPaths, reuse: boolean): CacheLookup {
+/**
+ * The cache lookup of a run (gatherFacts); `useCache`: no --no-cache; `reuse`: the kept facts may be
+ * used (no --no-cache, no --verify).
+ */
+function lookUp(o: GatherOptions, paths: AwsPaths, useCache: boolean, reuse: boolean): CacheLookup {
   const wall = o.wallClock ?? Date.now;
   const pr: Probes = {
     env: o.env,
     cwd: o.cwd ?? process.cwd(),
     nowMs: wall(),
-    entries: o.cache !== false ? readToolCache(paths) : undefined,
+    entries: useCache ? readToolCache(paths) : undefined,
     fresh: [],
   };
   const sel = resolveProfileName(o.env, o.profile);
@@ -375,7 +378,7 @@ export async function gatherFacts(o: GatherOptions): Promise<Facts | { miss: Cac
   const lookup =
     reuse && l && l.env === env && l.profile === o.profile && l.pr.cwd === (o.cwd ?? process.cwd())
       ? l
-      : lookUp(o, paths, reuse);
+      : lookUp(o, paths, useCache, reuse);
   const { pr, sel, id } = lookup;
   let content = lookup.content;
   if (!content && o.onlyFromCache) return { miss: lookup };
