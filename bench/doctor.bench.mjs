@@ -50,13 +50,9 @@ for (let s = 0; s < 10; s++) {
 // figures). Without python3: wall time around spawnSync, and CPU from /proc/self/stat's children times,
 // which this kernel counts in whole 10 ms ticks per child (a 45 ms run reads 40 or 50: the mean of 11
 // runs moves by ±10%).
-const python = spawnSync(
-  "sh",
-  ["-c", 'command -v python3 >/dev/null && python3 -c "import sys; print(sys.executable)"'],
-  {
-    encoding: "utf8",
-  },
-).stdout.trim();
+/** What a shell script prints (trimmed): tools are found on this process's PATH (a row's may be empty). */
+const sh = (script) => spawnSync("sh", ["-c", script], { encoding: "utf8" }).stdout.trim();
+const python = sh('command -v python3 >/dev/null && python3 -c "import sys; print(sys.executable)"');
 const WAIT4 = [
   "import json, os, sys, time",
   "env = json.loads(sys.argv[1])",
@@ -99,10 +95,7 @@ function time(cmd, args, env, before) {
 const IR = process.env.BENCH_IR === "1";
 const irTmp = path.join(home, "tmp-ir");
 if (IR) mkdirSync(irTmp, { mode: 0o700 });
-// (Found on this process's PATH: a row's PATH may be empty.)
-const valgrind = IR
-  ? spawnSync("sh", ["-c", "command -v valgrind"], { encoding: "utf8" }).stdout.trim() || "valgrind"
-  : "";
+const valgrind = IR ? sh("command -v valgrind") || "valgrind" : "";
 /** Instructions (callgrind's "Collected") of one `node --predictable ARGS` run. */
 function instructions(args, env) {
   const r = spawnSync(
